@@ -1,0 +1,118 @@
+/**
+ * Configuration: environment variables for what differs per machine, an
+ * optional JSON file for the site's editorial settings (name, ad rules).
+ * Validated once at boot; unknown keys are rejected, and every error names
+ * the field and how to fix it.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { adRulesSchema } from "./content/ad-placement.ts";
+
+export const siteSchema = z
+  .object({
+    name: z.string().min(1).max(100).default("The Gazette Daily"),
+    tagline: z.string().max(200).default("Independent news, clearly sourced"),
+    /** Public origin for canonical URLs, feeds and sitemaps, without a trailing slash. */
+    baseUrl: z
+      .string()
+      .refine((u) => /^https?:\/\/[^/]+$/.test(u.replace(/\/$/, "")), "must be an origin like https://news.example.org")
+      .transform((u) => u.replace(/\/$/, ""))
+      .default("http://localhost:3000"),
+    language: z.string().min(2).max(20).default("en"),
+    /** Slug of the site page that sets out the editorial standards ("Why you can trust …"). */
+    standardsPage: z.string().default("editorial-standards"),
+    publisherLogo: z.string().default("/assets/logo.png"),
+  })
+  .strict();
+
+export const fileConfigSchema = z
+  .object({
+    site: siteSchema.default(siteSchema.parse({})),
+    ads: adRulesSchema.default(adRulesSchema.parse({})),
+    /** Stories per page on section, topic and author pages. */
+    pageSize: z.number().int().min(1).max(100).default(20),
+  })
+  .strict();
+
+export type SiteConfig = z.output<typeof siteSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** Media store folder (uploaded and imported files, renditions). */
+  mediaDir: string;
+  /** Seed the demo newsroom when the database is empty. */
+  seedDemo: boolean;
+  site: SiteConfig;
+  ads: z.output<typeof adRulesSchema>;
+  pageSize: number;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+function formatIssues(where: string, error: z.ZodError): string {
+  return error.issues
+    .map((i) => `${where}: ${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`)
+    .join("\n");
+}
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("localhost"),
+  GAZETTE_DATA: z.string().min(1).default("./data"),
+  GAZETTE_CONFIG: z.string().min(1).optional(),
+  GAZETTE_SITE_NAME: z.string().min(1).max(100).optional(),
+  GAZETTE_BASE_URL: z.string().optional(),
+  GAZETTE_DEMO: z.enum(["0", "1", "true", "false"]).optional(),
+});
+
+/**
+ * Reads the configuration from `env` and the JSON file named by
+ * `GAZETTE_CONFIG` (default `<GAZETTE_DATA>/gazette.config.json` if it exists;
+ * `gazette.config.json` in the working directory otherwise, if it exists).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const e = envSchema.safeParse(env);
+  if (!e.success) throw new ConfigError(formatIssues("environment", e.error));
+  const dataDir = path.resolve(cwd, e.data.GAZETTE_DATA);
+  const candidates = e.data.GAZETTE_CONFIG
+    ? [path.resolve(cwd, e.data.GAZETTE_CONFIG)]
+    : [path.join(dataDir, "gazette.config.json"), path.resolve(cwd, "gazette.config.json")];
+  let raw: unknown = {};
+  const file = candidates.find((f) => fs.existsSync(f));
+  if (e.data.GAZETTE_CONFIG && !file) {
+    throw new ConfigError(`GAZETTE_CONFIG: no file at ${candidates[0]}; create it or unset the variable`);
+  }
+  if (file) {
+    try {
+      raw = JSON.parse(fs.readFileSync(file, "utf8"));
+    } catch (err) {
+      throw new ConfigError(`${file}: not valid JSON (${(err as Error).message}); fix the syntax`);
+    }
+  }
+  const parsed = fileConfigSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(formatIssues(file ?? "config", parsed.error));
+  const site = { ...parsed.data.site };
+  if (e.data.GAZETTE_SITE_NAME) site.name = e.data.GAZETTE_SITE_NAME;
+  if (e.data.GAZETTE_BASE_URL) {
+    const b = siteSchema.shape.baseUrl.safeParse(e.data.GAZETTE_BASE_URL);
+    if (!b.success) throw new ConfigError(formatIssues("environment GAZETTE_BASE_URL", b.error));
+    site.baseUrl = b.data;
+  } else if (!file || !(raw as { site?: { baseUrl?: string } }).site?.baseUrl) {
+    site.baseUrl = `http://localhost:${e.data.PORT || 3000}`;
+  }
+  return {
+    port: e.data.PORT,
+    host: e.data.HOST,
+    dataDir,
+    mediaDir: path.join(dataDir, "media"),
+    seedDemo: e.data.GAZETTE_DEMO === undefined ? true : e.data.GAZETTE_DEMO === "1" || e.data.GAZETTE_DEMO === "true",
+    site,
+    ads: parsed.data.ads,
+    pageSize: parsed.data.pageSize,
+  };
+}

@@ -1,0 +1,6 @@
+export * from "./model.ts";
+export * from "./duration.ts";
+export * from "./text.ts";
+export * from "./reading-time.ts";
+export * from "./slug.ts";
+export * from "./ad-placement.ts";

@@ -1,0 +1,147 @@
+/**
+ * The content model: zod schemas are the single source of truth, the
+ * TypeScript types are inferred from them. Every boundary (HTTP, CLI,
+ * importer, config, store reads of JSON columns) parses through these.
+ * Documented in docs/content-model.md.
+ */
+import { z } from "zod";
+
+const httpUrl = z
+  .string()
+  .max(2048)
+  .refine((u) => /^https?:\/\//i.test(u) && URL.canParse(u), "must be an absolute http(s) URL");
+/** Links inside text may also be mailto:. Nothing else (no javascript:, data:). */
+export const safeLinkHref = z
+  .string()
+  .max(2048)
+  .refine((u) => /^(https?:\/\/|mailto:)/i.test(u) && URL.canParse(u), "must be an http(s) or mailto: URL");
+
+export const slugSchema = z
+  .string()
+  .min(1)
+  .max(120)
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "must be lower-case letters, digits and single hyphens");
+
+/** A run of text with optional inline marks. */
+export const inlineSchema = z.object({
+  text: z.string(),
+  bold: z.literal(true).optional(),
+  italic: z.literal(true).optional(),
+  href: safeLinkHref.optional(),
+});
+export type Inline = z.infer<typeof inlineSchema>;
+
+export const paragraphBlock = z.object({ type: z.literal("paragraph"), content: z.array(inlineSchema).min(1) });
+export const headingBlock = z.object({
+  type: z.literal("heading"),
+  level: z.union([z.literal(2), z.literal(3), z.literal(4)]),
+  text: z.string().min(1),
+});
+export const quoteBlock = z.object({
+  type: z.literal("quote"),
+  text: z.string().min(1),
+  attribution: z.string().optional(),
+  sourceUrl: httpUrl.optional(),
+});
+export const listBlock = z.object({
+  type: z.literal("list"),
+  ordered: z.boolean(),
+  items: z.array(z.array(inlineSchema).min(1)).min(1),
+});
+export const imageBlock = z.object({
+  type: z.literal("image"),
+  imageId: z.number().int().positive(),
+  /** Overrides the image's own caption for this placement. */
+  caption: z.string().optional(),
+});
+export const videoBlock = z.object({ type: z.literal("video"), videoId: z.number().int().positive() });
+/** An embed is shown as a link card: no third-party frame or script reaches the reader. */
+export const embedBlock = z.object({
+  type: z.literal("embed"),
+  url: httpUrl,
+  title: z.string().min(1),
+  provider: z.string().optional(),
+});
+export const dividerBlock = z.object({ type: z.literal("divider") });
+export const relatedStoryBlock = z.object({
+  type: z.literal("related-story"),
+  storyId: z.number().int().positive(),
+});
+
+export const blockSchema = z.discriminatedUnion("type", [
+  paragraphBlock,
+  headingBlock,
+  quoteBlock,
+  listBlock,
+  imageBlock,
+  videoBlock,
+  embedBlock,
+  dividerBlock,
+  relatedStoryBlock,
+]);
+export type Block = z.infer<typeof blockSchema>;
+export type BlockType = Block["type"];
+
+export const sourceSchema = z.object({
+  /** Who said or reported it: "Tass", "Ministry of Health". */
+  name: z.string().min(1).max(200),
+  /** What they said or reported. */
+  description: z.string().max(500).optional(),
+  url: httpUrl.optional(),
+});
+export type Source = z.infer<typeof sourceSchema>;
+
+export const storyStatus = z.enum(["draft", "published", "unpublished"]);
+export type StoryStatus = z.infer<typeof storyStatus>;
+
+const isoDate = z.iso.datetime({ offset: true });
+
+/** What a writer (or an importer) supplies; ids refer to rows in the store. */
+export const storyInputSchema = z.object({
+  uri: z.string().min(1).max(1000).optional(),
+  slug: slugSchema.optional(),
+  headline: z.string().trim().min(1).max(300),
+  summary: z.array(z.string().trim().min(1).max(500)).max(5).default([]),
+  body: z.array(blockSchema).default([]),
+  heroImageId: z.number().int().positive().optional(),
+  sectionSlug: slugSchema,
+  topicNames: z.array(z.string().trim().min(1).max(120)).default([]),
+  authorSlugs: z.array(slugSchema).default([]),
+  /** Free-text byline as it came from the wire, used when no author profile exists. */
+  byline: z.string().max(300).optional(),
+  dateline: z.string().max(200).optional(),
+  sources: z.array(sourceSchema).default([]),
+  relatedVideoIds: z.array(z.number().int().positive()).default([]),
+  status: storyStatus,
+  firstPublishedAt: isoDate.optional(),
+  updatedAt: isoDate.optional(),
+  embargoUntil: isoDate.optional(),
+  /** The version the source gave (ninjs `version` or `versioncreated`): decides whether a re-import updates. */
+  sourceVersion: z.string().max(100).optional(),
+});
+export type StoryInput = z.input<typeof storyInputSchema>;
+export type StoryData = z.output<typeof storyInputSchema>;
+
+export const imageInputSchema = z.object({
+  alt: z.string().max(500),
+  caption: z.string().max(2000).optional(),
+  credit: z.string().max(300).optional(),
+});
+
+export const videoSourceSchema = z.object({ url: z.string().min(1).max(2048), type: z.string().max(100) });
+export const videoInputSchema = z.object({
+  title: z.string().min(1).max(300),
+  durationSeconds: z.number().int().nonnegative(),
+  posterImageId: z.number().int().positive().optional(),
+  sources: z.array(videoSourceSchema).min(1),
+  caption: z.string().max(2000).optional(),
+  credit: z.string().max(300).optional(),
+});
+export type VideoInput = z.infer<typeof videoInputSchema>;
+
+export const pageInputSchema = z.object({
+  slug: slugSchema,
+  title: z.string().min(1).max(200),
+  body: z.array(blockSchema),
+});
+export type PageInput = z.infer<typeof pageInputSchema>;

@@ -1,0 +1,118 @@
+/**
+ * The media store: a local folder (by default `<data>/media`) holding
+ * originals and renditions under content-hash names, so a file never
+ * changes once written and can be served as immutable.
+ */
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import sharp from "sharp";
+
+/** Widths of the responsive renditions (never wider than the original). */
+export const RENDITION_WIDTHS = [480, 800, 1200, 1600] as const;
+export const RENDITION_FORMATS = ["avif", "webp", "jpeg"] as const;
+export type RenditionFormat = (typeof RENDITION_FORMATS)[number];
+
+export interface Rendition {
+  width: number;
+  height: number;
+  format: RenditionFormat;
+  file: string;
+}
+
+export interface StoredImage {
+  file: string;
+  mime: string;
+  width: number;
+  height: number;
+  renditions: Rendition[];
+}
+
+export class MediaError extends Error {
+  override name = "MediaError";
+}
+
+const ACCEPTED = new Map([
+  ["jpeg", "image/jpeg"],
+  ["png", "image/png"],
+  ["webp", "image/webp"],
+  ["gif", "image/gif"],
+  ["avif", "image/avif"],
+  ["heif", "image/heif"],
+  ["tiff", "image/tiff"],
+]);
+
+export class MediaStore {
+  constructor(readonly root: string) {}
+
+  absolute(file: string): string {
+    const abs = path.resolve(this.root, file);
+    if (!abs.startsWith(path.resolve(this.root) + path.sep)) throw new MediaError(`path escapes the media store: ${file}`);
+    return abs;
+  }
+
+  private write(file: string, data: Buffer): void {
+    const abs = this.absolute(file);
+    fs.mkdirSync(path.dirname(abs), { recursive: true });
+    if (!fs.existsSync(abs)) {
+      const tmp = `${abs}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, data);
+      fs.renameSync(tmp, abs);
+    }
+  }
+
+  /**
+   * Stores an image (checked by content, not by name), reads its size, and
+   * makes AVIF, WebP and JPEG renditions at the standard widths. Metadata
+   * (EXIF, including location) is dropped from every rendition.
+   */
+  async putImage(data: Buffer): Promise<StoredImage> {
+    let meta: sharp.Metadata;
+    try {
+      meta = await sharp(data).metadata();
+    } catch {
+      throw new MediaError("not a readable image (expected JPEG, PNG, WebP, GIF, AVIF or TIFF)");
+    }
+    const mime = meta.format ? ACCEPTED.get(meta.format) : undefined;
+    if (!mime || !meta.width || !meta.height) {
+      throw new MediaError(`unsupported image format ${meta.format ?? "unknown"}`);
+    }
+    // Orientation is applied so that width/height are what a reader sees.
+    const swap = (meta.orientation ?? 1) >= 5;
+    const width = swap ? meta.height : meta.width;
+    const height = swap ? meta.width : meta.height;
+    const hash = crypto.createHash("sha256").update(data).digest("hex").slice(0, 32);
+    const dir = `images/${hash.slice(0, 2)}`;
+    const ext = meta.format === "jpeg" ? "jpg" : meta.format;
+    const file = `${dir}/${hash}.${ext}`;
+    this.write(file, data);
+    const widths = [...new Set([...RENDITION_WIDTHS.filter((w) => w < width), Math.min(width, 1600)])];
+    const renditions: Rendition[] = [];
+    for (const w of widths) {
+      const h = Math.round((height * w) / width);
+      for (const format of RENDITION_FORMATS) {
+        const name = `${dir}/${hash}-${w}.${format === "jpeg" ? "jpg" : format}`;
+        if (!fs.existsSync(this.absolute(name))) {
+          const pipeline = sharp(data).rotate().resize({ width: w });
+          const out =
+            format === "avif"
+              ? pipeline.avif({ quality: 50, effort: 2 })
+              : format === "webp"
+                ? pipeline.webp({ quality: 72 })
+                : pipeline.jpeg({ quality: 78, mozjpeg: true });
+          this.write(name, await out.toBuffer());
+        }
+        renditions.push({ width: w, height: h, format, file: name });
+      }
+    }
+    return { file, mime, width, height, renditions };
+  }
+
+  /** Stores any file under its content hash (videos); returns the media path. */
+  putFile(data: Buffer, ext: string): string {
+    const hash = crypto.createHash("sha256").update(data).digest("hex").slice(0, 32);
+    const file = `files/${hash.slice(0, 2)}/${hash}.${ext.replace(/[^a-z0-9]/gi, "").toLowerCase()}`;
+    this.write(file, data);
+    return file;
+  }
+}

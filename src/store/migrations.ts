@@ -1,0 +1,184 @@
+/**
+ * Schema migrations, in code, applied in order by Kysely's Migrator on start
+ * and by `gazette migrate`. Only dialect-neutral schema-builder calls: the
+ * same migrations run on SQLite and PostgreSQL. Never edit a released
+ * migration; add the next one.
+ */
+import {
+  type CreateTableBuilder,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+  Migrator,
+  PostgresAdapter,
+  sql,
+} from "kysely";
+
+/** An auto-numbered primary key: SQLite's rowid alias, PostgreSQL's identity column. */
+function idColumn(db: Kysely<unknown>) {
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  return <T extends string>(t: CreateTableBuilder<T, never>) =>
+    t.addColumn("id", "integer", (c) =>
+      postgres ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement(),
+    );
+}
+
+const m0001_foundation: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable("sections")
+      .$call(idColumn(db))
+      .addColumn("slug", "varchar(120)", (c) => c.notNull().unique())
+      .addColumn("name", "varchar(200)", (c) => c.notNull())
+      .addColumn("description", "text", (c) => c.notNull().defaultTo(""))
+      .addColumn("position", "integer", (c) => c.notNull().defaultTo(0))
+      .execute();
+    await db.schema
+      .createTable("topics")
+      .$call(idColumn(db))
+      .addColumn("slug", "varchar(120)", (c) => c.notNull().unique())
+      .addColumn("name", "varchar(200)", (c) => c.notNull())
+      .addColumn("kind", "varchar(40)", (c) => c.notNull().defaultTo("subject"))
+      .execute();
+    await db.schema
+      .createTable("authors")
+      .$call(idColumn(db))
+      .addColumn("slug", "varchar(120)", (c) => c.notNull().unique())
+      .addColumn("name", "varchar(200)", (c) => c.notNull())
+      .addColumn("bio", "text", (c) => c.notNull().defaultTo(""))
+      .addColumn("role", "varchar(200)", (c) => c.notNull().defaultTo(""))
+      .execute();
+    await db.schema
+      .createTable("images")
+      .$call(idColumn(db))
+      .addColumn("file", "varchar(500)")
+      .addColumn("remote_url", "varchar(2048)")
+      .addColumn("mime", "varchar(100)", (c) => c.notNull())
+      .addColumn("width", "integer", (c) => c.notNull())
+      .addColumn("height", "integer", (c) => c.notNull())
+      .addColumn("alt", "text", (c) => c.notNull())
+      .addColumn("caption", "text")
+      .addColumn("credit", "varchar(300)")
+      .addColumn("renditions", "text", (c) => c.notNull().defaultTo("[]"))
+      .addColumn("source_uri", "varchar(1000)")
+      .addColumn("created_at", "varchar(40)", (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex("images_source_uri").on("images").column("source_uri").execute();
+    await db.schema
+      .createTable("videos")
+      .$call(idColumn(db))
+      .addColumn("title", "varchar(300)", (c) => c.notNull())
+      .addColumn("duration_seconds", "integer", (c) => c.notNull())
+      .addColumn("poster_image_id", "integer", (c) => c.references("images.id").onDelete("set null"))
+      .addColumn("sources", "text", (c) => c.notNull())
+      .addColumn("caption", "text")
+      .addColumn("credit", "varchar(300)")
+      .addColumn("source_uri", "varchar(1000)")
+      .addColumn("created_at", "varchar(40)", (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex("videos_source_uri").on("videos").column("source_uri").execute();
+    await db.schema
+      .createTable("stories")
+      .$call(idColumn(db))
+      .addColumn("uri", "varchar(1000)", (c) => c.unique())
+      .addColumn("slug", "varchar(120)", (c) => c.notNull())
+      .addColumn("path", "varchar(400)", (c) => c.notNull().unique())
+      .addColumn("section_id", "integer", (c) => c.notNull().references("sections.id"))
+      .addColumn("headline", "varchar(300)", (c) => c.notNull())
+      .addColumn("summary", "text", (c) => c.notNull())
+      .addColumn("body", "text", (c) => c.notNull())
+      .addColumn("hero_image_id", "integer", (c) => c.references("images.id").onDelete("set null"))
+      .addColumn("byline", "varchar(300)")
+      .addColumn("dateline", "varchar(200)")
+      .addColumn("sources", "text", (c) => c.notNull())
+      .addColumn("related_video_ids", "text", (c) => c.notNull())
+      .addColumn("status", "varchar(20)", (c) => c.notNull())
+      .addColumn("first_published_at", "varchar(40)")
+      .addColumn("updated_at", "varchar(40)", (c) => c.notNull())
+      .addColumn("created_at", "varchar(40)", (c) => c.notNull())
+      .addColumn("embargo_until", "varchar(40)")
+      .addColumn("source_version", "varchar(100)")
+      .addColumn("word_count", "integer", (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex("stories_visible")
+      .on("stories")
+      .columns(["status", "first_published_at"])
+      .execute();
+    await db.schema
+      .createIndex("stories_section")
+      .on("stories")
+      .columns(["section_id", "status", "first_published_at"])
+      .execute();
+    await db.schema
+      .createTable("story_topics")
+      .addColumn("story_id", "integer", (c) => c.notNull().references("stories.id").onDelete("cascade"))
+      .addColumn("topic_id", "integer", (c) => c.notNull().references("topics.id").onDelete("cascade"))
+      .addColumn("position", "integer", (c) => c.notNull())
+      .addPrimaryKeyConstraint("story_topics_pk", ["story_id", "topic_id"])
+      .execute();
+    await db.schema.createIndex("story_topics_topic").on("story_topics").column("topic_id").execute();
+    await db.schema
+      .createTable("story_authors")
+      .addColumn("story_id", "integer", (c) => c.notNull().references("stories.id").onDelete("cascade"))
+      .addColumn("author_id", "integer", (c) => c.notNull().references("authors.id").onDelete("cascade"))
+      .addColumn("position", "integer", (c) => c.notNull())
+      .addPrimaryKeyConstraint("story_authors_pk", ["story_id", "author_id"])
+      .execute();
+    await db.schema.createIndex("story_authors_author").on("story_authors").column("author_id").execute();
+    await db.schema
+      .createTable("redirects")
+      .addColumn("path", "varchar(400)", (c) => c.primaryKey())
+      .addColumn("story_id", "integer", (c) => c.notNull().references("stories.id").onDelete("cascade"))
+      .execute();
+    await db.schema
+      .createTable("pages")
+      .$call(idColumn(db))
+      .addColumn("slug", "varchar(120)", (c) => c.notNull().unique())
+      .addColumn("title", "varchar(200)", (c) => c.notNull())
+      .addColumn("body", "text", (c) => c.notNull())
+      .addColumn("updated_at", "varchar(40)", (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable("settings")
+      .addColumn("key", "varchar(100)", (c) => c.primaryKey())
+      .addColumn("value", "text", (c) => c.notNull())
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    for (const t of [
+      "settings",
+      "pages",
+      "redirects",
+      "story_authors",
+      "story_topics",
+      "stories",
+      "videos",
+      "images",
+      "authors",
+      "topics",
+      "sections",
+    ]) {
+      await db.schema.dropTable(t).execute();
+    }
+  },
+};
+
+export const migrations: Record<string, Migration> = {
+  "0001_foundation": m0001_foundation,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Applies every pending migration; returns the names applied. Throws with the failing migration's name. */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
+    throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}
+
+export { sql };

@@ -1,0 +1,450 @@
+/**
+ * Stories: saving (create or update, with topics, authors and the public
+ * path) and the reads the reader site needs. A story is visible to readers
+ * when it is published, has a first-published time, and its embargo (if
+ * any) has passed.
+ */
+import crypto from "node:crypto";
+import { type ExpressionBuilder, type SelectQueryBuilder, type Selectable, sql } from "kysely";
+import { z } from "zod";
+import {
+  type Block,
+  type Source,
+  type StoryData,
+  type StoryInput,
+  blockSchema,
+  sourceSchema,
+  storyInputSchema,
+} from "../content/model.ts";
+import { bodyWordCount } from "../content/text.ts";
+import { slugify } from "../content/slug.ts";
+import type { Db } from "./database.ts";
+import type { Database } from "./schema.ts";
+import { type Author, type Section, type Topic, ensureTopic, upsertSection } from "./taxonomy-store.ts";
+
+export interface Story {
+  id: number;
+  uri: string | null;
+  slug: string;
+  path: string;
+  headline: string;
+  summary: string[];
+  body: Block[];
+  heroImageId: number | null;
+  section: Section;
+  topics: Topic[];
+  authors: Author[];
+  byline: string | null;
+  dateline: string | null;
+  sources: Source[];
+  relatedVideoIds: number[];
+  status: "draft" | "published" | "unpublished";
+  firstPublishedAt: string | null;
+  updatedAt: string;
+  embargoUntil: string | null;
+  sourceVersion: string | null;
+  wordCount: number;
+}
+
+/** A story in a list: enough for a teaser. */
+export interface StoryTeaser {
+  id: number;
+  path: string;
+  headline: string;
+  summary: string[];
+  heroImageId: number | null;
+  sectionSlug: string;
+  sectionName: string;
+  firstPublishedAt: string;
+  updatedAt: string;
+  byline: string | null;
+}
+
+export class StoreError extends Error {
+  override name = "StoreError";
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+  }
+}
+
+const DRAFT_PREFIX = "/_draft/";
+
+function datePath(iso: string): string {
+  return iso.slice(0, 10).replace(/-/g, "/");
+}
+
+/** The public URL path of a published story: `/<section>/<yyyy>/<mm>/<dd>/<slug>`. */
+export function storyPath(sectionSlug: string, firstPublishedAt: string, slug: string): string {
+  return `/${sectionSlug}/${datePath(firstPublishedAt)}/${slug}`;
+}
+
+/** The condition "a reader may see this story now". */
+export function visibleNow(now: string) {
+  return (eb: ExpressionBuilder<Database, "stories">) =>
+    eb.and([
+      eb("stories.status", "=", "published"),
+      eb("stories.first_published_at", "is not", null),
+      eb("stories.first_published_at", "<=", now),
+      eb.or([eb("stories.embargo_until", "is", null), eb("stories.embargo_until", "<=", now)]),
+    ]);
+}
+
+async function uniquePath(db: Db, wanted: string, storyId: number | null): Promise<string> {
+  for (let n = 1; ; n++) {
+    const candidate = n === 1 ? wanted : `${wanted}-${n}`;
+    const taken = await db.selectFrom("stories").select("id").where("path", "=", candidate).executeTakeFirst();
+    const redirect = await db
+      .selectFrom("redirects")
+      .select("story_id")
+      .where("path", "=", candidate)
+      .executeTakeFirst();
+    if ((!taken || taken.id === storyId) && (!redirect || redirect.story_id === storyId)) return candidate;
+  }
+}
+
+export type SaveOutcome = { id: number; path: string; created: boolean };
+
+/**
+ * Creates or updates a story. `id` (or, failing that, the input's `uri`)
+ * names the story to update. Must run inside a transaction when the caller
+ * needs all-or-nothing with other writes (the importer does).
+ */
+export async function saveStory(db: Db, input: StoryInput, opts: { id?: number; now?: Date } = {}): Promise<SaveOutcome> {
+  const data: StoryData = storyInputSchema.parse(input);
+  const now = (opts.now ?? new Date()).toISOString();
+  const section = await db.selectFrom("sections").selectAll().where("slug", "=", data.sectionSlug).executeTakeFirst();
+  if (!section) throw new StoreError("sectionSlug", `no section "${data.sectionSlug}"; create it first`);
+
+  let existing =
+    opts.id !== undefined
+      ? await db.selectFrom("stories").selectAll().where("id", "=", opts.id).executeTakeFirst()
+      : data.uri
+        ? await db.selectFrom("stories").selectAll().where("uri", "=", data.uri).executeTakeFirst()
+        : undefined;
+  if (opts.id !== undefined && !existing) throw new StoreError("id", `no story ${opts.id}`);
+
+  const slug = data.slug ?? existing?.slug ?? slugify(data.headline);
+  const firstPublishedAt =
+    existing?.first_published_at ??
+    (data.status === "published" ? (data.firstPublishedAt ?? now) : (data.firstPublishedAt ?? null));
+  const values = {
+    uri: data.uri ?? existing?.uri ?? null,
+    slug,
+    section_id: section.id,
+    headline: data.headline,
+    summary: JSON.stringify(data.summary),
+    body: JSON.stringify(data.body),
+    hero_image_id: data.heroImageId ?? null,
+    byline: data.byline ?? null,
+    dateline: data.dateline ?? null,
+    sources: JSON.stringify(data.sources),
+    related_video_ids: JSON.stringify(data.relatedVideoIds),
+    status: data.status,
+    first_published_at: firstPublishedAt,
+    updated_at: data.updatedAt ?? now,
+    embargo_until: data.embargoUntil ?? null,
+    source_version: data.sourceVersion ?? null,
+    word_count: bodyWordCount(data.body),
+  };
+
+  let id: number;
+  let created = false;
+  if (existing) {
+    id = existing.id;
+    await db.updateTable("stories").set(values).where("id", "=", id).execute();
+  } else {
+    created = true;
+    const row = await db
+      .insertInto("stories")
+      .values({ ...values, path: `${DRAFT_PREFIX}${crypto.randomUUID()}`, created_at: now })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    id = row.id;
+    existing = undefined;
+  }
+
+  // The public path is fixed from the first publication date; a later change
+  // of slug or section moves the story and leaves a redirect behind.
+  const current = existing?.path ?? (await db.selectFrom("stories").select("path").where("id", "=", id).executeTakeFirstOrThrow()).path;
+  let path = current;
+  if (firstPublishedAt) {
+    const wanted = storyPath(section.slug, firstPublishedAt, slug);
+    const base = current.startsWith(DRAFT_PREFIX) ? null : current.replace(/-\d+$/, "");
+    if (base !== wanted) {
+      path = await uniquePath(db, wanted, id);
+      await db.updateTable("stories").set({ path }).where("id", "=", id).execute();
+      if (!current.startsWith(DRAFT_PREFIX)) {
+        await db.deleteFrom("redirects").where("path", "=", current).execute();
+        await db.insertInto("redirects").values({ path: current, story_id: id }).execute();
+      }
+    }
+  }
+
+  await db.deleteFrom("story_topics").where("story_id", "=", id).execute();
+  const topicIds = new Set<number>();
+  for (const name of data.topicNames) {
+    const t = await ensureTopic(db, name);
+    if (topicIds.has(t.id)) continue;
+    topicIds.add(t.id);
+    await db.insertInto("story_topics").values({ story_id: id, topic_id: t.id, position: topicIds.size }).execute();
+  }
+  await db.deleteFrom("story_authors").where("story_id", "=", id).execute();
+  let pos = 0;
+  for (const slugA of new Set(data.authorSlugs)) {
+    const a = await db.selectFrom("authors").select("id").where("slug", "=", slugA).executeTakeFirst();
+    if (!a) throw new StoreError("authorSlugs", `no author "${slugA}"`);
+    await db.insertInto("story_authors").values({ story_id: id, author_id: a.id, position: ++pos }).execute();
+  }
+  return { id, path, created };
+}
+
+export { upsertSection };
+
+const jsonStrings = z.array(z.string());
+const jsonNumbers = z.array(z.number());
+
+type StoryRow = Selectable<Database["stories"]>;
+
+async function hydrate(db: Db, row: StoryRow): Promise<Story> {
+  const [section, topics, authors] = await Promise.all([
+    db.selectFrom("sections").selectAll().where("id", "=", row.section_id).executeTakeFirstOrThrow(),
+    db
+      .selectFrom("story_topics")
+      .innerJoin("topics", "topics.id", "story_topics.topic_id")
+      .selectAll("topics")
+      .where("story_topics.story_id", "=", row.id)
+      .orderBy("story_topics.position")
+      .execute(),
+    db
+      .selectFrom("story_authors")
+      .innerJoin("authors", "authors.id", "story_authors.author_id")
+      .selectAll("authors")
+      .where("story_authors.story_id", "=", row.id)
+      .orderBy("story_authors.position")
+      .execute(),
+  ]);
+  return {
+    id: row.id,
+    uri: row.uri,
+    slug: row.slug,
+    path: row.path,
+    headline: row.headline,
+    summary: jsonStrings.parse(JSON.parse(row.summary)),
+    body: z.array(blockSchema).parse(JSON.parse(row.body)),
+    heroImageId: row.hero_image_id,
+    section,
+    topics,
+    authors,
+    byline: row.byline,
+    dateline: row.dateline,
+    sources: z.array(sourceSchema).parse(JSON.parse(row.sources)),
+    relatedVideoIds: jsonNumbers.parse(JSON.parse(row.related_video_ids)),
+    status: storyStatusOf(row.status),
+    firstPublishedAt: row.first_published_at,
+    updatedAt: row.updated_at,
+    embargoUntil: row.embargo_until,
+    sourceVersion: row.source_version,
+    wordCount: row.word_count,
+  };
+}
+
+function storyStatusOf(s: string): Story["status"] {
+  return s === "published" || s === "unpublished" ? s : "draft";
+}
+
+export async function storyById(db: Db, id: number): Promise<Story | undefined> {
+  const row = await db.selectFrom("stories").selectAll().where("id", "=", id).executeTakeFirst();
+  return row ? hydrate(db, row) : undefined;
+}
+
+export async function storyByUri(db: Db, uri: string): Promise<Story | undefined> {
+  const row = await db.selectFrom("stories").selectAll().where("uri", "=", uri).executeTakeFirst();
+  return row ? hydrate(db, row) : undefined;
+}
+
+/** A story a reader may see at `path`, or where an old path now points. */
+export async function visibleStoryByPath(
+  db: Db,
+  path: string,
+  now = new Date().toISOString(),
+): Promise<{ story: Story } | { redirect: string } | undefined> {
+  const row = await db.selectFrom("stories").selectAll().where("path", "=", path).where(visibleNow(now)).executeTakeFirst();
+  if (row) return { story: await hydrate(db, row) };
+  const r = await db
+    .selectFrom("redirects")
+    .innerJoin("stories", "stories.id", "redirects.story_id")
+    .select("stories.path")
+    .where("redirects.path", "=", path)
+    .where(visibleNow(now))
+    .executeTakeFirst();
+  return r ? { redirect: r.path } : undefined;
+}
+
+function teaserSelect(qb: SelectQueryBuilder<Database, "stories", object>) {
+  return qb
+    .innerJoin("sections", "sections.id", "stories.section_id")
+    .select([
+      "stories.id",
+      "stories.path",
+      "stories.headline",
+      "stories.summary",
+      "stories.hero_image_id",
+      "stories.first_published_at",
+      "stories.updated_at",
+      "stories.byline",
+      "sections.slug as section_slug",
+      "sections.name as section_name",
+    ]);
+}
+
+type TeaserRow = {
+  id: number;
+  path: string;
+  headline: string;
+  summary: string;
+  hero_image_id: number | null;
+  first_published_at: string | null;
+  updated_at: string;
+  byline: string | null;
+  section_slug: string;
+  section_name: string;
+};
+
+function toTeaser(r: TeaserRow): StoryTeaser {
+  return {
+    id: r.id,
+    path: r.path,
+    headline: r.headline,
+    summary: jsonStrings.parse(JSON.parse(r.summary)),
+    heroImageId: r.hero_image_id,
+    sectionSlug: r.section_slug,
+    sectionName: r.section_name,
+    firstPublishedAt: r.first_published_at ?? r.updated_at,
+    updatedAt: r.updated_at,
+    byline: r.byline,
+  };
+}
+
+export type StoryFilter =
+  | { kind: "all" }
+  | { kind: "section"; sectionId: number }
+  | { kind: "topic"; topicId: number }
+  | { kind: "author"; authorId: number }
+  | { kind: "since"; since: string };
+
+/** Visible stories, newest first, with the total for pagination. */
+export async function listVisible(
+  db: Db,
+  filter: StoryFilter,
+  page: { limit: number; offset: number },
+  now = new Date().toISOString(),
+): Promise<{ items: StoryTeaser[]; total: number }> {
+  let q = db.selectFrom("stories").where(visibleNow(now));
+  switch (filter.kind) {
+    case "section":
+      q = q.where("stories.section_id", "=", filter.sectionId);
+      break;
+    case "topic":
+      q = q.where("stories.id", "in", (eb) =>
+        eb.selectFrom("story_topics").select("story_id").where("topic_id", "=", filter.topicId),
+      );
+      break;
+    case "author":
+      q = q.where("stories.id", "in", (eb) =>
+        eb.selectFrom("story_authors").select("story_id").where("author_id", "=", filter.authorId),
+      );
+      break;
+    case "since":
+      q = q.where("stories.first_published_at", ">=", filter.since);
+      break;
+    case "all":
+      break;
+  }
+  const [rows, count] = await Promise.all([
+    teaserSelect(q)
+      .orderBy("stories.first_published_at", "desc")
+      .orderBy("stories.id", "desc")
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute(),
+    q.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
+  ]);
+  return { items: rows.map(toTeaser), total: Number(count.n) };
+}
+
+/**
+ * Related stories: visible stories sharing a topic with `story`, most
+ * recent first, then (to fill up) the newest from its section.
+ */
+export async function relatedStories(db: Db, story: Story, limit: number, now = new Date().toISOString()): Promise<StoryTeaser[]> {
+  const topicIds = story.topics.map((t) => t.id);
+  const byTopic = topicIds.length
+    ? await teaserSelect(
+        db
+          .selectFrom("stories")
+          .where(visibleNow(now))
+          .where("stories.id", "!=", story.id)
+          .where("stories.id", "in", (eb) =>
+            eb.selectFrom("story_topics").select("story_id").where("topic_id", "in", topicIds),
+          ),
+      )
+        .orderBy("stories.first_published_at", "desc")
+        .limit(limit)
+        .execute()
+    : [];
+  const out = byTopic.map(toTeaser);
+  if (out.length < limit) {
+    const seen = [story.id, ...out.map((t) => t.id)];
+    const more = await teaserSelect(
+      db
+        .selectFrom("stories")
+        .where(visibleNow(now))
+        .where("stories.section_id", "=", story.section.id)
+        .where("stories.id", "not in", seen),
+    )
+      .orderBy("stories.first_published_at", "desc")
+      .limit(limit - out.length)
+      .execute();
+    out.push(...more.map(toTeaser));
+  }
+  return out;
+}
+
+/** Teasers for explicit story ids (related-story blocks), visible ones only. */
+export async function teasersByIds(db: Db, ids: readonly number[], now = new Date().toISOString()): Promise<Map<number, StoryTeaser>> {
+  const out = new Map<number, StoryTeaser>();
+  if (!ids.length) return out;
+  const rows = await teaserSelect(db.selectFrom("stories").where(visibleNow(now)).where("stories.id", "in", [...ids])).execute();
+  for (const r of rows) out.set(r.id, toTeaser(r));
+  return out;
+}
+
+/** Stories that show a video (body block or related-video module), for the video page. */
+export async function storiesWithVideo(db: Db, videoId: number, now = new Date().toISOString()): Promise<StoryTeaser[]> {
+  const rows = await teaserSelect(
+    db
+      .selectFrom("stories")
+      .where(visibleNow(now))
+      .where((eb) =>
+        eb.or([
+          eb("stories.body", "like", `%"videoId":${videoId}}%`),
+          eb("stories.related_video_ids", "like", `%[${videoId}]%`),
+          eb("stories.related_video_ids", "like", `%[${videoId},%`),
+          eb("stories.related_video_ids", "like", `%,${videoId}]%`),
+          eb("stories.related_video_ids", "like", `%,${videoId},%`),
+        ]),
+      ),
+  )
+    .orderBy("stories.first_published_at", "desc")
+    .limit(5)
+    .execute();
+  return rows.map(toTeaser);
+}
+
+export async function countStories(db: Db): Promise<number> {
+  const r = await db.selectFrom("stories").select(sql<number>`count(*)`.as("n")).executeTakeFirstOrThrow();
+  return Number(r.n);
+}

@@ -1,0 +1,96 @@
+/** Sections, topics and authors: the ways stories are grouped and signed. */
+import { slugify } from "../content/slug.ts";
+import type { Db } from "./database.ts";
+
+export interface Section {
+  id: number;
+  slug: string;
+  name: string;
+  description: string;
+  position: number;
+}
+export interface Topic {
+  id: number;
+  slug: string;
+  name: string;
+  kind: string;
+}
+export interface Author {
+  id: number;
+  slug: string;
+  name: string;
+  bio: string;
+  role: string;
+}
+
+export async function upsertSection(
+  db: Db,
+  s: { slug: string; name: string; description?: string; position?: number },
+): Promise<Section> {
+  const existing = await db.selectFrom("sections").selectAll().where("slug", "=", s.slug).executeTakeFirst();
+  if (existing) {
+    await db
+      .updateTable("sections")
+      .set({
+        name: s.name,
+        description: s.description ?? existing.description,
+        position: s.position ?? existing.position,
+      })
+      .where("id", "=", existing.id)
+      .execute();
+    return { ...existing, name: s.name };
+  }
+  const row = await db
+    .insertInto("sections")
+    .values({ slug: s.slug, name: s.name, description: s.description ?? "", position: s.position ?? 100 })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return row;
+}
+
+export function listSections(db: Db): Promise<Section[]> {
+  return db.selectFrom("sections").selectAll().orderBy("position").orderBy("name").execute();
+}
+
+export function sectionBySlug(db: Db, slug: string): Promise<Section | undefined> {
+  return db.selectFrom("sections").selectAll().where("slug", "=", slug).executeTakeFirst();
+}
+
+/** Finds a topic by its slug (from the name) or creates it. */
+export async function ensureTopic(db: Db, name: string, kind = "subject"): Promise<Topic> {
+  const slug = slugify(name, 100);
+  const existing = await db.selectFrom("topics").selectAll().where("slug", "=", slug).executeTakeFirst();
+  if (existing) return existing;
+  return db.insertInto("topics").values({ slug, name, kind }).returningAll().executeTakeFirstOrThrow();
+}
+
+export function topicBySlug(db: Db, slug: string): Promise<Topic | undefined> {
+  return db.selectFrom("topics").selectAll().where("slug", "=", slug).executeTakeFirst();
+}
+
+export async function upsertAuthor(
+  db: Db,
+  a: { slug?: string; name: string; bio?: string; role?: string },
+): Promise<Author> {
+  const slug = a.slug ?? slugify(a.name, 100);
+  const existing = await db.selectFrom("authors").selectAll().where("slug", "=", slug).executeTakeFirst();
+  if (existing) {
+    if (a.bio === undefined && a.role === undefined) return existing;
+    const next = { ...existing, name: a.name, bio: a.bio ?? existing.bio, role: a.role ?? existing.role };
+    await db
+      .updateTable("authors")
+      .set({ name: next.name, bio: next.bio, role: next.role })
+      .where("id", "=", existing.id)
+      .execute();
+    return next;
+  }
+  return db
+    .insertInto("authors")
+    .values({ slug, name: a.name, bio: a.bio ?? "", role: a.role ?? "" })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function authorBySlug(db: Db, slug: string): Promise<Author | undefined> {
+  return db.selectFrom("authors").selectAll().where("slug", "=", slug).executeTakeFirst();
+}
