@@ -22,7 +22,18 @@ export const siteSchema = z
     language: z.string().min(2).max(20).default("en"),
     /** Slug of the site page that sets out the editorial standards ("Why you can trust …"). */
     standardsPage: z.string().default("editorial-standards"),
-    publisherLogo: z.string().default("/assets/logo.png"),
+    /** IANA time zone for the dates readers see (the `datetime` attributes are always UTC). */
+    timeZone: z
+      .string()
+      .refine((tz) => {
+        try {
+          new Intl.DateTimeFormat("en", { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      }, "must be an IANA time zone such as Europe/London or UTC")
+      .default("UTC"),
   })
   .strict();
 

@@ -131,7 +131,8 @@ export const imageInputSchema = z.object({
 export const videoSourceSchema = z.object({ url: z.string().min(1).max(2048), type: z.string().max(100) });
 export const videoInputSchema = z.object({
   title: z.string().min(1).max(300),
-  durationSeconds: z.number().int().nonnegative(),
+  /** null when unknown (a wire video that did not say): the page then shows no length. */
+  durationSeconds: z.number().int().nonnegative().nullable(),
   posterImageId: z.number().int().positive().optional(),
   sources: z.array(videoSourceSchema).min(1),
   caption: z.string().max(2000).optional(),

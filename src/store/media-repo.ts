@@ -20,7 +20,7 @@ export interface Image {
 export interface Video {
   id: number;
   title: string;
-  durationSeconds: number;
+  durationSeconds: number | null;
   poster: Image | null;
   sources: { url: string; type: string }[];
   caption: string | null;

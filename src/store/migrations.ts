@@ -68,7 +68,7 @@ const m0001_foundation: Migration = {
       .createTable("videos")
       .$call(idColumn(db))
       .addColumn("title", "varchar(300)", (c) => c.notNull())
-      .addColumn("duration_seconds", "integer", (c) => c.notNull())
+      .addColumn("duration_seconds", "integer")
       .addColumn("poster_image_id", "integer", (c) => c.references("images.id").onDelete("set null"))
       .addColumn("sources", "text", (c) => c.notNull())
       .addColumn("caption", "text")

@@ -51,7 +51,8 @@ export interface ImageTable {
 export interface VideoTable {
   id: Generated<number>;
   title: string;
-  duration_seconds: number;
+  /** null when the source did not say. */
+  duration_seconds: number | null;
   poster_image_id: number | null;
   /** JSON: [{ url, type }] */
   sources: string;

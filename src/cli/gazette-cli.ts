@@ -1,0 +1,173 @@
+/**
+ * The `gazette` command: serve, import, migrate, seed-demo.
+ * Exit codes: 0 success, 1 some work failed (e.g. an item did not import),
+ * 2 the command line or configuration is wrong.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import cliProgress from "cli-progress";
+import { ConfigError, type Config, loadConfig } from "../config.ts";
+import { buildApp } from "../http/app.ts";
+import { type ImportResult, importFile } from "../ingest/ninjs-importer.ts";
+import { MediaStore } from "../media/media-store.ts";
+import { openDatabase } from "../store/database.ts";
+import { migrateToLatest } from "../store/migrations.ts";
+import { countStories } from "../store/story-store.ts";
+import { slugSchema } from "../content/model.ts";
+import { seedDemo } from "../demo/seed.ts";
+
+const USAGE = `Usage: gazette <command> [options]
+
+Commands:
+  serve                      Serve the site on PORT (default 3000), seeding the demo newsroom on an empty database
+  import [--json] [--section SLUG] FILE|FOLDER…
+                             Import IPTC ninjs 2.x/3.x files (one item or an array per file; folders are searched for *.json)
+  migrate                    Apply pending database migrations
+  seed-demo                  Add the demo newsroom to an empty database
+  help                       Show this help
+
+Environment: PORT, HOST, GAZETTE_DATA (default ./data), GAZETTE_CONFIG, GAZETTE_SITE_NAME, GAZETTE_BASE_URL, GAZETTE_DEMO=0|1
+`;
+
+class UsageError extends Error {}
+
+function jsonFilesIn(target: string): string[] {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(target);
+  } catch {
+    return [target]; // reported per file as "no such file"
+  }
+  if (!stat.isDirectory()) return [target];
+  return fs
+    .readdirSync(target, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? jsonFilesIn(path.join(target, e.name)) : e.name.endsWith(".json") ? [path.join(target, e.name)] : []))
+    .sort();
+}
+
+async function open(config: Config) {
+  const db = await openDatabase({ dataDir: config.dataDir });
+  return { db, media: new MediaStore(config.mediaDir) };
+}
+
+async function cmdImport(args: string[], config: Config): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { json: { type: "boolean", default: false }, section: { type: "string" } },
+    allowPositionals: true,
+  });
+  if (positionals.length === 0) throw new UsageError("import: name at least one FILE or FOLDER, e.g. gazette import wire/item.json");
+  let section: { slug: string; name: string } | undefined;
+  if (values.section !== undefined) {
+    const s = slugSchema.safeParse(values.section);
+    if (!s.success) throw new UsageError(`--section: "${values.section}" ${s.error.issues[0]?.message ?? "is not a slug"}`);
+    section = { slug: s.data, name: s.data.replace(/-/g, " ").replace(/^./, (c) => c.toUpperCase()) };
+  }
+  const files = positionals.flatMap(jsonFilesIn);
+  const { db, media } = await open(config);
+  const results: ImportResult[] = [];
+  const bar =
+    !values.json && files.length >= 20 && process.stderr.isTTY
+      ? new cliProgress.SingleBar({ format: "importing [{bar}] {value}/{total} files", stream: process.stderr }, cliProgress.Presets.shades_classic)
+      : undefined;
+  bar?.start(files.length, 0);
+  for (const file of files) {
+    const rs = await importFile({ db, media, ...(section ? { section } : {}) }, file);
+    results.push(...rs);
+    if (!values.json) {
+      for (const r of rs) {
+        const line = `${r.status.padEnd(9)} ${r.file}${r.uri ? ` (${r.uri})` : ""}${r.url ? ` → ${r.url}` : ""}${r.reason ? `: ${r.reason}` : ""}${r.error ? `: ${r.error}` : ""}`;
+        if (bar) bar.stop();
+        (r.status === "error" ? console.error : console.log)(line);
+        if (bar) bar.start(files.length, files.indexOf(file) + 1);
+      }
+    }
+    bar?.update(files.indexOf(file) + 1);
+  }
+  bar?.stop();
+  await db.destroy();
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  } else {
+    const count = (s: ImportResult["status"]) => results.filter((r) => r.status === s).length;
+    console.log(
+      `\n${results.length} item(s) from ${files.length} file(s): ${count("created")} created, ${count("updated")} updated, ${count("unchanged")} unchanged, ${count("skipped")} skipped, ${count("error")} failed`,
+    );
+  }
+  return results.some((r) => r.status === "error") ? 1 : 0;
+}
+
+async function cmdServe(config: Config): Promise<number> {
+  const { db, media } = await open(config);
+  if (config.seedDemo && (await countStories(db)) === 0) {
+    console.log("Empty database: seeding the demo newsroom (original stories, generated images and videos)…");
+    const t0 = Date.now();
+    await seedDemo({ db, media, config });
+    console.log(`Demo newsroom ready in ${((Date.now() - t0) / 1000).toFixed(1)} s.`);
+  }
+  const app = await buildApp({ config, db, media, logger: true });
+  const close = async () => {
+    await app.close();
+    await db.destroy();
+    process.exit(0);
+  };
+  process.once("SIGINT", close);
+  process.once("SIGTERM", close);
+  await app.listen({ port: config.port, host: config.host });
+  console.log(`Gazette is serving ${config.site.name} at http://localhost:${config.port}/ (data: ${config.dataDir})`);
+  return -1; // keep running
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === "help" || command === "--help" || command === "-h") {
+    process.stdout.write(USAGE);
+    return command ? 0 : 2;
+  }
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`gazette: configuration error\n${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
+  try {
+    switch (command) {
+      case "serve":
+        return await cmdServe(config);
+      case "import":
+        return await cmdImport(rest, config);
+      case "migrate": {
+        const db = await openDatabase({ dataDir: config.dataDir, migrate: false });
+        const applied = await migrateToLatest(db as never);
+        await db.destroy();
+        console.log(applied.length ? `Applied: ${applied.join(", ")}` : "The database is up to date.");
+        return 0;
+      }
+      case "seed-demo": {
+        const { db, media } = await open(config);
+        if ((await countStories(db)) > 0) {
+          console.error("seed-demo: the database already has stories; point GAZETTE_DATA at an empty folder");
+          await db.destroy();
+          return 1;
+        }
+        await seedDemo({ db, media, config });
+        await db.destroy();
+        console.log("Demo newsroom seeded.");
+        return 0;
+      }
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError || (err instanceof TypeError && (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS"))) {
+      console.error(`gazette: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw err;
+  }
+}

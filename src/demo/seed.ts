@@ -1,0 +1,136 @@
+/**
+ * Seeds the demo newsroom on an empty database: sections, authors, site
+ * pages, generated pictures and videos, and the stories of demo-content.ts.
+ * Also writes the demo's house ads into `<data>/gazette.config.json` when no
+ * configuration file exists, so the ads come from configuration like any
+ * newsroom's would.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type { Config } from "../config.ts";
+import type { Block, Inline } from "../content/model.ts";
+import type { MediaStore } from "../media/media-store.ts";
+import type { Db } from "../store/database.ts";
+import { insertImage, insertVideo } from "../store/media-repo.ts";
+import { upsertPage } from "../store/page-store.ts";
+import { saveStory } from "../store/story-store.ts";
+import { upsertAuthor, upsertSection } from "../store/taxonomy-store.ts";
+import { ABOUT_PAGE, AUTHORS, type DemoBlock, type DemoPicture, HOUSE_ADS, SITE_SECTIONS, STANDARDS_PAGE, STORIES, VIDEOS } from "./demo-content.ts";
+import { sceneJpeg } from "./scenes.ts";
+import { panVideo, probeDurationSeconds } from "./videos.ts";
+
+/** `**bold**`, `_italic_`, `[text](url)`, and “curly” quotes kept as typed. */
+export function parseInline(src: string): Inline[] {
+  const out: Inline[] = [];
+  const re = /\*\*(.+?)\*\*|_(.+?)_|\[(.+?)\]\((.+?)\)/g;
+  let last = 0;
+  for (let m = re.exec(src); m; m = re.exec(src)) {
+    if (m.index > last) out.push({ text: src.slice(last, m.index) });
+    if (m[1]) out.push({ text: m[1], bold: true });
+    else if (m[2]) out.push({ text: m[2], italic: true });
+    else if (m[3] && m[4]) out.push({ text: m[3], href: m[4] });
+    last = m.index + m[0].length;
+  }
+  if (last < src.length) out.push({ text: src.slice(last) });
+  return out;
+}
+
+export interface SeedDeps {
+  db: Db;
+  media: MediaStore;
+  config: Config;
+  now?: Date;
+}
+
+export async function seedDemo({ db, media, config, now = new Date() }: SeedDeps): Promise<void> {
+  const configFile = path.join(config.dataDir, "gazette.config.json");
+  if (!fs.existsSync(configFile) && !process.env["GAZETTE_CONFIG"] && !fs.existsSync(path.resolve("gazette.config.json"))) {
+    fs.writeFileSync(configFile, `${JSON.stringify({ ads: { houseAds: HOUSE_ADS } }, null, 2)}\n`);
+    config.ads = { ...config.ads, houseAds: HOUSE_ADS };
+  }
+
+  // Media first (slow, outside the transaction); rows in one transaction.
+  const pictures = new Map<DemoPicture, Awaited<ReturnType<MediaStore["putImage"]>>>();
+  const allPictures = STORIES.flatMap((s) => [s.hero, ...s.body.flatMap((b) => (typeof b === "object" && "picture" in b ? [b.picture] : []))]);
+  for (const p of allPictures) pictures.set(p, await media.putImage(await sceneJpeg(p.scene, p.seed)));
+  const videoFiles = new Map<string, { file: string; seconds: number | null; poster: Awaited<ReturnType<MediaStore["putImage"]>> }>();
+  for (const v of VIDEOS) {
+    const stills = await Promise.all(v.scenes.map((s) => sceneJpeg(s.scene, s.seed)));
+    const mp4 = await panVideo(stills, v.seconds);
+    const file = media.putFile(mp4, "mp4");
+    const poster = await media.putImage(await sceneJpeg(v.scenes[0]!.scene, v.scenes[0]!.seed, 1280, 720));
+    videoFiles.set(v.key, { file, seconds: await probeDurationSeconds(media.absolute(file)), poster });
+  }
+
+  await db.transaction().execute(async (trx) => {
+    for (const [i, s] of SITE_SECTIONS.entries()) await upsertSection(trx, { ...s, position: i });
+    for (const a of AUTHORS) await upsertAuthor(trx, a);
+    const toBlocks = (blocks: DemoBlock[]): Block[] =>
+      blocks.flatMap((b): Block[] => {
+        if (typeof b === "string") return [{ type: "paragraph", content: parseInline(b) }];
+        if ("heading" in b) return [{ type: "heading", level: 2, text: b.heading }];
+        if ("list" in b) return [{ type: "list", ordered: b.ordered ?? false, items: b.list.map(parseInline) }];
+        if ("quote" in b) return [{ type: "quote", text: b.quote, attribution: b.by }];
+        if ("divider" in b) return [{ type: "divider" }];
+        return [];
+      });
+    await upsertPage(trx, { slug: STANDARDS_PAGE.slug, title: STANDARDS_PAGE.title, body: toBlocks(STANDARDS_PAGE.body) }, now);
+    await upsertPage(trx, { slug: ABOUT_PAGE.slug, title: ABOUT_PAGE.title, body: toBlocks(ABOUT_PAGE.body) }, now);
+
+    const imageIds = new Map<DemoPicture, number>();
+    for (const [p, stored] of pictures) {
+      imageIds.set(p, await insertImage(trx, { ...stored, remoteUrl: null, alt: p.alt, caption: p.caption, credit: p.credit }));
+    }
+    const videoIds = new Map<string, number>();
+    for (const v of VIDEOS) {
+      const f = videoFiles.get(v.key)!;
+      const posterId = await insertImage(trx, { ...f.poster, remoteUrl: null, alt: `Still from the video: ${v.title}`, caption: null, credit: v.credit });
+      videoIds.set(
+        v.key,
+        await insertVideo(trx, { title: v.title, durationSeconds: f.seconds, posterImageId: posterId, sources: [{ url: `/media/${f.file}`, type: "video/mp4" }], caption: v.caption, credit: v.credit }),
+      );
+    }
+
+    // Oldest first, so that related-story blocks can point at stories already saved.
+    const storyIds = new Map<string, number>();
+    const ordered = [...STORIES].sort((a, b) => b.hoursAgo - a.hoursAgo);
+    const pending: { key: string; body: DemoBlock[] }[] = [];
+    for (const s of ordered) {
+      const published = new Date(now.getTime() - s.hoursAgo * 3600_000).toISOString();
+      const updated = new Date(now.getTime() - (s.updatedHoursAgo ?? s.hoursAgo) * 3600_000).toISOString();
+      const body = s.body.flatMap((b): Block[] => {
+        if (typeof b === "object" && "picture" in b) return [{ type: "image", imageId: imageIds.get(b.picture)! }];
+        if (typeof b === "object" && "video" in b) return [{ type: "video", videoId: videoIds.get(b.video)! }];
+        if (typeof b === "object" && "embed" in b) return [{ type: "embed", url: b.embed, title: b.title, provider: b.provider }];
+        if (typeof b === "object" && "related" in b) {
+          const id = storyIds.get(b.related);
+          if (!id) pending.push({ key: s.key, body: s.body });
+          return id ? [{ type: "related-story", storyId: id }] : [];
+        }
+        return toBlocks([b]);
+      });
+      const saved = await saveStory(
+        trx,
+        {
+          uri: `urn:gazette:demo:${s.key}`,
+          headline: s.headline,
+          summary: s.summary,
+          body,
+          heroImageId: imageIds.get(s.hero)!,
+          sectionSlug: s.section,
+          topicNames: s.topics,
+          authorSlugs: s.authors,
+          ...(s.dateline ? { dateline: s.dateline } : {}),
+          sources: s.sources ?? [],
+          relatedVideoIds: (s.relatedVideos ?? []).map((k) => videoIds.get(k)!),
+          status: "published",
+          firstPublishedAt: published,
+          updatedAt: updated,
+        },
+        { now },
+      );
+      storyIds.set(s.key, saved.id);
+    }
+    if (pending.length) throw new Error(`demo content: related-story blocks point at stories not yet saved (${pending.map((p) => p.key).join(", ")})`);
+  });
+}

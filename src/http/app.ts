@@ -1,0 +1,89 @@
+/**
+ * The composition root of the web app: `buildApp(deps)` wires plugins and
+ * routes and returns the Fastify instance; `listen` happens elsewhere (the
+ * CLI), so tests use `app.inject()` without a port.
+ */
+import compress from "@fastify/compress";
+import fastifyStatic from "@fastify/static";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import type { Config } from "../config.ts";
+import type { MediaStore } from "../media/media-store.ts";
+import { type Db, databaseUsable } from "../store/database.ts";
+import { listSections } from "../store/taxonomy-store.ts";
+import { renderError } from "../site/list-pages.ts";
+import { LOGO_SVG, logoPng } from "../site/logo.ts";
+import { buildCss } from "../site/styles.ts";
+import { ERRORS, HttpError, fromFastifyError } from "./errors.ts";
+import { readerRoutes } from "./reader-routes.ts";
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  media: MediaStore;
+  /** Fastify's logger: true in `gazette serve`, false in tests. */
+  logger?: boolean;
+}
+
+function wantsJson(req: FastifyRequest): boolean {
+  return req.url.startsWith("/api/") || (req.headers.accept ?? "").includes("application/json");
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, db } = deps;
+  const { css, href: cssHref } = buildCss(config.ads);
+
+  async function sendError(err: HttpError, req: FastifyRequest, reply: FastifyReply) {
+    reply.code(err.status).header("cache-control", "no-store");
+    if (wantsJson(req)) {
+      return reply.send({ error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) } });
+    }
+    const sections = await listSections(db).catch(() => []);
+    return reply.type("text/html; charset=utf-8").send(renderError({ site: config.site, sections, cssHref }, err.status, err.message));
+  }
+
+  const app = Fastify({
+    logger: deps.logger ? { level: "info" } : false,
+    bodyLimit: 1024 * 1024,
+    trustProxy: true,
+    // Malformed URLs (bad percent-encoding) get our 400 page, not Fastify's default.
+    frameworkErrors: (error, req, reply) => {
+      void sendError(fromFastifyError(error as { code?: string; message: string }), req, reply);
+    },
+  });
+
+  await app.register(compress, { threshold: 1024, encodings: ["br", "gzip", "deflate"] });
+  await app.register(fastifyStatic, {
+    root: deps.media.root,
+    prefix: "/media/",
+    immutable: true,
+    maxAge: "365d",
+    index: false,
+    list: false,
+    wildcard: true,
+  });
+
+  app.setErrorHandler(async (error, req, reply) => {
+    const err = error instanceof HttpError ? error : fromFastifyError(error as { code?: string; statusCode?: number; message: string });
+    if (err.status === 404 && err.message === ERRORS.GZ_ERR_NOT_FOUND.message && !wantsJson(req)) return reply.callNotFound();
+    if (err.status >= 500) req.log.error({ err: error }, "request failed");
+    return sendError(err, req, reply);
+  });
+
+  app.get("/healthz", async (_req, reply) => {
+    const ok = await databaseUsable(db);
+    return reply.code(ok ? 200 : 503).header("cache-control", "no-store").send(ok ? { status: "ok" } : { status: "unavailable", database: "not usable" });
+  });
+
+  app.get(cssHref, async (_req, reply) =>
+    reply.type("text/css; charset=utf-8").header("cache-control", "public, max-age=31536000, immutable").send(css),
+  );
+  app.get("/assets/logo.svg", async (_req, reply) =>
+    reply.type("image/svg+xml").header("cache-control", "public, max-age=86400").send(LOGO_SVG),
+  );
+  app.get("/assets/logo.png", async (_req, reply) =>
+    reply.type("image/png").header("cache-control", "public, max-age=86400").send(await logoPng()),
+  );
+
+  readerRoutes(app, { config, db, media: deps.media, cssHref });
+  return app;
+}

@@ -1,0 +1,53 @@
+/**
+ * Gazette's coded HTTP errors: one table, a code is never reused. Anything
+ * thrown is normalised to an HttpError at one boundary (the app's error
+ * handler), which renders it as a site page or as JSON.
+ */
+export const ERRORS = {
+  GZ_ERR_NOT_FOUND: { status: 404, message: "There is nothing at this address." },
+  GZ_ERR_BAD_PARAMETER: { status: 400, message: "A parameter in the address is not valid." },
+  GZ_ERR_BAD_URL: { status: 400, message: "The address is not a valid URL." },
+  GZ_ERR_BAD_JSON: { status: 400, message: "The request body is not valid JSON." },
+  GZ_ERR_BODY_TOO_LARGE: { status: 413, message: "The request body is too large." },
+  GZ_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: "The request body's content type is not supported." },
+  GZ_ERR_METHOD_NOT_ALLOWED: { status: 405, message: "That method is not allowed here." },
+  GZ_ERR_UNAVAILABLE: { status: 503, message: "The service is not available right now." },
+  GZ_ERR_INTERNAL: { status: 500, message: "Something went wrong on our side. It has been logged." },
+} as const;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class HttpError extends Error {
+  override name = "HttpError";
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly fields?: { path: string; message: string }[],
+  ) {
+    super(message ?? ERRORS[code].message);
+    this.status = ERRORS[code].status;
+  }
+}
+
+/** Maps Fastify's own error codes (body parsing, routing) to ours. */
+export function fromFastifyError(err: { code?: string; statusCode?: number; message: string }): HttpError {
+  switch (err.code) {
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return new HttpError("GZ_ERR_BODY_TOO_LARGE");
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return new HttpError("GZ_ERR_UNSUPPORTED_MEDIA_TYPE");
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+      return new HttpError("GZ_ERR_BAD_JSON", `The request body is not valid JSON: ${err.message}`);
+    case "FST_ERR_BAD_URL":
+      return new HttpError("GZ_ERR_BAD_URL");
+  }
+  if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON/i.test(err.message))) {
+    return new HttpError("GZ_ERR_BAD_JSON", `The request body is not valid JSON: ${err.message}`);
+  }
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+    return new HttpError("GZ_ERR_BAD_PARAMETER", err.message);
+  }
+  return new HttpError("GZ_ERR_INTERNAL");
+}

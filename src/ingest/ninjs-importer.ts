@@ -1,0 +1,238 @@
+/**
+ * `gazette import`: reads ninjs files, validates each item against the IPTC
+ * schema, maps it (ninjs-mapper), copies local media into the media store
+ * and writes the story — each item in its own transaction, so an invalid
+ * item leaves nothing behind and the others still import. Remote (http)
+ * media are kept as references and never fetched: nothing can hang offline.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Block } from "../content/model.ts";
+import { MediaError, type MediaStore } from "../media/media-store.ts";
+import type { Db } from "../store/database.ts";
+import { insertImage, insertVideo } from "../store/media-repo.ts";
+import { saveStory, storyByUri, visibleNow } from "../store/story-store.ts";
+import { upsertSection } from "../store/taxonomy-store.ts";
+import { type MappedImage, type MappedVideo, type RenditionRef, NinjsMappingError, compareVersions, mapNinjsItem } from "./ninjs-mapper.ts";
+import { validateNinjs } from "./ninjs-schema.ts";
+
+export type ImportStatus = "created" | "updated" | "unchanged" | "skipped" | "error";
+
+export interface ImportResult {
+  file: string;
+  uri: string | null;
+  status: ImportStatus;
+  /** The public path, when the story is visible to readers now. */
+  url?: string;
+  reason?: string;
+  error?: string;
+}
+
+export interface ImportDeps {
+  db: Db;
+  media: MediaStore;
+  /** Section for imported stories (ninjs has no sections). Created when missing. */
+  section?: { slug: string; name: string };
+  now?: () => Date;
+}
+
+/** An expected, per-item failure: reported with its field, never with a stack trace. */
+class ItemError extends Error {
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+type Href = { kind: "local"; path: string } | { kind: "remote"; url: string };
+
+function classifyHref(href: string, baseDir: string, field: string): Href {
+  if (/^https?:\/\//i.test(href)) return { kind: "remote", url: href };
+  if (/^file:/i.test(href)) {
+    try {
+      return { kind: "local", path: fileURLToPath(href) };
+    } catch {
+      throw new ItemError(`${field}: "${href}" is not a usable file: URL`);
+    }
+  }
+  if (/^[a-z][a-z0-9+.-]*:/i.test(href)) {
+    throw new ItemError(`${field}: unsupported scheme in "${href.slice(0, 60)}"; use http(s), file: or a path relative to the file`);
+  }
+  return { kind: "local", path: path.resolve(baseDir, decodeURI(href)) };
+}
+
+interface ResolvedImage {
+  file: string | null;
+  remoteUrl: string | null;
+  mime: string;
+  width: number;
+  height: number;
+  renditions: Awaited<ReturnType<MediaStore["putImage"]>>["renditions"];
+}
+
+async function resolveImage(img: MappedImage, baseDir: string, media: MediaStore): Promise<ResolvedImage> {
+  const refs = img.renditions.map((r, i) => ({ r, i, href: classifyHref(r.href, baseDir, `${img.field}.renditions`) }));
+  const local = refs.find((x) => x.href.kind === "local");
+  if (local && local.href.kind === "local") {
+    const field = `${img.field}.renditions[${local.i}].href`;
+    let data: Buffer;
+    try {
+      data = fs.readFileSync(local.href.path);
+    } catch {
+      throw new ItemError(`${field}: no readable file at ${local.href.path}`);
+    }
+    try {
+      const stored = await media.putImage(data);
+      return { file: stored.file, remoteUrl: null, mime: stored.mime, width: stored.width, height: stored.height, renditions: stored.renditions };
+    } catch (err) {
+      if (err instanceof MediaError) throw new ItemError(`${field}: ${err.message}`);
+      throw err;
+    }
+  }
+  // Remote only: the rendition closest to (not above) 1600 px wide, with the size ninjs reports.
+  const remote = refs.filter((x): x is typeof x & { href: { kind: "remote"; url: string } } => x.href.kind === "remote");
+  const pick = remote.find((x) => (x.r.width ?? 0) <= 1600) ?? remote[0]!;
+  const width = pick.r.width ?? 1200;
+  const height = pick.r.height ?? Math.round((width * 2) / 3);
+  return { file: null, remoteUrl: pick.href.url, mime: pick.r.contentType ?? "image/jpeg", width, height, renditions: [] };
+}
+
+function videoSource(r: RenditionRef, baseDir: string, field: string, media: MediaStore): { url: string; type: string } {
+  const href = classifyHref(r.href, baseDir, field);
+  const type = r.contentType ?? (/\.webm/i.test(r.href) ? "video/webm" : "video/mp4");
+  if (href.kind === "remote") return { url: href.url, type };
+  let data: Buffer;
+  try {
+    data = fs.readFileSync(href.path);
+  } catch {
+    throw new ItemError(`${field}: no readable file at ${href.path}`);
+  }
+  return { url: `/media/${media.putFile(data, path.extname(href.path).slice(1) || "mp4")}`, type };
+}
+
+function insertAfterParagraphs(body: Block[], inserts: { block: Block; afterParagraph: number }[]): Block[] {
+  const out: Block[] = [];
+  let paragraphs = 0;
+  const pending = [...inserts].sort((a, b) => a.afterParagraph - b.afterParagraph);
+  for (const b of body) {
+    out.push(b);
+    if (b.type === "paragraph") paragraphs++;
+    while (pending[0] && pending[0].afterParagraph <= paragraphs) out.push(pending.shift()!.block);
+  }
+  for (const p of pending) out.push(p.block);
+  return out;
+}
+
+async function importItem(deps: ImportDeps, file: string, raw: unknown, label: string): Promise<ImportResult> {
+  const baseDir = path.dirname(path.resolve(file));
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
+    return { file, uri: null, status: "error", error: `${label}: expected a ninjs object` };
+  }
+  const item = raw as Record<string, unknown>;
+  const uri = typeof item["uri"] === "string" ? item["uri"] : typeof item["uri"] === "undefined" ? null : String(item["uri"]);
+  const problems = validateNinjs(item);
+  if (problems.errors.length) {
+    return { file, uri, status: "error", error: `${label}not valid ninjs ${problems.version}: ${problems.errors.join("; ")}` };
+  }
+  try {
+    const mapped = mapNinjsItem(item);
+    if (mapped.kind === "skip") return { file, uri: mapped.uri, status: "skipped", reason: mapped.reason };
+    const existing = await storyByUri(deps.db, mapped.uri);
+    if (existing?.sourceVersion) {
+      const order = compareVersions(mapped.version, existing.sourceVersion);
+      if (order === 0) return { file, uri, status: "unchanged", ...(await publicUrl(deps, existing.id)) };
+      if (order < 0) {
+        return { file, uri, status: "skipped", reason: `older than the stored version (${existing.sourceVersion.replace("#", " v")})` };
+      }
+    }
+    // Media files first (content-addressed, harmless if the item then fails), rows in the transaction.
+    const hero = mapped.hero ? await resolveImage(mapped.hero, baseDir, deps.media) : undefined;
+    const images: { image: MappedImage; afterParagraph: number; resolved: ResolvedImage }[] = [];
+    for (const x of mapped.images) images.push({ ...x, resolved: await resolveImage(x.image, baseDir, deps.media) });
+    const videos: { v: MappedVideo; sources: { url: string; type: string }[]; poster: ResolvedImage | undefined }[] = [];
+    for (const v of mapped.videos) {
+      videos.push({
+        v,
+        sources: v.sources.map((s, i) => videoSource(s, baseDir, `${v.field}.renditions[${i}].href`, deps.media)),
+        poster: v.poster ? await resolveImage(v.poster, baseDir, deps.media) : undefined,
+      });
+    }
+    const section = deps.section ?? { slug: "news", name: "News" };
+    const saved = await deps.db.transaction().execute(async (trx) => {
+      await upsertSectionIfMissing(trx, section);
+      const imageRow = async (img: MappedImage, r: ResolvedImage) =>
+        insertImage(trx, { ...r, alt: img.alt, caption: img.caption ?? null, credit: img.credit ?? null, sourceUri: img.sourceUri ?? null });
+      const heroId = hero && mapped.hero ? await imageRow(mapped.hero, hero) : undefined;
+      const inserts: { block: Block; afterParagraph: number }[] = [];
+      for (const x of images) inserts.push({ block: { type: "image", imageId: await imageRow(x.image, x.resolved) }, afterParagraph: x.afterParagraph });
+      const relatedVideoIds: number[] = [];
+      for (const { v, sources, poster } of videos) {
+        const posterId = poster && v.poster ? await imageRow(v.poster, poster) : undefined;
+        const id = await insertVideo(trx, {
+          title: v.title,
+          durationSeconds: v.durationSeconds,
+          sources,
+          ...(posterId ? { posterImageId: posterId } : {}),
+          ...(v.caption ? { caption: v.caption } : {}),
+          ...(v.credit ? { credit: v.credit } : {}),
+          sourceUri: v.sourceUri ?? null,
+        });
+        if (v.placement === "body") inserts.push({ block: { type: "video", videoId: id }, afterParagraph: 1 });
+        else relatedVideoIds.push(id);
+      }
+      return saveStory(
+        trx,
+        {
+          ...mapped.story,
+          body: insertAfterParagraphs(mapped.story.body ?? [], inserts),
+          sectionSlug: section.slug,
+          relatedVideoIds,
+          ...(heroId ? { heroImageId: heroId } : {}),
+        },
+        { ...(existing ? { id: existing.id } : {}), ...(deps.now ? { now: deps.now() } : {}) },
+      );
+    });
+    return { file, uri, status: existing ? "updated" : "created", ...(await publicUrl(deps, saved.id)) };
+  } catch (err) {
+    if (err instanceof ItemError || err instanceof NinjsMappingError) return { file, uri, status: "error", error: `${label}${err.message}` };
+    if (err && typeof err === "object" && "issues" in err) {
+      const issues = (err as { issues: { path: (string | number)[]; message: string }[] }).issues;
+      return { file, uri, status: "error", error: `${label}${issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}` };
+    }
+    throw err;
+  }
+}
+
+async function upsertSectionIfMissing(db: Db, s: { slug: string; name: string }): Promise<void> {
+  const found = await db.selectFrom("sections").select("id").where("slug", "=", s.slug).executeTakeFirst();
+  if (!found) await upsertSection(db, s);
+}
+
+async function publicUrl(deps: ImportDeps, id: number): Promise<{ url?: string }> {
+  const now = (deps.now?.() ?? new Date()).toISOString();
+  const row = await deps.db.selectFrom("stories").select("path").where("id", "=", id).where(visibleNow(now)).executeTakeFirst();
+  return row ? { url: row.path } : {};
+}
+
+/** Imports every item of one file. Invalid JSON is one error result. */
+export async function importFile(deps: ImportDeps, file: string): Promise<ImportResult[]> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return [{ file, uri: null, status: "error", error: code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder, not a file" : `cannot read (${code})` }];
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    return [{ file, uri: null, status: "error", error: `not valid JSON: ${(err as Error).message}` }];
+  }
+  if (Array.isArray(json)) {
+    const out: ImportResult[] = [];
+    for (const [i, item] of json.entries()) out.push(await importItem(deps, file, item, `item [${i}]: `));
+    return out;
+  }
+  return [await importItem(deps, file, json, "")];
+}

@@ -1,0 +1,360 @@
+/**
+ * IPTC ninjs item → Gazette story, as a pure function (no I/O): the
+ * importer resolves media and writes. Both spellings are read: 3.x camelCase
+ * (`versionCreated`) is folded to 2.x lower case (`versioncreated`) first.
+ *
+ * Mapping (IPTC ninjs 2.2 / 3.1 property → Gazette):
+ *  headlines[role=main|first]            → headline
+ *  descriptions[role≠caption]            → summary points (one per line or <li>)
+ *  bodies[html|xhtml] else bodies[plain] → body blocks (allow-listed HTML)
+ *  by → byline; located → dateline
+ *  subjects, places, people, organisations (name) → topics
+ *  pubstatus usable|withheld|canceled    → published|draft|unpublished
+ *  firstcreated, versioncreated          → first published, updated
+ *  embargoed (2.x) / embargoedUntil (3.x) → not visible before that time
+ *  associations: the feature picture     → hero image (caption, credit)
+ *                other pictures          → image blocks
+ *                videos                  → a video block (the first), or the
+ *                                           related-video module (name contains "related", or any further video)
+ */
+import { z } from "zod";
+import type { Block, StoryInput, StoryStatus } from "../content/model.ts";
+import { htmlToBlocks, htmlToText, textToBlocks } from "./html-to-blocks.ts";
+
+export interface RenditionRef {
+  href: string;
+  width?: number;
+  height?: number;
+  contentType?: string;
+  durationSeconds?: number;
+  name?: string;
+}
+
+export interface MappedImage {
+  /** Where in the item it came from, for error messages: `associations[1]`. */
+  field: string;
+  sourceUri: string | undefined;
+  /** Image renditions, largest first. */
+  renditions: RenditionRef[];
+  alt: string;
+  caption: string | undefined;
+  credit: string | undefined;
+}
+
+export interface MappedVideo {
+  field: string;
+  sourceUri: string | undefined;
+  title: string;
+  durationSeconds: number | null;
+  sources: RenditionRef[];
+  poster: MappedImage | undefined;
+  caption: string | undefined;
+  credit: string | undefined;
+  placement: "body" | "related";
+}
+
+export type MappedItem =
+  | { kind: "skip"; uri: string; reason: string }
+  | {
+      kind: "story";
+      uri: string;
+      /** Comparable version key: see `compareVersions`. */
+      version: string;
+      story: Omit<StoryInput, "heroImageId" | "relatedVideoIds" | "sectionSlug">;
+      hero: MappedImage | undefined;
+      /** Images to place in the body, each after the given paragraph count. */
+      images: { image: MappedImage; afterParagraph: number }[];
+      videos: MappedVideo[];
+    };
+
+export class NinjsMappingError extends Error {
+  override name = "NinjsMappingError";
+  constructor(
+    readonly field: string,
+    readonly expected: string,
+  ) {
+    super(`${field}: ${expected}`);
+  }
+}
+
+type Json = Record<string, unknown>;
+
+/** Folds 3.x camelCase property names to the 2.x lower-case spelling, recursively. */
+export function foldKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(foldKeys);
+  if (value && typeof value === "object") {
+    const out: Json = {};
+    for (const [k, v] of Object.entries(value)) out[k.toLowerCase()] = foldKeys(v);
+    return out;
+  }
+  return value;
+}
+
+const text = z.string();
+const dateTime = z.iso.datetime({ offset: true, local: false });
+
+function str(item: Json, key: string, field = key): string | undefined {
+  const v = item[key];
+  if (v === undefined || v === null) return undefined;
+  const r = text.safeParse(v);
+  if (!r.success) throw new NinjsMappingError(field, `expected a string, got ${typeof v}`);
+  return r.data.trim() || undefined;
+}
+
+function date(item: Json, key: string, field: string): string | undefined {
+  const v = str(item, key, field);
+  if (v === undefined) return undefined;
+  if (!dateTime.safeParse(v).success) {
+    throw new NinjsMappingError(field, `expected an ISO 8601 date-time with a time zone, like 2024-07-25T09:30:00Z, got "${v}"`);
+  }
+  return new Date(v).toISOString();
+}
+
+function arr(item: Json, key: string): Json[] {
+  const v = item[key];
+  if (v === undefined || v === null) return [];
+  if (Array.isArray(v)) return v.filter((x): x is Json => !!x && typeof x === "object");
+  // ninjs 1.x shaped some lists as objects keyed by name (associations, renditions).
+  if (typeof v === "object") return Object.entries(v as Json).map(([name, x]) => ({ name, ...(x as Json) }));
+  throw new NinjsMappingError(key, "expected an array");
+}
+
+function headlineOf(item: Json): string | undefined {
+  const hs = arr(item, "headlines");
+  const main = hs.find((h) => h["role"] === "main") ?? hs[0];
+  const value = main ? str(main, "value", "headlines[].value") : str(item, "headline");
+  return value ? htmlToText(value).slice(0, 300) || undefined : undefined;
+}
+
+function isHtml(ct: unknown): boolean {
+  return typeof ct === "string" && /html|xml/i.test(ct);
+}
+
+function descriptionText(d: Json): string {
+  const v = str(d, "value", "descriptions[].value") ?? "";
+  return isHtml(d["contenttype"]) || /<\/?[a-z][^>]*>/i.test(v) ? htmlToText(v) : v.replace(/\s+/g, " ").trim();
+}
+
+/** Cuts text at a word boundary so it fits `max` characters, marking the cut with an ellipsis. */
+export function clip(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const cut = s.slice(0, max - 1);
+  const space = cut.lastIndexOf(" ");
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.]+$/, "")}…`;
+}
+
+function summaryOf(item: Json): string[] {
+  const points: string[] = [];
+  for (const d of arr(item, "descriptions")) {
+    if (d["role"] === "caption") continue;
+    const v = str(d, "value", "descriptions[].value") ?? "";
+    if (isHtml(d["contenttype"]) && /<li[\s>]/i.test(v)) {
+      for (const b of htmlToBlocks(v)) {
+        if (b.type === "list") points.push(...b.items.map((i) => i.map((r) => r.text).join("")));
+      }
+    } else {
+      const t = descriptionText(d);
+      if (t) points.push(...t.split(/\n+/).map((p) => p.trim()).filter(Boolean));
+    }
+    if (points.length) break; // one description is the summary; the others are alternates (plain vs rich)
+  }
+  if (points.length === 0) {
+    const legacy = str(item, "description_text");
+    if (legacy) points.push(legacy);
+  }
+  return points.slice(0, 3).map((p) => clip(p, 500));
+}
+
+function bodyOf(item: Json): Block[] {
+  const bodies = arr(item, "bodies");
+  const html = bodies.find((b) => isHtml(b["contenttype"]));
+  if (html) return htmlToBlocks(str(html, "value", "bodies[].value") ?? "");
+  const plain = bodies[0];
+  if (plain) {
+    const v = str(plain, "value", "bodies[].value") ?? "";
+    return /<\/?(p|div|br)[\s>/]/i.test(v) ? htmlToBlocks(v) : textToBlocks(v);
+  }
+  const legacyHtml = str(item, "body_html");
+  if (legacyHtml) return htmlToBlocks(legacyHtml);
+  const legacyText = str(item, "body_text");
+  return legacyText ? textToBlocks(legacyText) : [];
+}
+
+function topicsOf(item: Json): string[] {
+  const names: string[] = [];
+  for (const key of ["subjects", "places", "people", "organisations"]) {
+    for (const t of arr(item, key)) {
+      const name = typeof t["name"] === "string" ? t["name"].trim() : "";
+      if (name && name.length > 1 && !names.some((n) => n.toLowerCase() === name.toLowerCase())) names.push(name.slice(0, 120));
+    }
+  }
+  return names.slice(0, 12);
+}
+
+const STATUS: Record<string, StoryStatus> = { usable: "published", withheld: "draft", canceled: "unpublished" };
+
+function renditionsOf(a: Json, field: string): RenditionRef[] {
+  return arr(a, "renditions").flatMap((r, i): RenditionRef[] => {
+    const href = str(r, "href", `${field}.renditions[${i}].href`);
+    if (!href) return [];
+    const num = (k: string) => (typeof r[k] === "number" && Number.isFinite(r[k]) ? (r[k] as number) : undefined);
+    const ref: RenditionRef = { href };
+    const width = num("width");
+    const height = num("height");
+    const duration = num("duration");
+    const ct = str(r, "contenttype", `${field}.renditions[${i}].contenttype`) ?? str(r, "mimetype");
+    const name = str(r, "name", `${field}.renditions[${i}].name`);
+    if (width) ref.width = Math.round(width);
+    if (height) ref.height = Math.round(height);
+    if (duration !== undefined) ref.durationSeconds = Math.round(duration);
+    if (ct) ref.contentType = ct;
+    if (name) ref.name = name;
+    return [ref];
+  });
+}
+
+function looksLikeImage(r: RenditionRef): boolean {
+  if (r.contentType) return /^image\//i.test(r.contentType);
+  return /\.(jpe?g|png|webp|gif|avif|tiff?)(\?|$)/i.test(r.href);
+}
+
+function looksLikeVideo(r: RenditionRef): boolean {
+  if (r.contentType) return /^video\//i.test(r.contentType) || /mpegurl|dash/i.test(r.contentType);
+  return /\.(mp4|webm|m4v|mov|ogv|m3u8)(\?|$)/i.test(r.href);
+}
+
+function creditOf(a: Json, field: string): string | undefined {
+  const by = str(a, "by", `${field}.by`);
+  const holder = str(a, "copyrightholder", `${field}.copyrightholder`);
+  if (by && holder && !by.toLowerCase().includes(holder.toLowerCase())) return `${by} / ${holder}`.slice(0, 300);
+  return (by ?? holder)?.slice(0, 300);
+}
+
+function captionOf(a: Json): string | undefined {
+  const ds = arr(a, "descriptions");
+  const d = ds.find((x) => x["role"] === "caption") ?? ds.find((x) => !isHtml(x["contenttype"])) ?? ds[0];
+  const t = d ? descriptionText(d) : undefined;
+  return t ? clip(t, 2000) : undefined;
+}
+
+function imageOf(a: Json, field: string): MappedImage | undefined {
+  const renditions = renditionsOf(a, field)
+    .filter(looksLikeImage)
+    .sort((x, y) => (y.width ?? 0) - (x.width ?? 0));
+  if (renditions.length === 0) return undefined;
+  const caption = captionOf(a);
+  const headline = headlineOf(a);
+  return {
+    field,
+    sourceUri: str(a, "uri", `${field}.uri`),
+    renditions,
+    alt: clip(headline ?? caption ?? "", 250),
+    caption,
+    credit: creditOf(a, field),
+  };
+}
+
+/** Orders two version keys: by `version` when both are numbers, else by `versioncreated`. */
+export function compareVersions(a: string, b: string): number {
+  const [ca = "", va = ""] = a.split("#");
+  const [cb = "", vb = ""] = b.split("#");
+  if (/^\d+$/.test(va) && /^\d+$/.test(vb) && va !== vb) return Number(va) - Number(vb);
+  return ca < cb ? -1 : ca > cb ? 1 : 0;
+}
+
+const FEATURE_NAMES = /^(feature|featureimage|featuremedia|mainpic|main|hero|lead|picture|photo|image|a001)/i;
+
+/**
+ * Maps one ninjs item (already valid against the ninjs schema) to a story,
+ * or to a skip with the reason.
+ */
+export function mapNinjsItem(raw: Record<string, unknown>): MappedItem {
+  const item = foldKeys(raw) as Json;
+  const uri = str(item, "uri");
+  if (!uri) throw new NinjsMappingError("uri", "is required: a stable identifier so a re-import updates the story");
+  const type = str(item, "type");
+  if (type === "event" || type === "planning" || item["eventdetails"] || item["plannedcoverage"]) {
+    return { kind: "skip", uri, reason: `${type ?? "event"} item: Gazette publishes news stories, not event or planning records` };
+  }
+  if (type && ["picture", "graphic", "audio", "video"].includes(type)) {
+    return { kind: "skip", uri, reason: `standalone ${type} item: only text and composite items become stories` };
+  }
+  const headline = headlineOf(item);
+  if (!headline) return { kind: "skip", uri, reason: "no headline: nothing a reader could be shown" };
+
+  const pubstatus = str(item, "pubstatus") ?? "usable";
+  const status = STATUS[pubstatus];
+  if (!status) throw new NinjsMappingError("pubstatus", `expected usable, withheld or canceled, got "${pubstatus}"`);
+  const versionCreated = date(item, "versioncreated", "versioncreated");
+  const firstCreated = date(item, "firstcreated", "firstcreated") ?? versionCreated;
+  const embargo = date(item, "embargoed", "embargoed") ?? date(item, "embargoeduntil", "embargoedUntil");
+  const version = `${versionCreated ?? ""}#${str(item, "version") ?? ""}`;
+
+  const body = bodyOf(item);
+  const associations = arr(item, "associations");
+  let hero: MappedImage | undefined;
+  const images: { image: MappedImage; afterParagraph: number }[] = [];
+  const videos: MappedVideo[] = [];
+  const pictures: MappedImage[] = [];
+  associations.forEach((a, i) => {
+    const field = `associations[${i}]`;
+    const aType = str(a, "type", `${field}.type`);
+    const name = str(a, "name", `${field}.name`) ?? "";
+    if (aType === "video") {
+      const renditions = renditionsOf(a, field);
+      const sources = renditions.filter(looksLikeVideo);
+      const posterRenditions = renditions.filter(looksLikeImage).sort((x, y) => (y.width ?? 0) - (x.width ?? 0));
+      const duration = renditions.find((r) => r.durationSeconds !== undefined)?.durationSeconds ?? null;
+      const title = headlineOf(a) ?? captionOf(a) ?? headline;
+      if (sources.length === 0) return; // nothing playable: a video without a source is not shown
+      videos.push({
+        field,
+        sourceUri: str(a, "uri", `${field}.uri`),
+        title: clip(title, 300),
+        durationSeconds: duration,
+        sources,
+        poster: posterRenditions.length
+          ? { field, sourceUri: undefined, renditions: posterRenditions, alt: `Video: ${clip(title, 200)}`, caption: undefined, credit: undefined }
+          : undefined,
+        caption: captionOf(a),
+        credit: creditOf(a, field),
+        placement: /related/i.test(name) || videos.some((v) => v.placement === "body") ? "related" : "body",
+      });
+    } else if (aType === "picture" || aType === "graphic" || aType === undefined) {
+      if (aType === "graphic" && /logo/i.test(name)) return; // an agency's logo is not editorial
+      const img = imageOf(a, field);
+      if (img) {
+        if (!hero && FEATURE_NAMES.test(name)) hero = img;
+        else pictures.push(img);
+      }
+    }
+  });
+  if (!hero && pictures.length) hero = pictures.shift();
+  pictures.forEach((image, i) => images.push({ image, afterParagraph: 3 * (i + 1) }));
+
+  const story: MappedItem & { kind: "story" } = {
+    kind: "story",
+    uri,
+    version,
+    story: {
+      uri,
+      headline,
+      summary: summaryOf(item),
+      body,
+      topicNames: topicsOf(item),
+      authorSlugs: [],
+      sources: [],
+      status,
+      ...(str(item, "by") ? { byline: clip(str(item, "by")!, 300) } : {}),
+      ...(str(item, "located") ? { dateline: clip(str(item, "located")!, 200) } : {}),
+      ...(firstCreated ? { firstPublishedAt: firstCreated } : {}),
+      ...(versionCreated ? { updatedAt: versionCreated } : {}),
+      ...(embargo ? { embargoUntil: embargo } : {}),
+      sourceVersion: version,
+    },
+    hero,
+    images,
+    videos,
+  };
+  return story;
+}

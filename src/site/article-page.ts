@@ -1,0 +1,214 @@
+/**
+ * The article page. `articleView` is pure: it turns a story and what it
+ * refers to into what the page shows (reading time, ad positions, JSON-LD);
+ * `renderArticle` turns that into HTML.
+ */
+import type { AdRules } from "../content/ad-placement.ts";
+import { placeAds, reservedHeight } from "../content/ad-placement.ts";
+import { isoDuration } from "../content/duration.ts";
+import type { Block } from "../content/model.ts";
+import { readingTimeMinutes } from "../content/reading-time.ts";
+import type { SiteConfig } from "../config.ts";
+import type { Image, Video } from "../store/media-repo.ts";
+import type { Story, StoryTeaser } from "../store/story-store.ts";
+import { adSlot, credit, imageUrl, inline, pickHouseAd, picture, teaser, time, videoCard, videoFigure } from "./components.ts";
+import { formatDateTime, joinNames, readingTimeLabel } from "./format.ts";
+import { type SafeHtml, html } from "./html.ts";
+import { type PageMeta, type Shell, layout } from "./layout.ts";
+
+export interface ArticleInputs {
+  story: Story;
+  images: Map<number, Image>;
+  videos: Map<number, Video>;
+  related: StoryTeaser[];
+  /** Teasers for related-story blocks, by story id. */
+  linked: Map<number, StoryTeaser>;
+  relatedImages: Map<number, Image>;
+}
+
+export interface ArticleView extends ArticleInputs {
+  readingMinutes: number;
+  /** Indexes of body blocks after which an ad slot goes. */
+  adAfter: Set<number>;
+  hero: Image | undefined;
+  relatedVideos: Video[];
+  meta: PageMeta;
+  standardsPath: string;
+}
+
+/** Every image the story refers to (hero, body blocks, video posters are loaded with the videos). */
+export function imageIdsOf(story: Story): number[] {
+  const ids = story.body.flatMap((b) => (b.type === "image" ? [b.imageId] : []));
+  if (story.heroImageId) ids.push(story.heroImageId);
+  return ids;
+}
+
+export function videoIdsOf(story: Story): number[] {
+  return [...story.body.flatMap((b) => (b.type === "video" ? [b.videoId] : [])), ...story.relatedVideoIds];
+}
+
+export function articleView(inputs: ArticleInputs, site: SiteConfig, ads: AdRules): ArticleView {
+  const { story, images, videos } = inputs;
+  const hero = story.heroImageId ? images.get(story.heroImageId) : undefined;
+  const readingMinutes = readingTimeMinutes(story.body, { heroImage: hero !== undefined });
+  const authors = story.authors.length ? story.authors.map((a) => a.name) : story.byline ? [story.byline] : [];
+  const description = story.summary[0] ?? "";
+  const published = story.firstPublishedAt ?? story.updatedAt;
+  const url = `${site.baseUrl}${story.path}`;
+  const standardsPath = `/about/${site.standardsPage}`;
+  const heroUrl = hero ? imageUrl(hero, 1200) : undefined;
+  const abs = (u: string) => (/^https?:/.test(u) ? u : `${site.baseUrl}${u}`);
+  const bodyVideos = story.body.flatMap((b) => (b.type === "video" ? [videos.get(b.videoId)] : [])).filter((v): v is Video => !!v);
+  const relatedVideos = story.relatedVideoIds.map((id) => videos.get(id)).filter((v): v is Video => !!v);
+
+  // schema.org NewsArticle, as Google's article documentation reads it.
+  const jsonLd: Record<string, unknown> = {
+    "@context": "https://schema.org",
+    "@type": "NewsArticle",
+    headline: story.headline,
+    description,
+    datePublished: published,
+    dateModified: story.updatedAt,
+    mainEntityOfPage: url,
+    url,
+    author: story.authors.length
+      ? story.authors.map((a) => ({ "@type": "Person", name: a.name, url: `${site.baseUrl}/author/${a.slug}` }))
+      : authors.map((name) => ({ "@type": "Person", name })),
+    publisher: {
+      "@type": "NewsMediaOrganization",
+      name: site.name,
+      url: site.baseUrl,
+      logo: { "@type": "ImageObject", url: `${site.baseUrl}/assets/logo.png`, width: 512, height: 512 },
+      publishingPrinciples: `${site.baseUrl}${standardsPath}`,
+    },
+    articleSection: story.section.name,
+    keywords: story.topics.map((t) => t.name).join(", "),
+    wordCount: story.wordCount,
+    timeRequired: `PT${readingMinutes}M`,
+    isAccessibleForFree: true,
+    publishingPrinciples: `${site.baseUrl}${standardsPath}`,
+    inLanguage: site.language,
+  };
+  if (hero && heroUrl) {
+    jsonLd["image"] = { "@type": "ImageObject", url: abs(heroUrl), width: hero.width, height: hero.height, ...(hero.credit ? { creditText: hero.credit } : {}), ...(hero.caption ? { caption: hero.caption } : {}) };
+  }
+  if (story.dateline) jsonLd["locationCreated"] = { "@type": "Place", name: story.dateline };
+  if (bodyVideos.length || relatedVideos.length) {
+    jsonLd["video"] = [...bodyVideos, ...relatedVideos].map((v) => ({
+      "@type": "VideoObject",
+      name: v.title,
+      description: v.caption ?? v.title,
+      ...(v.durationSeconds !== null ? { duration: isoDuration(v.durationSeconds) } : {}),
+      ...(v.poster ? { thumbnailUrl: abs(imageUrl(v.poster, 800)) } : {}),
+      contentUrl: abs(v.sources[0]?.url ?? ""),
+      uploadDate: published,
+    }));
+  }
+  if (story.sources.length) {
+    jsonLd["citation"] = story.sources.map((s) => ({ "@type": "CreativeWork", name: s.name, ...(s.url ? { url: s.url } : {}) }));
+  }
+
+  return {
+    ...inputs,
+    readingMinutes,
+    adAfter: new Set(placeAds(story.body, ads)),
+    hero,
+    relatedVideos,
+    standardsPath,
+    meta: {
+      title: story.headline,
+      description,
+      canonicalPath: story.path,
+      og: {
+        type: "article",
+        ...(hero && heroUrl ? { image: { url: heroUrl, width: hero.width, height: hero.height, alt: hero.alt } } : {}),
+      },
+      jsonLd: [jsonLd],
+    },
+  };
+}
+
+function blockHtml(b: Block, v: ArticleView, first: boolean): SafeHtml {
+  switch (b.type) {
+    case "paragraph":
+      return first && v.story.dateline
+        ? html`<p><span class="dateline">${v.story.dateline} —</span> ${inline(b.content)}</p>`
+        : html`<p>${inline(b.content)}</p>`;
+    case "heading":
+      return b.level === 2 ? html`<h2>${b.text}</h2>` : b.level === 3 ? html`<h3>${b.text}</h3>` : html`<h4>${b.text}</h4>`;
+    case "quote":
+      return html`<figure class="quote"><blockquote${b.sourceUrl ? html` cite="${b.sourceUrl}"` : ""}><p>${b.text}</p></blockquote>${b.attribution ? html`<figcaption>— ${b.attribution}</figcaption>` : ""}</figure>`;
+    case "list": {
+      const items = b.items.map((i) => html`<li>${inline(i)}</li>`);
+      return b.ordered ? html`<ol>${items}</ol>` : html`<ul>${items}</ul>`;
+    }
+    case "image": {
+      const img = v.images.get(b.imageId);
+      if (!img) return html``;
+      const caption = b.caption ?? img.caption;
+      return html`<figure class="image">${picture(img, { sizes: "(min-width: 720px) 680px, 100vw" })}${caption || img.credit ? html`<figcaption>${caption ?? ""}${credit(img.credit)}</figcaption>` : ""}</figure>`;
+    }
+    case "video": {
+      const video = v.videos.get(b.videoId);
+      return video ? videoFigure(video) : html``;
+    }
+    case "embed":
+      return html`<aside class="embed"><a href="${b.url}" rel="noopener">${b.provider ? html`<span class="embed-provider">${b.provider}</span>` : ""}<span class="embed-title">${b.title}</span></a></aside>`;
+    case "divider":
+      return html`<hr>`;
+    case "related-story": {
+      const t = v.linked.get(b.storyId);
+      return t
+        ? html`<aside class="related-inline" aria-label="Related story"><p class="related-inline-label">Read more</p><a href="${t.path}">${t.headline}</a></aside>`
+        : html``;
+    }
+  }
+}
+
+export function renderArticle(v: ArticleView, shell: Shell, ads: AdRules): string {
+  const { story } = v;
+  const site = shell.site;
+  const tz = site.timeZone;
+  const published = story.firstPublishedAt ?? story.updatedAt;
+  const updated = story.updatedAt > published ? story.updatedAt : undefined;
+  const byline = story.authors.length
+    ? html`By ${story.authors.map((a, i) => html`${i > 0 ? (i === story.authors.length - 1 ? " and " : ", ") : ""}<a href="/author/${a.slug}" rel="author">${a.name}</a>`)}`
+    : story.byline
+      ? html`${/^by\s/i.test(story.byline) ? "" : "By "}${story.byline}`
+      : html``;
+  let firstParagraph = true;
+  let slotNo = 0;
+  const body = story.body.map((b, i) => {
+    const isFirst = b.type === "paragraph" && firstParagraph;
+    if (b.type === "paragraph") firstParagraph = false;
+    const block = blockHtml(b, v, isFirst);
+    if (!v.adAfter.has(i)) return block;
+    slotNo++;
+    return html`${block}${adSlot("body", `story-body-${slotNo}`, ads.bodySizes, pickHouseAd(ads.houseAds, story.id + slotNo))}`;
+  });
+  const top = ads.enabled && ads.top ? adSlot("top", "story-top", ads.topSizes, pickHouseAd(ads.houseAds, story.id)) : undefined;
+
+  const main = html`<article class="story">
+<header class="story-header">
+<p class="kicker"><a href="/${story.section.slug}">${story.section.name}</a></p>
+<h1>${story.headline}</h1>
+${story.summary.length ? html`<ul class="summary">${story.summary.map((s) => html`<li>${s}</li>`)}</ul>` : ""}
+<div class="story-meta">
+${byline.value ? html`<p class="byline">${byline}</p>` : ""}
+<p class="dates">Published ${time(published, formatDateTime(published, tz))}${updated ? html`<span class="updated"> · Updated ${time(updated, formatDateTime(updated, tz))}</span>` : ""}</p>
+<p class="trust"><span class="reading-time">${readingTimeLabel(v.readingMinutes)}</span> · <a href="${v.standardsPath}">Why you can trust ${site.name}</a></p>
+</div>
+</header>
+${v.hero ? html`<figure class="hero">${picture(v.hero, { sizes: "(min-width: 1040px) 1000px, 100vw", eager: true })}${v.hero.caption || v.hero.credit ? html`<figcaption>${v.hero.caption ?? ""}${credit(v.hero.credit)}</figcaption>` : ""}</figure>` : ""}
+<div class="story-body">
+${body}
+</div>
+${story.sources.length ? html`<section class="sources" aria-labelledby="sources-h"><h2 id="sources-h">Sources</h2><ul>${story.sources.map((s) => html`<li><strong>${s.url ? html`<a href="${s.url}" rel="noopener">${s.name}</a>` : s.name}</strong>${s.description ? html`: ${s.description}` : ""}</li>`)}</ul><p class="sources-note">How we source and verify: <a href="${v.standardsPath}">our editorial standards</a>.</p></section>` : ""}
+${story.topics.length ? html`<nav class="topics" aria-label="Topics"><h2 class="visually-hidden">Topics</h2><ul>${story.topics.map((t) => html`<li><a href="/topic/${t.slug}">${t.name}</a></li>`)}</ul></nav>` : ""}
+</article>
+${v.relatedVideos.length ? html`<section class="related-videos" aria-labelledby="rv-h"><h2 id="rv-h">Watch</h2><ul class="video-grid">${v.relatedVideos.map(videoCard)}</ul></section>` : ""}
+${v.related.length ? html`<section class="related" aria-labelledby="related-h"><h2 id="related-h">Related stories</h2><div class="teaser-grid">${v.related.map((t) => teaser(t, v.relatedImages, tz, { showSection: true }))}</div></section>` : ""}`;
+  return layout({ ...shell, currentSection: story.section.slug }, v.meta, main, top ? { beforeMain: top } : {});
+}
+
+export { reservedHeight };

@@ -1,0 +1,66 @@
+/** RSS 2.0 feeds (through the `feed` library) and XML sitemaps. */
+import { Feed } from "feed";
+import type { SiteConfig } from "../config.ts";
+import type { Image } from "../store/media-repo.ts";
+import type { StoryTeaser } from "../store/story-store.ts";
+import { imageUrl } from "./components.ts";
+import { escapeXml } from "./html.ts";
+
+export function rssFeed(
+  site: SiteConfig,
+  opts: { title: string; path: string; feedPath: string; description: string },
+  stories: StoryTeaser[],
+  images: Map<number, Image>,
+  imageBytes: (img: Image) => number,
+): string {
+  const feed = new Feed({
+    title: opts.title,
+    description: opts.description,
+    id: `${site.baseUrl}${opts.path}`,
+    link: `${site.baseUrl}${opts.path}`,
+    language: site.language,
+    image: `${site.baseUrl}/assets/logo.png`,
+    favicon: `${site.baseUrl}/assets/logo.svg`,
+    copyright: `© ${site.name}`,
+    generator: "Gazette",
+    feedLinks: { rss: `${site.baseUrl}${opts.feedPath}` },
+    ...(stories[0] ? { updated: new Date(stories[0].updatedAt) } : {}),
+  });
+  for (const s of stories) {
+    const img = s.heroImageId ? images.get(s.heroImageId) : undefined;
+    const url = img ? imageUrl(img, 1200) : undefined;
+    feed.addItem({
+      title: s.headline,
+      id: `${site.baseUrl}${s.path}`,
+      link: `${site.baseUrl}${s.path}`,
+      date: new Date(s.firstPublishedAt),
+      description: s.summary.join(" "),
+      category: [{ name: s.sectionName }],
+      ...(s.byline ? { author: [{ name: s.byline }] } : {}),
+      ...(img && url
+        ? { enclosure: { url: /^https?:/.test(url) ? url : `${site.baseUrl}${url}`, type: img.file ? "image/jpeg" : img.mime, length: imageBytes(img) } }
+        : {}),
+    });
+  }
+  return feed.rss2();
+}
+
+/** sitemaps.org protocol 0.9: one <url> per page. */
+export function sitemap(site: SiteConfig, entries: { path: string; lastmod?: string }[]): string {
+  const urls = entries
+    .map((e) => `<url><loc>${escapeXml(site.baseUrl + e.path)}</loc>${e.lastmod ? `<lastmod>${escapeXml(e.lastmod)}</lastmod>` : ""}</url>`)
+    .join("");
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls}</urlset>\n`;
+}
+
+/** Google News sitemap: articles published in the last 48 hours (Google's rule), at most 1,000. */
+export function newsSitemap(site: SiteConfig, stories: StoryTeaser[]): string {
+  const urls = stories
+    .slice(0, 1000)
+    .map(
+      (s) =>
+        `<url><loc>${escapeXml(site.baseUrl + s.path)}</loc><news:news><news:publication><news:name>${escapeXml(site.name)}</news:name><news:language>${escapeXml(site.language)}</news:language></news:publication><news:publication_date>${escapeXml(s.firstPublishedAt)}</news:publication_date><news:title>${escapeXml(s.headline)}</news:title></news:news></url>`,
+    )
+    .join("");
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">${urls}</urlset>\n`;
+}

@@ -1,0 +1,132 @@
+/**
+ * The reader stylesheet, built once at boot (ad slot heights come from the
+ * ad rules, so reserved space always matches what the rules allow) and
+ * served under a content-hash URL. System fonts only: nothing to download,
+ * nothing to shift.
+ */
+import crypto from "node:crypto";
+import type { AdRules } from "../content/ad-placement.ts";
+import { reservedHeight } from "../content/ad-placement.ts";
+
+export function buildCss(ads: AdRules): { css: string; href: string } {
+  const topH = reservedHeight(ads.topSizes);
+  const bodyH = reservedHeight(ads.bodySizes);
+  const css = `
+:root{--ink:#1a1a1a;--muted:#5c5c5c;--rule:#d9d5cc;--paper:#fdfcf8;--accent:#8a1c1c;--link:#0b4f8a;--card:#f3f0e8;
+--serif:Georgia,"Iowan Old Style","Palatino Linotype",Palatino,"Times New Roman",serif;
+--sans:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;--measure:42rem}
+@media (prefers-color-scheme:dark){:root{--ink:#ece9e2;--muted:#a9a59c;--rule:#3a3834;--paper:#151412;--accent:#e07a6a;--link:#8fc3f2;--card:#211f1c}}
+*,*::before,*::after{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%}
+body{margin:0;background:var(--paper);color:var(--ink);font:1.0625rem/1.6 var(--serif)}
+a{color:var(--link)}
+a:focus-visible,button:focus-visible,video:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
+img,video{max-width:100%;height:auto;display:block}
+.visually-hidden{position:absolute!important;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.skip-link{position:absolute;left:-999px;top:0;background:var(--ink);color:var(--paper);padding:.5rem 1rem;z-index:10}
+.skip-link:focus{left:0}
+main{display:block;max-width:72rem;margin:0 auto;padding:0 1rem 3rem}
+main:focus{outline:none}
+.site-header{border-bottom:3px double var(--ink);margin-bottom:1.5rem}
+.masthead{max-width:72rem;margin:0 auto;padding:1rem 1rem .5rem;display:flex;flex-wrap:wrap;align-items:baseline;justify-content:space-between;gap:.25rem 1rem}
+.brand{display:flex;align-items:center;gap:.6rem;color:var(--ink);text-decoration:none;font:700 clamp(1.6rem,5vw,2.4rem)/1.1 var(--serif);letter-spacing:-.01em}
+.brand img{width:36px;height:36px}
+.tagline{margin:0;color:var(--muted);font:italic .95rem var(--serif)}
+.sections{border-top:1px solid var(--rule)}
+.sections ul{max-width:72rem;margin:0 auto;padding:0 1rem;list-style:none;display:flex;gap:1.25rem;overflow-x:auto;white-space:nowrap}
+.sections a{display:inline-block;padding:.6rem 0;font:600 .8rem var(--sans);text-transform:uppercase;letter-spacing:.06em;color:var(--ink);text-decoration:none}
+.sections a[aria-current=page],.sections a:hover{box-shadow:inset 0 -3px 0 var(--accent)}
+.kicker{margin:0 0 .4rem;font:700 .78rem var(--sans);text-transform:uppercase;letter-spacing:.08em}
+.kicker a{color:var(--accent);text-decoration:none}
+h1,h2,h3,h4{font-family:var(--serif);line-height:1.2;margin:1.6em 0 .5em}
+.story{max-width:var(--measure);margin:0 auto}
+.story-header h1{font-size:clamp(1.9rem,5.2vw,2.9rem);line-height:1.12;margin:.1em 0 .45em;letter-spacing:-.012em}
+.summary{margin:0 0 1rem;padding:0;list-style:none;font-size:1.18rem;line-height:1.45;color:var(--ink)}
+.summary li{position:relative;padding-left:1.1rem;margin-bottom:.35rem}
+.summary li::before{content:"";position:absolute;left:0;top:.55em;width:.45rem;height:.45rem;background:var(--accent)}
+.story-meta{font:.88rem/1.5 var(--sans);color:var(--muted);border-top:1px solid var(--rule);border-bottom:1px solid var(--rule);padding:.6rem 0;margin-bottom:1.25rem}
+.story-meta p{margin:.1rem 0}
+.byline{color:var(--ink);font-weight:600}
+.byline a{color:inherit}
+.trust a{color:var(--link)}
+.hero{margin:0 auto 1.5rem;max-width:62.5rem}
+.story .hero{margin-left:calc(50% - min(50vw,31.25rem));margin-right:calc(50% - min(50vw,31.25rem))}
+figure{margin:1.75rem 0}
+figure img,figure video{width:100%;height:auto;background:var(--card)}
+figcaption{font:.85rem/1.45 var(--sans);color:var(--muted);margin-top:.5rem;padding:0 1rem 0 0}
+.credit{white-space:nowrap;opacity:.9}
+.story-body{font-size:1.125rem;line-height:1.7}
+.story-body p{margin:0 0 1.15em}
+.dateline{font:700 .85em var(--sans);text-transform:uppercase;letter-spacing:.04em}
+.story-body h2{font-size:1.5rem}
+.quote{margin:2rem 0;padding:0 0 0 1.25rem;border-left:4px solid var(--accent)}
+.quote blockquote{margin:0;font-size:1.35rem;line-height:1.4;font-style:italic}
+.quote blockquote p{margin:0}
+.quote figcaption{font-size:.9rem;margin-top:.6rem}
+.embed a,.related-inline{display:block;border:1px solid var(--rule);padding:.8rem 1rem;margin:1.5rem 0;background:var(--card);text-decoration:none}
+.related-inline-label,.embed-provider{display:block;font:700 .72rem var(--sans);text-transform:uppercase;letter-spacing:.08em;color:var(--accent);margin:0 0 .2rem}
+.ad{display:flex;flex-direction:column;align-items:center;justify-content:flex-start;margin:1.75rem auto;padding:.35rem 0 .75rem;background:var(--card);border-top:1px solid var(--rule);border-bottom:1px solid var(--rule);contain:layout}
+.ad--top{min-height:${topH + 40}px;max-width:72rem;margin:0 auto 1.5rem}
+.ad--body{min-height:${bodyH + 40}px}
+.ad--body .house-ad{min-height:${Math.min(250, bodyH)}px;max-width:300px;justify-content:center}
+.ad-label{margin:0 0 .35rem;font:600 .68rem var(--sans);text-transform:uppercase;letter-spacing:.12em;color:var(--muted)}
+.ad-creative{width:100%;display:flex;justify-content:center}
+.house-ad{display:flex;flex-direction:column;gap:.3rem;max-width:336px;width:100%;padding:1rem 1.1rem;border:1px solid var(--rule);background:var(--paper);color:var(--ink);text-decoration:none;font-family:var(--sans)}
+.ad--top .house-ad{max-width:728px;flex-direction:row;flex-wrap:wrap;align-items:baseline;column-gap:.8rem;padding:.6rem 1rem}
+.house-ad-advertiser{font-size:.7rem;text-transform:uppercase;letter-spacing:.08em;color:var(--muted)}
+.house-ad-headline{font:700 1.1rem/1.25 var(--serif)}
+.house-ad-text{font-size:.88rem;color:var(--muted)}
+.house-ad-cta{font-weight:700;font-size:.85rem;color:var(--link)}
+.player{position:relative;aspect-ratio:16/9;background:#000}
+.player video{width:100%;height:100%;object-fit:contain}
+.video figcaption{display:flex;flex-wrap:wrap;align-items:baseline;gap:.25rem .6rem}
+.video-title{font:700 1.05rem/1.3 var(--serif);margin:0;color:var(--ink)}
+.video figcaption p{flex-basis:100%;margin:.2rem 0 0}
+.duration{display:inline-block;font:700 .78rem var(--sans);font-variant-numeric:tabular-nums;background:var(--ink);color:var(--paper);padding:.1rem .4rem;border-radius:2px}
+.sources{border-top:1px solid var(--rule);margin-top:2rem;padding-top:.5rem;font:.92rem/1.5 var(--sans)}
+.sources h2,.related h2,.related-videos h2,.section-title{font:700 .85rem var(--sans);text-transform:uppercase;letter-spacing:.08em;border-top:3px solid var(--ink);padding-top:.5rem;margin:2rem 0 1rem}
+.sources ul{padding-left:1.1rem}
+.sources-note{color:var(--muted)}
+.topics ul{list-style:none;padding:0;margin:1.5rem 0;display:flex;flex-wrap:wrap;gap:.5rem}
+.topics a{display:inline-block;font:600 .8rem var(--sans);border:1px solid var(--rule);border-radius:999px;padding:.3rem .8rem;text-decoration:none;color:var(--ink)}
+.topics a:hover{border-color:var(--accent)}
+.related,.related-videos{max-width:var(--measure);margin:0 auto}
+.teaser-grid{display:grid;gap:1.25rem;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr))}
+.teaser{border-top:1px solid var(--rule);padding-top:.75rem}
+.teaser h2,.teaser h3{margin:.1rem 0 .35rem;font-size:1.2rem;line-height:1.25}
+.teaser h2 a,.teaser h3 a{color:var(--ink);text-decoration:none}
+.teaser h2 a:hover,.teaser h3 a:hover{text-decoration:underline}
+.teaser-image{margin-bottom:.6rem}
+.teaser-image img{width:100%;height:auto;aspect-ratio:3/2;object-fit:cover;background:var(--card)}
+.teaser-summary{margin:0 0 .35rem;font-size:.98rem;line-height:1.45;color:var(--muted)}
+.teaser-meta{margin:0;font:.78rem var(--sans);color:var(--muted)}
+.teaser--lead{border-top:0;padding-top:0;display:grid;gap:1rem}
+.teaser--lead h2{font-size:clamp(1.7rem,4vw,2.5rem);line-height:1.12}
+.teaser--lead .teaser-summary{font-size:1.15rem;color:var(--ink)}
+@media (min-width:900px){.teaser--lead{grid-template-columns:3fr 2fr;align-items:start}.teaser--lead .teaser-text{padding-top:.5rem}}
+.front-section{margin-top:2.5rem}
+.front-section .section-title a{color:var(--ink);text-decoration:none}
+.video-grid{list-style:none;padding:0;display:grid;gap:1rem;grid-template-columns:repeat(auto-fill,minmax(12rem,1fr))}
+.video-card a{display:grid;gap:.35rem;color:var(--ink);text-decoration:none;position:relative}
+.video-card img{aspect-ratio:16/9;object-fit:cover;width:100%;height:auto}
+.video-card .duration{position:absolute;top:.5rem;left:.5rem}
+.video-card-title{font:700 1rem/1.3 var(--serif)}
+.poster-placeholder{display:block;aspect-ratio:16/9;background:var(--card)}
+.page-header{max-width:var(--measure);margin:0 auto 1rem}
+.page-header h1{font-size:clamp(1.8rem,4.5vw,2.6rem);margin:.2rem 0 .4rem}
+.page-header p{color:var(--muted);margin:0}
+.list{max-width:52rem;margin:0 auto}
+.pagination{display:flex;justify-content:space-between;align-items:center;margin:2rem 0;font:600 .9rem var(--sans)}
+.prose{max-width:var(--measure);margin:0 auto;font-size:1.1rem;line-height:1.7}
+.not-found{max-width:var(--measure);margin:2rem auto}
+.site-footer{border-top:1px solid var(--rule);padding:1.5rem 1rem 3rem;font:.85rem var(--sans);color:var(--muted);text-align:center}
+.site-footer ul{list-style:none;padding:0;display:flex;justify-content:center;flex-wrap:wrap;gap:1.25rem}
+.site-footer a{color:var(--muted)}
+@media (min-width:720px){body{font-size:1.125rem}}
+@media print{.ad,.site-header nav,.related,.related-videos,.site-footer{display:none}}
+`
+    .replace(/\n/g, "")
+    .trim();
+  const hash = crypto.createHash("sha256").update(css).digest("hex").slice(0, 12);
+  return { css, href: `/assets/site.${hash}.css` };
+}
