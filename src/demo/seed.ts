@@ -52,7 +52,10 @@ export async function seedDemo({ db, media, config, now = new Date() }: SeedDeps
   // Media first (slow, outside the transaction); rows in one transaction.
   const pictures = new Map<DemoPicture, Awaited<ReturnType<MediaStore["putImage"]>>>();
   const allPictures = STORIES.flatMap((s) => [s.hero, ...s.body.flatMap((b) => (typeof b === "object" && "picture" in b ? [b.picture] : []))]);
-  for (const p of allPictures) pictures.set(p, await media.putImage(await sceneJpeg(p.scene, p.seed)));
+  // Two at a time: sharp already uses every core within one image, so more buys nothing.
+  for (let i = 0; i < allPictures.length; i += 2) {
+    await Promise.all(allPictures.slice(i, i + 2).map(async (p) => pictures.set(p, await media.putImage(await sceneJpeg(p.scene, p.seed)))));
+  }
   const videoFiles = new Map<string, { file: string; seconds: number | null; poster: Awaited<ReturnType<MediaStore["putImage"]>> }>();
   for (const v of VIDEOS) {
     const stills = await Promise.all(v.scenes.map((s) => sceneJpeg(s.scene, s.seed)));

@@ -132,7 +132,8 @@ function isHtml(ct: unknown): boolean {
 
 function descriptionText(d: Json): string {
   const v = str(d, "value", "descriptions[].value") ?? "";
-  return isHtml(d["contenttype"]) || /<\/?[a-z][^>]*>/i.test(v) ? htmlToText(v) : v.replace(/\s+/g, " ").trim();
+  // Plain text keeps its line breaks: each line of a summary is a point.
+  return isHtml(d["contenttype"]) || /<\/?[a-z][^>]*>/i.test(v) ? htmlToText(v) : v.replace(/[^\S\n]+/g, " ").trim();
 }
 
 /** Cuts text at a word boundary so it fits `max` characters, marking the cut with an ellipsis. */
@@ -233,7 +234,7 @@ function creditOf(a: Json, field: string): string | undefined {
 function captionOf(a: Json): string | undefined {
   const ds = arr(a, "descriptions");
   const d = ds.find((x) => x["role"] === "caption") ?? ds.find((x) => !isHtml(x["contenttype"])) ?? ds[0];
-  const t = d ? descriptionText(d) : undefined;
+  const t = d ? descriptionText(d).replace(/\s+/g, " ") : undefined;
   return t ? clip(t, 2000) : undefined;
 }
 

@@ -41,7 +41,8 @@ main:focus{outline:none}
 h1,h2,h3,h4{font-family:var(--serif);line-height:1.2;margin:1.6em 0 .5em}
 .story{max-width:var(--measure);margin:0 auto}
 .story-header h1{font-size:clamp(1.9rem,5.2vw,2.9rem);line-height:1.12;margin:.1em 0 .45em;letter-spacing:-.012em}
-.summary{margin:0 0 1rem;padding:0;list-style:none;font-size:1.18rem;line-height:1.45;color:var(--ink)}
+.summary{margin:0 0 1rem;padding:0;list-style:none;font-size:1.06rem;line-height:1.45;color:var(--ink)}
+@media (min-width:720px){.summary{font-size:1.18rem}}
 .summary li{position:relative;padding-left:1.1rem;margin-bottom:.35rem}
 .summary li::before{content:"";position:absolute;left:0;top:.55em;width:.45rem;height:.45rem;background:var(--accent)}
 .story-meta{font:.88rem/1.5 var(--sans);color:var(--muted);border-top:1px solid var(--rule);border-bottom:1px solid var(--rule);padding:.6rem 0;margin-bottom:1.25rem}
@@ -51,6 +52,8 @@ h1,h2,h3,h4{font-family:var(--serif);line-height:1.2;margin:1.6em 0 .5em}
 .trust a{color:var(--link)}
 .hero{margin:0 auto 1.5rem;max-width:62.5rem}
 .story .hero{margin-left:calc(50% - min(50vw,31.25rem));margin-right:calc(50% - min(50vw,31.25rem))}
+.story .hero figcaption{padding:0 1rem}
+@media (min-width:1040px){.story .hero figcaption{padding:0}}
 figure{margin:1.75rem 0}
 figure img,figure video{width:100%;height:auto;background:var(--card)}
 figcaption{font:.85rem/1.45 var(--sans);color:var(--muted);margin-top:.5rem;padding:0 1rem 0 0}

@@ -1,0 +1,87 @@
+/**
+ * Test fixtures: every test builds what it needs on a fresh database in a
+ * temp folder (a real SQLite file), never on another test's leftovers. The
+ * seeded demo newsroom is made once per content version and copied.
+ */
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { FastifyInstance } from "fastify";
+import { type Config, loadConfig } from "../src/config.ts";
+import { seedDemo } from "../src/demo/seed.ts";
+import { buildApp } from "../src/http/app.ts";
+import { MediaStore } from "../src/media/media-store.ts";
+import { type Db, openDatabase } from "../src/store/database.ts";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export const NINJS_CORPUS = path.resolve(ROOT, "..", "shared", "ninjs");
+
+export interface TestEnv {
+  dataDir: string;
+  config: Config;
+  db: Db;
+  media: MediaStore;
+  app: FastifyInstance;
+  close: () => Promise<void>;
+}
+
+export function tempDir(prefix = "gazette-test-"): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export async function makeEnv(opts: { dataDir?: string; env?: Record<string, string> } = {}): Promise<TestEnv> {
+  const dataDir = opts.dataDir ?? tempDir();
+  const config = loadConfig({ GAZETTE_DATA: dataDir, GAZETTE_BASE_URL: "https://news.example.org", ...opts.env }, ROOT);
+  const db = await openDatabase({ dataDir });
+  const media = new MediaStore(config.mediaDir);
+  const app = await buildApp({ config, db, media });
+  return {
+    dataDir,
+    config,
+    db,
+    media,
+    app,
+    close: async () => {
+      await app.close();
+      await db.destroy();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function demoHash(): string {
+  const h = crypto.createHash("sha256");
+  for (const dir of ["src/demo", "src/media", "src/store", "src/content"]) {
+    for (const f of fs.readdirSync(path.join(ROOT, dir)).sort()) h.update(fs.readFileSync(path.join(ROOT, dir, f)));
+  }
+  return h.digest("hex").slice(0, 16);
+}
+
+/** A fresh copy of a data folder holding the seeded demo newsroom. */
+export async function demoDataDir(): Promise<string> {
+  const cache = path.join(os.tmpdir(), `gazette-demo-cache-${demoHash()}`);
+  if (!fs.existsSync(path.join(cache, ".complete"))) {
+    const building = `${cache}.${process.pid}`;
+    fs.rmSync(building, { recursive: true, force: true });
+    const config = loadConfig({ GAZETTE_DATA: building }, ROOT);
+    const db = await openDatabase({ dataDir: building });
+    await seedDemo({ db, media: new MediaStore(config.mediaDir), config });
+    await db.destroy();
+    fs.writeFileSync(path.join(building, ".complete"), "");
+    fs.rmSync(cache, { recursive: true, force: true });
+    fs.renameSync(building, cache);
+  }
+  const copy = tempDir();
+  fs.cpSync(cache, copy, { recursive: true });
+  for (const f of ["gazette.sqlite-wal", "gazette.sqlite-shm"]) fs.rmSync(path.join(copy, f), { force: true });
+  return copy;
+}
+
+/** A real JPEG (generated), for importer fixtures. */
+export async function writeJpeg(file: string, width = 1200, height = 800, color = "#3a6ea5"): Promise<void> {
+  const sharp = (await import("sharp")).default;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  await sharp({ create: { width, height, channels: 3, background: color } }).jpeg().toFile(file);
+}
