@@ -115,7 +115,8 @@ async function cmdServe(config: Config): Promise<number> {
   process.once("SIGINT", close);
   process.once("SIGTERM", close);
   await app.listen({ port: config.port, host: config.host });
-  console.log(`Gazette is serving ${config.site.name} at http://localhost:${config.port}/ (data: ${config.dataDir})`);
+  const port = app.addresses()[0]?.port ?? config.port;
+  console.log(`Gazette is serving ${config.site.name} at http://localhost:${port}/ (data: ${config.dataDir})`);
   return -1; // keep running
 }
 

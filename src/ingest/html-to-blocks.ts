@@ -144,6 +144,7 @@ export function normaliseInline(runs: readonly Inline[]): Inline[] {
       merged.push(run);
     }
   }
+  for (const r of merged) r.text = r.text.replace(/ {2,}/g, " ");
   for (let i = 1; i < merged.length; i++) {
     if (merged[i - 1]!.text.endsWith(" ") && merged[i]!.text.startsWith(" ")) {
       merged[i]!.text = merged[i]!.text.slice(1);
