@@ -16,7 +16,10 @@ export const siteSchema = z
     /** Public origin for canonical URLs, feeds and sitemaps, without a trailing slash. */
     baseUrl: z
       .string()
-      .refine((u) => /^https?:\/\/[^/]+$/.test(u.replace(/\/$/, "")), "must be an origin like https://news.example.org")
+      .refine(
+        (u) => /^https?:\/\/[^/]+$/.test(u.replace(/\/$/, "")),
+        "must be an origin like https://news.example.org",
+      )
       .transform((u) => u.replace(/\/$/, ""))
       .default("http://localhost:3000"),
     language: z.string().min(2).max(20).default("en"),
@@ -121,7 +124,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     host: e.data.HOST,
     dataDir,
     mediaDir: path.join(dataDir, "media"),
-    seedDemo: e.data.GAZETTE_DEMO === undefined ? true : e.data.GAZETTE_DEMO === "1" || e.data.GAZETTE_DEMO === "true",
+    seedDemo:
+      e.data.GAZETTE_DEMO === undefined
+        ? true
+        : e.data.GAZETTE_DEMO === "1" || e.data.GAZETTE_DEMO === "true",
     site,
     ads: parsed.data.ads,
     pageSize: parsed.data.pageSize,

@@ -31,9 +31,14 @@ export function tempDir(prefix = "gazette-test-"): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export async function makeEnv(opts: { dataDir?: string; env?: Record<string, string> } = {}): Promise<TestEnv> {
+export async function makeEnv(
+  opts: { dataDir?: string; env?: Record<string, string> } = {},
+): Promise<TestEnv> {
   const dataDir = opts.dataDir ?? tempDir();
-  const config = loadConfig({ GAZETTE_DATA: dataDir, GAZETTE_BASE_URL: "https://news.example.org", ...opts.env }, ROOT);
+  const config = loadConfig(
+    { GAZETTE_DATA: dataDir, GAZETTE_BASE_URL: "https://news.example.org", ...opts.env },
+    ROOT,
+  );
   const db = await openDatabase({ dataDir });
   const media = new MediaStore(config.mediaDir);
   const app = await buildApp({ config, db, media });
@@ -54,7 +59,8 @@ export async function makeEnv(opts: { dataDir?: string; env?: Record<string, str
 function demoHash(): string {
   const h = crypto.createHash("sha256");
   for (const dir of ["src/demo", "src/media", "src/store", "src/content"]) {
-    for (const f of fs.readdirSync(path.join(ROOT, dir)).sort()) h.update(fs.readFileSync(path.join(ROOT, dir, f)));
+    for (const f of fs.readdirSync(path.join(ROOT, dir)).sort())
+      h.update(fs.readFileSync(path.join(ROOT, dir, f)));
   }
   return h.digest("hex").slice(0, 16);
 }
@@ -75,7 +81,8 @@ export async function demoDataDir(): Promise<string> {
   }
   const copy = tempDir();
   fs.cpSync(cache, copy, { recursive: true });
-  for (const f of ["gazette.sqlite-wal", "gazette.sqlite-shm"]) fs.rmSync(path.join(copy, f), { force: true });
+  for (const f of ["gazette.sqlite-wal", "gazette.sqlite-shm"])
+    fs.rmSync(path.join(copy, f), { force: true });
   return copy;
 }
 
@@ -83,5 +90,7 @@ export async function demoDataDir(): Promise<string> {
 export async function writeJpeg(file: string, width = 1200, height = 800, color = "#3a6ea5"): Promise<void> {
   const sharp = (await import("sharp")).default;
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  await sharp({ create: { width, height, channels: 3, background: color } }).jpeg().toFile(file);
+  await sharp({ create: { width, height, channels: 3, background: color } })
+    .jpeg()
+    .toFile(file);
 }

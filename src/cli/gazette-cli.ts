@@ -42,7 +42,13 @@ function jsonFilesIn(target: string): string[] {
   if (!stat.isDirectory()) return [target];
   return fs
     .readdirSync(target, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? jsonFilesIn(path.join(target, e.name)) : e.name.endsWith(".json") ? [path.join(target, e.name)] : []))
+    .flatMap((e) =>
+      e.isDirectory()
+        ? jsonFilesIn(path.join(target, e.name))
+        : e.name.endsWith(".json")
+          ? [path.join(target, e.name)]
+          : [],
+    )
     .sort();
 }
 
@@ -57,11 +63,13 @@ async function cmdImport(args: string[], config: Config): Promise<number> {
     options: { json: { type: "boolean", default: false }, section: { type: "string" } },
     allowPositionals: true,
   });
-  if (positionals.length === 0) throw new UsageError("import: name at least one FILE or FOLDER, e.g. gazette import wire/item.json");
+  if (positionals.length === 0)
+    throw new UsageError("import: name at least one FILE or FOLDER, e.g. gazette import wire/item.json");
   let section: { slug: string; name: string } | undefined;
   if (values.section !== undefined) {
     const s = slugSchema.safeParse(values.section);
-    if (!s.success) throw new UsageError(`--section: "${values.section}" ${s.error.issues[0]?.message ?? "is not a slug"}`);
+    if (!s.success)
+      throw new UsageError(`--section: "${values.section}" ${s.error.issues[0]?.message ?? "is not a slug"}`);
     section = { slug: s.data, name: s.data.replace(/-/g, " ").replace(/^./, (c) => c.toUpperCase()) };
   }
   const files = positionals.flatMap(jsonFilesIn);
@@ -69,7 +77,10 @@ async function cmdImport(args: string[], config: Config): Promise<number> {
   const results: ImportResult[] = [];
   const bar =
     !values.json && files.length >= 20 && process.stderr.isTTY
-      ? new cliProgress.SingleBar({ format: "importing [{bar}] {value}/{total} files", stream: process.stderr }, cliProgress.Presets.shades_classic)
+      ? new cliProgress.SingleBar(
+          { format: "importing [{bar}] {value}/{total} files", stream: process.stderr },
+          cliProgress.Presets.shades_classic,
+        )
       : undefined;
   bar?.start(files.length, 0);
   for (const file of files) {
@@ -115,8 +126,11 @@ async function cmdServe(config: Config): Promise<number> {
   process.once("SIGINT", close);
   process.once("SIGTERM", close);
   await app.listen({ port: config.port, host: config.host });
-  const port = app.addresses()[0]?.port ?? config.port;
-  console.log(`Gazette is serving ${config.site.name} at http://localhost:${port}/ (data: ${config.dataDir})`);
+  const address = app.server.address();
+  const port = address && typeof address === "object" ? address.port : config.port;
+  console.log(
+    `Gazette is serving ${config.site.name} at http://localhost:${port}/ (data: ${config.dataDir})`,
+  );
   return -1; // keep running
 }
 
@@ -165,7 +179,10 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (err) {
-    if (err instanceof UsageError || (err instanceof TypeError && (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS"))) {
+    if (
+      err instanceof UsageError ||
+      (err instanceof TypeError && (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS"))
+    ) {
       console.error(`gazette: ${err.message}\n\n${USAGE}`);
       return 2;
     }

@@ -18,7 +18,13 @@ export const adRulesSchema = z
     enabled: z.boolean().default(true),
     /** A slot above the article (leaderboard). */
     top: z.boolean().default(true),
-    topSizes: z.array(sizeSchema).min(1).default([[728, 90], [320, 100]]),
+    topSizes: z
+      .array(sizeSchema)
+      .min(1)
+      .default([
+        [728, 90],
+        [320, 100],
+      ]),
     /** The first in-body slot comes after this many paragraphs. */
     firstAfterParagraph: z.number().int().min(1).default(2),
     /** Then one slot every this many paragraphs. */
@@ -28,7 +34,13 @@ export const adRulesSchema = z
     /** Stories with fewer paragraphs get no in-body slot. */
     minParagraphs: z.number().int().min(0).default(4),
     /** Sizes an in-body slot accepts; the tallest is reserved so nothing shifts. */
-    bodySizes: z.array(sizeSchema).min(1).default([[300, 250], [336, 280]]),
+    bodySizes: z
+      .array(sizeSchema)
+      .min(1)
+      .default([
+        [300, 250],
+        [336, 280],
+      ]),
     /** Block types a slot may never stand directly next to. */
     keepAwayFrom: z
       .array(z.enum(["image", "video", "quote", "embed", "heading", "list", "divider", "related-story"]))

@@ -31,7 +31,10 @@ export const inlineSchema = z.object({
 });
 export type Inline = z.infer<typeof inlineSchema>;
 
-export const paragraphBlock = z.object({ type: z.literal("paragraph"), content: z.array(inlineSchema).min(1) });
+export const paragraphBlock = z.object({
+  type: z.literal("paragraph"),
+  content: z.array(inlineSchema).min(1),
+});
 export const headingBlock = z.object({
   type: z.literal("heading"),
   level: z.union([z.literal(2), z.literal(3), z.literal(4)]),

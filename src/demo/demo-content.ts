@@ -66,8 +66,16 @@ export interface DemoVideo {
 }
 
 export const SITE_SECTIONS: DemoSection[] = [
-  { slug: "city", name: "City", description: "Port Ellery: its streets, its harbour and the people who keep them running." },
-  { slug: "politics", name: "Politics", description: "Council, parliament and the decisions that shape the region." },
+  {
+    slug: "city",
+    name: "City",
+    description: "Port Ellery: its streets, its harbour and the people who keep them running.",
+  },
+  {
+    slug: "politics",
+    name: "Politics",
+    description: "Council, parliament and the decisions that shape the region.",
+  },
   { slug: "business", name: "Business", description: "Work, trade and money along the Ellery coast." },
   { slug: "science", name: "Science", description: "Research, health and the environment, explained." },
   { slug: "culture", name: "Culture", description: "Books, music, galleries and the stage." },
@@ -75,19 +83,50 @@ export const SITE_SECTIONS: DemoSection[] = [
 ];
 
 export const AUTHORS: DemoAuthor[] = [
-  { slug: "ines-carvalho", name: "Ines Carvalho", role: "City editor", bio: "Ines has covered Port Ellery's council, harbour and transport for eleven years." },
-  { slug: "tomas-whitlow", name: "Tomas Whitlow", role: "Transport correspondent", bio: "Tomas writes about how the region moves: ferries, rail, roads and the money behind them." },
-  { slug: "ayo-bankole", name: "Ayo Bankole", role: "Political reporter", bio: "Ayo follows the regional assembly and the city council from the press benches." },
-  { slug: "priya-natarajan", name: "Priya Natarajan", role: "Science writer", bio: "Priya trained as a marine biologist before turning to journalism." },
-  { slug: "lena-osei", name: "Lena Osei", role: "Business reporter", bio: "Lena reports on jobs, trade and the port economy." },
-  { slug: "marco-ferrante", name: "Marco Ferrante", role: "Culture and sport writer", bio: "Marco reviews books and theatre, and has not missed a home match since 2014." },
+  {
+    slug: "ines-carvalho",
+    name: "Ines Carvalho",
+    role: "City editor",
+    bio: "Ines has covered Port Ellery's council, harbour and transport for eleven years.",
+  },
+  {
+    slug: "tomas-whitlow",
+    name: "Tomas Whitlow",
+    role: "Transport correspondent",
+    bio: "Tomas writes about how the region moves: ferries, rail, roads and the money behind them.",
+  },
+  {
+    slug: "ayo-bankole",
+    name: "Ayo Bankole",
+    role: "Political reporter",
+    bio: "Ayo follows the regional assembly and the city council from the press benches.",
+  },
+  {
+    slug: "priya-natarajan",
+    name: "Priya Natarajan",
+    role: "Science writer",
+    bio: "Priya trained as a marine biologist before turning to journalism.",
+  },
+  {
+    slug: "lena-osei",
+    name: "Lena Osei",
+    role: "Business reporter",
+    bio: "Lena reports on jobs, trade and the port economy.",
+  },
+  {
+    slug: "marco-ferrante",
+    name: "Marco Ferrante",
+    role: "Culture and sport writer",
+    bio: "Marco reviews books and theatre, and has not missed a home match since 2014.",
+  },
 ];
 
 export const VIDEOS: DemoVideo[] = [
   {
     key: "bridge-rebuild",
     title: "How the Ellery lift span was rebuilt, in under two minutes",
-    caption: "Engineers replaced the counterweights, the deck plates and the control room of the 1911 lift bridge.",
+    caption:
+      "Engineers replaced the counterweights, the deck plates and the control room of the 1911 lift bridge.",
     credit: "Gazette Video",
     seconds: 107,
     scenes: [
@@ -99,7 +138,8 @@ export const VIDEOS: DemoVideo[] = [
   {
     key: "ferry-crews",
     title: "A day with the ferry crews in the busiest month of the year",
-    caption: "The cross-harbour ferries have carried the bridge's traffic for two years. Their crews look back.",
+    caption:
+      "The cross-harbour ferries have carried the bridge's traffic for two years. Their crews look back.",
     credit: "Gazette Video",
     seconds: 58,
     scenes: [
@@ -127,14 +167,19 @@ export const STORIES: DemoStory[] = [
       scene: "harbour",
       seed: 101,
       alt: "Ferries cross the harbour at dusk in front of the city skyline, with the lift bridge out of view to the left.",
-      caption: "Cross-harbour ferries have carried most of the bridge's traffic since the span closed in the autumn two years ago.",
+      caption:
+        "Cross-harbour ferries have carried most of the bridge's traffic since the span closed in the autumn two years ago.",
       credit: wire("Mara Lindqvist"),
     },
     body: [
       "The Ellery Harbour lift bridge will reopen to cars, buses and cyclists at 6am on Monday, the city council confirmed on Thursday, ending a closure that has reshaped how tens of thousands of people cross the water every day.",
       "The council's infrastructure committee signed off the final safety certificate at a short meeting on Thursday afternoon, after a week of load tests in which engineers parked forty loaded lorries on the rebuilt deck and raised and lowered the span more than two hundred times.",
       "“We said we would not open it a day before it was ready, and we have kept that promise,” said **Hana Duarte**, who chairs the committee. “It is late, and it cost more than we told people it would. I am not going to pretend otherwise.”",
-      { quote: "It is late, and it cost more than we told people it would. I am not going to pretend otherwise.", by: "Hana Duarte, chair of the council's infrastructure committee" },
+      {
+        quote:
+          "It is late, and it cost more than we told people it would. I am not going to pretend otherwise.",
+        by: "Hana Duarte, chair of the council's infrastructure committee",
+      },
       "The rebuild was first budgeted at 61 million and scheduled to finish in the spring. According to the committee's final report, the work cost 69.7 million, or about 14 per cent more. Most of the overrun came from corrosion in the original counterweight pits that surveys in 2022 had not found, the report says.",
       { video: "bridge-rebuild" },
       "Drivers will notice the changes first. The deck is wider by a metre on each side, to make room for a protected cycle lane in both directions, and the old steel grating, notorious for its hum under car tyres, has been replaced with a solid surface.",
@@ -148,19 +193,42 @@ export const STORIES: DemoStory[] = [
         ],
       },
       "Shipping companies had argued for more daytime lifts. The harbour master's office said the new windows were a compromise that would cost some vessels an hour of waiting at worst, and that the schedule would be reviewed after six months.",
-      { picture: { scene: "council", seed: 102, alt: "Councillors seated in a semicircle in a pale council chamber with tall windows.", caption: "The infrastructure committee approved the bridge's safety certificate on Thursday.", credit: wire("Jon Aske") } },
+      {
+        picture: {
+          scene: "council",
+          seed: 102,
+          alt: "Councillors seated in a semicircle in a pale council chamber with tall windows.",
+          caption: "The infrastructure committee approved the bridge's safety certificate on Thursday.",
+          credit: wire("Jon Aske"),
+        },
+      },
       "For the ferry crews who carried the bridge's traffic, the reopening is bittersweet. Ridership on the Quay Street route rose from about 4,000 journeys a day to more than 19,000 during the closure, according to figures the ferry operator published this week, and the company hired thirty-two extra deckhands on temporary contracts.",
       "“Some of them will stay on for the summer timetable,” said **Ruben Okafor**, the operator's head of operations. “But I won't dress it up: most of those contracts end in March.”",
       "Traders on Quay Street, who saw footfall rise with the ferry queues, are less sure what Monday will bring. Several told the _Gazette_ they expected a quieter spring once commuters could drive straight past again.",
       { related: "ferry-jobs" },
       "The council has promised an independent review of why the corrosion was missed. Its terms of reference will be published next month, Ms Duarte said, and the review will report in public.",
-      { embed: "https://council.port-ellery.example/committees/infrastructure/bridge-final-report", title: "Ellery lift bridge rebuild: final report to the infrastructure committee", provider: "Port Ellery City Council" },
+      {
+        embed: "https://council.port-ellery.example/committees/infrastructure/bridge-final-report",
+        title: "Ellery lift bridge rebuild: final report to the infrastructure committee",
+        provider: "Port Ellery City Council",
+      },
       "The bridge will be closed to pedestrians between 5am and 6am on Monday for a final inspection. Police have asked drivers to expect queues on the first morning and to allow extra time.",
     ],
     sources: [
-      { name: "Port Ellery City Council", description: "final report of the infrastructure committee on the bridge rebuild, including costs", url: "https://council.port-ellery.example/committees/infrastructure/bridge-final-report" },
-      { name: "Ellery Harbour Ferries", description: "ridership figures for the Quay Street route during the closure", url: "https://ferries.port-ellery.example/ridership" },
-      { name: "Harbour Master's Office", description: "the new lift schedule for shipping, confirmed by phone to the Gazette" },
+      {
+        name: "Port Ellery City Council",
+        description: "final report of the infrastructure committee on the bridge rebuild, including costs",
+        url: "https://council.port-ellery.example/committees/infrastructure/bridge-final-report",
+      },
+      {
+        name: "Ellery Harbour Ferries",
+        description: "ridership figures for the Quay Street route during the closure",
+        url: "https://ferries.port-ellery.example/ridership",
+      },
+      {
+        name: "Harbour Master's Office",
+        description: "the new lift schedule for shipping, confirmed by phone to the Gazette",
+      },
     ],
     relatedVideos: ["ferry-crews"],
     hoursAgo: 3,
@@ -170,11 +238,19 @@ export const STORIES: DemoStory[] = [
     key: "ferry-jobs",
     section: "business",
     headline: "Ferry operator to keep a third of its temporary crews as bridge traffic returns",
-    summary: ["Ellery Harbour Ferries says ridership will fall by two thirds, but summer tourism will need more staff than before the closure"],
+    summary: [
+      "Ellery Harbour Ferries says ridership will fall by two thirds, but summer tourism will need more staff than before the closure",
+    ],
     authors: ["lena-osei"],
     dateline: "PORT ELLERY",
     topics: ["Ellery Harbour", "Jobs", "Transport"],
-    hero: { scene: "harbour", seed: 111, alt: "A red-hulled ferry with a white cabin moored at a grey quay.", caption: "The Quay Street ferry at its berth in the early morning.", credit: wire("Mara Lindqvist") },
+    hero: {
+      scene: "harbour",
+      seed: 111,
+      alt: "A red-hulled ferry with a white cabin moored at a grey quay.",
+      caption: "The Quay Street ferry at its berth in the early morning.",
+      credit: wire("Mara Lindqvist"),
+    },
     body: [
       "Ellery Harbour Ferries will keep eleven of the thirty-two deckhands it hired on temporary contracts during the bridge closure, the company said on Wednesday, as it prepares for passenger numbers to fall sharply when the lift bridge reopens.",
       "The operator expects about 6,500 journeys a day on its Quay Street route from next month, down from more than 19,000 at the height of the closure but well above the 4,000 it carried before.",
@@ -189,11 +265,19 @@ export const STORIES: DemoStory[] = [
     key: "budget",
     section: "politics",
     headline: "Council budget puts libraries and street lighting ahead of a new car park",
-    summary: ["Councillors voted 31 to 18 for a budget that shifts 4 million from parking to branch libraries and LED lighting"],
+    summary: [
+      "Councillors voted 31 to 18 for a budget that shifts 4 million from parking to branch libraries and LED lighting",
+    ],
     authors: ["ayo-bankole"],
     dateline: "PORT ELLERY",
     topics: ["City council", "Budget", "Libraries"],
-    hero: { scene: "council", seed: 121, alt: "Rows of councillors in a bright chamber, seen from the public gallery.", caption: "The budget debate lasted more than six hours.", credit: wire("Jon Aske") },
+    hero: {
+      scene: "council",
+      seed: 121,
+      alt: "Rows of councillors in a bright chamber, seen from the public gallery.",
+      caption: "The budget debate lasted more than six hours.",
+      credit: wire("Jon Aske"),
+    },
     body: [
       "Port Ellery's council approved its budget for next year late on Tuesday, after a six-hour debate in which the planned multi-storey car park on Saltmarket Street was dropped in favour of longer library hours and brighter streets.",
       "The budget moves 4 million from the car park scheme to two purposes: reopening the Harbourside and Northgate branch libraries on Saturdays, and replacing the last 6,000 sodium street lamps with LED units, which the council says will pay for themselves in seven years.",
@@ -207,20 +291,39 @@ export const STORIES: DemoStory[] = [
     key: "seagrass",
     section: "science",
     headline: "Seagrass meadows in Ellery Bay have doubled in five years, survey finds",
-    summary: ["Divers mapped 212 hectares of seagrass, up from 104 in 2020", "Researchers credit cleaner water after the sewage works upgrade and a ban on anchoring"],
+    summary: [
+      "Divers mapped 212 hectares of seagrass, up from 104 in 2020",
+      "Researchers credit cleaner water after the sewage works upgrade and a ban on anchoring",
+    ],
     authors: ["priya-natarajan"],
     dateline: "ELLERY BAY",
     topics: ["Environment", "Ellery Bay", "Oceans"],
-    hero: { scene: "hills", seed: 131, alt: "Green hills slope down towards a calm bay under a pale sky.", caption: "The sheltered northern shore of Ellery Bay, where most of the new seagrass has taken root.", credit: wire("Sunniva Berg") },
+    hero: {
+      scene: "hills",
+      seed: 131,
+      alt: "Green hills slope down towards a calm bay under a pale sky.",
+      caption: "The sheltered northern shore of Ellery Bay, where most of the new seagrass has taken root.",
+      credit: wire("Sunniva Berg"),
+    },
     body: [
       "The seagrass meadows of Ellery Bay have roughly doubled in area since 2020, according to a survey by the Coastal Ecology Unit at Ellery University, one of the fastest recoveries recorded in the region.",
       "Teams of divers and an underwater drone mapped 212 hectares of seagrass last summer, against 104 hectares in the previous full survey five years ago.",
-      { quote: "Seagrass is slow to come back and quick to disappear. To see this much return in five years is remarkable.", by: "Dr Nadia Halloran, Coastal Ecology Unit" },
+      {
+        quote:
+          "Seagrass is slow to come back and quick to disappear. To see this much return in five years is remarkable.",
+        by: "Dr Nadia Halloran, Coastal Ecology Unit",
+      },
       "The researchers point to two changes. The upgraded sewage works at Marrow Point, completed in 2021, cut the nutrients that feed algae and cloud the water. And a ban on anchoring in the northern bay, introduced the same year, stopped boats tearing up the plants.",
       "Seagrass stores carbon in the seabed, shelters young fish and calms waves. The unit estimates the new meadows hold the equivalent of several thousand tonnes of carbon dioxide, though it cautions that such estimates are uncertain.",
       "The survey will be repeated in two years.",
     ],
-    sources: [{ name: "Coastal Ecology Unit, Ellery University", description: "seagrass survey report", url: "https://coastal.ellery-university.example/seagrass-survey" }],
+    sources: [
+      {
+        name: "Coastal Ecology Unit, Ellery University",
+        description: "seagrass survey report",
+        url: "https://coastal.ellery-university.example/seagrass-survey",
+      },
+    ],
     hoursAgo: 20,
   },
   {
@@ -230,7 +333,13 @@ export const STORIES: DemoStory[] = [
     summary: ["More than 140 writers will appear over nine days, with a new strand for readers under twelve"],
     authors: ["marco-ferrante"],
     topics: ["Books", "Festivals"],
-    hero: { scene: "market", seed: 141, alt: "Colourful market stalls with striped roofs in front of the city skyline.", caption: "The fair's tents go up along the river promenade next week.", credit: wire("Oskar Vidal") },
+    hero: {
+      scene: "market",
+      seed: 141,
+      alt: "Colourful market stalls with striped roofs in front of the city skyline.",
+      caption: "The fair's tents go up along the river promenade next week.",
+      credit: wire("Oskar Vidal"),
+    },
     body: [
       "The Riverside Book Fair will open on the first Saturday of next month with its largest programme in twenty-three years: more than 140 writers over nine days, in tents along the river promenade and in six of the city's libraries.",
       "For the first time, a full strand of events is aimed at readers under twelve, with morning sessions for schools and weekend workshops on writing comics.",
@@ -247,7 +356,13 @@ export const STORIES: DemoStory[] = [
     authors: ["marco-ferrante"],
     dateline: "PORT ELLERY",
     topics: ["Football", "Ellery Athletic"],
-    hero: { scene: "stadium", seed: 151, alt: "A floodlit football pitch with a crowd in the stands.", caption: "The Quayside Ground was full for the first derby of the season.", credit: wire("Oskar Vidal") },
+    hero: {
+      scene: "stadium",
+      seed: 151,
+      alt: "A floodlit football pitch with a crowd in the stands.",
+      caption: "The Quayside Ground was full for the first derby of the season.",
+      credit: wire("Oskar Vidal"),
+    },
     body: [
       "Ellery Athletic rescued a point in the first harbour derby of the season on Saturday, coming back from two goals down to draw 2-2 with North Shore Rovers in front of a full Quayside Ground.",
       "Rovers led through goals from Sami Lindahl and Aaron Pike before half-time, and for an hour Athletic looked short of ideas.",
@@ -261,10 +376,18 @@ export const STORIES: DemoStory[] = [
     key: "rail",
     section: "politics",
     headline: "Regional assembly backs a study of a rail link to the valley towns",
-    summary: ["The 2.4 million study will compare a light-rail line with faster buses on the Marrow Valley corridor"],
+    summary: [
+      "The 2.4 million study will compare a light-rail line with faster buses on the Marrow Valley corridor",
+    ],
     authors: ["ayo-bankole", "tomas-whitlow"],
     topics: ["Transport", "Regional assembly", "Rail"],
-    hero: { scene: "hills", seed: 161, alt: "Rolling farmland with scattered trees and mountains behind.", caption: "The Marrow Valley corridor, where a rail line closed in 1967.", credit: wire("Sunniva Berg") },
+    hero: {
+      scene: "hills",
+      seed: 161,
+      alt: "Rolling farmland with scattered trees and mountains behind.",
+      caption: "The Marrow Valley corridor, where a rail line closed in 1967.",
+      credit: wire("Sunniva Berg"),
+    },
     body: [
       "The regional assembly voted on Wednesday to pay for a detailed study of a rail link between Port Ellery and the Marrow Valley towns, more than half a century after the last passenger train ran on the route.",
       "The 2.4 million study will compare a light-rail line on the old track bed with an upgraded bus service on dedicated lanes, and is due to report within eighteen months.",
@@ -277,10 +400,18 @@ export const STORIES: DemoStory[] = [
     key: "port-trade",
     section: "business",
     headline: "Port cargo volumes rise for a third year as wind turbine parts arrive",
-    summary: ["The port handled 8.1 million tonnes last year, helped by components for the offshore wind farm"],
+    summary: [
+      "The port handled 8.1 million tonnes last year, helped by components for the offshore wind farm",
+    ],
     authors: ["lena-osei"],
     topics: ["Port of Ellery", "Trade", "Energy"],
-    hero: { scene: "harbour", seed: 171, alt: "Cargo ships and a skyline reflected in grey water.", caption: "The deep-water berths on the east quay handled most of the turbine cargo.", credit: wire("Mara Lindqvist") },
+    hero: {
+      scene: "harbour",
+      seed: 171,
+      alt: "Cargo ships and a skyline reflected in grey water.",
+      caption: "The deep-water berths on the east quay handled most of the turbine cargo.",
+      credit: wire("Mara Lindqvist"),
+    },
     body: [
       "The Port of Ellery handled 8.1 million tonnes of cargo last year, up 6 per cent and the third annual rise in a row, the port authority said in its annual results on Monday.",
       "Much of the growth came from blades, towers and foundations for the offshore wind farm being built forty kilometres off the coast, which are stored on the east quay before being shipped out to sea.",
@@ -296,7 +427,13 @@ export const STORIES: DemoStory[] = [
     summary: ["Nurses who wore the vests reported less fatigue, but the study was small and not blinded"],
     authors: ["priya-natarajan"],
     topics: ["Health", "Hospitals", "Climate"],
-    hero: { scene: "lab", seed: 181, alt: "Glass bottles of coloured liquid on a laboratory shelf.", caption: "Researchers measured skin temperature and heart rate on each shift.", credit: wire("Sunniva Berg") },
+    hero: {
+      scene: "lab",
+      seed: 181,
+      alt: "Glass bottles of coloured liquid on a laboratory shelf.",
+      caption: "Researchers measured skin temperature and heart rate on each shift.",
+      credit: wire("Sunniva Berg"),
+    },
     body: [
       "A small trial at Ellery General Hospital found that nurses who wore lightweight cooling vests during summer night shifts reported less fatigue and had lower heart rates than colleagues who did not.",
       "The study followed 48 nurses over two summers. Half wore the vests in the first summer, and the groups swapped in the second.",
@@ -312,7 +449,13 @@ export const STORIES: DemoStory[] = [
     summary: ["Sixty works at the Harbour Gallery trace forty years of a painter who never chased fashion"],
     authors: ["marco-ferrante"],
     topics: ["Art", "Exhibitions"],
-    hero: { scene: "gallery", seed: 191, alt: "Brightly coloured abstract paintings in dark frames on a pale gallery wall.", caption: "Maren's late paintings fill the gallery's upper floor.", credit: wire("Oskar Vidal") },
+    hero: {
+      scene: "gallery",
+      seed: 191,
+      alt: "Brightly coloured abstract paintings in dark frames on a pale gallery wall.",
+      caption: "Maren's late paintings fill the gallery's upper floor.",
+      credit: wire("Oskar Vidal"),
+    },
     body: [
       "There is no shouting in the Harbour Gallery's retrospective of Ilse Maren, and that is its great strength. Sixty paintings, hung with room to breathe, trace forty years of a painter who looked hard at the same stretch of coast and never once tried to be fashionable.",
       "The early rooms are dark, almost brown, full of harbour walls and wet stone. By the 1990s the colour arrives, first in small patches and then all at once, as if Maren had decided that the sea was allowed to be turquoise after all.",
@@ -329,7 +472,13 @@ export const STORIES: DemoStory[] = [
     authors: ["ines-carvalho"],
     dateline: "PORT ELLERY",
     topics: ["Housing", "Planning", "City council"],
-    hero: { scene: "city", seed: 201, alt: "Apartment towers beside a park with trees in the foreground.", caption: "An artist's impression of the gasworks scheme was shown at the exhibition.", credit: wire("Jon Aske") },
+    hero: {
+      scene: "city",
+      seed: 201,
+      alt: "Apartment towers beside a park with trees in the foreground.",
+      caption: "An artist's impression of the gasworks scheme was shown at the exhibition.",
+      credit: wire("Jon Aske"),
+    },
     body: [
       "Plans to build 400 homes on the site of the old Cable Street gasworks went on display at the Northgate community centre on Friday, the first step in a planning process that could see building start in two years.",
       "The developer, a partnership between the council and a housing association, says 134 of the homes would be for social rent, 90 for shared ownership and the rest for sale.",
@@ -343,10 +492,18 @@ export const STORIES: DemoStory[] = [
     key: "election-rules",
     section: "politics",
     headline: "What the new rules on campaign spending mean for next year's council election",
-    summary: ["Candidates must publish donations above 500 within a week, and spending limits rise for the first time since 2009"],
+    summary: [
+      "Candidates must publish donations above 500 within a week, and spending limits rise for the first time since 2009",
+    ],
     authors: ["ayo-bankole"],
     topics: ["Elections", "City council", "Explainer"],
-    hero: { scene: "council", seed: 211, alt: "An empty council chamber with rows of seats facing a raised platform.", caption: "The rules were agreed by the regional assembly in the autumn.", credit: wire("Jon Aske") },
+    hero: {
+      scene: "council",
+      seed: 211,
+      alt: "An empty council chamber with rows of seats facing a raised platform.",
+      caption: "The rules were agreed by the regional assembly in the autumn.",
+      credit: wire("Jon Aske"),
+    },
     body: [
       "Next year's council election will be the first run under the regional assembly's new rules on campaign money. Here is what changes.",
       { heading: "Donations" },
@@ -366,7 +523,13 @@ export const STORIES: DemoStory[] = [
     summary: ["Quay Street's Dalby & Daughters is betting that the commuters it won will follow it uptown"],
     authors: ["lena-osei"],
     topics: ["Small business", "Quay Street"],
-    hero: { scene: "market", seed: 221, alt: "Market stalls with red and yellow awnings and baskets of fruit.", caption: "Quay Street's traders saw footfall rise during the bridge closure.", credit: wire("Oskar Vidal") },
+    hero: {
+      scene: "market",
+      seed: 221,
+      alt: "Market stalls with red and yellow awnings and baskets of fruit.",
+      caption: "Quay Street's traders saw footfall rise during the bridge closure.",
+      credit: wire("Oskar Vidal"),
+    },
     body: [
       "For two years, the queue for the Quay Street ferry ran past the door of Dalby & Daughters, and the bakery's owners made the most of it, opening at 5.30am and selling coffee through a hatch to commuters who had nowhere else to wait.",
       "With the bridge reopening, the family is opening a second shop, near the central station, which it hopes will catch some of the same customers on their new route.",
@@ -381,7 +544,13 @@ export const STORIES: DemoStory[] = [
     summary: ["The work follows flooding that reached thirty homes in October"],
     authors: ["ines-carvalho"],
     topics: ["Flooding", "Infrastructure", "City council"],
-    hero: { scene: "city", seed: 231, alt: "City blocks under an overcast sky.", caption: "The low town streets flooded twice last autumn.", credit: wire("Mara Lindqvist") },
+    hero: {
+      scene: "city",
+      seed: 231,
+      alt: "City blocks under an overcast sky.",
+      caption: "The low town streets flooded twice last autumn.",
+      credit: wire("Mara Lindqvist"),
+    },
     body: [
       "The council will widen storm drains on eight streets in the low town before the winter, after heavy rain in October sent water into thirty homes and closed the Tannery Lane underpass for three days.",
       "The 2.2 million work will replace pipes laid in the 1930s with ones twice the diameter, and add two holding tanks under the Tannery Lane car park.",
@@ -396,7 +565,13 @@ export const STORIES: DemoStory[] = [
     summary: ["Eight concerts in community halls are funded by a bequest from a former cellist"],
     authors: ["marco-ferrante"],
     topics: ["Music", "Marrow Valley"],
-    hero: { scene: "council", seed: 241, alt: "A pale hall with tall windows and rows of seated people.", caption: "Harrowby's town hall will host the first concert.", credit: wire("Oskar Vidal") },
+    hero: {
+      scene: "council",
+      seed: 241,
+      alt: "A pale hall with tall windows and rows of seated people.",
+      caption: "Harrowby's town hall will host the first concert.",
+      credit: wire("Oskar Vidal"),
+    },
     body: [
       "The Port Ellery Symphony Orchestra will play eight free concerts in community halls in the Marrow Valley towns this spring, paid for by a bequest from a cellist who played with the orchestra for thirty-eight years.",
       "The programmes will be shorter than the orchestra's city concerts, about an hour, and will include pieces chosen by pupils at the valley's three secondary schools.",
@@ -411,7 +586,13 @@ export const STORIES: DemoStory[] = [
     summary: ["The crew, average age 23, beat the defending champions by a length and a half"],
     authors: ["marco-ferrante"],
     topics: ["Rowing", "Ellery Harbour"],
-    hero: { scene: "harbour", seed: 251, alt: "Boats on choppy grey water beneath a city skyline.", caption: "The crew train on the harbour at 6am, six days a week.", credit: wire("Oskar Vidal") },
+    hero: {
+      scene: "harbour",
+      seed: 251,
+      alt: "Boats on choppy grey water beneath a city skyline.",
+      caption: "The crew train on the harbour at 6am, six days a week.",
+      credit: wire("Oskar Vidal"),
+    },
     body: [
       "The Ellery Harbour Rowing Club's women's eight won the national championship on Sunday, beating the defending champions by a length and a half on a windy course.",
       "It is the club's first national title in an eight since 1988. The crew's average age is 23, and four of its members learned to row at the club's school programme.",
@@ -423,10 +604,18 @@ export const STORIES: DemoStory[] = [
     key: "bees",
     section: "science",
     headline: "Rooftop hives on public buildings are thriving, beekeepers say",
-    summary: ["Forty hives on libraries, schools and the town hall produced 600 kilograms of honey last year"],
+    summary: [
+      "Forty hives on libraries, schools and the town hall produced 600 kilograms of honey last year",
+    ],
     authors: ["priya-natarajan"],
     topics: ["Environment", "Urban nature"],
-    hero: { scene: "city", seed: 261, alt: "Flat rooftops and towers in warm evening light.", caption: "The town hall roof carries six hives.", credit: wire("Sunniva Berg") },
+    hero: {
+      scene: "city",
+      seed: 261,
+      alt: "Flat rooftops and towers in warm evening light.",
+      caption: "The town hall roof carries six hives.",
+      credit: wire("Sunniva Berg"),
+    },
     body: [
       "Forty beehives on the roofs of Port Ellery's libraries, schools and town hall produced about 600 kilograms of honey last year, and all but two colonies survived the winter, the volunteer beekeepers who look after them say.",
       "Ecologists caution that honeybees can compete with wild bees for pollen, and the council has agreed not to add hives until a survey of wild pollinators is complete.",
@@ -441,7 +630,13 @@ export const STORIES: DemoStory[] = [
     summary: ["The freeze will cost the regional budget 3.1 million"],
     authors: ["ayo-bankole"],
     topics: ["Transport", "Regional assembly", "Cost of living"],
-    hero: { scene: "city", seed: 271, alt: "Office towers lit from inside at night.", caption: "The tram network carries about 90,000 journeys on a weekday.", credit: wire("Jon Aske") },
+    hero: {
+      scene: "city",
+      seed: 271,
+      alt: "Office towers lit from inside at night.",
+      caption: "The tram network carries about 90,000 journeys on a weekday.",
+      credit: wire("Jon Aske"),
+    },
     body: [
       "Tram fares in Port Ellery will not rise next year, after the governing parties in the regional assembly agreed a deal with the Greens to pass the transport budget.",
       "The freeze will cost 3.1 million, to be found by delaying the replacement of older trams by a year.",
@@ -456,7 +651,13 @@ export const STORIES: DemoStory[] = [
     summary: ["North Shore Marine plans to build twelve battery-powered harbour boats a year"],
     authors: ["lena-osei"],
     topics: ["Energy", "Start-ups", "Ellery Harbour"],
-    hero: { scene: "harbour", seed: 281, alt: "Small red boats with white cabins on open water.", caption: "North Shore Marine's prototype on trials in the outer harbour.", credit: wire("Mara Lindqvist") },
+    hero: {
+      scene: "harbour",
+      seed: 281,
+      alt: "Small red boats with white cabins on open water.",
+      caption: "North Shore Marine's prototype on trials in the outer harbour.",
+      credit: wire("Mara Lindqvist"),
+    },
     body: [
       "North Shore Marine, a boatyard founded three years ago by two former ferry engineers, has raised 4.5 million from investors to build battery-powered workboats for harbours and fish farms.",
       "The company's prototype, a twelve-metre pilot boat, has been on trials in the outer harbour since the summer and can work a full shift on one charge, its founders say.",
@@ -471,7 +672,13 @@ export const STORIES: DemoStory[] = [
     summary: ["The six-month trial will test whether late opening draws students and shift workers"],
     authors: ["marco-ferrante"],
     topics: ["Libraries", "Books"],
-    hero: { scene: "gallery", seed: 291, alt: "Framed pictures on a pale wall above a wooden floor.", caption: "The library's upper reading room will stay open late.", credit: wire("Oskar Vidal") },
+    hero: {
+      scene: "gallery",
+      seed: 291,
+      alt: "Framed pictures on a pale wall above a wooden floor.",
+      caption: "The library's upper reading room will stay open late.",
+      credit: wire("Oskar Vidal"),
+    },
     body: [
       "Port Ellery's central library will stay open until midnight on Fridays for six months from February, in a trial the council says will show whether late opening is worth paying for.",
       "The upper reading room, the study rooms and the café will be open; the children's library will close at the usual time.",
@@ -486,7 +693,13 @@ export const STORIES: DemoStory[] = [
     summary: ["Organisers say the new route is flatter and will close fewer roads"],
     authors: ["marco-ferrante"],
     topics: ["Running", "Ellery Harbour"],
-    hero: { scene: "stadium", seed: 301, alt: "A sports ground under floodlights with spectators in the stands.", caption: "The marathon will finish at the Quayside Ground for the first time.", credit: wire("Oskar Vidal") },
+    hero: {
+      scene: "stadium",
+      seed: 301,
+      alt: "A sports ground under floodlights with spectators in the stands.",
+      caption: "The marathon will finish at the Quayside Ground for the first time.",
+      credit: wire("Oskar Vidal"),
+    },
     body: [
       "The Port Ellery marathon will cross the reopened lift bridge twice next spring, after organisers redrew the route to avoid the steep climb through the old town.",
       "The new route is flatter, organisers say, and closes eleven fewer roads. It will finish inside the Quayside Ground.",
@@ -498,10 +711,18 @@ export const STORIES: DemoStory[] = [
     key: "tide-gauge",
     section: "science",
     headline: "A century of tide records shows the harbour's sea level rising faster",
-    summary: ["The harbour gauge shows 21 centimetres of rise since 1925, a third of it in the last 25 years"],
+    summary: [
+      "The harbour gauge shows 21 centimetres of rise since 1925, a third of it in the last 25 years",
+    ],
     authors: ["priya-natarajan"],
     topics: ["Climate", "Oceans", "Ellery Harbour"],
-    hero: { scene: "harbour", seed: 311, alt: "A harbour at dusk with boats and a city skyline.", caption: "The tide gauge sits on the old customs pier.", credit: wire("Sunniva Berg") },
+    hero: {
+      scene: "harbour",
+      seed: 311,
+      alt: "A harbour at dusk with boats and a city skyline.",
+      caption: "The tide gauge sits on the old customs pier.",
+      credit: wire("Sunniva Berg"),
+    },
     body: [
       "Records from the tide gauge on the old customs pier, kept without a break since 1925, show that the sea in Ellery Harbour has risen by about 21 centimetres in a century, with a third of that rise in the past 25 years.",
       "The analysis, by the regional environment agency, corrects for the slow sinking of the land beneath the pier, which accounts for about 3 centimetres of the total.",
@@ -539,7 +760,28 @@ export const ABOUT_PAGE = {
 };
 
 export const HOUSE_ADS = [
-  { id: "ferries", advertiser: "Ellery Harbour Ferries", headline: "Cross the harbour in eight minutes", text: "Quay Street to North Shore, every fifteen minutes, all day.", cta: "See the timetable", href: "/about/about-us" },
-  { id: "bookfair", advertiser: "Riverside Book Fair", headline: "140 writers. Nine days. One river.", text: "Tickets from 6, and a third of all tickets free.", cta: "Browse the programme", href: "/culture" },
-  { id: "newsletter", advertiser: "The Gazette Daily", headline: "The morning briefing", text: "The five stories that matter in Port Ellery, before 7am.", cta: "Read today's city news", href: "/city" },
+  {
+    id: "ferries",
+    advertiser: "Ellery Harbour Ferries",
+    headline: "Cross the harbour in eight minutes",
+    text: "Quay Street to North Shore, every fifteen minutes, all day.",
+    cta: "See the timetable",
+    href: "/about/about-us",
+  },
+  {
+    id: "bookfair",
+    advertiser: "Riverside Book Fair",
+    headline: "140 writers. Nine days. One river.",
+    text: "Tickets from 6, and a third of all tickets free.",
+    cta: "Browse the programme",
+    href: "/culture",
+  },
+  {
+    id: "newsletter",
+    advertiser: "The Gazette Daily",
+    headline: "The morning briefing",
+    text: "The five stories that matter in Port Ellery, before 7am.",
+    cta: "Read today's city news",
+    href: "/city",
+  },
 ];

@@ -15,7 +15,17 @@ import { insertImage, insertVideo } from "../store/media-repo.ts";
 import { upsertPage } from "../store/page-store.ts";
 import { saveStory } from "../store/story-store.ts";
 import { upsertAuthor, upsertSection } from "../store/taxonomy-store.ts";
-import { ABOUT_PAGE, AUTHORS, type DemoBlock, type DemoPicture, HOUSE_ADS, SITE_SECTIONS, STANDARDS_PAGE, STORIES, VIDEOS } from "./demo-content.ts";
+import {
+  ABOUT_PAGE,
+  AUTHORS,
+  type DemoBlock,
+  type DemoPicture,
+  HOUSE_ADS,
+  SITE_SECTIONS,
+  STANDARDS_PAGE,
+  STORIES,
+  VIDEOS,
+} from "./demo-content.ts";
 import { sceneJpeg } from "./scenes.ts";
 import { panVideo, probeDurationSeconds } from "./videos.ts";
 
@@ -44,19 +54,33 @@ export interface SeedDeps {
 
 export async function seedDemo({ db, media, config, now = new Date() }: SeedDeps): Promise<void> {
   const configFile = path.join(config.dataDir, "gazette.config.json");
-  if (!fs.existsSync(configFile) && !process.env["GAZETTE_CONFIG"] && !fs.existsSync(path.resolve("gazette.config.json"))) {
+  if (
+    !fs.existsSync(configFile) &&
+    !process.env["GAZETTE_CONFIG"] &&
+    !fs.existsSync(path.resolve("gazette.config.json"))
+  ) {
     fs.writeFileSync(configFile, `${JSON.stringify({ ads: { houseAds: HOUSE_ADS } }, null, 2)}\n`);
     config.ads = { ...config.ads, houseAds: HOUSE_ADS };
   }
 
   // Media first (slow, outside the transaction); rows in one transaction.
   const pictures = new Map<DemoPicture, Awaited<ReturnType<MediaStore["putImage"]>>>();
-  const allPictures = STORIES.flatMap((s) => [s.hero, ...s.body.flatMap((b) => (typeof b === "object" && "picture" in b ? [b.picture] : []))]);
+  const allPictures = STORIES.flatMap((s) => [
+    s.hero,
+    ...s.body.flatMap((b) => (typeof b === "object" && "picture" in b ? [b.picture] : [])),
+  ]);
   // Two at a time: sharp already uses every core within one image, so more buys nothing.
   for (let i = 0; i < allPictures.length; i += 2) {
-    await Promise.all(allPictures.slice(i, i + 2).map(async (p) => pictures.set(p, await media.putImage(await sceneJpeg(p.scene, p.seed)))));
+    await Promise.all(
+      allPictures
+        .slice(i, i + 2)
+        .map(async (p) => pictures.set(p, await media.putImage(await sceneJpeg(p.scene, p.seed)))),
+    );
   }
-  const videoFiles = new Map<string, { file: string; seconds: number | null; poster: Awaited<ReturnType<MediaStore["putImage"]>> }>();
+  const videoFiles = new Map<
+    string,
+    { file: string; seconds: number | null; poster: Awaited<ReturnType<MediaStore["putImage"]>> }
+  >();
   for (const v of VIDEOS) {
     const stills = await Promise.all(v.scenes.map((s) => sceneJpeg(s.scene, s.seed)));
     const mp4 = await panVideo(stills, v.seconds);
@@ -72,25 +96,56 @@ export async function seedDemo({ db, media, config, now = new Date() }: SeedDeps
       blocks.flatMap((b): Block[] => {
         if (typeof b === "string") return [{ type: "paragraph", content: parseInline(b) }];
         if ("heading" in b) return [{ type: "heading", level: 2, text: b.heading }];
-        if ("list" in b) return [{ type: "list", ordered: b.ordered ?? false, items: b.list.map(parseInline) }];
+        if ("list" in b)
+          return [{ type: "list", ordered: b.ordered ?? false, items: b.list.map(parseInline) }];
         if ("quote" in b) return [{ type: "quote", text: b.quote, attribution: b.by }];
         if ("divider" in b) return [{ type: "divider" }];
         return [];
       });
-    await upsertPage(trx, { slug: STANDARDS_PAGE.slug, title: STANDARDS_PAGE.title, body: toBlocks(STANDARDS_PAGE.body) }, now);
-    await upsertPage(trx, { slug: ABOUT_PAGE.slug, title: ABOUT_PAGE.title, body: toBlocks(ABOUT_PAGE.body) }, now);
+    await upsertPage(
+      trx,
+      { slug: STANDARDS_PAGE.slug, title: STANDARDS_PAGE.title, body: toBlocks(STANDARDS_PAGE.body) },
+      now,
+    );
+    await upsertPage(
+      trx,
+      { slug: ABOUT_PAGE.slug, title: ABOUT_PAGE.title, body: toBlocks(ABOUT_PAGE.body) },
+      now,
+    );
 
     const imageIds = new Map<DemoPicture, number>();
     for (const [p, stored] of pictures) {
-      imageIds.set(p, await insertImage(trx, { ...stored, remoteUrl: null, alt: p.alt, caption: p.caption, credit: p.credit }));
+      imageIds.set(
+        p,
+        await insertImage(trx, {
+          ...stored,
+          remoteUrl: null,
+          alt: p.alt,
+          caption: p.caption,
+          credit: p.credit,
+        }),
+      );
     }
     const videoIds = new Map<string, number>();
     for (const v of VIDEOS) {
       const f = videoFiles.get(v.key)!;
-      const posterId = await insertImage(trx, { ...f.poster, remoteUrl: null, alt: `Still from the video: ${v.title}`, caption: null, credit: v.credit });
+      const posterId = await insertImage(trx, {
+        ...f.poster,
+        remoteUrl: null,
+        alt: `Still from the video: ${v.title}`,
+        caption: null,
+        credit: v.credit,
+      });
       videoIds.set(
         v.key,
-        await insertVideo(trx, { title: v.title, durationSeconds: f.seconds, posterImageId: posterId, sources: [{ url: `/media/${f.file}`, type: "video/mp4" }], caption: v.caption, credit: v.credit }),
+        await insertVideo(trx, {
+          title: v.title,
+          durationSeconds: f.seconds,
+          posterImageId: posterId,
+          sources: [{ url: `/media/${f.file}`, type: "video/mp4" }],
+          caption: v.caption,
+          credit: v.credit,
+        }),
       );
     }
 
@@ -102,9 +157,12 @@ export async function seedDemo({ db, media, config, now = new Date() }: SeedDeps
       const published = new Date(now.getTime() - s.hoursAgo * 3600_000).toISOString();
       const updated = new Date(now.getTime() - (s.updatedHoursAgo ?? s.hoursAgo) * 3600_000).toISOString();
       const body = s.body.flatMap((b): Block[] => {
-        if (typeof b === "object" && "picture" in b) return [{ type: "image", imageId: imageIds.get(b.picture)! }];
-        if (typeof b === "object" && "video" in b) return [{ type: "video", videoId: videoIds.get(b.video)! }];
-        if (typeof b === "object" && "embed" in b) return [{ type: "embed", url: b.embed, title: b.title, provider: b.provider }];
+        if (typeof b === "object" && "picture" in b)
+          return [{ type: "image", imageId: imageIds.get(b.picture)! }];
+        if (typeof b === "object" && "video" in b)
+          return [{ type: "video", videoId: videoIds.get(b.video)! }];
+        if (typeof b === "object" && "embed" in b)
+          return [{ type: "embed", url: b.embed, title: b.title, provider: b.provider }];
         if (typeof b === "object" && "related" in b) {
           const id = storyIds.get(b.related);
           if (!id) pending.push({ key: s.key, body: s.body });
@@ -134,6 +192,9 @@ export async function seedDemo({ db, media, config, now = new Date() }: SeedDeps
       );
       storyIds.set(s.key, saved.id);
     }
-    if (pending.length) throw new Error(`demo content: related-story blocks point at stories not yet saved (${pending.map((p) => p.key).join(", ")})`);
+    if (pending.length)
+      throw new Error(
+        `demo content: related-story blocks point at stories not yet saved (${pending.map((p) => p.key).join(", ")})`,
+      );
   });
 }

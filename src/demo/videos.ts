@@ -17,7 +17,9 @@ const run = promisify(execFile);
 /** Reads "Duration: 00:01:47.00" from ffmpeg's description of a file. */
 export async function probeDurationSeconds(file: string): Promise<number | null> {
   // `ffmpeg -i FILE` with no output exits 1 after describing the input.
-  const out = await run(ffmpegInstaller.path, ["-hide_banner", "-i", file]).catch((e: { stderr?: string }) => ({ stderr: e.stderr ?? "" }));
+  const out = await run(ffmpegInstaller.path, ["-hide_banner", "-i", file]).catch(
+    (e: { stderr?: string }) => ({ stderr: e.stderr ?? "" }),
+  );
   const m = /Duration: (\d+):(\d{2}):(\d{2}(?:\.\d+)?)/.exec(out.stderr);
   return m ? Math.round(Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3])) : null;
 }
@@ -35,9 +37,13 @@ export async function panVideo(stills: Buffer[], seconds: number): Promise<Buffe
     for (const [i, buf] of stills.entries()) {
       const f = path.join(dir, `s${i}.jpg`);
       // Sized once here so ffmpeg only crops each frame (a pan across 960 px of width).
-      fs.writeFileSync(f, await sharp(buf).resize(960, 360, { fit: "cover" }).jpeg({ quality: 85 }).toBuffer());
+      fs.writeFileSync(
+        f,
+        await sharp(buf).resize(960, 360, { fit: "cover" }).jpeg({ quality: 85 }).toBuffer(),
+      );
       inputs.push("-loop", "1", "-framerate", "15", "-t", each.toFixed(3), "-i", f);
-      const dirX = i % 2 === 0 ? `(in_w-out_w)*t/${each.toFixed(3)}` : `(in_w-out_w)*(1-t/${each.toFixed(3)})`;
+      const dirX =
+        i % 2 === 0 ? `(in_w-out_w)*t/${each.toFixed(3)}` : `(in_w-out_w)*(1-t/${each.toFixed(3)})`;
       filters.push(`[${i}:v]crop=640:360:x='${dirX}':y=0,setsar=1,format=yuv420p[v${i}]`);
     }
     const concat = `${stills.map((_, i) => `[v${i}]`).join("")}concat=n=${stills.length}:v=1:a=0[out]`;

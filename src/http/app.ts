@@ -35,10 +35,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   async function sendError(err: HttpError, req: FastifyRequest, reply: FastifyReply) {
     reply.code(err.status).header("cache-control", "no-store");
     if (wantsJson(req)) {
-      return reply.send({ error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) } });
+      return reply.send({
+        error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) },
+      });
     }
     const sections = await listSections(db).catch(() => []);
-    return reply.type("text/html; charset=utf-8").send(renderError({ site: config.site, sections, cssHref }, err.status, err.message));
+    return reply
+      .type("text/html; charset=utf-8")
+      .send(renderError({ site: config.site, sections, cssHref }, err.status, err.message));
   }
 
   const app = Fastify({
@@ -63,25 +67,38 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler(async (error, req, reply) => {
-    const err = error instanceof HttpError ? error : fromFastifyError(error as { code?: string; statusCode?: number; message: string });
-    if (err.status === 404 && err.message === ERRORS.GZ_ERR_NOT_FOUND.message && !wantsJson(req)) return reply.callNotFound();
+    const err =
+      error instanceof HttpError
+        ? error
+        : fromFastifyError(error as { code?: string; statusCode?: number; message: string });
+    if (err.status === 404 && err.message === ERRORS.GZ_ERR_NOT_FOUND.message && !wantsJson(req))
+      return reply.callNotFound();
     if (err.status >= 500) req.log.error({ err: error }, "request failed");
     return sendError(err, req, reply);
   });
 
   app.get("/healthz", async (_req, reply) => {
     const ok = await databaseUsable(db);
-    return reply.code(ok ? 200 : 503).header("cache-control", "no-store").send(ok ? { status: "ok" } : { status: "unavailable", database: "not usable" });
+    return reply
+      .code(ok ? 200 : 503)
+      .header("cache-control", "no-store")
+      .send(ok ? { status: "ok" } : { status: "unavailable", database: "not usable" });
   });
 
   app.get(cssHref, async (_req, reply) =>
-    reply.type("text/css; charset=utf-8").header("cache-control", "public, max-age=31536000, immutable").send(css),
+    reply
+      .type("text/css; charset=utf-8")
+      .header("cache-control", "public, max-age=31536000, immutable")
+      .send(css),
   );
   app.get("/assets/logo.svg", async (_req, reply) =>
     reply.type("image/svg+xml").header("cache-control", "public, max-age=86400").send(LOGO_SVG),
   );
   app.get("/assets/logo.png", async (_req, reply) =>
-    reply.type("image/png").header("cache-control", "public, max-age=86400").send(await logoPng()),
+    reply
+      .type("image/png")
+      .header("cache-control", "public, max-age=86400")
+      .send(await logoPng()),
   );
 
   readerRoutes(app, { config, db, media: deps.media, cssHref });

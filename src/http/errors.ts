@@ -9,7 +9,10 @@ export const ERRORS = {
   GZ_ERR_BAD_URL: { status: 400, message: "The address is not a valid URL." },
   GZ_ERR_BAD_JSON: { status: 400, message: "The request body is not valid JSON." },
   GZ_ERR_BODY_TOO_LARGE: { status: 413, message: "The request body is too large." },
-  GZ_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: "The request body's content type is not supported." },
+  GZ_ERR_UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    message: "The request body's content type is not supported.",
+  },
   GZ_ERR_METHOD_NOT_ALLOWED: { status: 405, message: "That method is not allowed here." },
   GZ_ERR_UNAVAILABLE: { status: 503, message: "The service is not available right now." },
   GZ_ERR_INTERNAL: { status: 500, message: "Something went wrong on our side. It has been logged." },

@@ -7,12 +7,26 @@ import type { MediaStore } from "../media/media-store.ts";
 import type { Db } from "../store/database.ts";
 import { imagesByIds, listVideos, videoById, videosByIds, type Image } from "../store/media-repo.ts";
 import { pageBySlug } from "../store/page-store.ts";
-import { type StoryTeaser, listVisible, relatedStories, storiesWithVideo, teasersByIds, visibleStoryByPath } from "../store/story-store.ts";
+import {
+  type StoryTeaser,
+  listVisible,
+  relatedStories,
+  storiesWithVideo,
+  teasersByIds,
+  visibleStoryByPath,
+} from "../store/story-store.ts";
 import { authorBySlug, listSections, sectionBySlug, topicBySlug } from "../store/taxonomy-store.ts";
 import { articleView, imageIdsOf, renderArticle, videoIdsOf } from "../site/article-page.ts";
 import { newsSitemap, rssFeed, sitemap } from "../site/feeds.ts";
 import type { Shell } from "../site/layout.ts";
-import { renderHome, renderListing, renderNotFound, renderSitePage, renderVideoIndex, renderVideoPage } from "../site/list-pages.ts";
+import {
+  renderHome,
+  renderListing,
+  renderNotFound,
+  renderSitePage,
+  renderVideoIndex,
+  renderVideoPage,
+} from "../site/list-pages.ts";
 import { HttpError } from "./errors.ts";
 
 export interface ReaderDeps {
@@ -23,11 +37,15 @@ export interface ReaderDeps {
 }
 
 const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(100000).default(1) }).passthrough();
-const slugParam = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/).max(120);
+const slugParam = z
+  .string()
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/)
+  .max(120);
 
 function pageOf(req: FastifyRequest): number {
   const q = pageQuery.safeParse(req.query);
-  if (!q.success) throw new HttpError("GZ_ERR_BAD_PARAMETER", "page: must be a whole number from 1 upwards, as in ?page=2");
+  if (!q.success)
+    throw new HttpError("GZ_ERR_BAD_PARAMETER", "page: must be a whole number from 1 upwards, as in ?page=2");
   return q.data.page;
 }
 
@@ -50,19 +68,31 @@ function teaserImageIds(teasers: readonly StoryTeaser[]): number[] {
 
 export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
   const { db, config } = deps;
-  const shell = async (): Promise<Shell> => ({ site: config.site, sections: await listSections(db), cssHref: deps.cssHref });
+  const shell = async (): Promise<Shell> => ({
+    site: config.site,
+    sections: await listSections(db),
+    cssHref: deps.cssHref,
+  });
   const size = config.pageSize;
 
   async function listing(
     req: FastifyRequest,
     reply: FastifyReply,
     filter: Parameters<typeof listVisible>[1],
-    p: { title: string; kicker?: string; description?: string; basePath: string; feedPath?: string; currentSection?: string },
+    p: {
+      title: string;
+      kicker?: string;
+      description?: string;
+      basePath: string;
+      feedPath?: string;
+      currentSection?: string;
+    },
   ) {
     const page = pageOf(req);
     const { items, total } = await listVisible(db, filter, { limit: size, offset: (page - 1) * size });
     const totalPages = Math.max(1, Math.ceil(total / size));
-    if (page > totalPages) throw new HttpError("GZ_ERR_NOT_FOUND", `There is no page ${page}; the last is ${totalPages}.`);
+    if (page > totalPages)
+      throw new HttpError("GZ_ERR_NOT_FOUND", `There is no page ${page}; the last is ${totalPages}.`);
     const images = await imagesByIds(db, teaserImageIds(items));
     return sendHtml(reply, renderListing(await shell(), { ...p, page, totalPages, stories: items, images }));
   }
@@ -73,7 +103,11 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
     const seen = new Set(latest.map((t) => t.id));
     const bySection = [];
     for (const section of sections) {
-      const { items } = await listVisible(db, { kind: "section", sectionId: section.id }, { limit: 7, offset: 0 });
+      const { items } = await listVisible(
+        db,
+        { kind: "section", sectionId: section.id },
+        { limit: 7, offset: 0 },
+      );
       const fresh = items.filter((t) => !seen.has(t.id)).slice(0, 4);
       fresh.forEach((t) => seen.add(t.id));
       if (fresh.length) bySection.push({ section, stories: fresh });
@@ -81,64 +115,100 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
     const videos = await listVideos(db, 4, 0);
     const all = [...latest, ...bySection.flatMap((s) => s.stories)];
     const images = await imagesByIds(db, teaserImageIds(all));
-    return sendHtml(reply, renderHome({ ...(await shell()) }, latest[0], latest.slice(1), bySection, images, videos));
+    return sendHtml(
+      reply,
+      renderHome({ ...(await shell()) }, latest[0], latest.slice(1), bySection, images, videos),
+    );
   });
 
-  app.get<{ Params: { section: string; y: string; m: string; d: string; slug: string } }>("/:section/:y/:m/:d/:slug", async (req, reply) => {
-    const { section, y, m, d, slug } = req.params;
-    if (!/^\d{4}$/.test(y) || !/^\d{2}$/.test(m) || !/^\d{2}$/.test(d)) throw new HttpError("GZ_ERR_NOT_FOUND");
-    const path = `/${slugOf(section)}/${y}/${m}/${d}/${slugOf(slug)}`;
-    const found = await visibleStoryByPath(db, path);
-    if (!found) throw new HttpError("GZ_ERR_NOT_FOUND");
-    if ("redirect" in found) return reply.redirect(found.redirect, 301);
-    const story = found.story;
-    const videos = await videosByIds(db, videoIdsOf(story));
-    const linkedIds = story.body.flatMap((b) => (b.type === "related-story" ? [b.storyId] : []));
-    const [images, related, linked] = await Promise.all([
-      imagesByIds(db, imageIdsOf(story)),
-      relatedStories(db, story, 4),
-      teasersByIds(db, linkedIds),
-    ]);
-    const relatedImages = await imagesByIds(db, teaserImageIds(related));
-    const view = articleView({ story, images, videos, related, linked, relatedImages }, config.site, config.ads);
-    return sendHtml(reply, renderArticle(view, await shell(), config.ads));
-  });
+  app.get<{ Params: { section: string; y: string; m: string; d: string; slug: string } }>(
+    "/:section/:y/:m/:d/:slug",
+    async (req, reply) => {
+      const { section, y, m, d, slug } = req.params;
+      if (!/^\d{4}$/.test(y) || !/^\d{2}$/.test(m) || !/^\d{2}$/.test(d))
+        throw new HttpError("GZ_ERR_NOT_FOUND");
+      const path = `/${slugOf(section)}/${y}/${m}/${d}/${slugOf(slug)}`;
+      const found = await visibleStoryByPath(db, path);
+      if (!found) throw new HttpError("GZ_ERR_NOT_FOUND");
+      if ("redirect" in found) return reply.redirect(found.redirect, 301);
+      const story = found.story;
+      const videos = await videosByIds(db, videoIdsOf(story));
+      const linkedIds = story.body.flatMap((b) => (b.type === "related-story" ? [b.storyId] : []));
+      const [images, related, linked] = await Promise.all([
+        imagesByIds(db, imageIdsOf(story)),
+        relatedStories(db, story, 4),
+        teasersByIds(db, linkedIds),
+      ]);
+      const relatedImages = await imagesByIds(db, teaserImageIds(related));
+      const view = articleView(
+        { story, images, videos, related, linked, relatedImages },
+        config.site,
+        config.ads,
+      );
+      return sendHtml(reply, renderArticle(view, await shell(), config.ads));
+    },
+  );
 
   app.get<{ Params: { section: string } }>("/:section", async (req, reply) => {
     const section = await sectionBySlug(db, slugOf(req.params.section));
     if (!section) throw new HttpError("GZ_ERR_NOT_FOUND");
-    return listing(req, reply, { kind: "section", sectionId: section.id }, {
-      title: section.name,
-      description: section.description,
-      basePath: `/${section.slug}`,
-      feedPath: `/${section.slug}/feed.xml`,
-      currentSection: section.slug,
-    });
+    return listing(
+      req,
+      reply,
+      { kind: "section", sectionId: section.id },
+      {
+        title: section.name,
+        description: section.description,
+        basePath: `/${section.slug}`,
+        feedPath: `/${section.slug}/feed.xml`,
+        currentSection: section.slug,
+      },
+    );
   });
 
   app.get<{ Params: { slug: string } }>("/topic/:slug", async (req, reply) => {
     const topic = await topicBySlug(db, slugOf(req.params.slug));
     if (!topic) throw new HttpError("GZ_ERR_NOT_FOUND");
-    return listing(req, reply, { kind: "topic", topicId: topic.id }, { title: topic.name, kicker: "Topic", basePath: `/topic/${topic.slug}` });
+    return listing(
+      req,
+      reply,
+      { kind: "topic", topicId: topic.id },
+      { title: topic.name, kicker: "Topic", basePath: `/topic/${topic.slug}` },
+    );
   });
 
   app.get<{ Params: { slug: string } }>("/author/:slug", async (req, reply) => {
     const author = await authorBySlug(db, slugOf(req.params.slug));
     if (!author) throw new HttpError("GZ_ERR_NOT_FOUND");
-    return listing(req, reply, { kind: "author", authorId: author.id }, {
-      title: author.name,
-      kicker: author.role || "Author",
-      description: author.bio,
-      basePath: `/author/${author.slug}`,
-    });
+    return listing(
+      req,
+      reply,
+      { kind: "author", authorId: author.id },
+      {
+        title: author.name,
+        kicker: author.role || "Author",
+        description: author.bio,
+        basePath: `/author/${author.slug}`,
+      },
+    );
   });
 
   app.get("/video", async (req, reply) => {
     const page = pageOf(req);
-    const total = Number((await db.selectFrom("videos").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+    const total = Number(
+      (
+        await db
+          .selectFrom("videos")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
     const totalPages = Math.max(1, Math.ceil(total / size));
     if (page > totalPages) throw new HttpError("GZ_ERR_NOT_FOUND");
-    return sendHtml(reply, renderVideoIndex(await shell(), await listVideos(db, size, (page - 1) * size), page, totalPages));
+    return sendHtml(
+      reply,
+      renderVideoIndex(await shell(), await listVideos(db, size, (page - 1) * size), page, totalPages),
+    );
   });
 
   app.get<{ Params: { id: string } }>("/video/:id", async (req, reply) => {
@@ -170,23 +240,44 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
   app.get("/feed.xml", async (_req, reply) => {
     const { items } = await listVisible(db, { kind: "all" }, { limit: 50, offset: 0 });
     const images = await imagesByIds(db, teaserImageIds(items));
-    const xml = rssFeed(config.site, { title: config.site.name, description: config.site.tagline, path: "/", feedPath: "/feed.xml" }, items, images, imageBytes);
-    return reply.type("application/rss+xml; charset=utf-8").header("cache-control", "public, max-age=300").send(xml);
+    const xml = rssFeed(
+      config.site,
+      { title: config.site.name, description: config.site.tagline, path: "/", feedPath: "/feed.xml" },
+      items,
+      images,
+      imageBytes,
+    );
+    return reply
+      .type("application/rss+xml; charset=utf-8")
+      .header("cache-control", "public, max-age=300")
+      .send(xml);
   });
 
   app.get<{ Params: { section: string } }>("/:section/feed.xml", async (req, reply) => {
     const section = await sectionBySlug(db, slugOf(req.params.section));
     if (!section) throw new HttpError("GZ_ERR_NOT_FOUND");
-    const { items } = await listVisible(db, { kind: "section", sectionId: section.id }, { limit: 50, offset: 0 });
+    const { items } = await listVisible(
+      db,
+      { kind: "section", sectionId: section.id },
+      { limit: 50, offset: 0 },
+    );
     const images = await imagesByIds(db, teaserImageIds(items));
     const xml = rssFeed(
       config.site,
-      { title: `${section.name} | ${config.site.name}`, description: section.description || section.name, path: `/${section.slug}`, feedPath: `/${section.slug}/feed.xml` },
+      {
+        title: `${section.name} | ${config.site.name}`,
+        description: section.description || section.name,
+        path: `/${section.slug}`,
+        feedPath: `/${section.slug}/feed.xml`,
+      },
       items,
       images,
       imageBytes,
     );
-    return reply.type("application/rss+xml; charset=utf-8").header("cache-control", "public, max-age=300").send(xml);
+    return reply
+      .type("application/rss+xml; charset=utf-8")
+      .header("cache-control", "public, max-age=300")
+      .send(xml);
   });
 
   app.get("/sitemap.xml", async (_req, reply) => {
@@ -197,23 +288,33 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
       ...sections.map((s) => ({ path: `/${s.slug}` })),
       ...items.map((t) => ({ path: t.path, lastmod: t.updatedAt })),
     ];
-    return reply.type("application/xml; charset=utf-8").header("cache-control", "public, max-age=600").send(sitemap(config.site, entries));
+    return reply
+      .type("application/xml; charset=utf-8")
+      .header("cache-control", "public, max-age=600")
+      .send(sitemap(config.site, entries));
   });
 
   app.get("/sitemap-news.xml", async (_req, reply) => {
     const since = new Date(Date.now() - 48 * 3600 * 1000).toISOString();
     const { items } = await listVisible(db, { kind: "since", since }, { limit: 1000, offset: 0 });
-    return reply.type("application/xml; charset=utf-8").header("cache-control", "public, max-age=300").send(newsSitemap(config.site, items));
+    return reply
+      .type("application/xml; charset=utf-8")
+      .header("cache-control", "public, max-age=300")
+      .send(newsSitemap(config.site, items));
   });
 
   app.get("/robots.txt", async (_req, reply) =>
     reply
       .type("text/plain; charset=utf-8")
-      .send(`User-agent: *\nAllow: /\nDisallow: /admin\nDisallow: /api/\n\nSitemap: ${config.site.baseUrl}/sitemap.xml\nSitemap: ${config.site.baseUrl}/sitemap-news.xml\n`),
+      .send(
+        `User-agent: *\nAllow: /\nDisallow: /admin\nDisallow: /api/\n\nSitemap: ${config.site.baseUrl}/sitemap.xml\nSitemap: ${config.site.baseUrl}/sitemap-news.xml\n`,
+      ),
   );
 
   app.setNotFoundHandler(async (req, reply) => {
-    const { items } = await listVisible(db, { kind: "all" }, { limit: 3, offset: 0 }).catch(() => ({ items: [] as StoryTeaser[] }));
+    const { items } = await listVisible(db, { kind: "all" }, { limit: 3, offset: 0 }).catch(() => ({
+      items: [] as StoryTeaser[],
+    }));
     const images = await imagesByIds(db, teaserImageIds(items)).catch(() => new Map<number, Image>());
     return reply
       .code(404)
@@ -222,4 +323,3 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
       .send(renderNotFound(await shell(), req.url.split("?")[0] ?? "/", items, images));
   });
 }
-

@@ -98,6 +98,7 @@ function attr(el: Element, name: string): string | undefined {
 export function cleanHref(raw: string | undefined): string | undefined {
   if (!raw) return undefined;
   // Browsers ignore control characters and whitespace inside schemes ("java\tscript:").
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   const href = raw.replace(/[\u0000-\u0020\u007f]+/g, (m) => (m.includes(" ") ? "%20" : "")).trim();
   return safeLinkHref.safeParse(href).success ? href : undefined;
 }
@@ -263,7 +264,13 @@ export function textToBlocks(text: string): Block[] {
 /** Text of an HTML fragment, whitespace collapsed (for captions and summaries that arrive as HTML). */
 export function htmlToText(html: string): string {
   return htmlToBlocks(html)
-    .map((b) => (b.type === "paragraph" ? b.content.map((r) => r.text).join("") : b.type === "heading" || b.type === "quote" ? b.text : ""))
+    .map((b) =>
+      b.type === "paragraph"
+        ? b.content.map((r) => r.text).join("")
+        : b.type === "heading" || b.type === "quote"
+          ? b.text
+          : "",
+    )
     .filter(Boolean)
     .join(" ");
 }

@@ -14,7 +14,14 @@ import type { Db } from "../store/database.ts";
 import { insertImage, insertVideo } from "../store/media-repo.ts";
 import { saveStory, storyByUri, visibleNow } from "../store/story-store.ts";
 import { upsertSection } from "../store/taxonomy-store.ts";
-import { type MappedImage, type MappedVideo, type RenditionRef, NinjsMappingError, compareVersions, mapNinjsItem } from "./ninjs-mapper.ts";
+import {
+  type MappedImage,
+  type MappedVideo,
+  type RenditionRef,
+  NinjsMappingError,
+  compareVersions,
+  mapNinjsItem,
+} from "./ninjs-mapper.ts";
 import { validateNinjs } from "./ninjs-schema.ts";
 
 export type ImportStatus = "created" | "updated" | "unchanged" | "skipped" | "error";
@@ -56,7 +63,9 @@ function classifyHref(href: string, baseDir: string, field: string): Href {
     }
   }
   if (/^[a-z][a-z0-9+.-]*:/i.test(href)) {
-    throw new ItemError(`${field}: unsupported scheme in "${href.slice(0, 60)}"; use http(s), file: or a path relative to the file`);
+    throw new ItemError(
+      `${field}: unsupported scheme in "${href.slice(0, 60)}"; use http(s), file: or a path relative to the file`,
+    );
   }
   return { kind: "local", path: path.resolve(baseDir, decodeURI(href)) };
 }
@@ -71,7 +80,11 @@ interface ResolvedImage {
 }
 
 async function resolveImage(img: MappedImage, baseDir: string, media: MediaStore): Promise<ResolvedImage> {
-  const refs = img.renditions.map((r, i) => ({ r, i, href: classifyHref(r.href, baseDir, `${img.field}.renditions`) }));
+  const refs = img.renditions.map((r, i) => ({
+    r,
+    i,
+    href: classifyHref(r.href, baseDir, `${img.field}.renditions`),
+  }));
   const local = refs.find((x) => x.href.kind === "local");
   if (local && local.href.kind === "local") {
     const field = `${img.field}.renditions[${local.i}].href`;
@@ -83,21 +96,42 @@ async function resolveImage(img: MappedImage, baseDir: string, media: MediaStore
     }
     try {
       const stored = await media.putImage(data);
-      return { file: stored.file, remoteUrl: null, mime: stored.mime, width: stored.width, height: stored.height, renditions: stored.renditions };
+      return {
+        file: stored.file,
+        remoteUrl: null,
+        mime: stored.mime,
+        width: stored.width,
+        height: stored.height,
+        renditions: stored.renditions,
+      };
     } catch (err) {
       if (err instanceof MediaError) throw new ItemError(`${field}: ${err.message}`);
       throw err;
     }
   }
   // Remote only: the rendition closest to (not above) 1600 px wide, with the size ninjs reports.
-  const remote = refs.filter((x): x is typeof x & { href: { kind: "remote"; url: string } } => x.href.kind === "remote");
+  const remote = refs.filter(
+    (x): x is typeof x & { href: { kind: "remote"; url: string } } => x.href.kind === "remote",
+  );
   const pick = remote.find((x) => (x.r.width ?? 0) <= 1600) ?? remote[0]!;
   const width = pick.r.width ?? 1200;
   const height = pick.r.height ?? Math.round((width * 2) / 3);
-  return { file: null, remoteUrl: pick.href.url, mime: pick.r.contentType ?? "image/jpeg", width, height, renditions: [] };
+  return {
+    file: null,
+    remoteUrl: pick.href.url,
+    mime: pick.r.contentType ?? "image/jpeg",
+    width,
+    height,
+    renditions: [],
+  };
 }
 
-function videoSource(r: RenditionRef, baseDir: string, field: string, media: MediaStore): { url: string; type: string } {
+function videoSource(
+  r: RenditionRef,
+  baseDir: string,
+  field: string,
+  media: MediaStore,
+): { url: string; type: string } {
   const href = classifyHref(r.href, baseDir, field);
   const type = r.contentType ?? (/\.webm/i.test(r.href) ? "video/webm" : "video/mp4");
   if (href.kind === "remote") return { url: href.url, type };
@@ -123,16 +157,31 @@ function insertAfterParagraphs(body: Block[], inserts: { block: Block; afterPara
   return out;
 }
 
-async function importItem(deps: ImportDeps, file: string, raw: unknown, label: string): Promise<ImportResult> {
+async function importItem(
+  deps: ImportDeps,
+  file: string,
+  raw: unknown,
+  label: string,
+): Promise<ImportResult> {
   const baseDir = path.dirname(path.resolve(file));
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
     return { file, uri: null, status: "error", error: `${label}: expected a ninjs object` };
   }
   const item = raw as Record<string, unknown>;
-  const uri = typeof item["uri"] === "string" ? item["uri"] : typeof item["uri"] === "undefined" ? null : String(item["uri"]);
+  const uri =
+    typeof item["uri"] === "string"
+      ? item["uri"]
+      : typeof item["uri"] === "undefined"
+        ? null
+        : String(item["uri"]);
   const problems = validateNinjs(item);
   if (problems.errors.length) {
-    return { file, uri, status: "error", error: `${label}not valid ninjs ${problems.version}: ${problems.errors.join("; ")}` };
+    return {
+      file,
+      uri,
+      status: "error",
+      error: `${label}not valid ninjs ${problems.version}: ${problems.errors.join("; ")}`,
+    };
   }
   try {
     const mapped = mapNinjsItem(item);
@@ -142,18 +191,30 @@ async function importItem(deps: ImportDeps, file: string, raw: unknown, label: s
       const order = compareVersions(mapped.version, existing.sourceVersion);
       if (order === 0) return { file, uri, status: "unchanged", ...(await publicUrl(deps, existing.id)) };
       if (order < 0) {
-        return { file, uri, status: "skipped", reason: `older than the stored version (${existing.sourceVersion.replace("#", " v")})` };
+        return {
+          file,
+          uri,
+          status: "skipped",
+          reason: `older than the stored version (${existing.sourceVersion.replace("#", " v")})`,
+        };
       }
     }
     // Media files first (content-addressed, harmless if the item then fails), rows in the transaction.
     const hero = mapped.hero ? await resolveImage(mapped.hero, baseDir, deps.media) : undefined;
     const images: { image: MappedImage; afterParagraph: number; resolved: ResolvedImage }[] = [];
-    for (const x of mapped.images) images.push({ ...x, resolved: await resolveImage(x.image, baseDir, deps.media) });
-    const videos: { v: MappedVideo; sources: { url: string; type: string }[]; poster: ResolvedImage | undefined }[] = [];
+    for (const x of mapped.images)
+      images.push({ ...x, resolved: await resolveImage(x.image, baseDir, deps.media) });
+    const videos: {
+      v: MappedVideo;
+      sources: { url: string; type: string }[];
+      poster: ResolvedImage | undefined;
+    }[] = [];
     for (const v of mapped.videos) {
       videos.push({
         v,
-        sources: v.sources.map((s, i) => videoSource(s, baseDir, `${v.field}.renditions[${i}].href`, deps.media)),
+        sources: v.sources.map((s, i) =>
+          videoSource(s, baseDir, `${v.field}.renditions[${i}].href`, deps.media),
+        ),
         poster: v.poster ? await resolveImage(v.poster, baseDir, deps.media) : undefined,
       });
     }
@@ -161,10 +222,20 @@ async function importItem(deps: ImportDeps, file: string, raw: unknown, label: s
     const saved = await deps.db.transaction().execute(async (trx) => {
       await upsertSectionIfMissing(trx, section);
       const imageRow = async (img: MappedImage, r: ResolvedImage) =>
-        insertImage(trx, { ...r, alt: img.alt, caption: img.caption ?? null, credit: img.credit ?? null, sourceUri: img.sourceUri ?? null });
+        insertImage(trx, {
+          ...r,
+          alt: img.alt,
+          caption: img.caption ?? null,
+          credit: img.credit ?? null,
+          sourceUri: img.sourceUri ?? null,
+        });
       const heroId = hero && mapped.hero ? await imageRow(mapped.hero, hero) : undefined;
       const inserts: { block: Block; afterParagraph: number }[] = [];
-      for (const x of images) inserts.push({ block: { type: "image", imageId: await imageRow(x.image, x.resolved) }, afterParagraph: x.afterParagraph });
+      for (const x of images)
+        inserts.push({
+          block: { type: "image", imageId: await imageRow(x.image, x.resolved) },
+          afterParagraph: x.afterParagraph,
+        });
       const relatedVideoIds: number[] = [];
       for (const { v, sources, poster } of videos) {
         const posterId = poster && v.poster ? await imageRow(v.poster, poster) : undefined;
@@ -177,7 +248,8 @@ async function importItem(deps: ImportDeps, file: string, raw: unknown, label: s
           ...(v.credit ? { credit: v.credit } : {}),
           sourceUri: v.sourceUri ?? null,
         });
-        if (v.placement === "body") inserts.push({ block: { type: "video", videoId: id }, afterParagraph: 1 });
+        if (v.placement === "body")
+          inserts.push({ block: { type: "video", videoId: id }, afterParagraph: 1 });
         else relatedVideoIds.push(id);
       }
       return saveStory(
@@ -194,10 +266,16 @@ async function importItem(deps: ImportDeps, file: string, raw: unknown, label: s
     });
     return { file, uri, status: existing ? "updated" : "created", ...(await publicUrl(deps, saved.id)) };
   } catch (err) {
-    if (err instanceof ItemError || err instanceof NinjsMappingError) return { file, uri, status: "error", error: `${label}${err.message}` };
+    if (err instanceof ItemError || err instanceof NinjsMappingError)
+      return { file, uri, status: "error", error: `${label}${err.message}` };
     if (err && typeof err === "object" && "issues" in err) {
       const issues = (err as { issues: { path: (string | number)[]; message: string }[] }).issues;
-      return { file, uri, status: "error", error: `${label}${issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}` };
+      return {
+        file,
+        uri,
+        status: "error",
+        error: `${label}${issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+      };
     }
     throw err;
   }
@@ -210,7 +288,12 @@ async function upsertSectionIfMissing(db: Db, s: { slug: string; name: string })
 
 async function publicUrl(deps: ImportDeps, id: number): Promise<{ url?: string }> {
   const now = (deps.now?.() ?? new Date()).toISOString();
-  const row = await deps.db.selectFrom("stories").select("path").where("id", "=", id).where(visibleNow(now)).executeTakeFirst();
+  const row = await deps.db
+    .selectFrom("stories")
+    .select("path")
+    .where("id", "=", id)
+    .where(visibleNow(now))
+    .executeTakeFirst();
   return row ? { url: row.path } : {};
 }
 
@@ -221,7 +304,19 @@ export async function importFile(deps: ImportDeps, file: string): Promise<Import
     text = fs.readFileSync(file, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return [{ file, uri: null, status: "error", error: code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder, not a file" : `cannot read (${code})` }];
+    return [
+      {
+        file,
+        uri: null,
+        status: "error",
+        error:
+          code === "ENOENT"
+            ? "no such file"
+            : code === "EISDIR"
+              ? "is a folder, not a file"
+              : `cannot read (${code})`,
+      },
+    ];
   }
   let json: unknown;
   try {

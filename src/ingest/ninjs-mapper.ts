@@ -105,7 +105,10 @@ function date(item: Json, key: string, field: string): string | undefined {
   const v = str(item, key, field);
   if (v === undefined) return undefined;
   if (!dateTime.safeParse(v).success) {
-    throw new NinjsMappingError(field, `expected an ISO 8601 date-time with a time zone, like 2024-07-25T09:30:00Z, got "${v}"`);
+    throw new NinjsMappingError(
+      field,
+      `expected an ISO 8601 date-time with a time zone, like 2024-07-25T09:30:00Z, got "${v}"`,
+    );
   }
   return new Date(v).toISOString();
 }
@@ -133,7 +136,9 @@ function isHtml(ct: unknown): boolean {
 function descriptionText(d: Json): string {
   const v = str(d, "value", "descriptions[].value") ?? "";
   // Plain text keeps its line breaks: each line of a summary is a point.
-  return isHtml(d["contenttype"]) || /<\/?[a-z][^>]*>/i.test(v) ? htmlToText(v) : v.replace(/[^\S\n]+/g, " ").trim();
+  return isHtml(d["contenttype"]) || /<\/?[a-z][^>]*>/i.test(v)
+    ? htmlToText(v)
+    : v.replace(/[^\S\n]+/g, " ").trim();
 }
 
 /** Cuts text at a word boundary so it fits `max` characters, marking the cut with an ellipsis. */
@@ -155,7 +160,13 @@ function summaryOf(item: Json): string[] {
       }
     } else {
       const t = descriptionText(d);
-      if (t) points.push(...t.split(/\n+/).map((p) => p.trim()).filter(Boolean));
+      if (t)
+        points.push(
+          ...t
+            .split(/\n+/)
+            .map((p) => p.trim())
+            .filter(Boolean),
+        );
     }
     if (points.length) break; // one description is the summary; the others are alternates (plain vs rich)
   }
@@ -186,19 +197,25 @@ function topicsOf(item: Json): string[] {
   for (const key of ["subjects", "places", "people", "organisations"]) {
     for (const t of arr(item, key)) {
       const name = typeof t["name"] === "string" ? t["name"].trim() : "";
-      if (name && name.length > 1 && !names.some((n) => n.toLowerCase() === name.toLowerCase())) names.push(name.slice(0, 120));
+      if (name && name.length > 1 && !names.some((n) => n.toLowerCase() === name.toLowerCase()))
+        names.push(name.slice(0, 120));
     }
   }
   return names.slice(0, 12);
 }
 
-const STATUS: Record<string, StoryStatus> = { usable: "published", withheld: "draft", canceled: "unpublished" };
+const STATUS: Record<string, StoryStatus> = {
+  usable: "published",
+  withheld: "draft",
+  canceled: "unpublished",
+};
 
 function renditionsOf(a: Json, field: string): RenditionRef[] {
   return arr(a, "renditions").flatMap((r, i): RenditionRef[] => {
     const href = str(r, "href", `${field}.renditions[${i}].href`);
     if (!href) return [];
-    const num = (k: string) => (typeof r[k] === "number" && Number.isFinite(r[k]) ? (r[k] as number) : undefined);
+    const num = (k: string) =>
+      typeof r[k] === "number" && Number.isFinite(r[k]) ? (r[k] as number) : undefined;
     const ref: RenditionRef = { href };
     const width = num("width");
     const height = num("height");
@@ -227,7 +244,8 @@ function looksLikeVideo(r: RenditionRef): boolean {
 function creditOf(a: Json, field: string): string | undefined {
   const by = str(a, "by", `${field}.by`);
   const holder = str(a, "copyrightholder", `${field}.copyrightholder`);
-  if (by && holder && !by.toLowerCase().includes(holder.toLowerCase())) return `${by} / ${holder}`.slice(0, 300);
+  if (by && holder && !by.toLowerCase().includes(holder.toLowerCase()))
+    return `${by} / ${holder}`.slice(0, 300);
   return (by ?? holder)?.slice(0, 300);
 }
 
@@ -272,20 +290,30 @@ const FEATURE_NAMES = /^(feature|featureimage|featuremedia|mainpic|main|hero|lea
 export function mapNinjsItem(raw: Record<string, unknown>): MappedItem {
   const item = foldKeys(raw) as Json;
   const uri = str(item, "uri");
-  if (!uri) throw new NinjsMappingError("uri", "is required: a stable identifier so a re-import updates the story");
+  if (!uri)
+    throw new NinjsMappingError("uri", "is required: a stable identifier so a re-import updates the story");
   const type = str(item, "type");
   if (type === "event" || type === "planning" || item["eventdetails"] || item["plannedcoverage"]) {
-    return { kind: "skip", uri, reason: `${type ?? "event"} item: Gazette publishes news stories, not event or planning records` };
+    return {
+      kind: "skip",
+      uri,
+      reason: `${type ?? "event"} item: Gazette publishes news stories, not event or planning records`,
+    };
   }
   if (type && ["picture", "graphic", "audio", "video"].includes(type)) {
-    return { kind: "skip", uri, reason: `standalone ${type} item: only text and composite items become stories` };
+    return {
+      kind: "skip",
+      uri,
+      reason: `standalone ${type} item: only text and composite items become stories`,
+    };
   }
   const headline = headlineOf(item);
   if (!headline) return { kind: "skip", uri, reason: "no headline: nothing a reader could be shown" };
 
   const pubstatus = str(item, "pubstatus") ?? "usable";
   const status = STATUS[pubstatus];
-  if (!status) throw new NinjsMappingError("pubstatus", `expected usable, withheld or canceled, got "${pubstatus}"`);
+  if (!status)
+    throw new NinjsMappingError("pubstatus", `expected usable, withheld or canceled, got "${pubstatus}"`);
   const versionCreated = date(item, "versioncreated", "versioncreated");
   const firstCreated = date(item, "firstcreated", "firstcreated") ?? versionCreated;
   const embargo = date(item, "embargoed", "embargoed") ?? date(item, "embargoeduntil", "embargoedUntil");
@@ -304,7 +332,9 @@ export function mapNinjsItem(raw: Record<string, unknown>): MappedItem {
     if (aType === "video") {
       const renditions = renditionsOf(a, field);
       const sources = renditions.filter(looksLikeVideo);
-      const posterRenditions = renditions.filter(looksLikeImage).sort((x, y) => (y.width ?? 0) - (x.width ?? 0));
+      const posterRenditions = renditions
+        .filter(looksLikeImage)
+        .sort((x, y) => (y.width ?? 0) - (x.width ?? 0));
       const duration = renditions.find((r) => r.durationSeconds !== undefined)?.durationSeconds ?? null;
       const title = headlineOf(a) ?? captionOf(a) ?? headline;
       if (sources.length === 0) return; // nothing playable: a video without a source is not shown
@@ -315,7 +345,14 @@ export function mapNinjsItem(raw: Record<string, unknown>): MappedItem {
         durationSeconds: duration,
         sources,
         poster: posterRenditions.length
-          ? { field, sourceUri: undefined, renditions: posterRenditions, alt: `Video: ${clip(title, 200)}`, caption: undefined, credit: undefined }
+          ? {
+              field,
+              sourceUri: undefined,
+              renditions: posterRenditions,
+              alt: `Video: ${clip(title, 200)}`,
+              caption: undefined,
+              credit: undefined,
+            }
           : undefined,
         caption: captionOf(a),
         credit: creditOf(a, field),

@@ -22,7 +22,12 @@ function compile(): Map<string, ValidateFunction> {
   // ninjs 2.0 allowed any string as `uri` ("002-schema" in the IPTC's own
   // should_pass cases), so the "uri" format is accepted as a plain string.
   const ajv = new Ajv2020({ allErrors: true, strict: false, formats: { uri: true } });
-  (formatsPlugin as unknown as (a: Ajv2020, formats: string[]) => void)(ajv, ["date-time", "date", "time", "email"]);
+  (formatsPlugin as unknown as (a: Ajv2020, formats: string[]) => void)(ajv, [
+    "date-time",
+    "date",
+    "time",
+    "email",
+  ]);
   ajv.addSchema(load("geojson-schema.json"));
   const out = new Map<string, ValidateFunction>();
   for (const v of ["2.2", "3.0", "3.1"]) out.set(v, ajv.compile(load(`ninjs-schema_${v}.json`)));

@@ -47,7 +47,8 @@ export class MediaStore {
 
   absolute(file: string): string {
     const abs = path.resolve(this.root, file);
-    if (!abs.startsWith(path.resolve(this.root) + path.sep)) throw new MediaError(`path escapes the media store: ${file}`);
+    if (!abs.startsWith(path.resolve(this.root) + path.sep))
+      throw new MediaError(`path escapes the media store: ${file}`);
     return abs;
   }
 

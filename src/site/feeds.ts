@@ -38,7 +38,13 @@ export function rssFeed(
       category: [{ name: s.sectionName }],
       ...(s.byline ? { author: [{ name: s.byline }] } : {}),
       ...(img && url
-        ? { enclosure: { url: /^https?:/.test(url) ? url : `${site.baseUrl}${url}`, type: img.file ? "image/jpeg" : img.mime, length: imageBytes(img) } }
+        ? {
+            enclosure: {
+              url: /^https?:/.test(url) ? url : `${site.baseUrl}${url}`,
+              type: img.file ? "image/jpeg" : img.mime,
+              length: imageBytes(img),
+            },
+          }
         : {}),
     });
   }
@@ -48,7 +54,10 @@ export function rssFeed(
 /** sitemaps.org protocol 0.9: one <url> per page. */
 export function sitemap(site: SiteConfig, entries: { path: string; lastmod?: string }[]): string {
   const urls = entries
-    .map((e) => `<url><loc>${escapeXml(site.baseUrl + e.path)}</loc>${e.lastmod ? `<lastmod>${escapeXml(e.lastmod)}</lastmod>` : ""}</url>`)
+    .map(
+      (e) =>
+        `<url><loc>${escapeXml(site.baseUrl + e.path)}</loc>${e.lastmod ? `<lastmod>${escapeXml(e.lastmod)}</lastmod>` : ""}</url>`,
+    )
     .join("");
   return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls}</urlset>\n`;
 }

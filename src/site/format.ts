@@ -32,9 +32,3 @@ export function formatDate(iso: string, timeZone: string): string {
 export function readingTimeLabel(minutes: number): string {
   return `${minutes} min read`;
 }
-
-/** "Sam Okafor", "Sam Okafor and Ana Ruiz", "A, B and C". */
-export function joinNames(names: readonly string[]): string {
-  if (names.length <= 1) return names[0] ?? "";
-  return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
-}

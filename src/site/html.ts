@@ -12,7 +12,13 @@ export class SafeHtml {
   }
 }
 
-const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const ESCAPES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
@@ -56,5 +62,9 @@ export function jsonForScript(data: unknown): SafeHtml {
 /** Escapes text for XML (feeds, sitemaps). */
 export function escapeXml(s: string): string {
   // Characters XML 1.0 does not allow at all are dropped.
-  return escapeHtml(s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, "")).replace(/&#39;/g, "&apos;");
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return escapeHtml(s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, "")).replace(
+    /&#39;/g,
+    "&apos;",
+  );
 }

@@ -3,7 +3,7 @@ import type { Block } from "../content/model.ts";
 import type { Image, Video } from "../store/media-repo.ts";
 import type { StoryTeaser } from "../store/story-store.ts";
 import type { Section } from "../store/taxonomy-store.ts";
-import { credit, inline, pagination, picture, teaser, videoCard, videoFigure } from "./components.ts";
+import { inline, pagination, teaser, videoCard, videoFigure } from "./components.ts";
 import { formatDate } from "./format.ts";
 import { type SafeHtml, html } from "./html.ts";
 import { type Shell, layout } from "./layout.ts";
@@ -13,14 +13,60 @@ export interface FrontSection {
   stories: StoryTeaser[];
 }
 
-export function renderHome(shell: Shell, lead: StoryTeaser | undefined, latest: StoryTeaser[], bySection: FrontSection[], images: Map<number, Image>, videos: Video[]): string {
+export function renderHome(
+  shell: Shell,
+  lead: StoryTeaser | undefined,
+  latest: StoryTeaser[],
+  bySection: FrontSection[],
+  images: Map<number, Image>,
+  videos: Video[],
+): string {
   const tz = shell.site.timeZone;
   const main = html`<h1 class="visually-hidden">${shell.site.name}: latest news</h1>
-${lead ? teaser(lead, images, tz, { lead: true, showSection: true }) : html`<p>No stories have been published yet.</p>`}
-${latest.length ? html`<section class="front-section" aria-labelledby="latest-h"><h2 class="section-title" id="latest-h">Latest</h2><div class="teaser-grid">${latest.map((t) => teaser(t, images, tz, { showSection: true }))}</div></section>` : ""}
-${bySection.map(({ section, stories }) => html`<section class="front-section" aria-labelledby="s-${section.slug}"><h2 class="section-title" id="s-${section.slug}"><a href="/${section.slug}">${section.name}</a></h2><div class="teaser-grid">${stories.map((t) => teaser(t, images, tz))}</div></section>`)}
-${videos.length ? html`<section class="front-section" aria-labelledby="video-h"><h2 class="section-title" id="video-h"><a href="/video">Video</a></h2><ul class="video-grid">${videos.map(videoCard)}</ul></section>` : ""}`;
-  return layout(shell, { title: shell.site.name, description: shell.site.tagline, canonicalPath: "/", og: { type: "website" }, jsonLd: [{ "@context": "https://schema.org", "@type": "WebSite", name: shell.site.name, url: shell.site.baseUrl }] }, main);
+    ${lead ? teaser(lead, images, tz, { lead: true, showSection: true }) : html`<p>No stories have been published yet.</p>`}
+    ${
+      latest.length
+        ? html`<section class="front-section" aria-labelledby="latest-h">
+            <h2 class="section-title" id="latest-h">Latest</h2>
+            <div class="teaser-grid">${latest.map((t) => teaser(t, images, tz, { showSection: true }))}</div>
+          </section>`
+        : ""
+    }
+    ${bySection.map(
+      ({ section, stories }) =>
+        html`<section class="front-section" aria-labelledby="s-${section.slug}">
+          <h2 class="section-title" id="s-${section.slug}"><a href="/${section.slug}">${section.name}</a></h2>
+          <div class="teaser-grid">${stories.map((t) => teaser(t, images, tz))}</div>
+        </section>`,
+    )}
+    ${
+      videos.length
+        ? html`<section class="front-section" aria-labelledby="video-h">
+            <h2 class="section-title" id="video-h"><a href="/video">Video</a></h2>
+            <ul class="video-grid">
+              ${videos.map(videoCard)}
+            </ul>
+          </section>`
+        : ""
+    }`;
+  return layout(
+    shell,
+    {
+      title: shell.site.name,
+      description: shell.site.tagline,
+      canonicalPath: "/",
+      og: { type: "website" },
+      jsonLd: [
+        {
+          "@context": "https://schema.org",
+          "@type": "WebSite",
+          name: shell.site.name,
+          url: shell.site.baseUrl,
+        },
+      ],
+    },
+    main,
+  );
 }
 
 export interface ListingPage {
@@ -38,29 +84,85 @@ export interface ListingPage {
 
 export function renderListing(shell: Shell, p: ListingPage): string {
   const tz = shell.site.timeZone;
-  const main = html`<header class="page-header">${p.kicker ? html`<p class="kicker">${p.kicker}</p>` : ""}<h1>${p.title}</h1>${p.description ? html`<p>${p.description}</p>` : ""}${p.page > 1 ? html`<p>Page ${p.page} of ${p.totalPages}</p>` : ""}</header>
-<div class="list">${p.stories.length ? html`<div class="teaser-grid">${p.stories.map((t) => teaser(t, p.images, tz, { showSection: !p.currentSection }))}</div>` : html`<p>Nothing has been published here yet.</p>`}${pagination(p.basePath, p.page, p.totalPages)}</div>`;
+  const main = html`<header class="page-header">
+      ${p.kicker ? html`<p class="kicker">${p.kicker}</p>` : ""}
+      <h1>${p.title}</h1>
+      ${p.description ? html`<p>${p.description}</p>` : ""}${p.page > 1 ? html`<p>Page ${p.page} of ${p.totalPages}</p>` : ""}
+    </header>
+    <div class="list">
+      ${p.stories.length ? html`<div class="teaser-grid">${p.stories.map((t) => teaser(t, p.images, tz, { showSection: !p.currentSection }))}</div>` : html`<p>Nothing has been published here yet.</p>`}${pagination(p.basePath, p.page, p.totalPages)}
+    </div>`;
   const canonicalPath = p.page > 1 ? `${p.basePath}?page=${p.page}` : p.basePath;
   const links = [
-    ...(p.feedPath ? [{ rel: "alternate", href: p.feedPath, type: "application/rss+xml", title: `${p.title} | ${shell.site.name}` }] : []),
-    ...(p.page > 1 ? [{ rel: "prev", href: p.page === 2 ? p.basePath : `${p.basePath}?page=${p.page - 1}` }] : []),
+    ...(p.feedPath
+      ? [
+          {
+            rel: "alternate",
+            href: p.feedPath,
+            type: "application/rss+xml",
+            title: `${p.title} | ${shell.site.name}`,
+          },
+        ]
+      : []),
+    ...(p.page > 1
+      ? [{ rel: "prev", href: p.page === 2 ? p.basePath : `${p.basePath}?page=${p.page - 1}` }]
+      : []),
     ...(p.page < p.totalPages ? [{ rel: "next", href: `${p.basePath}?page=${p.page + 1}` }] : []),
   ];
   return layout(
     { ...shell, ...(p.currentSection ? { currentSection: p.currentSection } : {}) },
-    { title: p.page > 1 ? `${p.title} (page ${p.page})` : p.title, ...(p.description ? { description: p.description } : {}), canonicalPath, links },
+    {
+      title: p.page > 1 ? `${p.title} (page ${p.page})` : p.title,
+      ...(p.description ? { description: p.description } : {}),
+      canonicalPath,
+      links,
+    },
     main,
   );
 }
 
 export function renderVideoIndex(shell: Shell, videos: Video[], page: number, totalPages: number): string {
-  const main = html`<header class="page-header"><h1>Video</h1><p>Reports and explainers from our newsroom.</p></header><div class="list">${videos.length ? html`<ul class="video-grid">${videos.map(videoCard)}</ul>` : html`<p>No videos yet.</p>`}${pagination("/video", page, totalPages)}</div>`;
-  return layout({ ...shell, currentSection: "video" }, { title: "Video", canonicalPath: page > 1 ? `/video?page=${page}` : "/video" }, main);
+  const main = html`<header class="page-header">
+      <h1>Video</h1>
+      <p>Reports and explainers from our newsroom.</p>
+    </header>
+    <div class="list">
+      ${
+        videos.length
+          ? html`<ul class="video-grid">
+              ${videos.map(videoCard)}
+            </ul>`
+          : html`<p>No videos yet.</p>`
+      }${pagination("/video", page, totalPages)}
+    </div>`;
+  return layout(
+    { ...shell, currentSection: "video" },
+    { title: "Video", canonicalPath: page > 1 ? `/video?page=${page}` : "/video" },
+    main,
+  );
 }
 
-export function renderVideoPage(shell: Shell, v: Video, stories: StoryTeaser[], images: Map<number, Image>): string {
+export function renderVideoPage(
+  shell: Shell,
+  v: Video,
+  stories: StoryTeaser[],
+  images: Map<number, Image>,
+): string {
   const tz = shell.site.timeZone;
-  const main = html`<article class="story"><header class="story-header"><p class="kicker"><a href="/video">Video</a></p><h1>${v.title}</h1></header>${videoFigure({ ...v, title: "" }, 2)}${stories.length ? html`<section class="related" aria-labelledby="in-h"><h2 id="in-h">In these stories</h2><div class="teaser-grid">${stories.map((t) => teaser(t, images, tz, { showSection: true }))}</div></section>` : ""}</article>`;
+  const main = html`<article class="story">
+    <header class="story-header">
+      <p class="kicker"><a href="/video">Video</a></p>
+      <h1>${v.title}</h1>
+    </header>
+    ${videoFigure({ ...v, title: "" }, 2)}${
+      stories.length
+        ? html`<section class="related" aria-labelledby="in-h">
+            <h2 id="in-h">In these stories</h2>
+            <div class="teaser-grid">${stories.map((t) => teaser(t, images, tz, { showSection: true }))}</div>
+          </section>`
+        : ""
+    }
+  </article>`;
   const poster = v.poster;
   return layout(
     { ...shell, currentSection: "video" },
@@ -68,7 +170,19 @@ export function renderVideoPage(shell: Shell, v: Video, stories: StoryTeaser[], 
       title: v.title,
       ...(v.caption ? { description: v.caption } : {}),
       canonicalPath: `/video/${v.id}`,
-      og: { type: "video.other", ...(poster ? { image: { url: poster.file ? `/media/${poster.file}` : (poster.remoteUrl ?? ""), width: poster.width, height: poster.height, alt: poster.alt } } : {}) },
+      og: {
+        type: "video.other",
+        ...(poster
+          ? {
+              image: {
+                url: poster.file ? `/media/${poster.file}` : (poster.remoteUrl ?? ""),
+                width: poster.width,
+                height: poster.height,
+                alt: poster.alt,
+              },
+            }
+          : {}),
+      },
     },
     main,
   );
@@ -81,29 +195,71 @@ function proseBlock(b: Block): SafeHtml {
     case "heading":
       return b.level === 2 ? html`<h2>${b.text}</h2>` : html`<h3>${b.text}</h3>`;
     case "list":
-      return b.ordered ? html`<ol>${b.items.map((i) => html`<li>${inline(i)}</li>`)}</ol>` : html`<ul>${b.items.map((i) => html`<li>${inline(i)}</li>`)}</ul>`;
+      return b.ordered
+        ? html`<ol>
+            ${b.items.map((i) => html`<li>${inline(i)}</li>`)}
+          </ol>`
+        : html`<ul>
+            ${b.items.map((i) => html`<li>${inline(i)}</li>`)}
+          </ul>`;
     case "quote":
-      return html`<blockquote><p>${b.text}</p>${b.attribution ? html`<footer>— ${b.attribution}</footer>` : ""}</blockquote>`;
+      return html`<blockquote>
+        <p>${b.text}</p>
+        ${b.attribution ? html`<footer>— ${b.attribution}</footer>` : ""}
+      </blockquote>`;
     case "divider":
-      return html`<hr>`;
+      return html`<hr />`;
     default:
       return html``;
   }
 }
 
-export function renderSitePage(shell: Shell, page: { slug: string; title: string; body: Block[]; updatedAt: string }): string {
-  const main = html`<article class="prose"><h1>${page.title}</h1>${page.body.map(proseBlock)}<p class="teaser-meta">Last updated ${formatDate(page.updatedAt, shell.site.timeZone)}</p></article>`;
+export function renderSitePage(
+  shell: Shell,
+  page: { slug: string; title: string; body: Block[]; updatedAt: string },
+): string {
+  const main = html`<article class="prose">
+    <h1>${page.title}</h1>
+    ${page.body.map(proseBlock)}
+    <p class="teaser-meta">Last updated ${formatDate(page.updatedAt, shell.site.timeZone)}</p>
+  </article>`;
   return layout(shell, { title: page.title, canonicalPath: `/about/${page.slug}` }, main);
 }
 
-export function renderNotFound(shell: Shell, path: string, suggestions: StoryTeaser[], images: Map<number, Image>): string {
-  const main = html`<div class="not-found"><h1>We can’t find that page</h1><p>There is nothing at <code>${path.slice(0, 200)}</code>. It may have moved, or the address may have a typo.</p><ul><li><a href="/">Go to the front page</a></li>${shell.sections.map((s) => html`<li><a href="/${s.slug}">${s.name}</a></li>`)}</ul>${suggestions.length ? html`<h2 class="section-title">Latest stories</h2><div class="teaser-grid">${suggestions.map((t) => teaser(t, images, shell.site.timeZone, { showSection: true }))}</div>` : ""}</div>`;
+export function renderNotFound(
+  shell: Shell,
+  path: string,
+  suggestions: StoryTeaser[],
+  images: Map<number, Image>,
+): string {
+  const main = html`<div class="not-found">
+    <h1>We can’t find that page</h1>
+    <p>
+      There is nothing at <code>${path.slice(0, 200)}</code>. It may have moved, or the address may have a
+      typo.
+    </p>
+    <ul>
+      <li><a href="/">Go to the front page</a></li>
+      ${shell.sections.map((s) => html`<li><a href="/${s.slug}">${s.name}</a></li>`)}
+    </ul>
+    ${
+      suggestions.length
+        ? html`<h2 class="section-title">Latest stories</h2>
+            <div class="teaser-grid">
+              ${suggestions.map((t) => teaser(t, images, shell.site.timeZone, { showSection: true }))}
+            </div>`
+        : ""
+    }
+  </div>`;
   return layout(shell, { title: "Page not found", noindex: true }, main);
 }
 
 export function renderError(shell: Shell, status: number, message: string): string {
   const title = status >= 500 ? "Something went wrong" : "We couldn’t handle that request";
-  const main = html`<div class="not-found"><h1>${title}</h1><p>${message}</p><p><a href="/">Go to the front page</a></p></div>`;
+  const main = html`<div class="not-found">
+    <h1>${title}</h1>
+    <p>${message}</p>
+    <p><a href="/">Go to the front page</a></p>
+  </div>`;
   return layout(shell, { title, noindex: true }, main);
 }
-

@@ -15,13 +15,22 @@ export async function upsertPage(db: Db, input: PageInput, now = new Date()): Pr
   const values = { title: p.title, body: JSON.stringify(p.body), updated_at: now.toISOString() };
   const existing = await db.selectFrom("pages").select("id").where("slug", "=", p.slug).executeTakeFirst();
   if (existing) await db.updateTable("pages").set(values).where("id", "=", existing.id).execute();
-  else await db.insertInto("pages").values({ slug: p.slug, ...values }).execute();
+  else
+    await db
+      .insertInto("pages")
+      .values({ slug: p.slug, ...values })
+      .execute();
 }
 
 export async function pageBySlug(db: Db, slug: string): Promise<SitePage | undefined> {
   const r = await db.selectFrom("pages").selectAll().where("slug", "=", slug).executeTakeFirst();
   return r
-    ? { slug: r.slug, title: r.title, body: z.array(blockSchema).parse(JSON.parse(r.body)), updatedAt: r.updated_at }
+    ? {
+        slug: r.slug,
+        title: r.title,
+        body: z.array(blockSchema).parse(JSON.parse(r.body)),
+        updatedAt: r.updated_at,
+      }
     : undefined;
 }
 

@@ -95,7 +95,11 @@ export function visibleNow(now: string) {
 async function uniquePath(db: Db, wanted: string, storyId: number | null): Promise<string> {
   for (let n = 1; ; n++) {
     const candidate = n === 1 ? wanted : `${wanted}-${n}`;
-    const taken = await db.selectFrom("stories").select("id").where("path", "=", candidate).executeTakeFirst();
+    const taken = await db
+      .selectFrom("stories")
+      .select("id")
+      .where("path", "=", candidate)
+      .executeTakeFirst();
     const redirect = await db
       .selectFrom("redirects")
       .select("story_id")
@@ -112,10 +116,18 @@ export type SaveOutcome = { id: number; path: string; created: boolean };
  * names the story to update. Must run inside a transaction when the caller
  * needs all-or-nothing with other writes (the importer does).
  */
-export async function saveStory(db: Db, input: StoryInput, opts: { id?: number; now?: Date } = {}): Promise<SaveOutcome> {
+export async function saveStory(
+  db: Db,
+  input: StoryInput,
+  opts: { id?: number; now?: Date } = {},
+): Promise<SaveOutcome> {
   const data: StoryData = storyInputSchema.parse(input);
   const now = (opts.now ?? new Date()).toISOString();
-  const section = await db.selectFrom("sections").selectAll().where("slug", "=", data.sectionSlug).executeTakeFirst();
+  const section = await db
+    .selectFrom("sections")
+    .selectAll()
+    .where("slug", "=", data.sectionSlug)
+    .executeTakeFirst();
   if (!section) throw new StoreError("sectionSlug", `no section "${data.sectionSlug}"; create it first`);
 
   let existing =
@@ -168,7 +180,9 @@ export async function saveStory(db: Db, input: StoryInput, opts: { id?: number; 
 
   // The public path is fixed from the first publication date; a later change
   // of slug or section moves the story and leaves a redirect behind.
-  const current = existing?.path ?? (await db.selectFrom("stories").select("path").where("id", "=", id).executeTakeFirstOrThrow()).path;
+  const current =
+    existing?.path ??
+    (await db.selectFrom("stories").select("path").where("id", "=", id).executeTakeFirstOrThrow()).path;
   let path = current;
   if (firstPublishedAt) {
     const wanted = storyPath(section.slug, firstPublishedAt, slug);
@@ -189,7 +203,10 @@ export async function saveStory(db: Db, input: StoryInput, opts: { id?: number; 
     const t = await ensureTopic(db, name);
     if (topicIds.has(t.id)) continue;
     topicIds.add(t.id);
-    await db.insertInto("story_topics").values({ story_id: id, topic_id: t.id, position: topicIds.size }).execute();
+    await db
+      .insertInto("story_topics")
+      .values({ story_id: id, topic_id: t.id, position: topicIds.size })
+      .execute();
   }
   await db.deleteFrom("story_authors").where("story_id", "=", id).execute();
   let pos = 0;
@@ -271,7 +288,12 @@ export async function visibleStoryByPath(
   path: string,
   now = new Date().toISOString(),
 ): Promise<{ story: Story } | { redirect: string } | undefined> {
-  const row = await db.selectFrom("stories").selectAll().where("path", "=", path).where(visibleNow(now)).executeTakeFirst();
+  const row = await db
+    .selectFrom("stories")
+    .selectAll()
+    .where("path", "=", path)
+    .where(visibleNow(now))
+    .executeTakeFirst();
   if (row) return { story: await hydrate(db, row) };
   const r = await db
     .selectFrom("redirects")
@@ -379,7 +401,12 @@ export async function listVisible(
  * Related stories: visible stories sharing a topic with `story`, most
  * recent first, then (to fill up) the newest from its section.
  */
-export async function relatedStories(db: Db, story: Story, limit: number, now = new Date().toISOString()): Promise<StoryTeaser[]> {
+export async function relatedStories(
+  db: Db,
+  story: Story,
+  limit: number,
+  now = new Date().toISOString(),
+): Promise<StoryTeaser[]> {
   const topicIds = story.topics.map((t) => t.id);
   const byTopic = topicIds.length
     ? await teaserSelect(
@@ -414,16 +441,29 @@ export async function relatedStories(db: Db, story: Story, limit: number, now = 
 }
 
 /** Teasers for explicit story ids (related-story blocks), visible ones only. */
-export async function teasersByIds(db: Db, ids: readonly number[], now = new Date().toISOString()): Promise<Map<number, StoryTeaser>> {
+export async function teasersByIds(
+  db: Db,
+  ids: readonly number[],
+  now = new Date().toISOString(),
+): Promise<Map<number, StoryTeaser>> {
   const out = new Map<number, StoryTeaser>();
   if (!ids.length) return out;
-  const rows = await teaserSelect(db.selectFrom("stories").where(visibleNow(now)).where("stories.id", "in", [...ids])).execute();
+  const rows = await teaserSelect(
+    db
+      .selectFrom("stories")
+      .where(visibleNow(now))
+      .where("stories.id", "in", [...ids]),
+  ).execute();
   for (const r of rows) out.set(r.id, toTeaser(r));
   return out;
 }
 
 /** Stories that show a video (body block or related-video module), for the video page. */
-export async function storiesWithVideo(db: Db, videoId: number, now = new Date().toISOString()): Promise<StoryTeaser[]> {
+export async function storiesWithVideo(
+  db: Db,
+  videoId: number,
+  now = new Date().toISOString(),
+): Promise<StoryTeaser[]> {
   const rows = await teaserSelect(
     db
       .selectFrom("stories")
@@ -445,6 +485,9 @@ export async function storiesWithVideo(db: Db, videoId: number, now = new Date()
 }
 
 export async function countStories(db: Db): Promise<number> {
-  const r = await db.selectFrom("stories").select(sql<number>`count(*)`.as("n")).executeTakeFirstOrThrow();
+  const r = await db
+    .selectFrom("stories")
+    .select(sql<number>`count(*)`.as("n"))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }

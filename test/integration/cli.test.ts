@@ -41,9 +41,25 @@ describe("gazette import", () => {
   it("--json prints one array with an object per item, and exits non-zero when any item failed", async () => {
     const fx = await fixtureDir();
     const data = dataDir();
-    const r = gazette(["import", "--json", path.join(fx, "story-2x.json"), path.join(fx, "batch.json"), path.join(fx, "broken.json")], { GAZETTE_DATA: data });
+    const r = gazette(
+      [
+        "import",
+        "--json",
+        path.join(fx, "story-2x.json"),
+        path.join(fx, "batch.json"),
+        path.join(fx, "broken.json"),
+      ],
+      { GAZETTE_DATA: data },
+    );
     assert.equal(r.status, 1, r.stderr);
-    const out = JSON.parse(r.stdout) as { file: string; uri: string | null; status: string; url?: string; reason?: string; error?: string }[];
+    const out = JSON.parse(r.stdout) as {
+      file: string;
+      uri: string | null;
+      status: string;
+      url?: string;
+      reason?: string;
+      error?: string;
+    }[];
     assert.equal(out.length, 1 + 6 + 1);
     for (const o of out) {
       assert.ok(["created", "updated", "unchanged", "skipped", "error"].includes(o.status));
@@ -58,11 +74,21 @@ describe("gazette import", () => {
   it("prints a readable line per item and a summary; exit 0 when all imported", async () => {
     const fx = await fixtureDir();
     const data = dataDir();
-    const r = gazette(["import", "--section", "wire", fx.replace(/$/, "/story-3x.json")], { GAZETTE_DATA: data });
+    const r = gazette(["import", "--section", "wire", fx.replace(/$/, "/story-3x.json")], {
+      GAZETTE_DATA: data,
+    });
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /^created +.*story-3x\.json \(urn:gazette-test:library-hours\) → \/wire\/2026\/02\/11\/branch-libraries-to-open-on-sundays-from-spring$/m);
-    assert.match(r.stdout, /1 item\(s\) from 1 file\(s\): 1 created, 0 updated, 0 unchanged, 0 skipped, 0 failed/);
-    const again = gazette(["import", path.join(fx, "story-3x.json"), "--section", "wire"], { GAZETTE_DATA: data });
+    assert.match(
+      r.stdout,
+      /^created +.*story-3x\.json \(urn:gazette-test:library-hours\) → \/wire\/2026\/02\/11\/branch-libraries-to-open-on-sundays-from-spring$/m,
+    );
+    assert.match(
+      r.stdout,
+      /1 item\(s\) from 1 file\(s\): 1 created, 0 updated, 0 unchanged, 0 skipped, 0 failed/,
+    );
+    const again = gazette(["import", path.join(fx, "story-3x.json"), "--section", "wire"], {
+      GAZETTE_DATA: data,
+    });
     assert.match(again.stdout, /^unchanged/m);
   });
 
@@ -93,7 +119,10 @@ describe("gazette import", () => {
     assert.equal(port.status, 2);
     assert.match(port.stderr, /environment: PORT: /);
     const data = dataDir();
-    fs.writeFileSync(path.join(data, "gazette.config.json"), JSON.stringify({ ads: { everyParagraph: 3 }, site: { baseUrl: "news.example.org" } }));
+    fs.writeFileSync(
+      path.join(data, "gazette.config.json"),
+      JSON.stringify({ ads: { everyParagraph: 3 }, site: { baseUrl: "news.example.org" } }),
+    );
     const file = gazette(["migrate"], { GAZETTE_DATA: data });
     assert.equal(file.status, 2);
     assert.match(file.stderr, /ads: Unrecognized key: "everyParagraph"/);

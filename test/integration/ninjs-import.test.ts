@@ -24,8 +24,24 @@ const imp = (file: string) => importFile({ db: env.db, media: env.media }, path.
 
 async function rowCounts(): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const t of ["stories", "images", "videos", "topics", "story_topics", "story_authors", "sections", "redirects"] as const) {
-    out[t] = Number((await env.db.selectFrom(t).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+  for (const t of [
+    "stories",
+    "images",
+    "videos",
+    "topics",
+    "story_topics",
+    "story_authors",
+    "sections",
+    "redirects",
+  ] as const) {
+    out[t] = Number(
+      (
+        await env.db
+          .selectFrom(t)
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   }
   return out;
 }
@@ -49,23 +65,38 @@ describe("importing ninjs", () => {
     const html = page.body;
     // The hero's width/height come from the file (1800×1200), not from ninjs (10×10).
     assert.match(html, /<figure class="hero"><picture>[\s\S]*width="1800" height="1200"/);
-    assert.match(html, /Crew members gather at the quay[\s\S]*<span class="credit">Photo: Ana Lens \/ Test Wire<\/span>/);
-    assert.match(html, /<img src="https:\/\/images\.example\/ballot\.jpg" alt="Ballot papers being counted\." width="1024" height="683"/);
-    assert.match(html, /<video controls preload="none" playsinline width="1280" height="720" poster="https:\/\/video\.example\/strike\.jpg"><source src="https:\/\/video\.example\/strike\.mp4" type="video\/mp4">/);
+    assert.match(
+      html,
+      /Crew members gather at the quay[\s\S]*<span class="credit">Photo: Ana Lens \/ Test Wire<\/span>/,
+    );
+    assert.match(
+      html,
+      /<img src="https:\/\/images\.example\/ballot\.jpg" alt="Ballot papers being counted\." width="1024" height="683"/,
+    );
+    assert.match(
+      html,
+      /<video controls preload="none" playsinline width="1280" height="720" poster="https:\/\/video\.example\/strike\.jpg"><source src="https:\/\/video\.example\/strike\.mp4" type="video\/mp4">/,
+    );
     assert.match(html, /01:35/);
     assert.match(html, /<span class="dateline">NORTH SHORE —<\/span>/);
     assert.match(html, /By Test Wire Staff/);
     assert.match(html, /<strong>82 per cent<\/strong>/);
     assert.match(html, /<a href="\/topic\/industrial-action">Industrial action<\/a>/);
     const stored = fs.readdirSync(path.join(env.media.root, "images"), { recursive: true });
-    assert.ok(stored.some((f) => String(f).endsWith(".avif")), "renditions were made");
+    assert.ok(
+      stored.some((f) => String(f).endsWith(".avif")),
+      "renditions were made",
+    );
   });
 
   it("imports a 3.x item (camelCase) with a plain-text body and summary points", async () => {
     const [r] = await imp("story-3x.json");
     assert.equal(r?.status, "created", JSON.stringify(r));
     const html = (await env.app.inject(r!.url!)).body;
-    assert.match(html, /<ul class="summary"><li>Four branches will open from noon to 4pm<\/li><li>The change costs 300,000 a year<\/li><\/ul>/);
+    assert.match(
+      html,
+      /<ul class="summary"><li>Four branches will open from noon to 4pm<\/li><li>The change costs 300,000 a year<\/li><\/ul>/,
+    );
     assert.match(html, /width="900" height="1350"/);
     assert.equal((html.match(/<p>/g) ?? []).length >= 2, true);
   });
@@ -91,7 +122,11 @@ describe("importing ninjs", () => {
     fs.writeFileSync(path.join(dir, "v2.json"), JSON.stringify(item));
     const [updated] = await imp("v2.json");
     assert.equal(updated?.status, "updated");
-    assert.equal(updated?.url, "/news/2026/02/10/ferry-crews-vote-to-strike-over-winter-rota", "the public path stays fixed");
+    assert.equal(
+      updated?.url,
+      "/news/2026/02/10/ferry-crews-vote-to-strike-over-winter-rota",
+      "the public path stays fixed",
+    );
     assert.equal((await rowCounts()).stories, 1);
     const html = (await env.app.inject(updated!.url!)).body;
     assert.match(html, /union says<\/h1>/);
@@ -118,7 +153,11 @@ describe("importing ninjs", () => {
     const [wr] = await imp("withheld.json");
     assert.equal(wr?.status, "created");
     assert.equal(wr?.url, undefined);
-    const row = await env.db.selectFrom("stories").select(["status"]).where("uri", "=", "urn:gazette-test:withheld").executeTakeFirstOrThrow();
+    const row = await env.db
+      .selectFrom("stories")
+      .select(["status"])
+      .where("uri", "=", "urn:gazette-test:withheld")
+      .executeTakeFirstOrThrow();
     assert.equal(row.status, "draft");
   });
 
@@ -133,7 +172,10 @@ describe("importing ninjs", () => {
     assert.equal((await env.app.inject(p)).statusCode, 404);
     assert.doesNotMatch((await env.app.inject("/")).body, /Sundays from spring/);
     assert.doesNotMatch((await env.app.inject("/feed.xml")).body, /Sundays from spring/);
-    await env.db.updateTable("stories").set({ embargo_until: new Date(Date.now() - 1000).toISOString() }).execute();
+    await env.db
+      .updateTable("stories")
+      .set({ embargo_until: new Date(Date.now() - 1000).toISOString() })
+      .execute();
     assert.equal((await env.app.inject(p)).statusCode, 200);
   });
 
@@ -142,7 +184,10 @@ describe("importing ninjs", () => {
     assert.equal(r?.status, "created", JSON.stringify(r));
     const html = (await env.app.inject(r!.url!)).body;
     const article = /<article class="story">([\s\S]*)<\/article>/.exec(html)![1]!;
-    assert.doesNotMatch(article, /<script|<iframe|<svg|<math|<object|<form|<style|<img|onerror|onclick|javascript:|style=/i);
+    assert.doesNotMatch(
+      article,
+      /<script|<iframe|<svg|<math|<object|<form|<style|<img|onerror|onclick|javascript:|style=/i,
+    );
     assert.match(article, /<strong>bold<\/strong>/);
     assert.match(article, /<em>italic<\/em>/);
     assert.match(article, /<a href="https:\/\/example.org\/ok" rel="noopener">a good link<\/a>/);
@@ -159,7 +204,10 @@ describe("importing ninjs", () => {
     const by = (uri: string | null) => results.find((r) => r.uri === uri);
     assert.equal(results.length, 6);
     assert.equal(by("urn:gazette-test:batch:good")?.status, "created");
-    assert.match(by("urn:gazette-test:batch:wrong-type")?.error ?? "", /item \[1\]: .*headlines: must be array/);
+    assert.match(
+      by("urn:gazette-test:batch:wrong-type")?.error ?? "",
+      /item \[1\]: .*headlines: must be array/,
+    );
     assert.match(results[2]?.error ?? "", /item \[2\]: .*uri: is required/);
     assert.match(by("urn:gazette-test:batch:bad-date")?.error ?? "", /versioncreated/);
     assert.match(by("urn:gazette-test:batch:bad-status")?.error ?? "", /pubstatus/);
@@ -173,21 +221,31 @@ describe("importing ninjs", () => {
     assert.equal(bad?.status, "error");
     assert.match(bad?.error ?? "", /^not valid JSON: /);
     const [missing] = await imp("nope.json");
-    assert.deepEqual(missing, { file: path.join(dir, "nope.json"), uri: null, status: "error", error: "no such file" });
+    assert.deepEqual(missing, {
+      file: path.join(dir, "nope.json"),
+      uri: null,
+      status: "error",
+      error: "no such file",
+    });
   });
 
   it("leaves nothing behind when an item fails part-way (missing local media)", async () => {
     const before = await rowCounts();
     const [r] = await imp("missing-media.json");
     assert.equal(r?.status, "error");
-    assert.match(r?.error ?? "", /associations\[0\]\.renditions\[0\]\.href: no readable file at .*does-not-exist\.jpg/);
+    assert.match(
+      r?.error ?? "",
+      /associations\[0\]\.renditions\[0\]\.href: no readable file at .*does-not-exist\.jpg/,
+    );
     assert.deepEqual(await rowCounts(), before);
   });
 
   it("rolls back every row when the database write fails mid-item", async () => {
     // A trigger makes the last write of an import (story_topics) fail: the story, its images and topics must vanish with it.
     const { sql } = await import("kysely");
-    await sql`CREATE TRIGGER fail_topics BEFORE INSERT ON story_topics BEGIN SELECT RAISE(ABORT, 'disk full (simulated)'); END`.execute(env.db);
+    await sql`CREATE TRIGGER fail_topics BEFORE INSERT ON story_topics BEGIN SELECT RAISE(ABORT, 'disk full (simulated)'); END`.execute(
+      env.db,
+    );
     const before = await rowCounts();
     await assert.rejects(imp("story-2x.json"), /disk full/);
     assert.deepEqual(await rowCounts(), before);
@@ -197,7 +255,8 @@ describe("importing ninjs", () => {
 describe("importing the IPTC corpus", () => {
   const corpus = path.resolve(ROOT, "..", "shared", "ninjs");
   const present = fs.existsSync(corpus);
-  if (!present) console.log(`# IPTC ninjs corpus not found at ${corpus}: the corpus tests are not run on this machine`);
+  if (!present)
+    console.log(`# IPTC ninjs corpus not found at ${corpus}: the corpus tests are not run on this machine`);
   const files = (sub: string): string[] =>
     present
       ? (fs.readdirSync(path.join(corpus, sub), { recursive: true }) as string[])
@@ -210,28 +269,48 @@ describe("importing the IPTC corpus", () => {
     return out;
   };
 
-  it("imports the agencies' examples and the spec's worked examples, or skips them with a reason", { skip: present ? false : "shared/ninjs is absent" }, async () => {
-    const results = await run([...files("examples"), ...files("documentation")]);
-    const bad = results.filter((r) => r.status === "error");
-    // One IPTC sample (a proposed event timeline) uses dates no published ninjs schema allows; it is refused with the reason.
-    assert.ok(bad.every((r) => r.file.includes("event-timeline-sample") && /eventDetails\.dates/.test(r.error ?? "")), JSON.stringify(bad.filter((r) => !r.file.includes("event-timeline")), null, 1));
-    assert.ok(results.filter((r) => r.status === "created").length >= 10);
-    for (const r of results.filter((x) => x.status === "skipped")) assert.ok((r.reason ?? "").length > 10);
-    const page = await env.app.inject("/news");
-    assert.equal(page.statusCode, 200);
-  });
+  it(
+    "imports the agencies' examples and the spec's worked examples, or skips them with a reason",
+    { skip: present ? false : "shared/ninjs is absent" },
+    async () => {
+      const results = await run([...files("examples"), ...files("documentation")]);
+      const bad = results.filter((r) => r.status === "error");
+      // One IPTC sample (a proposed event timeline) uses dates no published ninjs schema allows; it is refused with the reason.
+      assert.ok(
+        bad.every(
+          (r) => r.file.includes("event-timeline-sample") && /eventDetails\.dates/.test(r.error ?? ""),
+        ),
+        JSON.stringify(
+          bad.filter((r) => !r.file.includes("event-timeline")),
+          null,
+          1,
+        ),
+      );
+      assert.ok(results.filter((r) => r.status === "created").length >= 10);
+      for (const r of results.filter((x) => x.status === "skipped")) assert.ok((r.reason ?? "").length > 10);
+      const page = await env.app.inject("/news");
+      assert.equal(page.statusCode, 200);
+    },
+  );
 
-  it("accepts every should_pass conformance case and rejects every should_fail one", { skip: present ? false : "shared/ninjs is absent" }, async () => {
-    const all = files("validation/test_suite");
-    const pass = await run(all.filter((f) => f.includes("should_pass")));
-    assert.deepEqual(pass.filter((r) => r.status === "error"), []);
-    const fail = await run(all.filter((f) => f.includes("should_fail")));
-    assert.ok(fail.length >= 15);
-    for (const r of fail) {
-      assert.equal(r.status, "error", r.file);
-      assert.match(r.error ?? "", /not valid ninjs/);
-    }
-  });
+  it(
+    "accepts every should_pass conformance case and rejects every should_fail one",
+    { skip: present ? false : "shared/ninjs is absent" },
+    async () => {
+      const all = files("validation/test_suite");
+      const pass = await run(all.filter((f) => f.includes("should_pass")));
+      assert.deepEqual(
+        pass.filter((r) => r.status === "error"),
+        [],
+      );
+      const fail = await run(all.filter((f) => f.includes("should_fail")));
+      assert.ok(fail.length >= 15);
+      for (const r of fail) {
+        assert.equal(r.status, "error", r.file);
+        assert.match(r.error ?? "", /not valid ninjs/);
+      }
+    },
+  );
 });
 
 after(() => undefined);

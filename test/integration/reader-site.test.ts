@@ -9,12 +9,17 @@ let articlePath: string;
 
 before(async () => {
   env = await makeEnv({ dataDir: await demoDataDir() });
-  const row = await env.db.selectFrom("stories").select("path").where("uri", "=", "urn:gazette:demo:bridge").executeTakeFirstOrThrow();
+  const row = await env.db
+    .selectFrom("stories")
+    .select("path")
+    .where("uri", "=", "urn:gazette:demo:bridge")
+    .executeTakeFirstOrThrow();
   articlePath = row.path;
 });
 after(() => env.close());
 
-const get = (url: string, headers: Record<string, string> = {}) => env.app.inject({ method: "GET", url, headers });
+const get = (url: string, headers: Record<string, string> = {}) =>
+  env.app.inject({ method: "GET", url, headers });
 const count = (html: string, re: RegExp) => (html.match(re) ?? []).length;
 
 describe("article page", () => {
@@ -27,7 +32,10 @@ describe("article page", () => {
     assert.match(html, /<p class="kicker"><a href="\/city">City<\/a><\/p>/);
     assert.match(html, /<h1>Harbour lift bridge to reopen/);
     assert.equal(count(html, /<ul class="summary"><li>/g), 1);
-    assert.match(html, /By <a href="\/author\/ines-carvalho" rel="author">Ines Carvalho<\/a> and <a href="\/author\/tomas-whitlow"/);
+    assert.match(
+      html,
+      /By <a href="\/author\/ines-carvalho" rel="author">Ines Carvalho<\/a> and <a href="\/author\/tomas-whitlow"/,
+    );
     assert.match(html, /<span class="dateline">PORT ELLERY —<\/span>/);
     assert.match(html, /Published <time datetime="\d{4}-\d\d-\d\dT[\d:.]+Z">/);
     assert.match(html, /Updated <time datetime=/);
@@ -37,20 +45,35 @@ describe("article page", () => {
     const hero = /<figure class="hero">([\s\S]*?)<\/figure>/.exec(html)?.[1] ?? "";
     assert.match(hero, /<source type="image\/avif" srcset="[^"]+ 480w, [^"]+ 800w/);
     assert.match(hero, /<source type="image\/webp"/);
-    assert.match(hero, /<img src="\/media\/images\/[^"]+\.jpg" srcset="[^"]+" sizes="[^"]+" alt="Ferries cross[^"]+" width="1600" height="1000"/);
+    assert.match(
+      hero,
+      /<img src="\/media\/images\/[^"]+\.jpg" srcset="[^"]+" sizes="[^"]+" alt="Ferries cross[^"]+" width="1600" height="1000"/,
+    );
     assert.match(hero, /<span class="credit">Photo: Mara Lindqvist \/ Gazette Wire<\/span>/);
     // Ads: a top slot and labelled in-body slots an ad server can fill.
-    assert.match(html, /<aside class="ad ad--top" aria-label="Advertisement" data-ad-slot="story-top" data-ad-sizes="728x90,320x100">/);
+    assert.match(
+      html,
+      /<aside class="ad ad--top" aria-label="Advertisement" data-ad-slot="story-top" data-ad-sizes="728x90,320x100">/,
+    );
     const bodySlots = count(html, /class="ad ad--body"/g);
     assert.ok(bodySlots >= 2 && bodySlots <= 3, `in-body slots: ${bodySlots}`);
     assert.equal(count(html, /<p class="ad-label">Advertisement<\/p>/g), bodySlots + 1);
     // Video with poster, preload none, title and duration; related-video module.
-    assert.match(html, /<video controls preload="none" playsinline width="1280" height="720" poster="\/media\/[^"]+"><source src="\/media\/files\/[^"]+\.mp4" type="video\/mp4">/);
+    assert.match(
+      html,
+      /<video controls preload="none" playsinline width="1280" height="720" poster="\/media\/[^"]+"><source src="\/media\/files\/[^"]+\.mp4" type="video\/mp4">/,
+    );
     assert.match(html, /<span class="duration"><span class="visually-hidden">Duration <\/span>01:47<\/span>/);
     assert.match(html, /<section class="related-videos"[\s\S]*00:58[\s\S]*A day with the ferry crews/);
     // Quote with attribution, sources, topics, related stories.
-    assert.match(html, /<figure class="quote"><blockquote><p>It is late[^<]*<\/p><\/blockquote><figcaption>— Hana Duarte/);
-    assert.match(html, /<section class="sources"[\s\S]*<a href="https:\/\/council\.port-ellery\.example\/[^"]+" rel="noopener">Port Ellery City Council<\/a><\/strong>: final report/);
+    assert.match(
+      html,
+      /<figure class="quote"><blockquote><p>It is late[^<]*<\/p><\/blockquote><figcaption>— Hana Duarte/,
+    );
+    assert.match(
+      html,
+      /<section class="sources"[\s\S]*<a href="https:\/\/council\.port-ellery\.example\/[^"]+" rel="noopener">Port Ellery City Council<\/a><\/strong>: final report/,
+    );
     assert.match(html, /<li><a href="\/topic\/ellery-harbour">Ellery Harbour<\/a><\/li>/);
     assert.match(html, /<section class="related"[\s\S]*Related stories[\s\S]*class="teaser"/);
     // No made-up comment count.
@@ -61,11 +84,27 @@ describe("article page", () => {
     const html = (await get(articlePath)).body;
     assert.match(html, new RegExp(`<link rel="canonical" href="https://news.example.org${articlePath}">`));
     assert.match(html, /<meta property="og:type" content="article">/);
-    assert.match(html, /<meta property="og:image" content="https:\/\/news\.example\.org\/media\/[^"]+\.jpg">/);
+    assert.match(
+      html,
+      /<meta property="og:image" content="https:\/\/news\.example\.org\/media\/[^"]+\.jpg">/,
+    );
     assert.match(html, /<meta name="twitter:card" content="summary_large_image">/);
     const ld = JSON.parse(/<script type="application\/ld\+json">(.*?)<\/script>/.exec(html)![1]!);
     assert.equal(ld["@type"], "NewsArticle");
-    for (const key of ["headline", "description", "datePublished", "dateModified", "author", "publisher", "image", "articleSection", "keywords", "wordCount", "isAccessibleForFree", "publishingPrinciples"]) {
+    for (const key of [
+      "headline",
+      "description",
+      "datePublished",
+      "dateModified",
+      "author",
+      "publisher",
+      "image",
+      "articleSection",
+      "keywords",
+      "wordCount",
+      "isAccessibleForFree",
+      "publishingPrinciples",
+    ]) {
       assert.ok(ld[key] !== undefined && ld[key] !== "", `JSON-LD ${key}`);
     }
     assert.equal(ld.publisher.logo["@type"], "ImageObject");
@@ -77,7 +116,9 @@ describe("article page", () => {
 
   it("stays under 30 KB of HTML+CSS compressed", async () => {
     const res = await get(articlePath, { "accept-encoding": "gzip" });
-    const cssHref = /<link rel="stylesheet" href="([^"]+)">/.exec(zlib.gunzipSync(res.rawPayload).toString())![1]!;
+    const cssHref = /<link rel="stylesheet" href="([^"]+)">/.exec(
+      zlib.gunzipSync(res.rawPayload).toString(),
+    )![1]!;
     const css = await get(cssHref, { "accept-encoding": "gzip" });
     assert.equal(res.headers["content-encoding"], "gzip");
     const total = res.rawPayload.length + css.rawPayload.length;
@@ -89,7 +130,15 @@ describe("article page", () => {
     const s = (await storyByUri(env.db, "urn:gazette:demo:bakery"))!;
     const saved = await saveStory(
       env.db,
-      { headline: s.headline, summary: s.summary, body: s.body, sectionSlug: s.section.slug, status: "published", slug: "bakery-opens-second-shop", topicNames: s.topics.map((t) => t.name) },
+      {
+        headline: s.headline,
+        summary: s.summary,
+        body: s.body,
+        sectionSlug: s.section.slug,
+        status: "published",
+        slug: "bakery-opens-second-shop",
+        topicNames: s.topics.map((t) => t.name),
+      },
       { id: s.id },
     );
     assert.notEqual(saved.path, s.path);
@@ -106,7 +155,8 @@ describe("other pages", () => {
     assert.equal(res.statusCode, 200);
     assert.match(res.body, /class="teaser teaser--lead"/);
     assert.match(res.body, /Harbour lift bridge to reopen/);
-    for (const s of ["city", "politics", "business", "science", "culture", "sport"]) assert.match(res.body, new RegExp(`href="/${s}"`));
+    for (const s of ["city", "politics", "business", "science", "culture", "sport"])
+      assert.match(res.body, new RegExp(`href="/${s}"`));
   });
 
   it("section, topic and author pages paginate", async () => {
@@ -115,7 +165,9 @@ describe("other pages", () => {
       assert.equal(res.statusCode, 200, url);
       assert.match(res.body, /class="teaser"/, url);
     }
-    const small = await makeEnv({ dataDir: await demoDataDir(), env: { GAZETTE_CONFIG: "" } }).catch((e: Error) => e);
+    const small = await makeEnv({ dataDir: await demoDataDir(), env: { GAZETTE_CONFIG: "" } }).catch(
+      (e: Error) => e,
+    );
     assert.ok(small instanceof Error, "an empty GAZETTE_CONFIG is refused");
     const first = await get("/author/marco-ferrante");
     assert.doesNotMatch(first.body, /rel="next"/, "7 stories fit on one page of 20");
@@ -163,7 +215,10 @@ describe("other pages", () => {
       assert.equal(res.statusCode, 200, url);
       assert.match(res.headers["content-type"] as string, /application\/rss\+xml/);
       assert.match(res.body, /<rss version="2.0"/);
-      assert.match(res.body, /<enclosure length="\d{4,}" type="image\/jpeg" url="https:\/\/news.example.org\/media\/[^"]+\.jpg"\/>/);
+      assert.match(
+        res.body,
+        /<enclosure length="\d{4,}" type="image\/jpeg" url="https:\/\/news.example.org\/media\/[^"]+\.jpg"\/>/,
+      );
     }
   });
 
@@ -187,14 +242,31 @@ describe("other pages", () => {
 
 describe("bad input", () => {
   it("unknown URLs get the helpful 404 page", async () => {
-    for (const url of ["/nope", "/city/2020/01/01/nothing", "/topic/nope", "/author/nobody", "/video/999", "/video/abc", "/about/none", "/CITY", "/media/images/none.jpg", "/a/b/c/d/e/f"]) {
+    for (const url of [
+      "/nope",
+      "/city/2020/01/01/nothing",
+      "/topic/nope",
+      "/author/nobody",
+      "/video/999",
+      "/video/abc",
+      "/about/none",
+      "/CITY",
+      "/media/images/none.jpg",
+      "/a/b/c/d/e/f",
+    ]) {
       const res = await get(url);
       assert.equal(res.statusCode, 404, url);
       assert.match(res.body, /We can’t find that page/, url);
     }
   });
   it("malformed parameters get a 400 page, never a 500", async () => {
-    for (const url of ["/city?page=abc", "/city?page=0", "/city?page=-1", "/city?page=1e99", "/video?page=x"]) {
+    for (const url of [
+      "/city?page=abc",
+      "/city?page=0",
+      "/city?page=-1",
+      "/city?page=1e99",
+      "/video?page=x",
+    ]) {
       const res = await get(url);
       assert.equal(res.statusCode, 400, url);
       assert.match(res.body, /page: must be a whole number/, url);
@@ -204,9 +276,19 @@ describe("bad input", () => {
     assert.match(badUrl.body, /not a valid URL/);
   });
   it("oversized and malformed JSON bodies get a 4xx with a message", async () => {
-    const bad = await env.app.inject({ method: "POST", url: "/healthz", headers: { "content-type": "application/json" }, payload: "{nope" });
+    const bad = await env.app.inject({
+      method: "POST",
+      url: "/healthz",
+      headers: { "content-type": "application/json" },
+      payload: "{nope",
+    });
     assert.ok(bad.statusCode >= 400 && bad.statusCode < 500);
-    const big = await env.app.inject({ method: "POST", url: "/healthz", headers: { "content-type": "application/json" }, payload: `{"a":"${"x".repeat(2 * 1024 * 1024)}"}` });
+    const big = await env.app.inject({
+      method: "POST",
+      url: "/healthz",
+      headers: { "content-type": "application/json" },
+      payload: `{"a":"${"x".repeat(2 * 1024 * 1024)}"}`,
+    });
     assert.ok(big.statusCode >= 400 && big.statusCode < 500);
   });
   it("healthz reports 503 when the database is unusable", async () => {

@@ -1,8 +1,20 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { type AdRules, type Block, adRulesSchema, formatDuration, isoDuration, placeAds, readingTimeMinutes, slugify } from "../../src/content/index.ts";
+import {
+  type AdRules,
+  type Block,
+  adRulesSchema,
+  formatDuration,
+  isoDuration,
+  placeAds,
+  readingTimeMinutes,
+  slugify,
+} from "../../src/content/index.ts";
 
-const p = (words = 40): Block => ({ type: "paragraph", content: [{ text: Array.from({ length: words }, (_, i) => `word${i}`).join(" ") }] });
+const p = (words = 40): Block => ({
+  type: "paragraph",
+  content: [{ text: Array.from({ length: words }, (_, i) => `word${i}`).join(" ") }],
+});
 const img: Block = { type: "image", imageId: 1 };
 const vid: Block = { type: "video", videoId: 1 };
 const quote: Block = { type: "quote", text: "Said something", attribution: "Someone" };
@@ -58,22 +70,43 @@ describe("formatDuration", () => {
 describe("placeAds", () => {
   const ten = Array.from({ length: 10 }, () => p());
   it("places the first slot after paragraph N, then every K paragraphs, at most M", () => {
-    assert.deepEqual(placeAds(ten, rules({ firstAfterParagraph: 2, everyParagraphs: 3, maxPerStory: 5 })), [1, 4, 7]);
-    assert.deepEqual(placeAds(ten, rules({ firstAfterParagraph: 2, everyParagraphs: 3, maxPerStory: 2 })), [1, 4]);
-    assert.deepEqual(placeAds(ten, rules({ firstAfterParagraph: 1, everyParagraphs: 2, maxPerStory: 10 })), [0, 2, 4, 6, 8]);
+    assert.deepEqual(
+      placeAds(ten, rules({ firstAfterParagraph: 2, everyParagraphs: 3, maxPerStory: 5 })),
+      [1, 4, 7],
+    );
+    assert.deepEqual(
+      placeAds(ten, rules({ firstAfterParagraph: 2, everyParagraphs: 3, maxPerStory: 2 })),
+      [1, 4],
+    );
+    assert.deepEqual(
+      placeAds(ten, rules({ firstAfterParagraph: 1, everyParagraphs: 2, maxPerStory: 10 })),
+      [0, 2, 4, 6, 8],
+    );
   });
   it("never places a slot after the last block", () => {
-    assert.deepEqual(placeAds(Array.from({ length: 4 }, () => p()), rules({ firstAfterParagraph: 4, minParagraphs: 1 })), []);
+    assert.deepEqual(
+      placeAds(
+        Array.from({ length: 4 }, () => p()),
+        rules({ firstAfterParagraph: 4, minParagraphs: 1 }),
+      ),
+      [],
+    );
   });
   it("puts no slot in a short story", () => {
     assert.deepEqual(placeAds([p(), p(), p()], rules({ minParagraphs: 4, firstAfterParagraph: 1 })), []);
   });
   it("never puts a slot directly before or after an image, video or quote, and slides on", () => {
     const body = [p(), p(), img, p(), vid, p(), quote, p(), p(), p()];
-    const slots = placeAds(body, rules({ firstAfterParagraph: 2, everyParagraphs: 2, maxPerStory: 5, minParagraphs: 1 }));
+    const slots = placeAds(
+      body,
+      rules({ firstAfterParagraph: 2, everyParagraphs: 2, maxPerStory: 5, minParagraphs: 1 }),
+    );
     for (const i of slots) {
       assert.equal(body[i]!.type, "paragraph");
-      assert.ok(!["image", "video", "quote"].includes(body[i + 1]!.type), `slot after ${i} is next to ${body[i + 1]!.type}`);
+      assert.ok(
+        !["image", "video", "quote"].includes(body[i + 1]!.type),
+        `slot after ${i} is next to ${body[i + 1]!.type}`,
+      );
     }
     // After paragraph 2 an image follows, after 3 a video, after 4 a quote: the first slot is after block 7.
     assert.deepEqual(slots, [7]);

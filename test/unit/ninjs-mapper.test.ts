@@ -13,9 +13,18 @@ const v2 = {
   embargoed: "2026-03-02T00:00:00Z",
   by: "Kim Reporter",
   located: "Harrowby",
-  headlines: [{ role: "sub", value: "Sub" }, { role: "main", value: "Main headline" }],
+  headlines: [
+    { role: "sub", value: "Sub" },
+    { role: "main", value: "Main headline" },
+  ],
   descriptions: [{ role: "summary", value: "First point\nSecond point" }],
-  bodies: [{ role: "main", contenttype: "text/html", value: "<p>One <b>bold</b></p><p>Two</p><p>Three</p><p>Four</p>" }],
+  bodies: [
+    {
+      role: "main",
+      contenttype: "text/html",
+      value: "<p>One <b>bold</b></p><p>Two</p><p>Three</p><p>Four</p>",
+    },
+  ],
   subjects: [{ name: "Transport" }],
   places: [{ name: "Harrowby" }],
   people: [{ name: "Jo Bloggs" }],
@@ -30,8 +39,20 @@ const v2 = {
       headlines: [{ value: "A train at a platform" }],
       descriptions: [{ role: "caption", value: "The 8.15 at Harrowby." }],
       renditions: [
-        { name: "small", href: "https://img.example/s.jpg", contenttype: "image/jpeg", width: 320, height: 200 },
-        { name: "large", href: "https://img.example/l.jpg", contenttype: "image/jpeg", width: 1600, height: 1000 },
+        {
+          name: "small",
+          href: "https://img.example/s.jpg",
+          contenttype: "image/jpeg",
+          width: 320,
+          height: 200,
+        },
+        {
+          name: "large",
+          href: "https://img.example/l.jpg",
+          contenttype: "image/jpeg",
+          width: 1600,
+          height: 1000,
+        },
       ],
     },
     {
@@ -48,14 +69,22 @@ const v2 = {
       headlines: [{ value: "Ride along" }],
       renditions: [
         { name: "mp4", href: "https://vid.example/v.mp4", contenttype: "video/mp4", duration: 107 },
-        { name: "poster", href: "https://vid.example/p.jpg", contenttype: "image/jpeg", width: 1280, height: 720 },
+        {
+          name: "poster",
+          href: "https://vid.example/p.jpg",
+          contenttype: "image/jpeg",
+          width: 1280,
+          height: 720,
+        },
       ],
     },
     {
       name: "related-clip",
       uri: "urn:vid:2",
       type: "video",
-      renditions: [{ name: "webm", href: "https://vid.example/w.webm", contenttype: "video/webm", duration: 3725 }],
+      renditions: [
+        { name: "webm", href: "https://vid.example/w.webm", contenttype: "video/webm", duration: 3725 },
+      ],
     },
   ],
 };
@@ -84,7 +113,10 @@ const v3 = {
 for (const k of ["firstcreated", "versioncreated", "pubstatus", "embargoed"]) delete v3[k];
 
 describe("ninjs mapping", () => {
-  for (const [label, item] of [["2.x spelling", v2], ["3.x spelling", v3]] as const) {
+  for (const [label, item] of [
+    ["2.x spelling", v2],
+    ["3.x spelling", v3],
+  ] as const) {
     it(`maps every field (${label})`, () => {
       assert.deepEqual(validateNinjs(item).errors, []);
       const m = mapNinjsItem(item);
@@ -126,7 +158,12 @@ describe("ninjs mapping", () => {
   });
 
   it("skips events, planning, standalone media and items without a headline, with a reason", () => {
-    for (const item of [{ uri: "u", type: "event" }, { uri: "u", type: "planning" }, { uri: "u", type: "picture", headlines: [{ value: "x" }] }, { uri: "u", type: "text" }]) {
+    for (const item of [
+      { uri: "u", type: "event" },
+      { uri: "u", type: "planning" },
+      { uri: "u", type: "picture", headlines: [{ value: "x" }] },
+      { uri: "u", type: "text" },
+    ]) {
       const m = mapNinjsItem(item);
       assert.equal(m.kind, "skip");
       assert.ok(m.kind === "skip" && m.reason.length > 10);
@@ -134,10 +171,14 @@ describe("ninjs mapping", () => {
   });
 
   it("names the field and what was expected", () => {
-    assert.throws(() => mapNinjsItem({ headlines: [{ value: "x" }] }), (e: unknown) => e instanceof NinjsMappingError && e.field === "uri");
+    assert.throws(
+      () => mapNinjsItem({ headlines: [{ value: "x" }] }),
+      (e: unknown) => e instanceof NinjsMappingError && e.field === "uri",
+    );
     assert.throws(
       () => mapNinjsItem({ uri: "u", headlines: [{ value: "x" }], versioncreated: "yesterday" }),
-      (e: unknown) => e instanceof NinjsMappingError && e.field === "versioncreated" && /ISO 8601/.test(e.message),
+      (e: unknown) =>
+        e instanceof NinjsMappingError && e.field === "versioncreated" && /ISO 8601/.test(e.message),
     );
   });
 
@@ -148,7 +189,10 @@ describe("ninjs mapping", () => {
   });
 
   it("folds camelCase keys to the 2.x spelling", () => {
-    assert.deepEqual(foldKeys({ versionCreated: 1, a: [{ contentType: 2 }] }), { versioncreated: 1, a: [{ contenttype: 2 }] });
+    assert.deepEqual(foldKeys({ versionCreated: 1, a: [{ contentType: 2 }] }), {
+      versioncreated: 1,
+      a: [{ contenttype: 2 }],
+    });
   });
 });
 
