@@ -9,7 +9,15 @@ export const houseAdSchema = z.object({
   headline: z.string().min(1),
   text: z.string().min(1),
   cta: z.string().min(1),
-  href: z.string().min(1),
+  /** Where the creative links: an http(s) URL or a path on this site. */
+  href: z
+    .string()
+    .min(1)
+    .max(2048)
+    .refine(
+      (h) => /^https?:\/\/[^\s]+$/i.test(h) || /^\/(?!\/)[^\s]*$/.test(h),
+      "must be an http(s) URL or a path starting with /",
+    ),
 });
 export type HouseAd = z.infer<typeof houseAdSchema>;
 

@@ -131,7 +131,17 @@ export const imageInputSchema = z.object({
   credit: z.string().max(300).optional(),
 });
 
-export const videoSourceSchema = z.object({ url: z.string().min(1).max(2048), type: z.string().max(100) });
+export const videoSourceSchema = z.object({
+  /** A remote http(s) URL, or a file in the media store (/media/…). */
+  url: z
+    .string()
+    .max(2048)
+    .refine(
+      (u) => /^https?:\/\/\S+$/i.test(u) || /^\/media\/\S+$/.test(u),
+      "must be an http(s) URL or a /media/ path",
+    ),
+  type: z.string().regex(/^(video|application)\/[\w.+-]+$/, "must be a video MIME type such as video/mp4"),
+});
 export const videoInputSchema = z.object({
   title: z.string().min(1).max(300),
   /** null when unknown (a wire video that did not say): the page then shows no length. */

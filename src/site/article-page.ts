@@ -178,44 +178,26 @@ function blockHtml(b: Block, v: ArticleView, first: boolean): SafeHtml {
       return html`<figure class="quote"><blockquote${b.sourceUrl ? html` cite="${b.sourceUrl}"` : ""}><p>${b.text}</p></blockquote>${b.attribution ? html`<figcaption>— ${b.attribution}</figcaption>` : ""}</figure>`;
     case "list": {
       const items = b.items.map((i) => html`<li>${inline(i)}</li>`);
-      return b.ordered
-        ? html`<ol>
-            ${items}
-          </ol>`
-        : html`<ul>
-            ${items}
-          </ul>`;
+      return b.ordered ? html`<ol>${items}</ol>` : html`<ul>${items}</ul>`;
     }
     case "image": {
       const img = v.images.get(b.imageId);
       if (!img) return html``;
       const caption = b.caption ?? img.caption;
-      return html`<figure class="image">
-        ${picture(img, { sizes: "(min-width: 720px) 680px, 100vw" })}${caption || img.credit ? html`<figcaption>${caption ?? ""}${credit(img.credit)}</figcaption>` : ""}
-      </figure>`;
+      return html`<figure class="image">${picture(img, { sizes: "(min-width: 720px) 680px, 100vw" })}${caption || img.credit ? html`<figcaption>${caption ?? ""}${credit(img.credit)}</figcaption>` : ""}</figure>`;
     }
     case "video": {
       const video = v.videos.get(b.videoId);
       return video ? videoFigure(video) : html``;
     }
     case "embed":
-      return html`<aside class="embed">
-        <a href="${b.url}" rel="noopener"
-          >${b.provider ? html`<span class="embed-provider">${b.provider}</span>` : ""}<span
-            class="embed-title"
-            >${b.title}</span
-          ></a
-        >
-      </aside>`;
+      return html`<aside class="embed"><a href="${b.url}" rel="noopener">${b.provider ? html`<span class="embed-provider">${b.provider}</span>` : ""}<span class="embed-title">${b.title}</span></a></aside>`;
     case "divider":
-      return html`<hr />`;
+      return html`<hr>`;
     case "related-story": {
       const t = v.linked.get(b.storyId);
       return t
-        ? html`<aside class="related-inline" aria-label="Related story">
-            <p class="related-inline-label">Read more</p>
-            <a href="${t.path}">${t.headline}</a>
-          </aside>`
+        ? html`<aside class="related-inline" aria-label="Related story"><p class="related-inline-label">Read more</p><a href="${t.path}">${t.headline}</a></aside>`
         : html``;
     }
   }
@@ -228,8 +210,7 @@ export function renderArticle(v: ArticleView, shell: Shell, ads: AdRules): strin
   const published = story.firstPublishedAt ?? story.updatedAt;
   const updated = story.updatedAt > published ? story.updatedAt : undefined;
   const byline = story.authors.length
-    ? html`By
-      ${story.authors.map((a, i) => html`${i > 0 ? (i === story.authors.length - 1 ? " and " : ", ") : ""}<a href="/author/${a.slug}" rel="author">${a.name}</a>`)}`
+    ? html`By ${story.authors.map((a, i) => html`${i > 0 ? (i === story.authors.length - 1 ? " and " : ", ") : ""}<a href="/author/${a.slug}" rel="author">${a.name}</a>`)}`
     : story.byline
       ? html`${/^by\s/i.test(story.byline) ? "" : "By "}${story.byline}`
       : html``;
@@ -249,74 +230,25 @@ export function renderArticle(v: ArticleView, shell: Shell, ads: AdRules): strin
       : undefined;
 
   const main = html`<article class="story">
-      <header class="story-header">
-        <p class="kicker"><a href="/${story.section.slug}">${story.section.name}</a></p>
-        <h1>${story.headline}</h1>
-        ${
-          story.summary.length
-            ? html`<ul class="summary">
-                ${story.summary.map((s) => html`<li>${s}</li>`)}
-              </ul>`
-            : ""
-        }
-        <div class="story-meta">
-          ${byline.value ? html`<p class="byline">${byline}</p>` : ""}
-          <p class="dates">
-            Published
-            ${time(published, formatDateTime(published, tz))}${updated ? html`<span class="updated"> · Updated ${time(updated, formatDateTime(updated, tz))}</span>` : ""}
-          </p>
-          <p class="trust">
-            <span class="reading-time">${readingTimeLabel(v.readingMinutes)}</span> ·
-            <a href="${v.standardsPath}">Why you can trust ${site.name}</a>
-          </p>
-        </div>
-      </header>
-      ${v.hero ? html`<figure class="hero">${picture(v.hero, { sizes: "(min-width: 1040px) 1000px, 100vw", eager: true })}${v.hero.caption || v.hero.credit ? html`<figcaption>${v.hero.caption ?? ""}${credit(v.hero.credit)}</figcaption>` : ""}</figure>` : ""}
-      <div class="story-body">${body}</div>
-      ${
-        story.sources.length
-          ? html`<section class="sources" aria-labelledby="sources-h">
-              <h2 id="sources-h">Sources</h2>
-              <ul>
-                ${story.sources.map((s) => html`<li><strong>${s.url ? html`<a href="${s.url}" rel="noopener">${s.name}</a>` : s.name}</strong>${s.description ? html`: ${s.description}` : ""}</li>`)}
-              </ul>
-              <p class="sources-note">
-                How we source and verify: <a href="${v.standardsPath}">our editorial standards</a>.
-              </p>
-            </section>`
-          : ""
-      }
-      ${
-        story.topics.length
-          ? html`<nav class="topics" aria-label="Topics">
-              <h2 class="visually-hidden">Topics</h2>
-              <ul>
-                ${story.topics.map((t) => html`<li><a href="/topic/${t.slug}">${t.name}</a></li>`)}
-              </ul>
-            </nav>`
-          : ""
-      }
-    </article>
-    ${
-      v.relatedVideos.length
-        ? html`<section class="related-videos" aria-labelledby="rv-h">
-            <h2 id="rv-h">Watch</h2>
-            <ul class="video-grid">
-              ${v.relatedVideos.map(videoCard)}
-            </ul>
-          </section>`
-        : ""
-    }
-    ${
-      v.related.length
-        ? html`<section class="related" aria-labelledby="related-h">
-            <h2 id="related-h">Related stories</h2>
-            <div class="teaser-grid">
-              ${v.related.map((t) => teaser(t, v.relatedImages, tz, { showSection: true }))}
-            </div>
-          </section>`
-        : ""
-    }`;
+<header class="story-header">
+<p class="kicker"><a href="/${story.section.slug}">${story.section.name}</a></p>
+<h1>${story.headline}</h1>
+${story.summary.length ? html`<ul class="summary">${story.summary.map((s) => html`<li>${s}</li>`)}</ul>` : ""}
+<div class="story-meta">
+${byline.value ? html`<p class="byline">${byline}</p>` : ""}
+<p class="dates">Published ${time(published, formatDateTime(published, tz))}${updated ? html`<span class="updated"> · Updated ${time(updated, formatDateTime(updated, tz))}</span>` : ""}</p>
+<p class="trust"><span class="reading-time">${readingTimeLabel(v.readingMinutes)}</span> · <a href="${v.standardsPath}">Why you can trust ${site.name}</a></p>
+</div>
+</header>
+${v.hero ? html`<figure class="hero">${picture(v.hero, { sizes: "(min-width: 1040px) 1000px, 100vw", eager: true })}${v.hero.caption || v.hero.credit ? html`<figcaption>${v.hero.caption ?? ""}${credit(v.hero.credit)}</figcaption>` : ""}</figure>` : ""}
+<div class="story-body">
+${body}
+</div>
+${story.sources.length ? html`<section class="sources" aria-labelledby="sources-h"><h2 id="sources-h">Sources</h2><ul>${story.sources.map((s) => html`<li><strong>${s.url ? html`<a href="${s.url}" rel="noopener">${s.name}</a>` : s.name}</strong>${s.description ? html`: ${s.description}` : ""}</li>`)}</ul><p class="sources-note">How we source and verify: <a href="${v.standardsPath}">our editorial standards</a>.</p></section>` : ""}
+${story.topics.length ? html`<nav class="topics" aria-label="Topics"><h2 class="visually-hidden">Topics</h2><ul>${story.topics.map((t) => html`<li><a href="/topic/${t.slug}">${t.name}</a></li>`)}</ul></nav>` : ""}
+</article>
+${v.relatedVideos.length ? html`<section class="related-videos" aria-labelledby="rv-h"><h2 id="rv-h">Watch</h2><ul class="video-grid">${v.relatedVideos.map(videoCard)}</ul></section>` : ""}
+${v.related.length ? html`<section class="related" aria-labelledby="related-h"><h2 id="related-h">Related stories</h2><div class="teaser-grid">${v.related.map((t) => teaser(t, v.relatedImages, tz, { showSection: true }))}</div></section>` : ""}`;
   return layout(
     { ...shell, currentSection: story.section.slug },
     v.meta,

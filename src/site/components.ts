@@ -43,33 +43,14 @@ export function picture(img: Image, opts: { sizes: string; eager?: boolean; alt?
   const alt = opts.alt ?? img.alt;
   const loading = opts.eager ? html` fetchpriority="high"` : html` loading="lazy"`;
   if (!img.file) {
-    return html`<img
-      src="${img.remoteUrl ?? ""}"
-      alt="${alt}"
-      width="${img.width}"
-      height="${img.height}"
-      decoding="async"
-      ${loading}
-    />`;
+    return html`<img src="${img.remoteUrl ?? ""}" alt="${alt}" width="${img.width}" height="${img.height}" decoding="async"${loading}>`;
   }
   const set = (format: string) =>
     img.renditions
       .filter((r) => r.format === format)
       .map((r) => `${mediaUrl(r.file)} ${r.width}w`)
       .join(", ");
-  return html`<picture
-    ><source type="image/avif" srcset="${set("avif")}" sizes="${opts.sizes}" />
-    <source type="image/webp" srcset="${set("webp")}" sizes="${opts.sizes}" />
-    <img
-      src="${imageUrl(img, 800)}"
-      srcset="${set("jpeg")}"
-      sizes="${opts.sizes}"
-      alt="${alt}"
-      width="${img.width}"
-      height="${img.height}"
-      decoding="async"
-      ${loading}
-  /></picture>`;
+  return html`<picture><source type="image/avif" srcset="${set("avif")}" sizes="${opts.sizes}"><source type="image/webp" srcset="${set("webp")}" sizes="${opts.sizes}"><img src="${imageUrl(img, 800)}" srcset="${set("jpeg")}" sizes="${opts.sizes}" alt="${alt}" width="${img.width}" height="${img.height}" decoding="async"${loading}></picture>`;
 }
 
 export function credit(text: string | null | undefined, kind = "Photo"): SafeHtml {
@@ -83,9 +64,7 @@ export function time(iso: string, label: string): SafeHtml {
 export function durationBadge(seconds: number | null): SafeHtml {
   return seconds === null
     ? html``
-    : html`<span class="duration"
-        ><span class="visually-hidden">Duration </span>${formatDuration(seconds)}</span
-      >`;
+    : html`<span class="duration"><span class="visually-hidden">Duration </span>${formatDuration(seconds)}</span>`;
 }
 
 /** A `<video>` that downloads nothing until the reader presses play. */
@@ -93,21 +72,7 @@ export function videoPlayer(v: Video): SafeHtml {
   const w = v.poster?.width ?? 1280;
   const h = v.poster?.height ?? 720;
   const poster = v.poster ? imageUrl(v.poster, 1200) : undefined;
-  return html`<div class="player">
-    <video
-      controls
-      preload="none"
-      playsinline
-      width="${w}"
-      height="${h}"
-      ${poster ? html` poster="${poster}"` : ""}
-    >
-      ${v.sources.map((s) => html`<source src="${s.url}" type="${s.type}" />`)}<a
-        href="${v.sources[0]?.url ?? "#"}"
-        >Download the video</a
-      >
-    </video>
-  </div>`;
+  return html`<div class="player"><video controls preload="none" playsinline width="${w}" height="${h}"${poster ? html` poster="${poster}"` : ""}>${v.sources.map((s) => html`<source src="${s.url}" type="${s.type}">`)}<a href="${v.sources[0]?.url ?? "#"}">Download the video</a></video></div>`;
 }
 
 export function videoFigure(v: Video, headingLevel: 2 | 3 = 3): SafeHtml {
@@ -115,25 +80,12 @@ export function videoFigure(v: Video, headingLevel: 2 | 3 = 3): SafeHtml {
     headingLevel === 2
       ? html`<h2 class="video-title">${v.title}</h2>`
       : html`<h3 class="video-title">${v.title}</h3>`;
-  return html`<figure class="video">
-    ${videoPlayer(v)}
-    <figcaption>
-      ${durationBadge(v.durationSeconds)}
-      ${title}${v.caption ? html`<p>${v.caption}</p>` : ""}${credit(v.credit, "Video")}
-    </figcaption>
-  </figure>`;
+  return html`<figure class="video">${videoPlayer(v)}<figcaption>${durationBadge(v.durationSeconds)} ${title}${v.caption ? html`<p>${v.caption}</p>` : ""}${credit(v.credit, "Video")}</figcaption></figure>`;
 }
 
 /** A video card linking to the video page (related-video module, video index). */
 export function videoCard(v: Video): SafeHtml {
-  return html`<li class="video-card">
-    <a href="/video/${v.id}"
-      >${v.poster ? picture(v.poster, { sizes: "(min-width: 700px) 220px, 45vw", alt: "" }) : html`<span class="poster-placeholder"></span>`}${durationBadge(v.durationSeconds)}<span
-        class="video-card-title"
-        >${v.title}</span
-      ></a
-    >
-  </li>`;
+  return html`<li class="video-card"><a href="/video/${v.id}">${v.poster ? picture(v.poster, { sizes: "(min-width: 700px) 220px, 45vw", alt: "" }) : html`<span class="poster-placeholder"></span>`}${durationBadge(v.durationSeconds)}<span class="video-card-title">${v.title}</span></a></li>`;
 }
 
 export function teaser(
@@ -144,13 +96,7 @@ export function teaser(
 ): SafeHtml {
   const img = t.heroImageId ? images.get(t.heroImageId) : undefined;
   const headline = html`<a href="${t.path}">${t.headline}</a>`;
-  return html`<article class="teaser${opts.lead ? " teaser--lead" : ""}">
-    ${img ? html`<div class="teaser-image">${picture(img, { sizes: opts.lead ? "(min-width: 1000px) 640px, 100vw" : "(min-width: 700px) 300px, 100vw", alt: img.alt, eager: opts.lead === true })}</div>` : ""}
-    <div class="teaser-text">
-      ${opts.showSection ? html`<p class="kicker"><a href="/${t.sectionSlug}">${t.sectionName}</a></p>` : ""}${opts.lead ? html`<h2>${headline}</h2>` : html`<h3>${headline}</h3>`}${t.summary[0] ? html`<p class="teaser-summary">${t.summary[0]}</p>` : ""}
-      <p class="teaser-meta">${time(t.firstPublishedAt, formatDate(t.firstPublishedAt, timeZone))}</p>
-    </div>
-  </article>`;
+  return html`<article class="teaser${opts.lead ? " teaser--lead" : ""}">${img ? html`<div class="teaser-image">${picture(img, { sizes: opts.lead ? "(min-width: 1000px) 640px, 100vw" : "(min-width: 700px) 300px, 100vw", alt: img.alt, eager: opts.lead === true })}</div>` : ""}<div class="teaser-text">${opts.showSection ? html`<p class="kicker"><a href="/${t.sectionSlug}">${t.sectionName}</a></p>` : ""}${opts.lead ? html`<h2>${headline}</h2>` : html`<h3>${headline}</h3>`}${t.summary[0] ? html`<p class="teaser-summary">${t.summary[0]}</p>` : ""}<p class="teaser-meta">${time(t.firstPublishedAt, formatDate(t.firstPublishedAt, timeZone))}</p></div></article>`;
 }
 
 /**
@@ -165,17 +111,7 @@ export function adSlot(
   house: HouseAd | undefined,
 ): SafeHtml {
   const sizeList = sizes.map(([w, h]) => `${w}x${h}`).join(",");
-  return html`<aside
-    class="ad ad--${kind}"
-    aria-label="Advertisement"
-    data-ad-slot="${id}"
-    data-ad-sizes="${sizeList}"
-  >
-    <p class="ad-label">Advertisement</p>
-    <div class="ad-creative">
-      ${house ? html`<a class="house-ad" href="${house.href}" rel="sponsored"><span class="house-ad-advertiser">${house.advertiser}</span><strong class="house-ad-headline">${house.headline}</strong><span class="house-ad-text">${house.text}</span><span class="house-ad-cta">${house.cta}</span></a>` : ""}
-    </div>
-  </aside>`;
+  return html`<aside class="ad ad--${kind}" aria-label="Advertisement" data-ad-slot="${id}" data-ad-sizes="${sizeList}"><p class="ad-label">Advertisement</p><div class="ad-creative">${house ? html`<a class="house-ad" href="${house.href}" rel="sponsored"><span class="house-ad-advertiser">${house.advertiser}</span><strong class="house-ad-headline">${house.headline}</strong><span class="house-ad-text">${house.text}</span><span class="house-ad-cta">${house.cta}</span></a>` : ""}</div></aside>`;
 }
 
 export function pickHouseAd(ads: readonly HouseAd[], seed: number): HouseAd | undefined {
@@ -185,9 +121,5 @@ export function pickHouseAd(ads: readonly HouseAd[], seed: number): HouseAd | un
 export function pagination(basePath: string, page: number, totalPages: number): SafeHtml {
   if (totalPages <= 1) return html``;
   const link = (p: number) => (p === 1 ? basePath : `${basePath}?page=${p}`);
-  return html`<nav class="pagination" aria-label="Pages">
-    ${page > 1 ? html`<a rel="prev" href="${link(page - 1)}">← Newer</a>` : html`<span></span>`}<span
-      >Page ${page} of ${totalPages}</span
-    >${page < totalPages ? html`<a rel="next" href="${link(page + 1)}">Older →</a>` : html`<span></span>`}
-  </nav>`;
+  return html`<nav class="pagination" aria-label="Pages">${page > 1 ? html`<a rel="prev" href="${link(page - 1)}">← Newer</a>` : html`<span></span>`}<span>Page ${page} of ${totalPages}</span>${page < totalPages ? html`<a rel="next" href="${link(page + 1)}">Older →</a>` : html`<span></span>`}</nav>`;
 }

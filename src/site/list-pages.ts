@@ -23,32 +23,10 @@ export function renderHome(
 ): string {
   const tz = shell.site.timeZone;
   const main = html`<h1 class="visually-hidden">${shell.site.name}: latest news</h1>
-    ${lead ? teaser(lead, images, tz, { lead: true, showSection: true }) : html`<p>No stories have been published yet.</p>`}
-    ${
-      latest.length
-        ? html`<section class="front-section" aria-labelledby="latest-h">
-            <h2 class="section-title" id="latest-h">Latest</h2>
-            <div class="teaser-grid">${latest.map((t) => teaser(t, images, tz, { showSection: true }))}</div>
-          </section>`
-        : ""
-    }
-    ${bySection.map(
-      ({ section, stories }) =>
-        html`<section class="front-section" aria-labelledby="s-${section.slug}">
-          <h2 class="section-title" id="s-${section.slug}"><a href="/${section.slug}">${section.name}</a></h2>
-          <div class="teaser-grid">${stories.map((t) => teaser(t, images, tz))}</div>
-        </section>`,
-    )}
-    ${
-      videos.length
-        ? html`<section class="front-section" aria-labelledby="video-h">
-            <h2 class="section-title" id="video-h"><a href="/video">Video</a></h2>
-            <ul class="video-grid">
-              ${videos.map(videoCard)}
-            </ul>
-          </section>`
-        : ""
-    }`;
+${lead ? teaser(lead, images, tz, { lead: true, showSection: true }) : html`<p>No stories have been published yet.</p>`}
+${latest.length ? html`<section class="front-section" aria-labelledby="latest-h"><h2 class="section-title" id="latest-h">Latest</h2><div class="teaser-grid">${latest.map((t) => teaser(t, images, tz, { showSection: true }))}</div></section>` : ""}
+${bySection.map(({ section, stories }) => html`<section class="front-section" aria-labelledby="s-${section.slug}"><h2 class="section-title" id="s-${section.slug}"><a href="/${section.slug}">${section.name}</a></h2><div class="teaser-grid">${stories.map((t) => teaser(t, images, tz))}</div></section>`)}
+${videos.length ? html`<section class="front-section" aria-labelledby="video-h"><h2 class="section-title" id="video-h"><a href="/video">Video</a></h2><ul class="video-grid">${videos.map(videoCard)}</ul></section>` : ""}`;
   return layout(
     shell,
     {
@@ -84,14 +62,8 @@ export interface ListingPage {
 
 export function renderListing(shell: Shell, p: ListingPage): string {
   const tz = shell.site.timeZone;
-  const main = html`<header class="page-header">
-      ${p.kicker ? html`<p class="kicker">${p.kicker}</p>` : ""}
-      <h1>${p.title}</h1>
-      ${p.description ? html`<p>${p.description}</p>` : ""}${p.page > 1 ? html`<p>Page ${p.page} of ${p.totalPages}</p>` : ""}
-    </header>
-    <div class="list">
-      ${p.stories.length ? html`<div class="teaser-grid">${p.stories.map((t) => teaser(t, p.images, tz, { showSection: !p.currentSection }))}</div>` : html`<p>Nothing has been published here yet.</p>`}${pagination(p.basePath, p.page, p.totalPages)}
-    </div>`;
+  const main = html`<header class="page-header">${p.kicker ? html`<p class="kicker">${p.kicker}</p>` : ""}<h1>${p.title}</h1>${p.description ? html`<p>${p.description}</p>` : ""}${p.page > 1 ? html`<p>Page ${p.page} of ${p.totalPages}</p>` : ""}</header>
+<div class="list">${p.stories.length ? html`<div class="teaser-grid">${p.stories.map((t) => teaser(t, p.images, tz, { showSection: !p.currentSection }))}</div>` : html`<p>Nothing has been published here yet.</p>`}${pagination(p.basePath, p.page, p.totalPages)}</div>`;
   const canonicalPath = p.page > 1 ? `${p.basePath}?page=${p.page}` : p.basePath;
   const links = [
     ...(p.feedPath
@@ -122,19 +94,7 @@ export function renderListing(shell: Shell, p: ListingPage): string {
 }
 
 export function renderVideoIndex(shell: Shell, videos: Video[], page: number, totalPages: number): string {
-  const main = html`<header class="page-header">
-      <h1>Video</h1>
-      <p>Reports and explainers from our newsroom.</p>
-    </header>
-    <div class="list">
-      ${
-        videos.length
-          ? html`<ul class="video-grid">
-              ${videos.map(videoCard)}
-            </ul>`
-          : html`<p>No videos yet.</p>`
-      }${pagination("/video", page, totalPages)}
-    </div>`;
+  const main = html`<header class="page-header"><h1>Video</h1><p>Reports and explainers from our newsroom.</p></header><div class="list">${videos.length ? html`<ul class="video-grid">${videos.map(videoCard)}</ul>` : html`<p>No videos yet.</p>`}${pagination("/video", page, totalPages)}</div>`;
   return layout(
     { ...shell, currentSection: "video" },
     { title: "Video", canonicalPath: page > 1 ? `/video?page=${page}` : "/video" },
@@ -149,20 +109,7 @@ export function renderVideoPage(
   images: Map<number, Image>,
 ): string {
   const tz = shell.site.timeZone;
-  const main = html`<article class="story">
-    <header class="story-header">
-      <p class="kicker"><a href="/video">Video</a></p>
-      <h1>${v.title}</h1>
-    </header>
-    ${videoFigure({ ...v, title: "" }, 2)}${
-      stories.length
-        ? html`<section class="related" aria-labelledby="in-h">
-            <h2 id="in-h">In these stories</h2>
-            <div class="teaser-grid">${stories.map((t) => teaser(t, images, tz, { showSection: true }))}</div>
-          </section>`
-        : ""
-    }
-  </article>`;
+  const main = html`<article class="story"><header class="story-header"><p class="kicker"><a href="/video">Video</a></p><h1>${v.title}</h1></header>${videoFigure({ ...v, title: "" }, 2)}${stories.length ? html`<section class="related" aria-labelledby="in-h"><h2 id="in-h">In these stories</h2><div class="teaser-grid">${stories.map((t) => teaser(t, images, tz, { showSection: true }))}</div></section>` : ""}</article>`;
   const poster = v.poster;
   return layout(
     { ...shell, currentSection: "video" },
@@ -196,19 +143,12 @@ function proseBlock(b: Block): SafeHtml {
       return b.level === 2 ? html`<h2>${b.text}</h2>` : html`<h3>${b.text}</h3>`;
     case "list":
       return b.ordered
-        ? html`<ol>
-            ${b.items.map((i) => html`<li>${inline(i)}</li>`)}
-          </ol>`
-        : html`<ul>
-            ${b.items.map((i) => html`<li>${inline(i)}</li>`)}
-          </ul>`;
+        ? html`<ol>${b.items.map((i) => html`<li>${inline(i)}</li>`)}</ol>`
+        : html`<ul>${b.items.map((i) => html`<li>${inline(i)}</li>`)}</ul>`;
     case "quote":
-      return html`<blockquote>
-        <p>${b.text}</p>
-        ${b.attribution ? html`<footer>— ${b.attribution}</footer>` : ""}
-      </blockquote>`;
+      return html`<blockquote><p>${b.text}</p>${b.attribution ? html`<footer>— ${b.attribution}</footer>` : ""}</blockquote>`;
     case "divider":
-      return html`<hr />`;
+      return html`<hr>`;
     default:
       return html``;
   }
@@ -218,11 +158,7 @@ export function renderSitePage(
   shell: Shell,
   page: { slug: string; title: string; body: Block[]; updatedAt: string },
 ): string {
-  const main = html`<article class="prose">
-    <h1>${page.title}</h1>
-    ${page.body.map(proseBlock)}
-    <p class="teaser-meta">Last updated ${formatDate(page.updatedAt, shell.site.timeZone)}</p>
-  </article>`;
+  const main = html`<article class="prose"><h1>${page.title}</h1>${page.body.map(proseBlock)}<p class="teaser-meta">Last updated ${formatDate(page.updatedAt, shell.site.timeZone)}</p></article>`;
   return layout(shell, { title: page.title, canonicalPath: `/about/${page.slug}` }, main);
 }
 
@@ -232,34 +168,12 @@ export function renderNotFound(
   suggestions: StoryTeaser[],
   images: Map<number, Image>,
 ): string {
-  const main = html`<div class="not-found">
-    <h1>We can’t find that page</h1>
-    <p>
-      There is nothing at <code>${path.slice(0, 200)}</code>. It may have moved, or the address may have a
-      typo.
-    </p>
-    <ul>
-      <li><a href="/">Go to the front page</a></li>
-      ${shell.sections.map((s) => html`<li><a href="/${s.slug}">${s.name}</a></li>`)}
-    </ul>
-    ${
-      suggestions.length
-        ? html`<h2 class="section-title">Latest stories</h2>
-            <div class="teaser-grid">
-              ${suggestions.map((t) => teaser(t, images, shell.site.timeZone, { showSection: true }))}
-            </div>`
-        : ""
-    }
-  </div>`;
+  const main = html`<div class="not-found"><h1>We can’t find that page</h1><p>There is nothing at <code>${path.slice(0, 200)}</code>. It may have moved, or the address may have a typo.</p><ul><li><a href="/">Go to the front page</a></li>${shell.sections.map((s) => html`<li><a href="/${s.slug}">${s.name}</a></li>`)}</ul>${suggestions.length ? html`<h2 class="section-title">Latest stories</h2><div class="teaser-grid">${suggestions.map((t) => teaser(t, images, shell.site.timeZone, { showSection: true }))}</div>` : ""}</div>`;
   return layout(shell, { title: "Page not found", noindex: true }, main);
 }
 
 export function renderError(shell: Shell, status: number, message: string): string {
   const title = status >= 500 ? "Something went wrong" : "We couldn’t handle that request";
-  const main = html`<div class="not-found">
-    <h1>${title}</h1>
-    <p>${message}</p>
-    <p><a href="/">Go to the front page</a></p>
-  </div>`;
+  const main = html`<div class="not-found"><h1>${title}</h1><p>${message}</p><p><a href="/">Go to the front page</a></p></div>`;
   return layout(shell, { title, noindex: true }, main);
 }

@@ -1,7 +1,7 @@
 /** Image and video records (the files themselves live in the MediaStore). */
 import { z } from "zod";
 import type { Rendition } from "../media/media-store.ts";
-import { type VideoInput, videoSourceSchema } from "../content/model.ts";
+import { type VideoInput, videoInputSchema, videoSourceSchema } from "../content/model.ts";
 import type { Db } from "./database.ts";
 
 export interface Image {
@@ -70,7 +70,11 @@ export async function insertImage(db: Db, img: NewImage): Promise<number> {
   return row.id;
 }
 
-export async function insertVideo(db: Db, v: VideoInput & { sourceUri?: string | null }): Promise<number> {
+export async function insertVideo(
+  db: Db,
+  input: VideoInput & { sourceUri?: string | null },
+): Promise<number> {
+  const v = { ...videoInputSchema.parse(input), sourceUri: input.sourceUri };
   const row = await db
     .insertInto("videos")
     .values({

@@ -1,0 +1,68 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { ConfigError, loadConfig } from "../../src/config.ts";
+import { escapeXml, html, jsonForScript } from "../../src/site/html.ts";
+import { tempDir } from "../helpers.ts";
+import fs from "node:fs";
+import path from "node:path";
+
+describe("html template helper", () => {
+  it("escapes every interpolation unless it is another template's output", () => {
+    const user = `<script>alert("x")</script> & 'quotes'`;
+    assert.equal(
+      html`<p title="${user}">${user}</p>`.value,
+      `<p title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;</p>`,
+    );
+    assert.equal(html`<div>${html`<b>${"<i>"}</b>`}</div>`.value, "<div><b>&lt;i&gt;</b></div>");
+    assert.equal(html`${["a", html`<br>`, null, undefined, false]}`.value, "a<br>");
+  });
+  it("writes JSON that cannot close a script element", () => {
+    const out = jsonForScript({ headline: "</script><script>alert(1)</script> & more" }).value;
+    assert.doesNotMatch(out, /<\/script>|</);
+    assert.equal(JSON.parse(out).headline, "</script><script>alert(1)</script> & more");
+  });
+  it("escapes XML and drops characters XML cannot hold", () => {
+    assert.equal(escapeXml("a & b < c 'd'\u0001"), "a &amp; b &lt; c &apos;d&apos;");
+  });
+});
+
+describe("configuration", () => {
+  it("has working defaults", () => {
+    const c = loadConfig({}, tempDir());
+    assert.equal(c.port, 3000);
+    assert.equal(c.site.baseUrl, "http://localhost:3000");
+    assert.equal(c.ads.firstAfterParagraph, 2);
+  });
+  it("names the field and the fix for every mistake", () => {
+    const dir = tempDir();
+    const file = path.join(dir, "gazette.config.json");
+    const expectError = (config: unknown, re: RegExp) => {
+      fs.writeFileSync(file, JSON.stringify(config));
+      assert.throws(
+        () => loadConfig({ GAZETTE_DATA: dir }, dir),
+        (e: unknown) => e instanceof ConfigError && re.test(e.message),
+      );
+    };
+    expectError({ ads: { maxPerStory: -1 } }, /ads\.maxPerStory: /);
+    expectError(
+      {
+        ads: {
+          houseAds: [
+            { id: "x", advertiser: "A", headline: "H", text: "T", cta: "C", href: "javascript:alert(1)" },
+          ],
+        },
+      },
+      /ads\.houseAds\.0\.href: must be an http\(s\) URL or a path/,
+    );
+    expectError({ site: { timeZone: "Mars/Olympus" } }, /site\.timeZone: must be an IANA time zone/);
+    expectError({ colour: "red" }, /Unrecognized key: "colour"/);
+    fs.writeFileSync(file, "{ nope");
+    assert.throws(() => loadConfig({ GAZETTE_DATA: dir }, dir), /not valid JSON.*fix the syntax/);
+    const clean = tempDir();
+    assert.throws(() => loadConfig({ PORT: "99999" }, clean), /environment: PORT/);
+    assert.throws(
+      () => loadConfig({ GAZETTE_BASE_URL: "news.example.org" }, clean),
+      /GAZETTE_BASE_URL.*must be an origin/,
+    );
+  });
+});
