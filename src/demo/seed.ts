@@ -29,8 +29,14 @@ import {
 import { sceneJpeg } from "./scenes.ts";
 import { panVideo, probeDurationSeconds } from "./videos.ts";
 
-/** `**bold**`, `_italic_`, `[text](url)`, and “curly” quotes kept as typed. */
-export function parseInline(src: string): Inline[] {
+/** `**bold**`, `_italic_`, `[text](url)`; “curly” quotes are kept as typed. */
+/** Typographic apostrophes: "council's" → "council’s". */
+export function typo(text: string): string {
+  return text.replace(/(\p{L})'(\p{L})/gu, "$1’$2");
+}
+
+export function parseInline(raw: string): Inline[] {
+  const src = typo(raw);
   const out: Inline[] = [];
   const re = /\*\*(.+?)\*\*|_(.+?)_|\[(.+?)\]\((.+?)\)/g;
   let last = 0;
@@ -95,10 +101,10 @@ export async function seedDemo({ db, media, config, now = new Date() }: SeedDeps
     const toBlocks = (blocks: DemoBlock[]): Block[] =>
       blocks.flatMap((b): Block[] => {
         if (typeof b === "string") return [{ type: "paragraph", content: parseInline(b) }];
-        if ("heading" in b) return [{ type: "heading", level: 2, text: b.heading }];
+        if ("heading" in b) return [{ type: "heading", level: 2, text: typo(b.heading) }];
         if ("list" in b)
           return [{ type: "list", ordered: b.ordered ?? false, items: b.list.map(parseInline) }];
-        if ("quote" in b) return [{ type: "quote", text: b.quote, attribution: b.by }];
+        if ("quote" in b) return [{ type: "quote", text: typo(b.quote), attribution: typo(b.by) }];
         if ("divider" in b) return [{ type: "divider" }];
         return [];
       });
@@ -174,8 +180,8 @@ export async function seedDemo({ db, media, config, now = new Date() }: SeedDeps
         trx,
         {
           uri: `urn:gazette:demo:${s.key}`,
-          headline: s.headline,
-          summary: s.summary,
+          headline: typo(s.headline),
+          summary: s.summary.map(typo),
           body,
           heroImageId: imageIds.get(s.hero)!,
           sectionSlug: s.section,
