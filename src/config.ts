@@ -55,6 +55,8 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** PostgreSQL connection URL; the embedded SQLite file in `dataDir` when absent. */
+  databaseUrl: string | undefined;
   /** Media store folder (uploaded and imported files, renditions). */
   mediaDir: string;
   /** Seed the demo newsroom when the database is empty. */
@@ -82,6 +84,10 @@ const envSchema = z.object({
   GAZETTE_SITE_NAME: z.string().min(1).max(100).optional(),
   GAZETTE_BASE_URL: z.string().optional(),
   GAZETTE_DEMO: z.enum(["0", "1", "true", "false"]).optional(),
+  DATABASE_URL: z
+    .string()
+    .refine((u) => /^postgres(ql)?:\/\/\S+$/.test(u) && URL.canParse(u), "must be a postgres:// URL, e.g. postgres://user:password@localhost:5432/gazette")
+    .optional(),
 });
 
 /**
@@ -123,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     port: e.data.PORT,
     host: e.data.HOST,
     dataDir,
+    databaseUrl: e.data.DATABASE_URL || undefined,
     mediaDir: path.join(dataDir, "media"),
     seedDemo:
       e.data.GAZETTE_DEMO === undefined

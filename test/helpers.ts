@@ -13,13 +13,30 @@ import { type Config, loadConfig } from "../src/config.ts";
 import { seedDemo } from "../src/demo/seed.ts";
 import { buildApp } from "../src/http/app.ts";
 import { MediaStore } from "../src/media/media-store.ts";
-import { type Db, openDatabase } from "../src/store/database.ts";
+import { type Db, type Dialect, openDatabase } from "../src/store/database.ts";
+import { after } from "node:test";
+import { freshPostgresUrl, stopPostgres } from "./postgres.ts";
+
+// Registered at the root of every test file that uses these helpers (top-level hook).
+after(stopPostgres);
+
+/**
+ * The engines every integration test runs on. GAZETTE_TEST_DIALECTS=sqlite
+ * (or postgres) narrows it for a quick local run; `npm test` runs both.
+ */
+export const DIALECTS: Dialect[] = (process.env["GAZETTE_TEST_DIALECTS"] ?? "sqlite,postgres")
+  .split(",")
+  .map((d) => d.trim())
+  .filter((d): d is Dialect => d === "sqlite" || d === "postgres");
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const NINJS_CORPUS = path.resolve(ROOT, "..", "shared", "ninjs");
 
 export interface TestEnv {
+  dialect: Dialect;
   dataDir: string;
+  /** The PostgreSQL URL (with its own schema), or undefined on SQLite. */
+  databaseUrl: string | undefined;
   config: Config;
   db: Db;
   media: MediaStore;
@@ -32,18 +49,27 @@ export function tempDir(prefix = "gazette-test-"): string {
 }
 
 export async function makeEnv(
-  opts: { dataDir?: string; env?: Record<string, string> } = {},
+  opts: { dialect?: Dialect; dataDir?: string; env?: Record<string, string> } = {},
 ): Promise<TestEnv> {
+  const dialect = opts.dialect ?? "sqlite";
   const dataDir = opts.dataDir ?? tempDir();
+  const databaseUrl = dialect === "postgres" ? await freshPostgresUrl() : undefined;
   const config = loadConfig(
-    { GAZETTE_DATA: dataDir, GAZETTE_BASE_URL: "https://news.example.org", ...opts.env },
+    {
+      GAZETTE_DATA: dataDir,
+      GAZETTE_BASE_URL: "https://news.example.org",
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      ...opts.env,
+    },
     ROOT,
   );
-  const db = await openDatabase({ dataDir });
+  const db = await openDatabase({ dataDir, databaseUrl });
   const media = new MediaStore(config.mediaDir);
   const app = await buildApp({ config, db, media });
   return {
+    dialect,
     dataDir,
+    databaseUrl,
     config,
     db,
     media,
@@ -65,7 +91,21 @@ function demoHash(): string {
   return h.digest("hex").slice(0, 16);
 }
 
-/** A fresh copy of a data folder holding the seeded demo newsroom. */
+/**
+ * A test environment holding the seeded demo newsroom. SQLite: a copy of a
+ * cached seeded folder. PostgreSQL: the cached media folder (so no picture
+ * is encoded twice) and a fresh seed into a new schema.
+ */
+export async function demoEnv(dialect: Dialect): Promise<TestEnv> {
+  const dataDir = await demoDataDir();
+  if (dialect === "sqlite") return makeEnv({ dataDir });
+  fs.rmSync(path.join(dataDir, "gazette.sqlite"), { force: true });
+  const env = await makeEnv({ dialect, dataDir });
+  await seedDemo({ db: env.db, media: env.media, config: env.config });
+  return env;
+}
+
+/** A fresh copy of a data folder holding the seeded demo newsroom (SQLite). */
 export async function demoDataDir(): Promise<string> {
   const cache = path.join(os.tmpdir(), `gazette-demo-cache-${demoHash()}`);
   if (!fs.existsSync(path.join(cache, ".complete"))) {

@@ -11,7 +11,7 @@ import { ConfigError, type Config, loadConfig } from "../config.ts";
 import { buildApp } from "../http/app.ts";
 import { type ImportResult, importFile } from "../ingest/ninjs-importer.ts";
 import { MediaStore } from "../media/media-store.ts";
-import { openDatabase } from "../store/database.ts";
+import { DatabaseUnavailableError, openDatabase } from "../store/database.ts";
 import { migrateToLatest } from "../store/migrations.ts";
 import { countStories } from "../store/story-store.ts";
 import { slugSchema } from "../content/model.ts";
@@ -27,7 +27,8 @@ Commands:
   seed-demo                  Add the demo newsroom to an empty database
   help                       Show this help
 
-Environment: PORT, HOST, GAZETTE_DATA (default ./data), GAZETTE_CONFIG, GAZETTE_SITE_NAME, GAZETTE_BASE_URL, GAZETTE_DEMO=0|1
+Environment: PORT, HOST, GAZETTE_DATA (default ./data), DATABASE_URL (postgres://…; SQLite in GAZETTE_DATA when unset),
+             GAZETTE_CONFIG, GAZETTE_SITE_NAME, GAZETTE_BASE_URL, GAZETTE_DEMO=0|1
 `;
 
 class UsageError extends Error {}
@@ -53,7 +54,7 @@ function jsonFilesIn(target: string): string[] {
 }
 
 async function open(config: Config) {
-  const db = await openDatabase({ dataDir: config.dataDir });
+  const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   return { db, media: new MediaStore(config.mediaDir) };
 }
 
@@ -157,7 +158,7 @@ export async function main(argv: string[]): Promise<number> {
       case "import":
         return await cmdImport(rest, config);
       case "migrate": {
-        const db = await openDatabase({ dataDir: config.dataDir, migrate: false });
+        const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, migrate: false });
         const applied = await migrateToLatest(db as never);
         await db.destroy();
         console.log(applied.length ? `Applied: ${applied.join(", ")}` : "The database is up to date.");
@@ -179,6 +180,10 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (err) {
+    if (err instanceof DatabaseUnavailableError) {
+      console.error(`gazette: ${err.message}`);
+      return 1;
+    }
     if (
       err instanceof UsageError ||
       (err instanceof TypeError && (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS"))

@@ -1,33 +1,72 @@
 import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, SqliteDialect } from "kysely";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import pg from "pg";
 import { migrateToLatest } from "./migrations.ts";
 import type { Database } from "./schema.ts";
 
 export type Db = Kysely<Database>;
+export type Dialect = "sqlite" | "postgres";
 
 export interface OpenDatabaseOptions {
-  /** Folder holding `gazette.sqlite` (created when missing). */
+  /** Folder holding `gazette.sqlite` (created when missing); used when there is no `databaseUrl`. */
   dataDir: string;
+  /** `postgres://…`: use PostgreSQL instead of the embedded SQLite file. */
+  databaseUrl?: string | undefined;
   /** Apply pending migrations before returning (default true). */
   migrate?: boolean;
+  /** PostgreSQL pool size (default 10). */
+  poolSize?: number;
+}
+
+export class DatabaseUnavailableError extends Error {
+  override name = "DatabaseUnavailableError";
+}
+
+/** "127.0.0.1:5432" from a postgres URL, without the credentials. */
+export function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || 5432}${u.pathname}`;
+  } catch {
+    return "(unparsable DATABASE_URL)";
+  }
 }
 
 /**
- * Opens the embedded SQLite store: WAL so that the CLI and a running server
- * can share one file (readers never block the writer), foreign keys on, and a
- * busy timeout so that two writers wait for each other instead of failing.
+ * Opens the store. SQLite (the default): WAL so that the CLI and a running
+ * server can share one file (readers never block the writer), foreign keys
+ * on, and a busy timeout so that two writers wait for each other instead of
+ * failing. PostgreSQL (with `databaseUrl`): a connection pool; a database
+ * that cannot be reached is a one-line DatabaseUnavailableError naming the
+ * host, and a lost connection is re-established by the pool on the next
+ * query.
  */
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Db> {
-  fs.mkdirSync(opts.dataDir, { recursive: true });
-  const file = path.join(opts.dataDir, "gazette.sqlite");
-  const sqlite = new SQLite(file);
-  sqlite.pragma("journal_mode = WAL");
-  sqlite.pragma("foreign_keys = ON");
-  sqlite.pragma("busy_timeout = 5000");
-  sqlite.pragma("synchronous = NORMAL");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  let db: Db;
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10, connectionTimeoutMillis: 5000 });
+    // An idle client losing its server must not crash the process; the pool replaces it.
+    pool.on("error", () => undefined);
+    try {
+      const client = await pool.connect();
+      client.release();
+    } catch (err) {
+      await pool.end().catch(() => undefined);
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      throw new DatabaseUnavailableError(`cannot connect to PostgreSQL at ${describeUrl(opts.databaseUrl)} (${code}); check DATABASE_URL and that the server is running`);
+    }
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  } else {
+    fs.mkdirSync(opts.dataDir, { recursive: true });
+    const sqlite = new SQLite(path.join(opts.dataDir, "gazette.sqlite"));
+    sqlite.pragma("journal_mode = WAL");
+    sqlite.pragma("foreign_keys = ON");
+    sqlite.pragma("busy_timeout = 5000");
+    sqlite.pragma("synchronous = NORMAL");
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  }
   if (opts.migrate !== false) await migrateToLatest(db as Kysely<unknown>);
   return db;
 }

@@ -2,300 +2,311 @@
 import assert from "node:assert/strict";
 import zlib from "node:zlib";
 import { after, before, describe, it } from "node:test";
-import { type TestEnv, demoDataDir, makeEnv } from "../helpers.ts";
+import { buildApp } from "../../src/http/app.ts";
+import { openDatabase } from "../../src/store/database.ts";
+import { DIALECTS, type TestEnv, demoEnv } from "../helpers.ts";
 
-let env: TestEnv;
-let articlePath: string;
-
-before(async () => {
-  env = await makeEnv({ dataDir: await demoDataDir() });
-  const row = await env.db
-    .selectFrom("stories")
-    .select("path")
-    .where("uri", "=", "urn:gazette:demo:bridge")
-    .executeTakeFirstOrThrow();
-  articlePath = row.path;
-});
-after(() => env.close());
-
-const get = (url: string, headers: Record<string, string> = {}) =>
-  env.app.inject({ method: "GET", url, headers });
 const count = (html: string, re: RegExp) => (html.match(re) ?? []).length;
 
-describe("article page", () => {
-  it("has every element of the reference page", async () => {
-    const res = await get(articlePath);
-    assert.equal(res.statusCode, 200);
-    assert.match(res.headers["content-type"] as string, /text\/html/);
-    const html = res.body;
-    assert.equal(count(html, /<h1[\s>]/g), 1, "one h1");
-    assert.match(html, /<p class="kicker"><a href="\/city">City<\/a><\/p>/);
-    assert.match(html, /<h1>Harbour lift bridge to reopen/);
-    assert.equal(count(html, /<ul class="summary"><li>/g), 1);
-    assert.match(
-      html,
-      /By <a href="\/author\/ines-carvalho" rel="author">Ines Carvalho<\/a> and <a href="\/author\/tomas-whitlow"/,
-    );
-    assert.match(html, /<span class="dateline">PORT ELLERY —<\/span>/);
-    assert.match(html, /Published <time datetime="\d{4}-\d\d-\d\dT[\d:.]+Z">/);
-    assert.match(html, /Updated <time datetime=/);
-    assert.match(html, /<span class="reading-time">\d+ min read<\/span>/);
-    assert.match(html, /<a href="\/about\/editorial-standards">Why you can trust The Gazette Daily<\/a>/);
-    // Hero: responsive picture with AVIF/WebP and a JPEG fallback, sized, with alt, caption and credit.
-    const hero = /<figure class="hero">([\s\S]*?)<\/figure>/.exec(html)?.[1] ?? "";
-    assert.match(hero, /<source type="image\/avif" srcset="[^"]+ 480w, [^"]+ 800w/);
-    assert.match(hero, /<source type="image\/webp"/);
-    assert.match(
-      hero,
-      /<img src="\/media\/images\/[^"]+\.jpg" srcset="[^"]+" sizes="[^"]+" alt="Ferries cross[^"]+" width="1600" height="1000"/,
-    );
-    assert.match(hero, /<span class="credit">Photo: Mara Lindqvist \/ Gazette Wire<\/span>/);
-    // Ads: a top slot and labelled in-body slots an ad server can fill.
-    assert.match(
-      html,
-      /<aside class="ad ad--top" aria-label="Advertisement" data-ad-slot="story-top" data-ad-sizes="728x90,320x100">/,
-    );
-    const bodySlots = count(html, /class="ad ad--body"/g);
-    assert.ok(bodySlots >= 2 && bodySlots <= 3, `in-body slots: ${bodySlots}`);
-    assert.equal(count(html, /<p class="ad-label">Advertisement<\/p>/g), bodySlots + 1);
-    // Video with poster, preload none, title and duration; related-video module.
-    assert.match(
-      html,
-      /<video controls preload="none" playsinline width="1280" height="720" poster="\/media\/[^"]+"><source src="\/media\/files\/[^"]+\.mp4" type="video\/mp4">/,
-    );
-    assert.match(html, /<span class="duration"><span class="visually-hidden">Duration <\/span>01:47<\/span>/);
-    assert.match(html, /<section class="related-videos"[\s\S]*00:58[\s\S]*A day with the ferry crews/);
-    // Quote with attribution, sources, topics, related stories.
-    assert.match(
-      html,
-      /<figure class="quote"><blockquote><p>It is late[^<]*<\/p><\/blockquote><figcaption>— Hana Duarte/,
-    );
-    assert.match(
-      html,
-      /<section class="sources"[\s\S]*<a href="https:\/\/council\.port-ellery\.example\/[^"]+" rel="noopener">Port Ellery City Council<\/a><\/strong>: final report/,
-    );
-    assert.match(html, /<li><a href="\/topic\/ellery-harbour">Ellery Harbour<\/a><\/li>/);
-    assert.match(html, /<section class="related"[\s\S]*Related stories[\s\S]*class="teaser"/);
-    // No made-up comment count.
-    assert.doesNotMatch(html, /commentCount|comment-count|class="comments|\d+ comments/i);
-  });
+for (const dialect of DIALECTS) {
+  describe(`reader site (${dialect})`, () => {
+    let env: TestEnv;
+    let articlePath: string;
 
-  it("has canonical, OpenGraph, Twitter and NewsArticle JSON-LD", async () => {
-    const html = (await get(articlePath)).body;
-    assert.match(html, new RegExp(`<link rel="canonical" href="https://news.example.org${articlePath}">`));
-    assert.match(html, /<meta property="og:type" content="article">/);
-    assert.match(
-      html,
-      /<meta property="og:image" content="https:\/\/news\.example\.org\/media\/[^"]+\.jpg">/,
-    );
-    assert.match(html, /<meta name="twitter:card" content="summary_large_image">/);
-    const ld = JSON.parse(/<script type="application\/ld\+json">(.*?)<\/script>/.exec(html)![1]!);
-    assert.equal(ld["@type"], "NewsArticle");
-    for (const key of [
-      "headline",
-      "description",
-      "datePublished",
-      "dateModified",
-      "author",
-      "publisher",
-      "image",
-      "articleSection",
-      "keywords",
-      "wordCount",
-      "isAccessibleForFree",
-      "publishingPrinciples",
-    ]) {
-      assert.ok(ld[key] !== undefined && ld[key] !== "", `JSON-LD ${key}`);
-    }
-    assert.equal(ld.publisher.logo["@type"], "ImageObject");
-    assert.equal(ld.author.length, 2);
-    assert.ok(ld.wordCount > 500);
-    assert.equal(ld.articleSection, "City");
-    assert.equal(ld.video[0].duration, "PT1M47S");
-  });
-
-  it("stays under 30 KB of HTML+CSS compressed", async () => {
-    const res = await get(articlePath, { "accept-encoding": "gzip" });
-    const cssHref = /<link rel="stylesheet" href="([^"]+)">/.exec(
-      zlib.gunzipSync(res.rawPayload).toString(),
-    )![1]!;
-    const css = await get(cssHref, { "accept-encoding": "gzip" });
-    assert.equal(res.headers["content-encoding"], "gzip");
-    const total = res.rawPayload.length + css.rawPayload.length;
-    assert.ok(total < 30 * 1024, `HTML+CSS gzip = ${total} bytes`);
-  });
-
-  it("redirects an old path after the slug changes", async () => {
-    const { saveStory, storyByUri } = await import("../../src/store/story-store.ts");
-    const s = (await storyByUri(env.db, "urn:gazette:demo:bakery"))!;
-    const saved = await saveStory(
-      env.db,
-      {
-        headline: s.headline,
-        summary: s.summary,
-        body: s.body,
-        sectionSlug: s.section.slug,
-        status: "published",
-        slug: "bakery-opens-second-shop",
-        topicNames: s.topics.map((t) => t.name),
-      },
-      { id: s.id },
-    );
-    assert.notEqual(saved.path, s.path);
-    const res = await get(s.path);
-    assert.equal(res.statusCode, 301);
-    assert.equal(res.headers.location, saved.path);
-    assert.equal((await get(saved.path)).statusCode, 200);
-  });
-});
-
-describe("other pages", () => {
-  it("home: lead story, latest and sections", async () => {
-    const res = await get("/");
-    assert.equal(res.statusCode, 200);
-    assert.match(res.body, /class="teaser teaser--lead"/);
-    assert.match(res.body, /Harbour lift bridge to reopen/);
-    for (const s of ["city", "politics", "business", "science", "culture", "sport"])
-      assert.match(res.body, new RegExp(`href="/${s}"`));
-  });
-
-  it("section, topic and author pages paginate", async () => {
-    for (const url of ["/city", "/topic/ellery-harbour", "/author/marco-ferrante"]) {
-      const res = await get(url);
-      assert.equal(res.statusCode, 200, url);
-      assert.match(res.body, /class="teaser"/, url);
-    }
-    const small = await makeEnv({ dataDir: await demoDataDir(), env: { GAZETTE_CONFIG: "" } }).catch(
-      (e: Error) => e,
-    );
-    assert.ok(small instanceof Error, "an empty GAZETTE_CONFIG is refused");
-    const first = await get("/author/marco-ferrante");
-    assert.doesNotMatch(first.body, /rel="next"/, "7 stories fit on one page of 20");
-  });
-
-  it("pagination links and out-of-range pages", async () => {
-    const fs = await import("node:fs");
-    const path = await import("node:path");
-    const dir = await demoDataDir();
-    fs.writeFileSync(path.join(dir, "gazette.config.json"), JSON.stringify({ pageSize: 2 }));
-    const paged = await makeEnv({ dataDir: dir });
-    try {
-      const p1 = await paged.app.inject("/city");
-      assert.match(p1.body, /<a rel="next" href="\/city\?page=2">/);
-      const p2 = await paged.app.inject("/city?page=2");
-      assert.equal(p2.statusCode, 200);
-      assert.match(p2.body, /Page 2 of \d/);
-      assert.match(p2.body, /<link rel="canonical" href="https:\/\/news.example.org\/city\?page=2">/);
-      assert.equal((await paged.app.inject("/city?page=99")).statusCode, 404);
-    } finally {
-      await paged.close();
-    }
-  });
-
-  it("video index and video page", async () => {
-    const index = await get("/video");
-    assert.equal(index.statusCode, 200);
-    const id = /href="\/video\/(\d+)"/.exec(index.body)![1];
-    const page = await get(`/video/${id}`);
-    assert.equal(page.statusCode, 200);
-    assert.match(page.body, /<video controls preload="none"/);
-    assert.match(page.body, /In these stories/);
-  });
-
-  it("the editorial standards page has real text", async () => {
-    const res = await get("/about/editorial-standards");
-    assert.equal(res.statusCode, 200);
-    assert.match(res.body, /<h1>Our editorial standards/);
-    assert.ok(res.body.length > 3000);
-  });
-
-  it("feeds: site and section RSS with enclosures", async () => {
-    for (const url of ["/feed.xml", "/city/feed.xml"]) {
-      const res = await get(url);
-      assert.equal(res.statusCode, 200, url);
-      assert.match(res.headers["content-type"] as string, /application\/rss\+xml/);
-      assert.match(res.body, /<rss version="2.0"/);
-      assert.match(
-        res.body,
-        /<enclosure length="\d{4,}" type="image\/jpeg" url="https:\/\/news.example.org\/media\/[^"]+\.jpg"\/>/,
-      );
-    }
-  });
-
-  it("sitemaps: all stories, and the last 48 hours for Google News", async () => {
-    const all = await get("/sitemap.xml");
-    assert.equal(all.statusCode, 200);
-    assert.equal(count(all.body, /<url>/g), 1 + 6 + 22);
-    const news = await get("/sitemap-news.xml");
-    assert.match(news.body, /xmlns:news="http:\/\/www.google.com\/schemas\/sitemap-news\/0.9"/);
-    const n = count(news.body, /<news:news>/g);
-    assert.ok(n >= 5 && n < 22, `news sitemap has ${n} stories`);
-  });
-
-  it("robots.txt and healthz", async () => {
-    assert.match((await get("/robots.txt")).body, /Sitemap: https:\/\/news.example.org\/sitemap.xml/);
-    const h = await get("/healthz");
-    assert.equal(h.statusCode, 200);
-    assert.deepEqual(h.json(), { status: "ok" });
-  });
-});
-
-describe("bad input", () => {
-  it("unknown URLs get the helpful 404 page", async () => {
-    for (const url of [
-      "/nope",
-      "/city/2020/01/01/nothing",
-      "/topic/nope",
-      "/author/nobody",
-      "/video/999",
-      "/video/abc",
-      "/about/none",
-      "/CITY",
-      "/media/images/none.jpg",
-      "/a/b/c/d/e/f",
-    ]) {
-      const res = await get(url);
-      assert.equal(res.statusCode, 404, url);
-      assert.match(res.body, /We can’t find that page/, url);
-    }
-  });
-  it("malformed parameters get a 400 page, never a 500", async () => {
-    for (const url of [
-      "/city?page=abc",
-      "/city?page=0",
-      "/city?page=-1",
-      "/city?page=1e99",
-      "/video?page=x",
-    ]) {
-      const res = await get(url);
-      assert.equal(res.statusCode, 400, url);
-      assert.match(res.body, /page: must be a whole number/, url);
-    }
-    const badUrl = await get("/%E0%A4%A");
-    assert.equal(badUrl.statusCode, 400);
-    assert.match(badUrl.body, /not a valid URL/);
-  });
-  it("oversized and malformed JSON bodies get a 4xx with a message", async () => {
-    const bad = await env.app.inject({
-      method: "POST",
-      url: "/healthz",
-      headers: { "content-type": "application/json" },
-      payload: "{nope",
+    before(async () => {
+      env = await demoEnv(dialect);
+      const row = await env.db
+        .selectFrom("stories")
+        .select("path")
+        .where("uri", "=", "urn:gazette:demo:bridge")
+        .executeTakeFirstOrThrow();
+      articlePath = row.path;
     });
-    assert.ok(bad.statusCode >= 400 && bad.statusCode < 500);
-    const big = await env.app.inject({
-      method: "POST",
-      url: "/healthz",
-      headers: { "content-type": "application/json" },
-      payload: `{"a":"${"x".repeat(2 * 1024 * 1024)}"}`,
+    after(() => env.close());
+
+    const get = (url: string, headers: Record<string, string> = {}) =>
+      env.app.inject({ method: "GET", url, headers });
+
+    describe("article page", () => {
+      it("has every element of the reference page", async () => {
+        const res = await get(articlePath);
+        assert.equal(res.statusCode, 200);
+        assert.match(res.headers["content-type"] as string, /text\/html/);
+        const html = res.body;
+        assert.equal(count(html, /<h1[\s>]/g), 1, "one h1");
+        assert.match(html, /<p class="kicker"><a href="\/city">City<\/a><\/p>/);
+        assert.match(html, /<h1>Harbour lift bridge to reopen/);
+        assert.equal(count(html, /<ul class="summary"><li>/g), 1);
+        assert.match(
+          html,
+          /By <a href="\/author\/ines-carvalho" rel="author">Ines Carvalho<\/a> and <a href="\/author\/tomas-whitlow"/,
+        );
+        assert.match(html, /<span class="dateline">PORT ELLERY —<\/span>/);
+        assert.match(html, /Published <time datetime="\d{4}-\d\d-\d\dT[\d:.]+Z">/);
+        assert.match(html, /Updated <time datetime=/);
+        assert.match(html, /<span class="reading-time">\d+ min read<\/span>/);
+        assert.match(html, /<a href="\/about\/editorial-standards">Why you can trust The Gazette Daily<\/a>/);
+        // Hero: responsive picture with AVIF/WebP and a JPEG fallback, sized, with alt, caption and credit.
+        const hero = /<figure class="hero">([\s\S]*?)<\/figure>/.exec(html)?.[1] ?? "";
+        assert.match(hero, /<source type="image\/avif" srcset="[^"]+ 480w, [^"]+ 800w/);
+        assert.match(hero, /<source type="image\/webp"/);
+        assert.match(
+          hero,
+          /<img src="\/media\/images\/[^"]+\.jpg" srcset="[^"]+" sizes="[^"]+" alt="Ferries cross[^"]+" width="1600" height="1000"/,
+        );
+        assert.match(hero, /<span class="credit">Photo: Mara Lindqvist \/ Gazette Wire<\/span>/);
+        // Ads: a top slot and labelled in-body slots an ad server can fill.
+        assert.match(
+          html,
+          /<aside class="ad ad--top" aria-label="Advertisement" data-ad-slot="story-top" data-ad-sizes="728x90,320x100">/,
+        );
+        const bodySlots = count(html, /class="ad ad--body"/g);
+        assert.ok(bodySlots >= 2 && bodySlots <= 3, `in-body slots: ${bodySlots}`);
+        assert.equal(count(html, /<p class="ad-label">Advertisement<\/p>/g), bodySlots + 1);
+        // Video with poster, preload none, title and duration; related-video module.
+        assert.match(
+          html,
+          /<video controls preload="none" playsinline width="1280" height="720" poster="\/media\/[^"]+"><source src="\/media\/files\/[^"]+\.mp4" type="video\/mp4">/,
+        );
+        assert.match(
+          html,
+          /<span class="duration"><span class="visually-hidden">Duration <\/span>01:47<\/span>/,
+        );
+        assert.match(html, /<section class="related-videos"[\s\S]*00:58[\s\S]*A day with the ferry crews/);
+        // Quote with attribution, sources, topics, related stories.
+        assert.match(
+          html,
+          /<figure class="quote"><blockquote><p>It is late[^<]*<\/p><\/blockquote><figcaption>— Hana Duarte/,
+        );
+        assert.match(
+          html,
+          /<section class="sources"[\s\S]*<a href="https:\/\/council\.port-ellery\.example\/[^"]+" rel="noopener">Port Ellery City Council<\/a><\/strong>: final report/,
+        );
+        assert.match(html, /<li><a href="\/topic\/ellery-harbour">Ellery Harbour<\/a><\/li>/);
+        assert.match(html, /<section class="related"[\s\S]*Related stories[\s\S]*class="teaser"/);
+        // No made-up comment count.
+        assert.doesNotMatch(html, /commentCount|comment-count|class="comments|\d+ comments/i);
+      });
+
+      it("has canonical, OpenGraph, Twitter and NewsArticle JSON-LD", async () => {
+        const html = (await get(articlePath)).body;
+        assert.match(
+          html,
+          new RegExp(`<link rel="canonical" href="https://news.example.org${articlePath}">`),
+        );
+        assert.match(html, /<meta property="og:type" content="article">/);
+        assert.match(
+          html,
+          /<meta property="og:image" content="https:\/\/news\.example\.org\/media\/[^"]+\.jpg">/,
+        );
+        assert.match(html, /<meta name="twitter:card" content="summary_large_image">/);
+        const ld = JSON.parse(/<script type="application\/ld\+json">(.*?)<\/script>/.exec(html)![1]!);
+        assert.equal(ld["@type"], "NewsArticle");
+        for (const key of [
+          "headline",
+          "description",
+          "datePublished",
+          "dateModified",
+          "author",
+          "publisher",
+          "image",
+          "articleSection",
+          "keywords",
+          "wordCount",
+          "isAccessibleForFree",
+          "publishingPrinciples",
+        ]) {
+          assert.ok(ld[key] !== undefined && ld[key] !== "", `JSON-LD ${key}`);
+        }
+        assert.equal(ld.publisher.logo["@type"], "ImageObject");
+        assert.equal(ld.author.length, 2);
+        assert.ok(ld.wordCount > 500);
+        assert.equal(ld.articleSection, "City");
+        assert.equal(ld.video[0].duration, "PT1M47S");
+      });
+
+      it("stays under 30 KB of HTML+CSS compressed", async () => {
+        const res = await get(articlePath, { "accept-encoding": "gzip" });
+        const cssHref = /<link rel="stylesheet" href="([^"]+)">/.exec(
+          zlib.gunzipSync(res.rawPayload).toString(),
+        )![1]!;
+        const css = await get(cssHref, { "accept-encoding": "gzip" });
+        assert.equal(res.headers["content-encoding"], "gzip");
+        const total = res.rawPayload.length + css.rawPayload.length;
+        assert.ok(total < 30 * 1024, `HTML+CSS gzip = ${total} bytes`);
+      });
+
+      it("redirects an old path after the slug changes", async () => {
+        const { saveStory, storyByUri } = await import("../../src/store/story-store.ts");
+        const s = (await storyByUri(env.db, "urn:gazette:demo:bakery"))!;
+        const saved = await saveStory(
+          env.db,
+          {
+            headline: s.headline,
+            summary: s.summary,
+            body: s.body,
+            sectionSlug: s.section.slug,
+            status: "published",
+            slug: "bakery-opens-second-shop",
+            topicNames: s.topics.map((t) => t.name),
+          },
+          { id: s.id },
+        );
+        assert.notEqual(saved.path, s.path);
+        const res = await get(s.path);
+        assert.equal(res.statusCode, 301);
+        assert.equal(res.headers.location, saved.path);
+        assert.equal((await get(saved.path)).statusCode, 200);
+      });
     });
-    assert.ok(big.statusCode >= 400 && big.statusCode < 500);
+
+    describe("other pages", () => {
+      it("home: lead story, latest and sections", async () => {
+        const res = await get("/");
+        assert.equal(res.statusCode, 200);
+        assert.match(res.body, /class="teaser teaser--lead"/);
+        assert.match(res.body, /Harbour lift bridge to reopen/);
+        for (const s of ["city", "politics", "business", "science", "culture", "sport"])
+          assert.match(res.body, new RegExp(`href="/${s}"`));
+      });
+
+      it("section, topic and author pages list stories", async () => {
+        for (const url of ["/city", "/topic/ellery-harbour", "/author/marco-ferrante"]) {
+          const res = await get(url);
+          assert.equal(res.statusCode, 200, url);
+          assert.match(res.body, /class="teaser"/, url);
+        }
+        const first = await get("/author/marco-ferrante");
+        assert.doesNotMatch(first.body, /rel="next"/, "7 stories fit on one page of 20");
+      });
+
+      it("pagination links and out-of-range pages", async () => {
+        const paged = await buildApp({
+          config: { ...env.config, pageSize: 2 },
+          db: env.db,
+          media: env.media,
+        });
+        try {
+          const p1 = await paged.inject("/city");
+          assert.match(p1.body, /<a rel="next" href="\/city\?page=2">/);
+          const p2 = await paged.inject("/city?page=2");
+          assert.equal(p2.statusCode, 200);
+          assert.match(p2.body, /Page 2 of \d/);
+          assert.match(p2.body, /<link rel="prev" href="\/city">/);
+          assert.match(p2.body, /<link rel="canonical" href="https:\/\/news.example.org\/city\?page=2">/);
+          assert.equal((await paged.inject("/city?page=99")).statusCode, 404);
+        } finally {
+          await paged.close();
+        }
+      });
+
+      it("video index and video page", async () => {
+        const index = await get("/video");
+        assert.equal(index.statusCode, 200);
+        const id = /href="\/video\/(\d+)"/.exec(index.body)![1];
+        const page = await get(`/video/${id}`);
+        assert.equal(page.statusCode, 200);
+        assert.match(page.body, /<video controls preload="none"/);
+        assert.match(page.body, /In these stories/);
+      });
+
+      it("the editorial standards page has real text", async () => {
+        const res = await get("/about/editorial-standards");
+        assert.equal(res.statusCode, 200);
+        assert.match(res.body, /<h1>Our editorial standards/);
+        assert.ok(res.body.length > 3000);
+      });
+
+      it("feeds: site and section RSS with enclosures", async () => {
+        for (const url of ["/feed.xml", "/city/feed.xml"]) {
+          const res = await get(url);
+          assert.equal(res.statusCode, 200, url);
+          assert.match(res.headers["content-type"] as string, /application\/rss\+xml/);
+          assert.match(res.body, /<rss version="2.0"/);
+          assert.match(
+            res.body,
+            /<enclosure length="\d{4,}" type="image\/jpeg" url="https:\/\/news.example.org\/media\/[^"]+\.jpg"\/>/,
+          );
+        }
+      });
+
+      it("sitemaps: all stories, and the last 48 hours for Google News", async () => {
+        const all = await get("/sitemap.xml");
+        assert.equal(all.statusCode, 200);
+        assert.equal(count(all.body, /<url>/g), 1 + 6 + 22);
+        const news = await get("/sitemap-news.xml");
+        assert.match(news.body, /xmlns:news="http:\/\/www.google.com\/schemas\/sitemap-news\/0.9"/);
+        const n = count(news.body, /<news:news>/g);
+        assert.ok(n >= 5 && n < 22, `news sitemap has ${n} stories`);
+      });
+
+      it("robots.txt and healthz", async () => {
+        assert.match((await get("/robots.txt")).body, /Sitemap: https:\/\/news.example.org\/sitemap.xml/);
+        const h = await get("/healthz");
+        assert.equal(h.statusCode, 200);
+        assert.deepEqual(h.json(), { status: "ok" });
+      });
+    });
+
+    describe("bad input", () => {
+      it("unknown URLs get the helpful 404 page", async () => {
+        for (const url of [
+          "/nope",
+          "/city/2020/01/01/nothing",
+          "/topic/nope",
+          "/author/nobody",
+          "/video/999",
+          "/video/abc",
+          "/about/none",
+          "/CITY",
+          "/media/images/none.jpg",
+          "/a/b/c/d/e/f",
+        ]) {
+          const res = await get(url);
+          assert.equal(res.statusCode, 404, url);
+          assert.match(res.body, /We can’t find that page/, url);
+        }
+      });
+      it("malformed parameters get a 400 page, never a 500", async () => {
+        for (const url of [
+          "/city?page=abc",
+          "/city?page=0",
+          "/city?page=-1",
+          "/city?page=1e99",
+          "/video?page=x",
+        ]) {
+          const res = await get(url);
+          assert.equal(res.statusCode, 400, url);
+          assert.match(res.body, /page: must be a whole number/, url);
+        }
+        const badUrl = await get("/%E0%A4%A");
+        assert.equal(badUrl.statusCode, 400);
+        assert.match(badUrl.body, /not a valid URL/);
+      });
+      it("oversized and malformed JSON bodies get a 4xx with a message", async () => {
+        const bad = await env.app.inject({
+          method: "POST",
+          url: "/healthz",
+          headers: { "content-type": "application/json" },
+          payload: "{nope",
+        });
+        assert.ok(bad.statusCode >= 400 && bad.statusCode < 500);
+        const big = await env.app.inject({
+          method: "POST",
+          url: "/healthz",
+          headers: { "content-type": "application/json" },
+          payload: `{"a":"${"x".repeat(2 * 1024 * 1024)}"}`,
+        });
+        assert.ok(big.statusCode >= 400 && big.statusCode < 500);
+      });
+      it("healthz reports 503 when the database is unusable", async () => {
+        const db = await openDatabase({ dataDir: env.dataDir, databaseUrl: env.databaseUrl });
+        const app = await buildApp({ config: env.config, db, media: env.media });
+        await db.destroy();
+        const res = await app.inject("/healthz");
+        assert.equal(res.statusCode, 503);
+        await app.close();
+      });
+    });
   });
-  it("healthz reports 503 when the database is unusable", async () => {
-    const broken = await makeEnv({ dataDir: await demoDataDir() });
-    await broken.db.destroy();
-    const res = await broken.app.inject("/healthz");
-    assert.equal(res.statusCode, 503);
-    await broken.app.close();
-  });
-});
+}
