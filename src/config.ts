@@ -86,7 +86,10 @@ const envSchema = z.object({
   GAZETTE_DEMO: z.enum(["0", "1", "true", "false"]).optional(),
   DATABASE_URL: z
     .string()
-    .refine((u) => /^postgres(ql)?:\/\/\S+$/.test(u) && URL.canParse(u), "must be a postgres:// URL, e.g. postgres://user:password@localhost:5432/gazette")
+    .refine(
+      (u) => /^postgres(ql)?:\/\/\S+$/.test(u) && URL.canParse(u),
+      "must be a postgres:// URL, e.g. postgres://user:password@localhost:5432/gazette",
+    )
     .optional(),
 });
 

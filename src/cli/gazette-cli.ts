@@ -158,7 +158,11 @@ export async function main(argv: string[]): Promise<number> {
       case "import":
         return await cmdImport(rest, config);
       case "migrate": {
-        const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, migrate: false });
+        const db = await openDatabase({
+          dataDir: config.dataDir,
+          databaseUrl: config.databaseUrl,
+          migrate: false,
+        });
         const applied = await migrateToLatest(db as never);
         await db.destroy();
         console.log(applied.length ? `Applied: ${applied.join(", ")}` : "The database is up to date.");

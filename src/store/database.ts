@@ -46,7 +46,11 @@ export function describeUrl(url: string): string {
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Db> {
   let db: Db;
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10, connectionTimeoutMillis: 5000 });
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: opts.poolSize ?? 10,
+      connectionTimeoutMillis: 5000,
+    });
     // An idle client losing its server must not crash the process; the pool replaces it.
     pool.on("error", () => undefined);
     try {
@@ -55,7 +59,9 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Db> {
     } catch (err) {
       await pool.end().catch(() => undefined);
       const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-      throw new DatabaseUnavailableError(`cannot connect to PostgreSQL at ${describeUrl(opts.databaseUrl)} (${code}); check DATABASE_URL and that the server is running`);
+      throw new DatabaseUnavailableError(
+        `cannot connect to PostgreSQL at ${describeUrl(opts.databaseUrl)} (${code}); check DATABASE_URL and that the server is running`,
+      );
     }
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   } else {

@@ -4,7 +4,8 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { after, describe, it } from "node:test";
-import { ROOT, tempDir, writeJpeg } from "../helpers.ts";
+import { DIALECTS, ROOT, tempDir, writeJpeg } from "../helpers.ts";
+import { freshPostgresUrl } from "../postgres.ts";
 
 const FIXTURES = path.join(ROOT, "test", "fixtures", "ninjs");
 const dirs: string[] = [];
@@ -37,135 +38,146 @@ async function fixtureDir(): Promise<string> {
   return d;
 }
 
-describe("gazette import", () => {
-  it("--json prints one array with an object per item, and exits non-zero when any item failed", async () => {
-    const fx = await fixtureDir();
-    const data = dataDir();
-    const r = gazette(
-      [
-        "import",
-        "--json",
-        path.join(fx, "story-2x.json"),
-        path.join(fx, "batch.json"),
-        path.join(fx, "broken.json"),
-      ],
-      { GAZETTE_DATA: data },
-    );
-    assert.equal(r.status, 1, r.stderr);
-    const out = JSON.parse(r.stdout) as {
-      file: string;
-      uri: string | null;
-      status: string;
-      url?: string;
-      reason?: string;
-      error?: string;
-    }[];
-    assert.equal(out.length, 1 + 6 + 1);
-    for (const o of out) {
-      assert.ok(["created", "updated", "unchanged", "skipped", "error"].includes(o.status));
-      assert.ok("file" in o && "uri" in o);
-    }
-    assert.equal(out[0]?.status, "created");
-    assert.equal(out[0]?.url, "/news/2026/02/10/ferry-crews-vote-to-strike-over-winter-rota");
-    assert.equal(out.find((o) => o.status === "skipped")?.reason?.startsWith("event item"), true);
-    assert.doesNotMatch(r.stdout + r.stderr, /\n\s+at /, "no stack trace");
-  });
+for (const dialect of DIALECTS) {
+  /** The store for one test: a SQLite file in the data folder, or a fresh PostgreSQL schema. */
+  const store = async (): Promise<Record<string, string>> =>
+    dialect === "postgres" ? { DATABASE_URL: await freshPostgresUrl() } : {};
 
-  it("prints a readable line per item and a summary; exit 0 when all imported", async () => {
-    const fx = await fixtureDir();
-    const data = dataDir();
-    const r = gazette(["import", "--section", "wire", fx.replace(/$/, "/story-3x.json")], {
-      GAZETTE_DATA: data,
+  describe(`gazette (${dialect})`, () => {
+    it("--json prints one array with an object per item, and exits non-zero when any item failed", async () => {
+      const fx = await fixtureDir();
+      const data = dataDir();
+      const r = gazette(
+        [
+          "import",
+          "--json",
+          path.join(fx, "story-2x.json"),
+          path.join(fx, "batch.json"),
+          path.join(fx, "broken.json"),
+        ],
+        { GAZETTE_DATA: data, ...(await store()) },
+      );
+      assert.equal(r.status, 1, r.stderr);
+      const out = JSON.parse(r.stdout) as {
+        file: string;
+        uri: string | null;
+        status: string;
+        url?: string;
+        reason?: string;
+        error?: string;
+      }[];
+      assert.equal(out.length, 1 + 6 + 1);
+      for (const o of out) {
+        assert.ok(["created", "updated", "unchanged", "skipped", "error"].includes(o.status));
+        assert.ok("file" in o && "uri" in o);
+      }
+      assert.equal(out[0]?.status, "created");
+      assert.equal(out[0]?.url, "/news/2026/02/10/ferry-crews-vote-to-strike-over-winter-rota");
+      assert.equal(out.find((o) => o.status === "skipped")?.reason?.startsWith("event item"), true);
+      assert.doesNotMatch(r.stdout + r.stderr, /\n\s+at /, "no stack trace");
     });
-    assert.equal(r.status, 0, r.stderr);
-    assert.match(
-      r.stdout,
-      /^created +.*story-3x\.json \(urn:gazette-test:library-hours\) → \/wire\/2026\/02\/11\/branch-libraries-to-open-on-sundays-from-spring$/m,
-    );
-    assert.match(
-      r.stdout,
-      /1 item\(s\) from 1 file\(s\): 1 created, 0 updated, 0 unchanged, 0 skipped, 0 failed/,
-    );
-    const again = gazette(["import", path.join(fx, "story-3x.json"), "--section", "wire"], {
-      GAZETTE_DATA: data,
+
+    it("prints a readable line per item and a summary; exit 0 when all imported", async () => {
+      const fx = await fixtureDir();
+      const env = { GAZETTE_DATA: dataDir(), ...(await store()) };
+      const r = gazette(["import", "--section", "wire", fx.replace(/$/, "/story-3x.json")], env);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(
+        r.stdout,
+        /^created +.*story-3x\.json \(urn:gazette-test:library-hours\) → \/wire\/2026\/02\/11\/branch-libraries-to-open-on-sundays-from-spring$/m,
+      );
+      assert.match(
+        r.stdout,
+        /1 item\(s\) from 1 file\(s\): 1 created, 0 updated, 0 unchanged, 0 skipped, 0 failed/,
+      );
+      const again = gazette(["import", path.join(fx, "story-3x.json"), "--section", "wire"], env);
+      assert.match(again.stdout, /^unchanged/m);
     });
-    assert.match(again.stdout, /^unchanged/m);
-  });
 
-  it("imports a whole folder", async () => {
-    const fx = await fixtureDir();
-    const r = gazette(["import", "--json", fx], { GAZETTE_DATA: dataDir() });
-    const out = JSON.parse(r.stdout) as { status: string }[];
-    assert.ok(out.filter((o) => o.status === "created").length >= 3);
-  });
-
-  it("explains command-line mistakes with exit code 2", () => {
-    const noFiles = gazette(["import"]);
-    assert.equal(noFiles.status, 2);
-    assert.match(noFiles.stderr, /import: name at least one FILE or FOLDER/);
-    const badFlag = gazette(["import", "--nope", "x.json"]);
-    assert.equal(badFlag.status, 2);
-    assert.match(badFlag.stderr, /Unknown option '--nope'/);
-    const badSection = gazette(["import", "--section", "Not A Slug", "x.json"]);
-    assert.equal(badSection.status, 2);
-    assert.match(badSection.stderr, /--section: "Not A Slug" must be lower-case/);
-    const unknown = gazette(["publish"]);
-    assert.equal(unknown.status, 2);
-    assert.match(unknown.stderr, /unknown command "publish"/);
-  });
-
-  it("explains configuration mistakes, naming the field", () => {
-    const port = gazette(["migrate"], { PORT: "eighty" });
-    assert.equal(port.status, 2);
-    assert.match(port.stderr, /environment: PORT: /);
-    const data = dataDir();
-    fs.writeFileSync(
-      path.join(data, "gazette.config.json"),
-      JSON.stringify({ ads: { everyParagraph: 3 }, site: { baseUrl: "news.example.org" } }),
-    );
-    const file = gazette(["migrate"], { GAZETTE_DATA: data });
-    assert.equal(file.status, 2);
-    assert.match(file.stderr, /ads: Unrecognized key: "everyParagraph"/);
-    assert.match(file.stderr, /site\.baseUrl: must be an origin like https:\/\/news\.example\.org/);
-  });
-
-  it("migrate applies migrations once", () => {
-    const data = dataDir();
-    const first = gazette(["migrate"], { GAZETTE_DATA: data });
-    assert.equal(first.status, 0, first.stderr);
-    assert.match(first.stdout, /The database is up to date|Applied/);
-    assert.match(gazette(["migrate"], { GAZETTE_DATA: data }).stdout, /up to date/);
-  });
-
-  it("works while the server runs on the same data folder, and the import shows on the running site", async () => {
-    const data = dataDir();
-    const server = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve"], {
-      cwd: ROOT,
-      env: { ...process.env, GAZETTE_DEMO: "0", GAZETTE_DATA: data, PORT: "0", HOST: "127.0.0.1" },
-      stdio: ["ignore", "pipe", "pipe"],
+    it("imports a whole folder", async () => {
+      const fx = await fixtureDir();
+      const r = gazette(["import", "--json", fx], { GAZETTE_DATA: dataDir(), ...(await store()) });
+      const out = JSON.parse(r.stdout) as { status: string }[];
+      assert.ok(out.filter((o) => o.status === "created").length >= 3);
     });
-    children.push(server);
-    const base = await new Promise<string>((resolve, reject) => {
-      let out = "";
-      const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 60_000);
-      server.stdout!.on("data", (b: Buffer) => {
-        out += b.toString();
-        const m = /serving .* at (http:\/\/localhost:\d+)\//.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]!.replace("localhost", "127.0.0.1"));
-        }
+
+    it("explains command-line mistakes with exit code 2", () => {
+      const noFiles = gazette(["import"]);
+      assert.equal(noFiles.status, 2);
+      assert.match(noFiles.stderr, /import: name at least one FILE or FOLDER/);
+      const badFlag = gazette(["import", "--nope", "x.json"]);
+      assert.equal(badFlag.status, 2);
+      assert.match(badFlag.stderr, /Unknown option '--nope'/);
+      const badSection = gazette(["import", "--section", "Not A Slug", "x.json"]);
+      assert.equal(badSection.status, 2);
+      assert.match(badSection.stderr, /--section: "Not A Slug" must be lower-case/);
+      const unknown = gazette(["publish"]);
+      assert.equal(unknown.status, 2);
+      assert.match(unknown.stderr, /unknown command "publish"/);
+    });
+
+    it("explains configuration mistakes, naming the field", async () => {
+      const port = gazette(["migrate"], { PORT: "eighty" });
+      assert.equal(port.status, 2);
+      assert.match(port.stderr, /environment: PORT: /);
+      const url = gazette(["migrate"], { DATABASE_URL: "mysql://db.example.org/gazette" });
+      assert.equal(url.status, 2);
+      assert.match(url.stderr, /environment: DATABASE_URL: must be a postgres:\/\/ URL/);
+      const down = gazette(["migrate"], { DATABASE_URL: "postgres://gazette:secret@127.0.0.1:1/gazette" });
+      assert.equal(down.status, 1);
+      assert.equal(
+        down.stderr.trim(),
+        "gazette: cannot connect to PostgreSQL at 127.0.0.1:1/gazette (ECONNREFUSED); check DATABASE_URL and that the server is running",
+      );
+      const data = dataDir();
+      fs.writeFileSync(
+        path.join(data, "gazette.config.json"),
+        JSON.stringify({ ads: { everyParagraph: 3 }, site: { baseUrl: "news.example.org" } }),
+      );
+      const file = gazette(["migrate"], { GAZETTE_DATA: data, ...(await store()) });
+      assert.equal(file.status, 2);
+      assert.match(file.stderr, /ads: Unrecognized key: "everyParagraph"/);
+      assert.match(file.stderr, /site\.baseUrl: must be an origin like https:\/\/news\.example\.org/);
+    });
+
+    it("migrate applies migrations once", async () => {
+      const env = { GAZETTE_DATA: dataDir(), ...(await store()) };
+      const first = gazette(["migrate"], env);
+      assert.equal(first.status, 0, first.stderr);
+      assert.match(first.stdout, /The database is up to date|Applied/);
+      assert.match(gazette(["migrate"], env).stdout, /up to date/);
+    });
+
+    it("works while the server runs on the same data folder, and the import shows on the running site", async () => {
+      const env = { GAZETTE_DATA: dataDir(), ...(await store()) };
+      const server = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve"], {
+        cwd: ROOT,
+        env: { ...process.env, GAZETTE_DEMO: "0", ...env, PORT: "0", HOST: "127.0.0.1" },
+        stdio: ["ignore", "pipe", "pipe"],
       });
-      server.on("exit", (code) => reject(new Error(`server exited ${code}: ${out}`)));
+      children.push(server);
+      const base = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 60_000);
+        server.stdout!.on("data", (b: Buffer) => {
+          out += b.toString();
+          const m = /serving .* at (http:\/\/localhost:\d+)\//.exec(out);
+          if (m) {
+            clearTimeout(timer);
+            resolve(m[1]!.replace("localhost", "127.0.0.1"));
+          }
+        });
+        server.on("exit", (code) => reject(new Error(`server exited ${code}: ${out}`)));
+      });
+      assert.equal((await fetch(`${base}/healthz`)).status, 200);
+      const fx = await fixtureDir();
+      const r = gazette(["import", "--json", path.join(fx, "story-2x.json")], env);
+      assert.equal(r.status, 0, r.stderr);
+      const [item] = JSON.parse(r.stdout) as { url: string }[];
+      const page = await fetch(`${base}${item!.url}`);
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /Ferry crews vote to strike over winter rota/);
+      server.kill("SIGTERM");
     });
-    assert.equal((await fetch(`${base}/healthz`)).status, 200);
-    const fx = await fixtureDir();
-    const r = gazette(["import", "--json", path.join(fx, "story-2x.json")], { GAZETTE_DATA: data });
-    assert.equal(r.status, 0, r.stderr);
-    const [item] = JSON.parse(r.stdout) as { url: string }[];
-    const page = await fetch(`${base}${item!.url}`);
-    assert.equal(page.status, 200);
-    assert.match(await page.text(), /Ferry crews vote to strike over winter rota/);
-    server.kill("SIGTERM");
   });
-});
+}
