@@ -13,6 +13,7 @@ import { type ImportResult, importFile } from "../ingest/ninjs-importer.ts";
 import { MediaStore } from "../media/media-store.ts";
 import { DatabaseUnavailableError, openDatabase } from "../store/database.ts";
 import { migrateToLatest } from "../store/migrations.ts";
+import { ensureSearchIndex, setSearchLanguage } from "../store/search-store.ts";
 import { countStories } from "../store/story-store.ts";
 import { slugSchema } from "../content/model.ts";
 import { seedDemo } from "../demo/seed.ts";
@@ -112,6 +113,9 @@ async function cmdImport(args: string[], config: Config): Promise<number> {
 
 async function cmdServe(config: Config): Promise<number> {
   const { db, media } = await open(config);
+  setSearchLanguage(config.site.language);
+  const reindexed = await ensureSearchIndex(db);
+  if (reindexed) console.log(`Search index rebuilt for ${reindexed} stories.`);
   if (config.seedDemo && (await countStories(db)) === 0) {
     console.log("Empty database: seeding the demo newsroom (original stories, generated images and videos)…");
     const t0 = Date.now();

@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Config } from "../config.ts";
 import type { MediaStore } from "../media/media-store.ts";
 import { type Db, databaseUsable } from "../store/database.ts";
+import { setSearchLanguage } from "../store/search-store.ts";
 import { listSections } from "../store/taxonomy-store.ts";
 import { renderError } from "../site/list-pages.ts";
 import { LOGO_SVG, logoPng } from "../site/logo.ts";
@@ -31,6 +32,7 @@ function wantsJson(req: FastifyRequest): boolean {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, db } = deps;
   const { css, href: cssHref } = buildCss(config.ads);
+  setSearchLanguage(config.site.language);
 
   async function sendError(err: HttpError, req: FastifyRequest, reply: FastifyReply) {
     reply.code(err.status).header("cache-control", "no-store");

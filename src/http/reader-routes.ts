@@ -7,6 +7,8 @@ import type { MediaStore } from "../media/media-store.ts";
 import type { Db } from "../store/database.ts";
 import { imagesByIds, listVideos, videoById, videosByIds, type Image } from "../store/media-repo.ts";
 import { pageBySlug } from "../store/page-store.ts";
+import { searchStories } from "../store/search-store.ts";
+import { highlight, renderSearch } from "../site/search-page.ts";
 import {
   type StoryTeaser,
   listVisible,
@@ -301,6 +303,102 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
       .type("application/xml; charset=utf-8")
       .header("cache-control", "public, max-age=300")
       .send(newsSitemap(config.site, items));
+  });
+
+  const searchQuery = z.object({
+    q: z
+      .string()
+      .optional()
+      .transform((s) =>
+        (s ?? "")
+          // eslint-disable-next-line no-control-regex -- control characters in a query become spaces
+          .replace(/[\u0000-\u001f\u007f]/g, " ")
+          .trim()
+          .slice(0, 500),
+      ),
+    section: z
+      .string()
+      .optional()
+      .transform((s) => s || undefined)
+      .pipe(
+        z
+          .string()
+          .regex(/^[a-z0-9-]{1,120}$/, "must be a section slug such as city")
+          .optional(),
+      ),
+    from: z
+      .string()
+      .optional()
+      .transform((s) => s || undefined)
+      .pipe(z.iso.date("must be a date as YYYY-MM-DD").optional()),
+    to: z
+      .string()
+      .optional()
+      .transform((s) => s || undefined)
+      .pipe(z.iso.date("must be a date as YYYY-MM-DD").optional()),
+    page: z.coerce.number().int().min(1).max(1000).default(1),
+  });
+
+  function parseSearch(req: FastifyRequest) {
+    const r = searchQuery.safeParse(req.query);
+    if (!r.success) {
+      const fields = r.error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+      throw new HttpError(
+        "GZ_ERR_BAD_PARAMETER",
+        fields.map((f) => `${f.path}: ${f.message}`).join("; "),
+        fields,
+      );
+    }
+    return r.data;
+  }
+
+  app.get("/search", async (req, reply) => {
+    const p = parseSearch(req);
+    const sections = await listSections(db);
+    const result = p.q
+      ? await searchStories(db, {
+          text: p.q,
+          sectionSlug: p.section,
+          from: p.from,
+          to: p.to,
+          limit: size,
+          offset: (p.page - 1) * size,
+        })
+      : undefined;
+    return reply
+      .type("text/html; charset=utf-8")
+      .header("cache-control", "public, max-age=60")
+      .send(renderSearch(await shell(), p, result, sections, new Map(), size));
+  });
+
+  app.get("/api/search", async (req, reply) => {
+    const p = parseSearch(req);
+    const result = p.q
+      ? await searchStories(db, {
+          text: p.q,
+          sectionSlug: p.section,
+          from: p.from,
+          to: p.to,
+          limit: size,
+          offset: (p.page - 1) * size,
+        })
+      : { total: 0, hits: [] };
+    return reply.header("cache-control", "public, max-age=60").send({
+      query: p.q,
+      total: result.total,
+      page: p.page,
+      pageSize: size,
+      results: result.hits.map((h) => ({
+        headline: h.story.headline,
+        url: `${config.site.baseUrl}${h.story.path}`,
+        path: h.story.path,
+        section: { slug: h.story.sectionSlug, name: h.story.sectionName },
+        publishedAt: h.story.firstPublishedAt,
+        summary: h.story.summary,
+        /** HTML: the text escaped, matched terms in <mark>. */
+        snippetHtml: highlight(h.snippet).value,
+      })),
+    });
   });
 
   app.get("/robots.txt", async (_req, reply) =>

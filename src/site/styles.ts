@@ -122,6 +122,20 @@ figcaption{font:.85rem/1.45 var(--sans);color:var(--muted);margin-top:.5rem;padd
 .pagination{display:flex;justify-content:space-between;align-items:center;margin:2rem 0;font:600 .9rem var(--sans)}
 .prose{max-width:var(--measure);margin:0 auto;font-size:1.1rem;line-height:1.7}
 .not-found{max-width:var(--measure);margin:2rem auto}
+.nav-search{margin-left:auto}
+.search-form{margin:0 0 1.5rem;font-family:var(--sans)}
+.search-row{display:flex;gap:.5rem}
+.search-row input{flex:1;min-width:0;font:inherit;font-size:1.05rem;padding:.55rem .7rem;border:1px solid var(--muted);border-radius:3px;background:var(--paper);color:var(--ink)}
+.search-row button{font:700 .95rem var(--sans);padding:.55rem 1.1rem;border:0;border-radius:3px;background:var(--ink);color:var(--paper);cursor:pointer}
+.search-filters{border:0;padding:0;margin:.75rem 0 0;display:flex;flex-wrap:wrap;gap:.5rem 1.25rem;font-size:.88rem;color:var(--muted)}
+.search-filters select,.search-filters input{font:inherit;color:var(--ink);background:var(--paper);border:1px solid var(--rule);padding:.25rem .35rem;margin-left:.3rem}
+.search-count{font:600 .9rem var(--sans);color:var(--muted)}
+.search-results{list-style:none;padding:0}
+.search-results li{border-top:1px solid var(--rule);padding:.9rem 0}
+.search-results h2{font-size:1.25rem;margin:.1rem 0 .35rem}
+.search-results h2 a{color:var(--ink);text-decoration:none}
+.snippet{margin:0 0 .3rem;line-height:1.5}
+mark{background:#f5e08a;color:#1a1a1a;padding:0 .1em}
 .site-footer{border-top:1px solid var(--rule);padding:1.5rem 1rem 3rem;font:.85rem var(--sans);color:var(--muted);text-align:center}
 .site-footer ul{list-style:none;padding:0;display:flex;justify-content:center;flex-wrap:wrap;gap:1.25rem}
 .site-footer a{color:var(--muted)}

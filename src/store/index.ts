@@ -4,4 +4,5 @@ export * from "./story-store.ts";
 export * from "./taxonomy-store.ts";
 export * from "./media-repo.ts";
 export * from "./page-store.ts";
+export * from "./search-store.ts";
 export type { Database } from "./schema.ts";

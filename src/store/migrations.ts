@@ -164,8 +164,36 @@ const m0001_foundation: Migration = {
   },
 };
 
+/**
+ * Full-text search: an FTS5 table on SQLite (porter stemming, accents
+ * folded), a weighted tsvector with a GIN index on PostgreSQL. Both hold
+ * one row per story, kept in step by saveStory (search-store.ts).
+ */
+const m0002_search: Migration = {
+  async up(db: Kysely<unknown>) {
+    if (db.getExecutor().adapter instanceof PostgresAdapter) {
+      await sql`CREATE TABLE story_search (
+        story_id integer PRIMARY KEY REFERENCES stories(id) ON DELETE CASCADE,
+        headline text NOT NULL,
+        summary text NOT NULL,
+        body text NOT NULL,
+        document tsvector NOT NULL
+      )`.execute(db);
+      await sql`CREATE INDEX story_search_document ON story_search USING gin (document)`.execute(db);
+    } else {
+      await sql`CREATE VIRTUAL TABLE story_search USING fts5(headline, summary, body, tokenize = 'porter unicode61 remove_diacritics 2')`.execute(
+        db,
+      );
+    }
+  },
+  async down(db: Kysely<unknown>) {
+    await sql`DROP TABLE story_search`.execute(db);
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001_foundation,
+  "0002_search": m0002_search,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

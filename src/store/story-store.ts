@@ -20,6 +20,7 @@ import { bodyWordCount } from "../content/text.ts";
 import { slugify } from "../content/slug.ts";
 import type { Db } from "./database.ts";
 import type { Database } from "./schema.ts";
+import { indexStory } from "./search-store.ts";
 import { type Author, type Section, type Topic, ensureTopic, upsertSection } from "./taxonomy-store.ts";
 
 export interface Story {
@@ -215,6 +216,7 @@ export async function saveStory(
     if (!a) throw new StoreError("authorSlugs", `no author "${slugA}"`);
     await db.insertInto("story_authors").values({ story_id: id, author_id: a.id, position: ++pos }).execute();
   }
+  await indexStory(db, id);
   return { id, path, created };
 }
 

@@ -66,3 +66,17 @@ describe("configuration", () => {
     );
   });
 });
+
+describe("search query handling", async () => {
+  const { fts5Query, queryWords } = await import("../../src/store/search-store.ts");
+  const { highlight } = await import("../../src/site/search-page.ts");
+  it("turns any text into quoted FTS5 words", () => {
+    assert.equal(fts5Query('harbour "bridge" OR NEAR(x)'), '"harbour" "bridge" "OR" "NEAR" "x"');
+    assert.equal(fts5Query("bri"), '"bri"*');
+    assert.equal(fts5Query("!!! ---"), undefined);
+    assert.equal(queryWords("w ".repeat(100)).length, 16);
+  });
+  it("escapes snippets before marking them", () => {
+    assert.equal(highlight("a <b> \u0001term\u0002 & c").value, "a &lt;b&gt; <mark>term</mark> &amp; c");
+  });
+});
