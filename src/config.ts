@@ -40,8 +40,33 @@ export const siteSchema = z
   })
   .strict();
 
+export const cacheSchema = z
+  .object({
+    /** Keep rendered reader pages in memory (GAZETTE_CACHE=0 turns it off). */
+    enabled: z.boolean().default(true),
+    /** Most pages kept; the least recently used go first. */
+    maxEntries: z.number().int().min(0).max(1_000_000).default(20_000),
+    /** How often each process reads the change feed, in milliseconds. */
+    pollMs: z.number().int().min(20).max(60_000).default(250),
+    /** Browser cache lifetime of reader pages, seconds. */
+    maxAge: z.number().int().min(0).default(60),
+    /** Shared (CDN) cache lifetime, seconds: `s-maxage`. */
+    sMaxAge: z.number().int().min(0).default(300),
+    /** Seconds a CDN may serve a stale page while it fetches a fresh one. */
+    staleWhileRevalidate: z.number().int().min(0).default(600),
+    /** POSTed `{"keys": [...]}` on every change, so a CDN can purge by surrogate key. */
+    purgeUrl: z
+      .string()
+      .refine((u) => /^https?:\/\/\S+$/.test(u) && URL.canParse(u), "must be an http(s) URL")
+      .optional(),
+    /** Sent as `Authorization: Bearer …` to the purge URL. */
+    purgeToken: z.string().min(1).optional(),
+  })
+  .strict();
+
 export const fileConfigSchema = z
   .object({
+    cache: cacheSchema.default(cacheSchema.parse({})),
     site: siteSchema.default(siteSchema.parse({})),
     ads: adRulesSchema.default(adRulesSchema.parse({})),
     /** Stories per page on section, topic and author pages. */
@@ -64,6 +89,7 @@ export interface Config {
   site: SiteConfig;
   ads: z.output<typeof adRulesSchema>;
   pageSize: number;
+  cache: z.output<typeof cacheSchema>;
 }
 
 export class ConfigError extends Error {
@@ -84,6 +110,7 @@ const envSchema = z.object({
   GAZETTE_SITE_NAME: z.string().min(1).max(100).optional(),
   GAZETTE_BASE_URL: z.string().optional(),
   GAZETTE_DEMO: z.enum(["0", "1", "true", "false"]).optional(),
+  GAZETTE_CACHE: z.enum(["0", "1", "true", "false"]).optional(),
   DATABASE_URL: z
     .string()
     .refine(
@@ -141,5 +168,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     site,
     ads: parsed.data.ads,
     pageSize: parsed.data.pageSize,
+    cache: {
+      ...parsed.data.cache,
+      ...(e.data.GAZETTE_CACHE !== undefined
+        ? { enabled: e.data.GAZETTE_CACHE === "1" || e.data.GAZETTE_CACHE === "true" }
+        : {}),
+    },
   };
 }

@@ -15,7 +15,18 @@ import { renderError } from "../site/list-pages.ts";
 import { LOGO_SVG, logoPng } from "../site/logo.ts";
 import { buildCss } from "../site/styles.ts";
 import { ERRORS, HttpError, fromFastifyError } from "./errors.ts";
+import { type ChangeFollower, startChangeFollower } from "./change-follower.ts";
+import { PageCache } from "./page-cache.ts";
+import { pageSender } from "./page-response.ts";
 import { readerRoutes } from "./reader-routes.ts";
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** Reads the change feed now and drops stale pages (tests; the poller does it on its own). */
+    syncChanges(): Promise<void>;
+    pageCache: PageCache | undefined;
+  }
+}
 
 export interface AppDeps {
   config: Config;
@@ -55,6 +66,32 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     frameworkErrors: (error, req, reply) => {
       void sendError(fromFastifyError(error as { code?: string; message: string }), req, reply);
     },
+  });
+
+  const cache = config.cache.enabled ? new PageCache(config.cache.maxEntries) : undefined;
+  const pages = pageSender(cache, config);
+  const follower: ChangeFollower | undefined = cache
+    ? await startChangeFollower({
+        db,
+        cache,
+        pollMs: config.cache.pollMs,
+        databaseUrl: config.databaseUrl,
+        purge: config.cache.purgeUrl
+          ? { url: config.cache.purgeUrl, token: config.cache.purgeToken }
+          : undefined,
+        log: app.log,
+      })
+    : undefined;
+  app.decorate("pageCache", cache);
+  app.decorate("syncChanges", async () => {
+    await follower?.sync();
+  });
+  app.addHook("onClose", async () => {
+    await follower?.stop();
+  });
+  app.addHook("onRequest", async (req, reply) => {
+    if (pages.serveCached(req, reply)) return reply;
+    return undefined;
   });
 
   await app.register(compress, { threshold: 1024, encodings: ["br", "gzip", "deflate"] });
@@ -103,6 +140,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       .send(await logoPng()),
   );
 
-  readerRoutes(app, { config, db, media: deps.media, cssHref });
+  readerRoutes(app, { config, db, media: deps.media, cssHref, pages });
   return app;
 }

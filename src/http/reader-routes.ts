@@ -30,8 +30,10 @@ import {
   renderVideoPage,
 } from "../site/list-pages.ts";
 import { HttpError } from "./errors.ts";
+import type { PageSender } from "./page-response.ts";
 
 export interface ReaderDeps {
+  pages: PageSender;
   config: Config;
   db: Db;
   media: MediaStore;
@@ -57,19 +59,14 @@ function slugOf(value: unknown): string {
   return r.data;
 }
 
-function sendHtml(reply: FastifyReply, body: string, maxAge = 60): FastifyReply {
-  return reply
-    .type("text/html; charset=utf-8")
-    .header("cache-control", `public, max-age=${maxAge}`)
-    .send(body);
-}
-
 function teaserImageIds(teasers: readonly StoryTeaser[]): number[] {
   return teasers.flatMap((t) => (t.heroImageId ? [t.heroImageId] : []));
 }
 
 export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
   const { db, config } = deps;
+  const { sendPage } = deps.pages;
+  const storyKeys = (teasers: readonly { id: number }[]) => teasers.map((t) => `story:${t.id}`);
   const shell = async (): Promise<Shell> => ({
     site: config.site,
     sections: await listSections(db),
@@ -81,6 +78,7 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
     req: FastifyRequest,
     reply: FastifyReply,
     filter: Parameters<typeof listVisible>[1],
+    key: string,
     p: {
       title: string;
       kicker?: string;
@@ -96,10 +94,13 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
     if (page > totalPages)
       throw new HttpError("GZ_ERR_NOT_FOUND", `There is no page ${page}; the last is ${totalPages}.`);
     const images = await imagesByIds(db, teaserImageIds(items));
-    return sendHtml(reply, renderListing(await shell(), { ...p, page, totalPages, stories: items, images }));
+    return sendPage(req, reply, {
+      body: renderListing(await shell(), { ...p, page, totalPages, stories: items, images }),
+      keys: [key, "sections", ...storyKeys(items)],
+    });
   }
 
-  app.get("/", async (_req, reply) => {
+  app.get("/", async (req, reply) => {
     const sections = await listSections(db);
     const { items: latest } = await listVisible(db, { kind: "all" }, { limit: 7, offset: 0 });
     const seen = new Set(latest.map((t) => t.id));
@@ -117,10 +118,10 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
     const videos = await listVideos(db, 4, 0);
     const all = [...latest, ...bySection.flatMap((s) => s.stories)];
     const images = await imagesByIds(db, teaserImageIds(all));
-    return sendHtml(
-      reply,
-      renderHome({ ...(await shell()) }, latest[0], latest.slice(1), bySection, images, videos),
-    );
+    return sendPage(req, reply, {
+      body: renderHome({ ...(await shell()) }, latest[0], latest.slice(1), bySection, images, videos),
+      keys: ["home", "sections", "videos", ...storyKeys(all), ...videos.map((v) => `video:${v.id}`)],
+    });
   });
 
   app.get<{ Params: { section: string; y: string; m: string; d: string; slug: string } }>(
@@ -147,52 +148,54 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
         config.site,
         config.ads,
       );
-      return sendHtml(reply, renderArticle(view, await shell(), config.ads));
+      return sendPage(req, reply, {
+        body: renderArticle(view, await shell(), config.ads),
+        keys: [
+          `story:${story.id}`,
+          `section:${story.section.slug}`,
+          ...story.topics.map((t) => `topic:${t.slug}`),
+          ...story.authors.map((a) => `author:${a.slug}`),
+          ...[...videos.keys()].map((id) => `video:${id}`),
+          ...storyKeys(related),
+          ...storyKeys([...linked.values()]),
+          ...linkedIds.map((id) => `story:${id}`),
+          "sections",
+        ],
+      });
     },
   );
 
   app.get<{ Params: { section: string } }>("/:section", async (req, reply) => {
     const section = await sectionBySlug(db, slugOf(req.params.section));
     if (!section) throw new HttpError("GZ_ERR_NOT_FOUND");
-    return listing(
-      req,
-      reply,
-      { kind: "section", sectionId: section.id },
-      {
-        title: section.name,
-        description: section.description,
-        basePath: `/${section.slug}`,
-        feedPath: `/${section.slug}/feed.xml`,
-        currentSection: section.slug,
-      },
-    );
+    return listing(req, reply, { kind: "section", sectionId: section.id }, `section:${section.slug}`, {
+      title: section.name,
+      description: section.description,
+      basePath: `/${section.slug}`,
+      feedPath: `/${section.slug}/feed.xml`,
+      currentSection: section.slug,
+    });
   });
 
   app.get<{ Params: { slug: string } }>("/topic/:slug", async (req, reply) => {
     const topic = await topicBySlug(db, slugOf(req.params.slug));
     if (!topic) throw new HttpError("GZ_ERR_NOT_FOUND");
-    return listing(
-      req,
-      reply,
-      { kind: "topic", topicId: topic.id },
-      { title: topic.name, kicker: "Topic", basePath: `/topic/${topic.slug}` },
-    );
+    return listing(req, reply, { kind: "topic", topicId: topic.id }, `topic:${topic.slug}`, {
+      title: topic.name,
+      kicker: "Topic",
+      basePath: `/topic/${topic.slug}`,
+    });
   });
 
   app.get<{ Params: { slug: string } }>("/author/:slug", async (req, reply) => {
     const author = await authorBySlug(db, slugOf(req.params.slug));
     if (!author) throw new HttpError("GZ_ERR_NOT_FOUND");
-    return listing(
-      req,
-      reply,
-      { kind: "author", authorId: author.id },
-      {
-        title: author.name,
-        kicker: author.role || "Author",
-        description: author.bio,
-        basePath: `/author/${author.slug}`,
-      },
-    );
+    return listing(req, reply, { kind: "author", authorId: author.id }, `author:${author.slug}`, {
+      title: author.name,
+      kicker: author.role || "Author",
+      description: author.bio,
+      basePath: `/author/${author.slug}`,
+    });
   });
 
   app.get("/video", async (req, reply) => {
@@ -207,10 +210,11 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
     );
     const totalPages = Math.max(1, Math.ceil(total / size));
     if (page > totalPages) throw new HttpError("GZ_ERR_NOT_FOUND");
-    return sendHtml(
-      reply,
-      renderVideoIndex(await shell(), await listVideos(db, size, (page - 1) * size), page, totalPages),
-    );
+    const videos = await listVideos(db, size, (page - 1) * size);
+    return sendPage(req, reply, {
+      body: renderVideoIndex(await shell(), videos, page, totalPages),
+      keys: ["videos", "sections", ...videos.map((v) => `video:${v.id}`)],
+    });
   });
 
   app.get<{ Params: { id: string } }>("/video/:id", async (req, reply) => {
@@ -219,13 +223,19 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
     if (!video) throw new HttpError("GZ_ERR_NOT_FOUND");
     const stories = await storiesWithVideo(db, video.id);
     const images = await imagesByIds(db, teaserImageIds(stories));
-    return sendHtml(reply, renderVideoPage(await shell(), video, stories, images));
+    return sendPage(req, reply, {
+      body: renderVideoPage(await shell(), video, stories, images),
+      keys: [`video:${video.id}`, "sections", ...storyKeys(stories)],
+    });
   });
 
   app.get<{ Params: { slug: string } }>("/about/:slug", async (req, reply) => {
     const page = await pageBySlug(db, slugOf(req.params.slug));
     if (!page) throw new HttpError("GZ_ERR_NOT_FOUND");
-    return sendHtml(reply, renderSitePage(await shell(), page), 300);
+    return sendPage(req, reply, {
+      body: renderSitePage(await shell(), page),
+      keys: [`page:${page.slug}`, "sections"],
+    });
   });
 
   const imageBytes = (img: Image) => {
@@ -239,7 +249,7 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
     }
   };
 
-  app.get("/feed.xml", async (_req, reply) => {
+  app.get("/feed.xml", async (req, reply) => {
     const { items } = await listVisible(db, { kind: "all" }, { limit: 50, offset: 0 });
     const images = await imagesByIds(db, teaserImageIds(items));
     const xml = rssFeed(
@@ -249,10 +259,11 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
       images,
       imageBytes,
     );
-    return reply
-      .type("application/rss+xml; charset=utf-8")
-      .header("cache-control", "public, max-age=300")
-      .send(xml);
+    return sendPage(req, reply, {
+      body: xml,
+      contentType: "application/rss+xml; charset=utf-8",
+      keys: ["all"],
+    });
   });
 
   app.get<{ Params: { section: string } }>("/:section/feed.xml", async (req, reply) => {
@@ -276,13 +287,14 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
       images,
       imageBytes,
     );
-    return reply
-      .type("application/rss+xml; charset=utf-8")
-      .header("cache-control", "public, max-age=300")
-      .send(xml);
+    return sendPage(req, reply, {
+      body: xml,
+      contentType: "application/rss+xml; charset=utf-8",
+      keys: [`section:${section.slug}`, ...storyKeys(items)],
+    });
   });
 
-  app.get("/sitemap.xml", async (_req, reply) => {
+  app.get("/sitemap.xml", async (req, reply) => {
     const { items } = await listVisible(db, { kind: "all" }, { limit: 50000 - 200, offset: 0 });
     const sections = await listSections(db);
     const entries = [
@@ -290,19 +302,21 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
       ...sections.map((s) => ({ path: `/${s.slug}` })),
       ...items.map((t) => ({ path: t.path, lastmod: t.updatedAt })),
     ];
-    return reply
-      .type("application/xml; charset=utf-8")
-      .header("cache-control", "public, max-age=600")
-      .send(sitemap(config.site, entries));
+    return sendPage(req, reply, {
+      body: sitemap(config.site, entries),
+      contentType: "application/xml; charset=utf-8",
+      keys: ["all", "sections"],
+    });
   });
 
-  app.get("/sitemap-news.xml", async (_req, reply) => {
+  app.get("/sitemap-news.xml", async (req, reply) => {
     const since = new Date(Date.now() - 48 * 3600 * 1000).toISOString();
     const { items } = await listVisible(db, { kind: "since", since }, { limit: 1000, offset: 0 });
-    return reply
-      .type("application/xml; charset=utf-8")
-      .header("cache-control", "public, max-age=300")
-      .send(newsSitemap(config.site, items));
+    return sendPage(req, reply, {
+      body: newsSitemap(config.site, items),
+      contentType: "application/xml; charset=utf-8",
+      keys: ["all"],
+    });
   });
 
   const searchQuery = z.object({
@@ -365,10 +379,10 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
           offset: (p.page - 1) * size,
         })
       : undefined;
-    return reply
-      .type("text/html; charset=utf-8")
-      .header("cache-control", "public, max-age=60")
-      .send(renderSearch(await shell(), p, result, sections, new Map(), size));
+    return sendPage(req, reply, {
+      body: renderSearch(await shell(), p, result, sections, new Map(), size),
+      keys: ["all", "sections"],
+    });
   });
 
   app.get("/api/search", async (req, reply) => {
@@ -383,7 +397,7 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
           offset: (p.page - 1) * size,
         })
       : { total: 0, hits: [] };
-    return reply.header("cache-control", "public, max-age=60").send({
+    const json = JSON.stringify({
       query: p.q,
       total: result.total,
       page: p.page,
@@ -398,6 +412,11 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
         /** HTML: the text escaped, matched terms in <mark>. */
         snippetHtml: highlight(h.snippet).value,
       })),
+    });
+    return sendPage(req, reply, {
+      body: json,
+      contentType: "application/json; charset=utf-8",
+      keys: ["all"],
     });
   });
 

@@ -115,7 +115,7 @@ figcaption{font:.85rem/1.45 var(--sans);color:var(--muted);margin-top:.5rem;padd
 .video-card .duration{position:absolute;top:.5rem;left:.5rem}
 .video-card-title{font:700 1rem/1.3 var(--serif)}
 .poster-placeholder{display:block;aspect-ratio:16/9;background:var(--card)}
-.page-header{max-width:var(--measure);margin:0 auto 1rem}
+.page-header{max-width:52rem;margin:0 auto 1rem}
 .page-header h1{font-size:clamp(1.8rem,4.5vw,2.6rem);margin:.2rem 0 .4rem}
 .page-header p{color:var(--muted);margin:0}
 .list{max-width:52rem;margin:0 auto}

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import type { Rendition } from "../media/media-store.ts";
 import { type VideoInput, videoInputSchema, videoSourceSchema } from "../content/model.ts";
+import { recordChange } from "./change-feed.ts";
 import type { Db } from "./database.ts";
 
 export interface Image {
@@ -89,6 +90,7 @@ export async function insertVideo(
     })
     .returning("id")
     .executeTakeFirstOrThrow();
+  await recordChange(db, ["videos"]);
   return row.id;
 }
 

@@ -191,9 +191,31 @@ const m0002_search: Migration = {
   },
 };
 
+/**
+ * The change feed: every write that affects reader pages appends the
+ * surrogate keys it invalidates, in the same transaction. Every app process
+ * follows the feed (polling, woken by LISTEN/NOTIFY on PostgreSQL), so a
+ * write by any process or by the CLI reaches every page cache.
+ */
+const m0003_changes: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable("changes")
+      .$call(idColumn(db))
+      .addColumn("keys", "text", (c) => c.notNull())
+      .addColumn("created_at", "varchar(40)", (c) => c.notNull())
+      .addColumn("purged_at", "varchar(40)")
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable("changes").execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001_foundation,
   "0002_search": m0002_search,
+  "0003_changes": m0003_changes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

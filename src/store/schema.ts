@@ -120,7 +120,16 @@ export interface SettingTable {
   value: string;
 }
 
+export interface ChangeTable {
+  id: Generated<number>;
+  /** JSON string[]: surrogate keys to invalidate. */
+  keys: string;
+  created_at: string;
+  purged_at: string | null;
+}
+
 export interface Database {
+  changes: ChangeTable;
   sections: SectionTable;
   topics: TopicTable;
   authors: AuthorTable;

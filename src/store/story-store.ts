@@ -20,6 +20,7 @@ import { bodyWordCount } from "../content/text.ts";
 import { slugify } from "../content/slug.ts";
 import type { Db } from "./database.ts";
 import type { Database } from "./schema.ts";
+import { keysForStory, recordChange } from "./change-feed.ts";
 import { indexStory } from "./search-store.ts";
 import { type Author, type Section, type Topic, ensureTopic, upsertSection } from "./taxonomy-store.ts";
 
@@ -138,6 +139,8 @@ export async function saveStory(
         ? await db.selectFrom("stories").selectAll().where("uri", "=", data.uri).executeTakeFirst()
         : undefined;
   if (opts.id !== undefined && !existing) throw new StoreError("id", `no story ${opts.id}`);
+  // Pages that showed the story as it was (old section, topics, authors) must go too.
+  const keysBefore = existing ? await keysForStory(db, existing.id) : [];
 
   const slug = data.slug ?? existing?.slug ?? slugify(data.headline);
   const firstPublishedAt =
@@ -217,6 +220,7 @@ export async function saveStory(
     await db.insertInto("story_authors").values({ story_id: id, author_id: a.id, position: ++pos }).execute();
   }
   await indexStory(db, id);
+  await recordChange(db, [...keysBefore, ...(await keysForStory(db, id))]);
   return { id, path, created };
 }
 

@@ -1,5 +1,6 @@
 /** Sections, topics and authors: the ways stories are grouped and signed. */
 import { slugify } from "../content/slug.ts";
+import { recordChange } from "./change-feed.ts";
 import type { Db } from "./database.ts";
 
 export interface Section {
@@ -38,6 +39,7 @@ export async function upsertSection(
       })
       .where("id", "=", existing.id)
       .execute();
+    await recordChange(db, ["sections", `section:${s.slug}`]);
     return { ...existing, name: s.name };
   }
   const row = await db
@@ -45,6 +47,7 @@ export async function upsertSection(
     .values({ slug: s.slug, name: s.name, description: s.description ?? "", position: s.position ?? 100 })
     .returningAll()
     .executeTakeFirstOrThrow();
+  await recordChange(db, ["sections"]);
   return row;
 }
 

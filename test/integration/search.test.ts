@@ -107,12 +107,14 @@ for (const dialect of DIALECTS) {
         { ...input, headline: "Zanzibarian bees thrive on rooftops", status: "published" },
         { id: s.id },
       );
+      await env.app.syncChanges();
       assert.equal((await api("q=zanzibarian")).total, 1);
       await saveStory(
         env.db,
         { ...input, headline: "Zanzibarian bees thrive on rooftops", status: "unpublished" },
         { id: s.id },
       );
+      await env.app.syncChanges();
       assert.equal((await api("q=zanzibarian")).total, 0);
     });
 
