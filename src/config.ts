@@ -84,6 +84,8 @@ export interface Config {
   databaseUrl: string | undefined;
   /** Media store folder (uploaded and imported files, renditions). */
   mediaDir: string;
+  /** Fastify/pino log level for `gazette serve` (LOG_LEVEL). */
+  logLevel: string;
   /** Seed the demo newsroom when the database is empty. */
   seedDemo: boolean;
   site: SiteConfig;
@@ -111,6 +113,7 @@ const envSchema = z.object({
   GAZETTE_BASE_URL: z.string().optional(),
   GAZETTE_DEMO: z.enum(["0", "1", "true", "false"]).optional(),
   GAZETTE_CACHE: z.enum(["0", "1", "true", "false"]).optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DATABASE_URL: z
     .string()
     .refine(
@@ -161,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dataDir,
     databaseUrl: e.data.DATABASE_URL || undefined,
     mediaDir: path.join(dataDir, "media"),
+    logLevel: e.data.LOG_LEVEL,
     seedDemo:
       e.data.GAZETTE_DEMO === undefined
         ? true

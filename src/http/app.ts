@@ -3,6 +3,7 @@
  * routes and returns the Fastify instance; `listen` happens elsewhere (the
  * CLI), so tests use `app.inject()` without a port.
  */
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import compress from "@fastify/compress";
 import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
@@ -17,7 +18,7 @@ import { buildCss } from "../site/styles.ts";
 import { ERRORS, HttpError, fromFastifyError } from "./errors.ts";
 import { type ChangeFollower, startChangeFollower } from "./change-follower.ts";
 import { PageCache } from "./page-cache.ts";
-import { pageSender } from "./page-response.ts";
+import { pageSender, rawCacheHandler } from "./page-response.ts";
 import { readerRoutes } from "./reader-routes.ts";
 
 declare module "fastify" {
@@ -58,8 +59,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       .send(renderError({ site: config.site, sections, cssHref }, err.status, err.message));
   }
 
+  const cache = config.cache.enabled ? new PageCache(config.cache.maxEntries) : undefined;
   const app = Fastify({
-    logger: deps.logger ? { level: "info" } : false,
+    // Cache hits are answered on the raw request, before routing (see rawCacheHandler).
+    ...(cache
+      ? { serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) => http.createServer(rawCacheHandler(cache, handler)) }
+      : {}),
+    logger: deps.logger ? { level: config.logLevel } : false,
     bodyLimit: 1024 * 1024,
     trustProxy: true,
     // Malformed URLs (bad percent-encoding) get our 400 page, not Fastify's default.
@@ -68,7 +74,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
 
-  const cache = config.cache.enabled ? new PageCache(config.cache.maxEntries) : undefined;
   const pages = pageSender(cache, config);
   const follower: ChangeFollower | undefined = cache
     ? await startChangeFollower({

@@ -12,6 +12,9 @@ export interface CachedPage {
   etag: string;
   cacheControl: string;
   keys: string[];
+  /** Compressed once when stored, so a cache hit costs no compression. */
+  gzip?: Buffer;
+  br?: Buffer;
 }
 
 /** A weak validator from the bytes (RFC 9110 §8.8.3): compression may change the encoding, not the meaning. */

@@ -2,6 +2,9 @@
  * Sending a cacheable reader response: validators (ETag, 304), Cache-Control
  * for browsers and CDNs, Surrogate-Key for purging, and the in-memory cache.
  */
+import { promisify } from "node:util";
+import zlib from "node:zlib";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Config } from "../config.ts";
 import { type CachedPage, type PageCache, etagOf, notModified } from "./page-cache.ts";
@@ -24,12 +27,78 @@ export function cacheControl(c: Config["cache"]): string {
   return `public, max-age=${c.maxAge}, s-maxage=${c.sMaxAge}, stale-while-revalidate=${c.staleWhileRevalidate}, stale-if-error=86400`;
 }
 
+const gzip = promisify(zlib.gzip);
+const brotli = promisify(zlib.brotliCompress);
+
+/** The best encoding both sides have (RFC 9110 §12.5.3), brotli first; q=0 refuses. */
+export function pickEncoding(acceptEncoding: string | undefined, page: CachedPage): "br" | "gzip" | undefined {
+  if (!acceptEncoding) return undefined;
+  const accepted = new Set(
+    acceptEncoding
+      .toLowerCase()
+      .split(",")
+      .map((t) => t.trim().split(";"))
+      .filter(([, q]) => !q || !/^\s*q\s*=\s*0(\.0*)?\s*$/.test(q))
+      .map(([name]) => name!.trim()),
+  );
+  if (page.br && (accepted.has("br") || accepted.has("*"))) return "br";
+  if (page.gzip && (accepted.has("gzip") || accepted.has("*"))) return "gzip";
+  return undefined;
+}
+
+/** A cache hit as status, headers and bytes: the one answer both the raw server and Fastify send. */
+export function cachedResponse(
+  page: CachedPage,
+  headers: IncomingHttpHeaders,
+): { status: number; headers: Record<string, string>; body: Buffer | string | undefined } {
+  const out: Record<string, string> = {
+    etag: page.etag,
+    "cache-control": page.cacheControl,
+    "surrogate-key": page.keys.join(" "),
+    "x-cache": "HIT",
+    vary: "accept-encoding",
+  };
+  if (notModified(headers["if-none-match"], page.etag)) return { status: 304, headers: out, body: undefined };
+  out["content-type"] = page.contentType;
+  const encoding = pickEncoding(headers["accept-encoding"], page);
+  if (encoding) out["content-encoding"] = encoding;
+  return { status: page.status, headers: out, body: encoding === "br" ? page.br : encoding === "gzip" ? page.gzip : page.body };
+}
+
+/**
+ * Serves cache hits on the raw Node request, before Fastify's routing and
+ * hooks: a hit costs a Map lookup and a write. Anything else goes on to Fastify.
+ */
+export function rawCacheHandler(
+  cache: PageCache,
+  next: (req: IncomingMessage, res: ServerResponse) => void,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    if ((req.method === "GET" || req.method === "HEAD") && req.url) {
+      const page = cache.get(req.url);
+      if (page) {
+        const r = cachedResponse(page, req.headers);
+        const body = req.method === "HEAD" ? undefined : r.body;
+        if (r.body !== undefined) r.headers["content-length"] = String(Buffer.byteLength(r.body));
+        res.writeHead(r.status, r.headers);
+        res.end(body);
+        return;
+      }
+    }
+    next(req, res);
+  };
+}
+
 function send(req: FastifyRequest, reply: FastifyReply, page: CachedPage, hit: boolean): FastifyReply {
+  if (hit) {
+    const r = cachedResponse(page, req.headers);
+    return reply.code(r.status).headers(r.headers).send(r.body);
+  }
   reply
     .header("etag", page.etag)
     .header("cache-control", page.cacheControl)
     .header("surrogate-key", page.keys.join(" "))
-    .header("x-cache", hit ? "HIT" : "MISS")
+    .header("x-cache", "MISS")
     .header("vary", "accept-encoding");
   if (notModified(req.headers["if-none-match"], page.etag)) return reply.code(304).send();
   return reply.code(page.status).type(page.contentType).send(page.body);
@@ -56,8 +125,18 @@ export function pageSender(cache: PageCache | undefined, config: Config) {
         cacheControl: cacheControl(config.cache),
         keys,
       };
-      if (cache && req.method === "GET" && req.cacheGeneration !== undefined)
-        cache.set(req.url, page, req.cacheGeneration);
+      if (cache && req.method === "GET" && req.cacheGeneration !== undefined) {
+        // This response is compressed on the fly; the cached copy is compressed once, off the event loop.
+        const generation = req.cacheGeneration;
+        const url = req.url;
+        const raw = Buffer.from(page.body);
+        void Promise.all([
+          gzip(raw, { level: 9 }),
+          brotli(raw, {
+            params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 9, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: raw.length },
+          }),
+        ]).then(([gz, br]) => cache.set(url, { ...page, gzip: gz, br }, generation));
+      }
       return send(req, reply, page, false);
     },
   };

@@ -1,0 +1,223 @@
+/**
+ * `npm run bench [-- --stories N] [--duration S] [--json] [--rebuild]`
+ *
+ * Builds a site of N stories (default 10,000), starts Gazette in production
+ * mode twice (page cache on, and off with GAZETTE_CACHE=0), and measures the
+ * article, home, section and search pages at 10 and 50 connections on
+ * 127.0.0.1 — with wrk when it is installed, otherwise autocannon — next to
+ * the physical-limit baseline: a bare Node `http` server answering a
+ * prebuilt buffer the size of the article page, measured with the same tool
+ * in the same run. Also reports the importer's rate, publish-to-visible
+ * latency and the server's resident memory. Results go to bench/results/.
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import { importFile } from "../src/ingest/ninjs-importer.ts";
+import { MediaStore } from "../src/media/media-store.ts";
+import { openDatabase } from "../src/store/database.ts";
+import { saveStory, storyByUri } from "../src/store/story-store.ts";
+import { buildSite } from "./site-builder.ts";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const { values: args } = parseArgs({
+  options: {
+    stories: { type: "string", default: "10000" },
+    duration: { type: "string", default: "10" },
+    json: { type: "boolean", default: false },
+    rebuild: { type: "boolean", default: false },
+    tool: { type: "string" },
+  },
+});
+const stories = Number(args.stories);
+const duration = Number(args.duration);
+if (!Number.isInteger(stories) || stories < 10 || stories > 5_000_000) throw new Error("--stories: a whole number from 10 to 5,000,000");
+if (!Number.isFinite(duration) || duration < 1 || duration > 600) throw new Error("--duration: seconds, from 1 to 600");
+const log = (s: string) => (args.json ? process.stderr : process.stdout).write(`${s}\n`);
+
+const haveWrk = spawnSync("wrk", ["--version"], { encoding: "utf8" }).error === undefined;
+const tool: "wrk" | "autocannon" = args.tool === "autocannon" || !haveWrk ? "autocannon" : "wrk";
+
+interface Measure {
+  rps: number;
+  p50_ms: number;
+  p99_ms: number;
+}
+
+function wrkMs(value: string): number {
+  const m = /^([\d.]+)(us|ms|s|m)$/.exec(value.trim());
+  if (!m) return NaN;
+  const n = Number(m[1]);
+  return m[2] === "us" ? n / 1000 : m[2] === "ms" ? n : m[2] === "s" ? n * 1000 : n * 60_000;
+}
+
+async function load(url: string, connections: number, seconds: number): Promise<Measure> {
+  if (tool === "wrk") {
+    const r = spawnSync("wrk", [`-t${Math.min(2, connections)}`, `-c${connections}`, `-d${seconds}s`, "--latency", "-H", "Accept-Encoding: gzip", url], { encoding: "utf8" });
+    const out = r.stdout;
+    const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+    const p50 = wrkMs(/\s50%\s+(\S+)/.exec(out)?.[1] ?? "");
+    const p99 = wrkMs(/\s99%\s+(\S+)/.exec(out)?.[1] ?? "");
+    if (/Non-2xx or 3xx responses/.test(out)) throw new Error(`wrk saw errors from ${url}:\n${out}`);
+    return { rps, p50_ms: p50, p99_ms: p99 };
+  }
+  const result = await autocannon({ url, connections, duration: seconds, headers: { "accept-encoding": "gzip" } });
+  if (result.non2xx > 0) throw new Error(`autocannon saw ${result.non2xx} non-2xx responses from ${url}`);
+  return { rps: result.requests.average, p50_ms: result.latency.p50, p99_ms: result.latency.p99 };
+}
+
+function startServer(env: Record<string, string>): Promise<{ proc: ChildProcess; base: string }> {
+  const proc = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve"], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", HOST: "127.0.0.1", PORT: "0", GAZETTE_DEMO: "0", ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    proc.stdout!.on("data", (b: Buffer) => {
+      out += b.toString();
+      const m = /at http:\/\/localhost:(\d+)\//.exec(out);
+      if (m) resolve({ proc, base: `http://127.0.0.1:${m[1]}` });
+    });
+    proc.on("exit", (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+}
+
+function startBaseline(bytes: number): Promise<{ proc: ChildProcess; base: string }> {
+  // The physical limit: Node's http module answering a prebuilt buffer, nothing else.
+  const code = `const http=require("node:http");const body=Buffer.alloc(${bytes},97);http.createServer((q,s)=>{s.writeHead(200,{"content-type":"text/html","content-length":body.length});s.end(body)}).listen(0,"127.0.0.1",function(){console.log("port "+this.address().port)})`;
+  const proc = spawn(process.execPath, ["-e", code], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, NODE_ENV: "production" } });
+  return new Promise((resolve) => {
+    proc.stdout!.on("data", (b: Buffer) => {
+      const m = /port (\d+)/.exec(b.toString());
+      if (m) resolve({ proc, base: `http://127.0.0.1:${m[1]}` });
+    });
+  });
+}
+
+function rssMb(pid: number | undefined): number {
+  try {
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]);
+    return Math.round(kb / 1024);
+  } catch {
+    return NaN;
+  }
+}
+
+async function importRate(): Promise<number> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gazette-bench-import-"));
+  const files: string[] = [];
+  for (let i = 0; i < 300; i++) {
+    const f = path.join(dir, `item-${i}.json`);
+    fs.writeFileSync(
+      f,
+      JSON.stringify({
+        uri: `urn:bench:import:${i}`,
+        type: "text",
+        versioncreated: new Date(Date.now() - i * 60_000).toISOString(),
+        headlines: [{ role: "main", value: `Imported wire story number ${i} about the harbour` }],
+        descriptions: [{ role: "summary", value: "A summary point for the benchmark." }],
+        bodies: [{ role: "main", contenttype: "text/html", value: "<p>First paragraph of wire copy with <b>bold</b> text.</p>".repeat(8) }],
+        subjects: [{ name: "Benchmark" }, { name: `Topic ${i % 10}` }],
+      }),
+    );
+    files.push(f);
+  }
+  const db = await openDatabase({ dataDir: path.join(dir, "data") });
+  const media = new MediaStore(path.join(dir, "data", "media"));
+  const t0 = performance.now();
+  for (const f of files) await importFile({ db, media }, f);
+  const seconds = (performance.now() - t0) / 1000;
+  await db.destroy();
+  fs.rmSync(dir, { recursive: true, force: true });
+  return Math.round(files.length / seconds);
+}
+
+async function publishToVisible(dataDir: string, base: string, articlePath: string): Promise<number> {
+  const db = await openDatabase({ dataDir });
+  const s = (await storyByUri(db, `urn:bench:${stories - 1}`))!;
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    await fetch(`${base}${articlePath}`).then((r) => r.text()); // make sure it is cached
+    const headline = `Updated headline ${i} ${Date.now()}`;
+    const t0 = performance.now();
+    await saveStory(db, { headline, summary: s.summary, body: s.body, sectionSlug: s.section.slug, status: "published" }, { id: s.id });
+    for (;;) {
+      const html = await (await fetch(`${base}${s.path}`)).text();
+      if (html.includes(headline)) break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    times.push(performance.now() - t0);
+  }
+  await db.destroy();
+  times.sort((a, b) => a - b);
+  return Math.round(times[2]!);
+}
+
+const dataDir = path.join(os.tmpdir(), `gazette-bench-${stories}`);
+if (args.rebuild || !fs.existsSync(path.join(dataDir, ".built"))) {
+  log(`Building a site of ${stories.toLocaleString("en")} stories in ${dataDir}…`);
+  const t0 = Date.now();
+  const site = await buildSite(dataDir, stories, log);
+  fs.writeFileSync(path.join(dataDir, ".built"), JSON.stringify({ articlePath: site.articlePaths[site.articlePaths.length - 1] }));
+  log(`Built in ${((Date.now() - t0) / 1000).toFixed(1)} s.`);
+}
+const { articlePath } = JSON.parse(fs.readFileSync(path.join(dataDir, ".built"), "utf8")) as { articlePath: string };
+
+log(`Load generator: ${tool}${tool === "autocannon" ? " (wrk is not installed: apt-get install wrk measures closer to the limit)" : ""}; ${duration} s per run; ${os.cpus().length} cores.`);
+const cached = await startServer({ GAZETTE_DATA: dataDir });
+const uncached = await startServer({ GAZETTE_DATA: dataDir, GAZETTE_CACHE: "0" });
+const pages = { article: articlePath, home: "/", section: "/world", search: "/search?q=harbour+council" } as const;
+const articleBytes = (await (await fetch(`${cached.base}${articlePath}`)).text()).length;
+const baselineServer = await startBaseline(articleBytes);
+
+const results: ({ page: string; cached: boolean; connections: number; ratio: number } & Measure)[] = [];
+let baseline: Measure | undefined;
+try {
+  // Warm up: JIT, caches, SQLite page cache.
+  for (const s of [cached, uncached]) for (const p of Object.values(pages)) await load(`${s.base}${p}`, 10, 1);
+  await load(baselineServer.base, 10, 1);
+  baseline = await load(baselineServer.base, 10, duration);
+  const baseline50 = await load(baselineServer.base, 50, duration);
+  for (const [page, p] of Object.entries(pages)) {
+    for (const isCached of [true, false]) {
+      for (const connections of [10, 50]) {
+        const m = await load(`${(isCached ? cached : uncached).base}${p}`, connections, duration);
+        const base = connections === 10 ? baseline : baseline50;
+        results.push({ page, cached: isCached, connections, ...m, ratio: Math.round((m.rps / base.rps) * 1000) / 1000 });
+        log(`  ${page.padEnd(8)} ${isCached ? "cached  " : "uncached"} c=${String(connections).padEnd(3)} ${Math.round(m.rps).toString().padStart(7)} req/s  p50 ${m.p50_ms.toFixed(2).padStart(7)} ms  p99 ${m.p99_ms.toFixed(2).padStart(7)} ms  ${(m.rps / base.rps * 100).toFixed(1).padStart(5)} % of baseline`);
+      }
+    }
+  }
+  const memory = rssMb(cached.proc.pid);
+  const latency = await publishToVisible(dataDir, cached.base, articlePath);
+  const rate = await importRate();
+  const report = {
+    date: new Date().toISOString(),
+    tool,
+    stories,
+    duration_s: duration,
+    machine: { cpus: os.cpus().length, node: process.version },
+    page_bytes: articleBytes,
+    baseline: { rps: baseline.rps, p50_ms: baseline.p50_ms, p99_ms: baseline.p99_ms, rps_50: baseline50.rps },
+    results,
+    import_rate_stories_per_s: rate,
+    publish_to_visible_ms: latency,
+    memory_rss_mb: memory,
+  };
+  fs.mkdirSync(path.join(ROOT, "bench", "results"), { recursive: true });
+  const file = path.join(ROOT, "bench", "results", `bench-${stories}-${report.date.replace(/[:.]/g, "-")}.json`);
+  fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else {
+    log(`\nBaseline (bare Node http, ${articleBytes} bytes): ${Math.round(baseline.rps)} req/s at 10 connections, ${Math.round(baseline50.rps)} at 50; p99 ${baseline.p99_ms.toFixed(2)} ms`);
+    log(`Import: ${rate} stories/s. Publish to visible (cached article): ${latency} ms. Server memory: ${memory} MB resident.`);
+    log(`Written to ${path.relative(ROOT, file)}`);
+  }
+} finally {
+  for (const p of [cached.proc, uncached.proc, baselineServer.proc]) p.kill("SIGTERM");
+}
