@@ -35,8 +35,10 @@ const { values: args } = parseArgs({
 });
 const stories = Number(args.stories);
 const duration = Number(args.duration);
-if (!Number.isInteger(stories) || stories < 10 || stories > 5_000_000) throw new Error("--stories: a whole number from 10 to 5,000,000");
-if (!Number.isFinite(duration) || duration < 1 || duration > 600) throw new Error("--duration: seconds, from 1 to 600");
+if (!Number.isInteger(stories) || stories < 10 || stories > 5_000_000)
+  throw new Error("--stories: a whole number from 10 to 5,000,000");
+if (!Number.isFinite(duration) || duration < 1 || duration > 600)
+  throw new Error("--duration: seconds, from 1 to 600");
 const log = (s: string) => (args.json ? process.stderr : process.stdout).write(`${s}\n`);
 
 const haveWrk = spawnSync("wrk", ["--version"], { encoding: "utf8" }).error === undefined;
@@ -57,7 +59,19 @@ function wrkMs(value: string): number {
 
 async function load(url: string, connections: number, seconds: number): Promise<Measure> {
   if (tool === "wrk") {
-    const r = spawnSync("wrk", [`-t${Math.min(2, connections)}`, `-c${connections}`, `-d${seconds}s`, "--latency", "-H", "Accept-Encoding: gzip", url], { encoding: "utf8" });
+    const r = spawnSync(
+      "wrk",
+      [
+        `-t${Math.min(2, connections)}`,
+        `-c${connections}`,
+        `-d${seconds}s`,
+        "--latency",
+        "-H",
+        "Accept-Encoding: gzip",
+        url,
+      ],
+      { encoding: "utf8" },
+    );
     const out = r.stdout;
     const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
     const p50 = wrkMs(/\s50%\s+(\S+)/.exec(out)?.[1] ?? "");
@@ -65,7 +79,12 @@ async function load(url: string, connections: number, seconds: number): Promise<
     if (/Non-2xx or 3xx responses/.test(out)) throw new Error(`wrk saw errors from ${url}:\n${out}`);
     return { rps, p50_ms: p50, p99_ms: p99 };
   }
-  const result = await autocannon({ url, connections, duration: seconds, headers: { "accept-encoding": "gzip" } });
+  const result = await autocannon({
+    url,
+    connections,
+    duration: seconds,
+    headers: { "accept-encoding": "gzip" },
+  });
   if (result.non2xx > 0) throw new Error(`autocannon saw ${result.non2xx} non-2xx responses from ${url}`);
   return { rps: result.requests.average, p50_ms: result.latency.p50, p99_ms: result.latency.p99 };
 }
@@ -73,7 +92,15 @@ async function load(url: string, connections: number, seconds: number): Promise<
 function startServer(env: Record<string, string>): Promise<{ proc: ChildProcess; base: string }> {
   const proc = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve"], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", HOST: "127.0.0.1", PORT: "0", GAZETTE_DEMO: "0", ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      LOG_LEVEL: "warn",
+      HOST: "127.0.0.1",
+      PORT: "0",
+      GAZETTE_DEMO: "0",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "inherit"],
   });
   return new Promise((resolve, reject) => {
@@ -90,7 +117,10 @@ function startServer(env: Record<string, string>): Promise<{ proc: ChildProcess;
 function startBaseline(bytes: number): Promise<{ proc: ChildProcess; base: string }> {
   // The physical limit: Node's http module answering a prebuilt buffer, nothing else.
   const code = `const http=require("node:http");const body=Buffer.alloc(${bytes},97);http.createServer((q,s)=>{s.writeHead(200,{"content-type":"text/html","content-length":body.length});s.end(body)}).listen(0,"127.0.0.1",function(){console.log("port "+this.address().port)})`;
-  const proc = spawn(process.execPath, ["-e", code], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, NODE_ENV: "production" } });
+  const proc = spawn(process.execPath, ["-e", code], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, NODE_ENV: "production" },
+  });
   return new Promise((resolve) => {
     proc.stdout!.on("data", (b: Buffer) => {
       const m = /port (\d+)/.exec(b.toString());
@@ -121,7 +151,13 @@ async function importRate(): Promise<number> {
         versioncreated: new Date(Date.now() - i * 60_000).toISOString(),
         headlines: [{ role: "main", value: `Imported wire story number ${i} about the harbour` }],
         descriptions: [{ role: "summary", value: "A summary point for the benchmark." }],
-        bodies: [{ role: "main", contenttype: "text/html", value: "<p>First paragraph of wire copy with <b>bold</b> text.</p>".repeat(8) }],
+        bodies: [
+          {
+            role: "main",
+            contenttype: "text/html",
+            value: "<p>First paragraph of wire copy with <b>bold</b> text.</p>".repeat(8),
+          },
+        ],
         subjects: [{ name: "Benchmark" }, { name: `Topic ${i % 10}` }],
       }),
     );
@@ -145,7 +181,11 @@ async function publishToVisible(dataDir: string, base: string, articlePath: stri
     await fetch(`${base}${articlePath}`).then((r) => r.text()); // make sure it is cached
     const headline = `Updated headline ${i} ${Date.now()}`;
     const t0 = performance.now();
-    await saveStory(db, { headline, summary: s.summary, body: s.body, sectionSlug: s.section.slug, status: "published" }, { id: s.id });
+    await saveStory(
+      db,
+      { headline, summary: s.summary, body: s.body, sectionSlug: s.section.slug, status: "published" },
+      { id: s.id },
+    );
     for (;;) {
       const html = await (await fetch(`${base}${s.path}`)).text();
       if (html.includes(headline)) break;
@@ -163,15 +203,27 @@ if (args.rebuild || !fs.existsSync(path.join(dataDir, ".built"))) {
   log(`Building a site of ${stories.toLocaleString("en")} stories in ${dataDir}…`);
   const t0 = Date.now();
   const site = await buildSite(dataDir, stories, log);
-  fs.writeFileSync(path.join(dataDir, ".built"), JSON.stringify({ articlePath: site.articlePaths[site.articlePaths.length - 1] }));
+  fs.writeFileSync(
+    path.join(dataDir, ".built"),
+    JSON.stringify({ articlePath: site.articlePaths[site.articlePaths.length - 1] }),
+  );
   log(`Built in ${((Date.now() - t0) / 1000).toFixed(1)} s.`);
 }
-const { articlePath } = JSON.parse(fs.readFileSync(path.join(dataDir, ".built"), "utf8")) as { articlePath: string };
+const { articlePath } = JSON.parse(fs.readFileSync(path.join(dataDir, ".built"), "utf8")) as {
+  articlePath: string;
+};
 
-log(`Load generator: ${tool}${tool === "autocannon" ? " (wrk is not installed: apt-get install wrk measures closer to the limit)" : ""}; ${duration} s per run; ${os.cpus().length} cores.`);
+log(
+  `Load generator: ${tool}${tool === "autocannon" ? " (wrk is not installed: apt-get install wrk measures closer to the limit)" : ""}; ${duration} s per run; ${os.cpus().length} cores.`,
+);
 const cached = await startServer({ GAZETTE_DATA: dataDir });
 const uncached = await startServer({ GAZETTE_DATA: dataDir, GAZETTE_CACHE: "0" });
-const pages = { article: articlePath, home: "/", section: "/world", search: "/search?q=harbour+council" } as const;
+const pages = {
+  article: articlePath,
+  home: "/",
+  section: "/world",
+  search: "/search?q=harbour+council",
+} as const;
 const articleBytes = (await (await fetch(`${cached.base}${articlePath}`)).text()).length;
 const baselineServer = await startBaseline(articleBytes);
 
@@ -179,7 +231,8 @@ const results: ({ page: string; cached: boolean; connections: number; ratio: num
 let baseline: Measure | undefined;
 try {
   // Warm up: JIT, caches, SQLite page cache.
-  for (const s of [cached, uncached]) for (const p of Object.values(pages)) await load(`${s.base}${p}`, 10, 1);
+  for (const s of [cached, uncached])
+    for (const p of Object.values(pages)) await load(`${s.base}${p}`, 10, 1);
   await load(baselineServer.base, 10, 1);
   baseline = await load(baselineServer.base, 10, duration);
   const baseline50 = await load(baselineServer.base, 50, duration);
@@ -188,8 +241,16 @@ try {
       for (const connections of [10, 50]) {
         const m = await load(`${(isCached ? cached : uncached).base}${p}`, connections, duration);
         const base = connections === 10 ? baseline : baseline50;
-        results.push({ page, cached: isCached, connections, ...m, ratio: Math.round((m.rps / base.rps) * 1000) / 1000 });
-        log(`  ${page.padEnd(8)} ${isCached ? "cached  " : "uncached"} c=${String(connections).padEnd(3)} ${Math.round(m.rps).toString().padStart(7)} req/s  p50 ${m.p50_ms.toFixed(2).padStart(7)} ms  p99 ${m.p99_ms.toFixed(2).padStart(7)} ms  ${(m.rps / base.rps * 100).toFixed(1).padStart(5)} % of baseline`);
+        results.push({
+          page,
+          cached: isCached,
+          connections,
+          ...m,
+          ratio: Math.round((m.rps / base.rps) * 1000) / 1000,
+        });
+        log(
+          `  ${page.padEnd(8)} ${isCached ? "cached  " : "uncached"} c=${String(connections).padEnd(3)} ${Math.round(m.rps).toString().padStart(7)} req/s  p50 ${m.p50_ms.toFixed(2).padStart(7)} ms  p99 ${m.p99_ms.toFixed(2).padStart(7)} ms  ${((m.rps / base.rps) * 100).toFixed(1).padStart(5)} % of baseline`,
+        );
       }
     }
   }
@@ -210,12 +271,21 @@ try {
     memory_rss_mb: memory,
   };
   fs.mkdirSync(path.join(ROOT, "bench", "results"), { recursive: true });
-  const file = path.join(ROOT, "bench", "results", `bench-${stories}-${report.date.replace(/[:.]/g, "-")}.json`);
+  const file = path.join(
+    ROOT,
+    "bench",
+    "results",
+    `bench-${stories}-${report.date.replace(/[:.]/g, "-")}.json`,
+  );
   fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else {
-    log(`\nBaseline (bare Node http, ${articleBytes} bytes): ${Math.round(baseline.rps)} req/s at 10 connections, ${Math.round(baseline50.rps)} at 50; p99 ${baseline.p99_ms.toFixed(2)} ms`);
-    log(`Import: ${rate} stories/s. Publish to visible (cached article): ${latency} ms. Server memory: ${memory} MB resident.`);
+    log(
+      `\nBaseline (bare Node http, ${articleBytes} bytes): ${Math.round(baseline.rps)} req/s at 10 connections, ${Math.round(baseline50.rps)} at 50; p99 ${baseline.p99_ms.toFixed(2)} ms`,
+    );
+    log(
+      `Import: ${rate} stories/s. Publish to visible (cached article): ${latency} ms. Server memory: ${memory} MB resident.`,
+    );
     log(`Written to ${path.relative(ROOT, file)}`);
   }
 } finally {

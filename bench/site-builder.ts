@@ -46,33 +46,58 @@ export interface BuiltSite {
   sectionSlugs: string[];
 }
 
-export async function buildSite(dataDir: string, stories: number, log: (s: string) => void): Promise<BuiltSite> {
+export async function buildSite(
+  dataDir: string,
+  stories: number,
+  log: (s: string) => void,
+): Promise<BuiltSite> {
   fs.rmSync(dataDir, { recursive: true, force: true });
   const db = await openDatabase({ dataDir });
   const media = new MediaStore(path.join(dataDir, "media"));
   const sections = ["world", "politics", "business", "science", "culture", "sport", "city", "opinion"];
-  for (const [i, s] of sections.entries()) await upsertSection(db, { slug: s, name: s[0]!.toUpperCase() + s.slice(1), position: i });
-  for (let i = 0; i < 20; i++) await upsertAuthor(db, { slug: `reporter-${i}`, name: `Reporter ${i}`, role: "Reporter" });
+  for (const [i, s] of sections.entries())
+    await upsertSection(db, { slug: s, name: s[0]!.toUpperCase() + s.slice(1), position: i });
+  for (let i = 0; i < 20; i++)
+    await upsertAuthor(db, { slug: `reporter-${i}`, name: `Reporter ${i}`, role: "Reporter" });
   const images: number[] = [];
   for (let i = 0; i < 6; i++) {
     const stored = await media.putImage(await sceneJpeg(i % 2 ? "city" : "harbour", 900 + i));
-    images.push(await insertImage(db, { ...stored, remoteUrl: null, alt: `Generated scene ${i}`, caption: `A generated scene for the benchmark (${i}).`, credit: "Gazette Bench" }));
+    images.push(
+      await insertImage(db, {
+        ...stored,
+        remoteUrl: null,
+        alt: `Generated scene ${i}`,
+        caption: `A generated scene for the benchmark (${i}).`,
+        credit: "Gazette Bench",
+      }),
+    );
   }
   await db.destroy();
 
   const sqlite = new SQLite(path.join(dataDir, "gazette.sqlite"));
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = OFF");
-  const sectionIds = sqlite.prepare("SELECT id, slug FROM sections ORDER BY position").all() as { id: number; slug: string }[];
+  const sectionIds = sqlite.prepare("SELECT id, slug FROM sections ORDER BY position").all() as {
+    id: number;
+    slug: string;
+  }[];
   const insertTopic = sqlite.prepare("INSERT INTO topics (slug, name, kind) VALUES (?, ?, 'subject')");
   const topicIds: number[] = [];
-  for (let i = 0; i < 200; i++) topicIds.push(Number(insertTopic.run(`topic-${i}`, `Topic ${i}`).lastInsertRowid));
-  const insertStory = sqlite.prepare(`INSERT INTO stories (uri, slug, path, section_id, headline, summary, body, hero_image_id, byline, dateline, sources,
+  for (let i = 0; i < 200; i++)
+    topicIds.push(Number(insertTopic.run(`topic-${i}`, `Topic ${i}`).lastInsertRowid));
+  const insertStory =
+    sqlite.prepare(`INSERT INTO stories (uri, slug, path, section_id, headline, summary, body, hero_image_id, byline, dateline, sources,
     related_video_ids, status, first_published_at, updated_at, created_at, embargo_until, source_version, word_count)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, '[]', '[]', 'published', ?, ?, ?, NULL, NULL, ?)`);
-  const insertStoryTopic = sqlite.prepare("INSERT INTO story_topics (story_id, topic_id, position) VALUES (?, ?, ?)");
-  const insertStoryAuthor = sqlite.prepare("INSERT INTO story_authors (story_id, author_id, position) VALUES (?, ?, 1)");
-  const insertSearch = sqlite.prepare("INSERT INTO story_search (rowid, headline, summary, body) VALUES (?, ?, ?, ?)");
+  const insertStoryTopic = sqlite.prepare(
+    "INSERT INTO story_topics (story_id, topic_id, position) VALUES (?, ?, ?)",
+  );
+  const insertStoryAuthor = sqlite.prepare(
+    "INSERT INTO story_authors (story_id, author_id, position) VALUES (?, ?, 1)",
+  );
+  const insertSearch = sqlite.prepare(
+    "INSERT INTO story_search (rowid, headline, summary, body) VALUES (?, ?, ?, ?)",
+  );
   const r = rng(42);
   const now = Date.now();
   const articlePaths: string[] = [];
@@ -85,11 +110,28 @@ export async function buildSite(dataDir: string, stories: number, log: (s: strin
         const headline = `${sentence(r, 7).slice(0, -1)} ${i}`;
         const slug = slugify(headline);
         const published = new Date(now - (stories - i) * 60_000).toISOString();
-        const body: Block[] = Array.from({ length: 8 }, () => ({ type: "paragraph" as const, content: [{ text: `${sentence(r, 14)} ${sentence(r, 12)} ${sentence(r, 10)}` }] }));
+        const body: Block[] = Array.from({ length: 8 }, () => ({
+          type: "paragraph" as const,
+          content: [{ text: `${sentence(r, 14)} ${sentence(r, 12)} ${sentence(r, 10)}` }],
+        }));
         const summary = [sentence(r, 16)];
         const p = storyPath(section.slug, published, slug);
         const id = Number(
-          insertStory.run(`urn:bench:${i}`, slug, p, section.id, headline, JSON.stringify(summary), JSON.stringify(body), images[i % images.length]!, "PORT ELLERY", published, published, published, bodyWordCount(body)).lastInsertRowid,
+          insertStory.run(
+            `urn:bench:${i}`,
+            slug,
+            p,
+            section.id,
+            headline,
+            JSON.stringify(summary),
+            JSON.stringify(body),
+            images[i % images.length]!,
+            "PORT ELLERY",
+            published,
+            published,
+            published,
+            bodyWordCount(body),
+          ).lastInsertRowid,
         );
         insertStoryTopic.run(id, topicIds[i % topicIds.length]!, 1);
         insertStoryTopic.run(id, topicIds[(i * 7 + 3) % topicIds.length]!, 2);
@@ -98,7 +140,10 @@ export async function buildSite(dataDir: string, stories: number, log: (s: strin
         if (i >= stories - 50) articlePaths.push(p);
       }
     })();
-    if (stories >= 50_000) log(`  ${Math.min(stories, start + batch).toLocaleString("en")} stories (${Math.round((Date.now() - started) / 1000)} s)`);
+    if (stories >= 50_000)
+      log(
+        `  ${Math.min(stories, start + batch).toLocaleString("en")} stories (${Math.round((Date.now() - started) / 1000)} s)`,
+      );
   }
   sqlite.pragma("wal_checkpoint(TRUNCATE)");
   sqlite.exec("ANALYZE");

@@ -63,7 +63,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     // Cache hits are answered on the raw request, before routing (see rawCacheHandler).
     ...(cache
-      ? { serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) => http.createServer(rawCacheHandler(cache, handler)) }
+      ? {
+          serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) =>
+            http.createServer(rawCacheHandler(cache, handler)),
+        }
       : {}),
     logger: deps.logger ? { level: config.logLevel } : false,
     bodyLimit: 1024 * 1024,

@@ -31,7 +31,10 @@ const gzip = promisify(zlib.gzip);
 const brotli = promisify(zlib.brotliCompress);
 
 /** The best encoding both sides have (RFC 9110 §12.5.3), brotli first; q=0 refuses. */
-export function pickEncoding(acceptEncoding: string | undefined, page: CachedPage): "br" | "gzip" | undefined {
+export function pickEncoding(
+  acceptEncoding: string | undefined,
+  page: CachedPage,
+): "br" | "gzip" | undefined {
   if (!acceptEncoding) return undefined;
   const accepted = new Set(
     acceptEncoding
@@ -62,7 +65,11 @@ export function cachedResponse(
   out["content-type"] = page.contentType;
   const encoding = pickEncoding(headers["accept-encoding"], page);
   if (encoding) out["content-encoding"] = encoding;
-  return { status: page.status, headers: out, body: encoding === "br" ? page.br : encoding === "gzip" ? page.gzip : page.body };
+  return {
+    status: page.status,
+    headers: out,
+    body: encoding === "br" ? page.br : encoding === "gzip" ? page.gzip : page.body,
+  };
 }
 
 /**
@@ -101,7 +108,22 @@ function send(req: FastifyRequest, reply: FastifyReply, page: CachedPage, hit: b
     .header("x-cache", "MISS")
     .header("vary", "accept-encoding");
   if (notModified(req.headers["if-none-match"], page.etag)) return reply.code(304).send();
-  return reply.code(page.status).type(page.contentType).send(page.body);
+  reply.code(page.status).type(page.contentType);
+  // A fresh render is compressed here, synchronously and fast (a few hundred
+  // microseconds for a page); the streaming compressor costs far more per response.
+  const encoding = pickEncoding(req.headers["accept-encoding"], {
+    ...page,
+    br: Buffer.alloc(0),
+    gzip: Buffer.alloc(0),
+  });
+  if (encoding === "br") {
+    return reply
+      .header("content-encoding", "br")
+      .send(zlib.brotliCompressSync(page.body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } }));
+  }
+  if (encoding === "gzip")
+    return reply.header("content-encoding", "gzip").send(zlib.gzipSync(page.body, { level: 6 }));
+  return reply.send(page.body);
 }
 
 export function pageSender(cache: PageCache | undefined, config: Config) {
@@ -126,16 +148,23 @@ export function pageSender(cache: PageCache | undefined, config: Config) {
         keys,
       };
       if (cache && req.method === "GET" && req.cacheGeneration !== undefined) {
-        // This response is compressed on the fly; the cached copy is compressed once, off the event loop.
-        const generation = req.cacheGeneration;
-        const url = req.url;
-        const raw = Buffer.from(page.body);
-        void Promise.all([
-          gzip(raw, { level: 9 }),
-          brotli(raw, {
-            params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 9, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: raw.length },
-          }),
-        ]).then(([gz, br]) => cache.set(url, { ...page, gzip: gz, br }, generation));
+        // Stored at once; compressed once, off the event loop, for the hits that follow
+        // (until then a hit is sent uncompressed, which is correct, only larger).
+        if (cache.set(req.url, page, req.cacheGeneration)) {
+          const raw = Buffer.from(page.body);
+          void Promise.all([
+            gzip(raw, { level: 9 }),
+            brotli(raw, {
+              params: {
+                [zlib.constants.BROTLI_PARAM_QUALITY]: 9,
+                [zlib.constants.BROTLI_PARAM_SIZE_HINT]: raw.length,
+              },
+            }),
+          ]).then(([gz, br]) => {
+            page.gzip = gz;
+            page.br = br;
+          });
+        }
       }
       return send(req, reply, page, false);
     },

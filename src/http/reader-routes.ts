@@ -102,14 +102,14 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
 
   app.get("/", async (req, reply) => {
     const sections = await listSections(db);
-    const { items: latest } = await listVisible(db, { kind: "all" }, { limit: 7, offset: 0 });
+    const { items: latest } = await listVisible(db, { kind: "all" }, { limit: 7, offset: 0, count: false });
     const seen = new Set(latest.map((t) => t.id));
     const bySection = [];
     for (const section of sections) {
       const { items } = await listVisible(
         db,
         { kind: "section", sectionId: section.id },
-        { limit: 7, offset: 0 },
+        { limit: 7, offset: 0, count: false },
       );
       const fresh = items.filter((t) => !seen.has(t.id)).slice(0, 4);
       fresh.forEach((t) => seen.add(t.id));
@@ -250,7 +250,7 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
   };
 
   app.get("/feed.xml", async (req, reply) => {
-    const { items } = await listVisible(db, { kind: "all" }, { limit: 50, offset: 0 });
+    const { items } = await listVisible(db, { kind: "all" }, { limit: 50, offset: 0, count: false });
     const images = await imagesByIds(db, teaserImageIds(items));
     const xml = rssFeed(
       config.site,
@@ -272,7 +272,7 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
     const { items } = await listVisible(
       db,
       { kind: "section", sectionId: section.id },
-      { limit: 50, offset: 0 },
+      { limit: 50, offset: 0, count: false },
     );
     const images = await imagesByIds(db, teaserImageIds(items));
     const xml = rssFeed(
@@ -295,7 +295,7 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
   });
 
   app.get("/sitemap.xml", async (req, reply) => {
-    const { items } = await listVisible(db, { kind: "all" }, { limit: 50000 - 200, offset: 0 });
+    const { items } = await listVisible(db, { kind: "all" }, { limit: 50000 - 200, offset: 0, count: false });
     const sections = await listSections(db);
     const entries = [
       { path: "/", ...(items[0] ? { lastmod: items[0].updatedAt } : {}) },
@@ -311,7 +311,11 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
 
   app.get("/sitemap-news.xml", async (req, reply) => {
     const since = new Date(Date.now() - 48 * 3600 * 1000).toISOString();
-    const { items } = await listVisible(db, { kind: "since", since }, { limit: 1000, offset: 0 });
+    const { items } = await listVisible(
+      db,
+      { kind: "since", since },
+      { limit: 1000, offset: 0, count: false },
+    );
     return sendPage(req, reply, {
       body: newsSitemap(config.site, items),
       contentType: "application/xml; charset=utf-8",
@@ -429,9 +433,11 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
   );
 
   app.setNotFoundHandler(async (req, reply) => {
-    const { items } = await listVisible(db, { kind: "all" }, { limit: 3, offset: 0 }).catch(() => ({
-      items: [] as StoryTeaser[],
-    }));
+    const { items } = await listVisible(db, { kind: "all" }, { limit: 3, offset: 0, count: false }).catch(
+      () => ({
+        items: [] as StoryTeaser[],
+      }),
+    );
     const images = await imagesByIds(db, teaserImageIds(items)).catch(() => new Map<number, Image>());
     return reply
       .code(404)

@@ -71,10 +71,37 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Db> {
     sqlite.pragma("foreign_keys = ON");
     sqlite.pragma("busy_timeout = 5000");
     sqlite.pragma("synchronous = NORMAL");
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   }
   if (opts.migrate !== false) await migrateToLatest(db as Kysely<unknown>);
   return db;
+}
+
+/**
+ * better-sqlite3 compiles a statement on every `prepare`; Kysely prepares
+ * each query it runs. Keeping the compiled statements (the SQL text is the
+ * same for every call of a query, only the parameters differ) saves that
+ * work on every request. Kysely runs one statement at a time per connection,
+ * so a statement is never reused while it is still running.
+ */
+function withStatementCache(sqlite: SQLite.Database, max = 500): SQLite.Database {
+  const statements = new Map<string, SQLite.Statement>();
+  const prepare = (source: string): SQLite.Statement => {
+    let st = statements.get(source);
+    if (!st) {
+      st = sqlite.prepare(source);
+      if (statements.size >= max) statements.delete(statements.keys().next().value!);
+      statements.set(source, st);
+    }
+    return st;
+  };
+  return new Proxy(sqlite, {
+    get(target, prop, receiver) {
+      if (prop === "prepare") return prepare;
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
 }
 
 /** True when a trivial query answers: what `/healthz` asks. */

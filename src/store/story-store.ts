@@ -363,11 +363,11 @@ export type StoryFilter =
   | { kind: "author"; authorId: number }
   | { kind: "since"; since: string };
 
-/** Visible stories, newest first, with the total for pagination. */
+/** Visible stories, newest first, with the total for pagination (unless `count: false`, when total is -1). */
 export async function listVisible(
   db: Db,
   filter: StoryFilter,
-  page: { limit: number; offset: number },
+  page: { limit: number; offset: number; count?: boolean },
   now = new Date().toISOString(),
 ): Promise<{ items: StoryTeaser[]; total: number }> {
   let q = db.selectFrom("stories").where(visibleNow(now));
@@ -398,7 +398,9 @@ export async function listVisible(
       .limit(page.limit)
       .offset(page.offset)
       .execute(),
-    q.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
+    page.count === false
+      ? Promise.resolve({ n: -1 })
+      : q.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
   ]);
   return { items: rows.map(toTeaser), total: Number(count.n) };
 }

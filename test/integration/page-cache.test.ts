@@ -81,6 +81,34 @@ for (const dialect of DIALECTS) {
         assert.ok(keys.includes(k), `${k} in ${keys.join(" ")}`);
     });
 
+    it("serves hits precompressed (brotli, gzip) on a real socket, and identical to the render", async () => {
+      const zlib = await import("node:zlib");
+      await env.app.listen({ port: 0, host: "127.0.0.1" });
+      const base = `http://127.0.0.1:${(env.app.server.address() as { port: number }).port}`;
+      const raw = async (encoding: string) =>
+        new Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+          http
+            .get(`${base}${bridge}`, { headers: { "accept-encoding": encoding } }, (res) => {
+              const chunks: Buffer[] = [];
+              res.on("data", (c: Buffer) => chunks.push(c));
+              res.on("end", () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+            })
+            .on("error", reject);
+        });
+      const plain = await raw("identity");
+      await until(
+        "the cached copy to be compressed",
+        async () => (await raw("br")).headers["content-encoding"] === "br",
+      );
+      const br = await raw("br, gzip");
+      assert.equal(br.headers["x-cache"], "HIT");
+      assert.equal(zlib.brotliDecompressSync(br.body).toString(), plain.body.toString());
+      const gz = await raw("gzip;q=1, br;q=0");
+      assert.equal(gz.headers["content-encoding"], "gzip");
+      assert.equal(zlib.gunzipSync(gz.body).toString(), plain.body.toString());
+      assert.equal(Number(gz.headers["content-length"]), gz.body.length);
+    });
+
     it("answers 304 to a matching If-None-Match, from the cache and not", async () => {
       const { headers } = await get(seagrass);
       const again = await get(seagrass, { "if-none-match": String(headers.etag) });
