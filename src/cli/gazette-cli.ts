@@ -11,7 +11,7 @@ import { ConfigError, type Config, loadConfig } from "../config.ts";
 import { buildApp } from "../http/app.ts";
 import { type ImportResult, importFile } from "../ingest/ninjs-importer.ts";
 import { MediaStore } from "../media/media-store.ts";
-import { DatabaseUnavailableError, openDatabase } from "../store/database.ts";
+import { DatabaseUnavailableError, backupSqlite, openDatabase } from "../store/database.ts";
 import { migrateToLatest } from "../store/migrations.ts";
 import { ensureSearchIndex, setSearchLanguage } from "../store/search-store.ts";
 import { countStories } from "../store/story-store.ts";
@@ -26,6 +26,8 @@ Commands:
                              Import IPTC ninjs 2.x/3.x files (one item or an array per file; folders are searched for *.json)
   migrate                    Apply pending database migrations
   seed-demo                  Add the demo newsroom to an empty database
+  backup FILE                Write a consistent copy of the SQLite database to FILE, safe while the server runs
+                             (PostgreSQL: use pg_dump; media: copy GAZETTE_DATA/media; see docs/operations.md)
   help                       Show this help
 
 Environment: PORT, HOST, GAZETTE_DATA (default ./data), DATABASE_URL (postgres://…; SQLite in GAZETTE_DATA when unset),
@@ -170,6 +172,30 @@ export async function main(argv: string[]): Promise<number> {
         const applied = await migrateToLatest(db as never);
         await db.destroy();
         console.log(applied.length ? `Applied: ${applied.join(", ")}` : "The database is up to date.");
+        return 0;
+      }
+      case "backup": {
+        const [file, ...extra] = rest;
+        if (!file || extra.length)
+          throw new UsageError(
+            "backup: name one FILE to write, e.g. gazette backup backups/gazette-2026-11-28.sqlite",
+          );
+        if (config.databaseUrl)
+          throw new UsageError(
+            "backup: DATABASE_URL is set; back PostgreSQL up with pg_dump (see docs/operations.md)",
+          );
+        if (!fs.existsSync(path.join(config.dataDir, "gazette.sqlite"))) {
+          console.error(
+            `backup: no database at ${path.join(config.dataDir, "gazette.sqlite")}; check GAZETTE_DATA`,
+          );
+          return 1;
+        }
+        if (fs.existsSync(file)) throw new UsageError(`backup: ${file} already exists; name a new file`);
+        fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+        const { pages } = await backupSqlite(config.dataDir, file);
+        console.log(
+          `Backed up ${pages} pages to ${file}. Media files are in ${config.mediaDir}: copy that folder too.`,
+        );
         return 0;
       }
       case "seed-demo": {

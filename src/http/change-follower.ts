@@ -91,10 +91,17 @@ export async function startChangeFollower(opts: FollowerOptions): Promise<Change
 
   async function once(): Promise<void> {
     const now = new Date().toISOString();
-    const window = await claimVisibilityWindow(db, now);
-    if (window) {
-      for (const id of await storiesBecomingVisible(db, window, now))
-        await recordChange(db, await keysForStory(db, id));
+    // Read-only unless something became visible: no write every tick (it would,
+    // among other things, restart every online backup of a SQLite file).
+    const since = (
+      await db.selectFrom("settings").select("value").where("key", "=", VISIBILITY_KEY).executeTakeFirst()
+    )?.value;
+    if (since === undefined || (await storiesBecomingVisible(db, since, now)).length > 0) {
+      const window = await claimVisibilityWindow(db, now);
+      if (window) {
+        for (const id of await storiesBecomingVisible(db, window, now))
+          await recordChange(db, await keysForStory(db, id));
+      }
     }
     for (;;) {
       const rows = await changesSince(db, last);

@@ -104,6 +104,23 @@ function withStatementCache(sqlite: SQLite.Database, max = 500): SQLite.Database
   });
 }
 
+/**
+ * Writes a consistent copy of the SQLite database to `file` while it is in
+ * use (SQLite's online backup API: readers and writers carry on). PostgreSQL
+ * is backed up with pg_dump instead; see docs/operations.md.
+ */
+export async function backupSqlite(dataDir: string, file: string): Promise<{ pages: number }> {
+  const sqlite = new SQLite(path.join(dataDir, "gazette.sqlite"), { fileMustExist: true });
+  try {
+    // All pages in one step: copied in small steps, the backup would start over
+    // whenever another connection wrote in between.
+    const r = await sqlite.backup(file, { progress: () => 1_000_000_000 });
+    return { pages: r.totalPages };
+  } finally {
+    sqlite.close();
+  }
+}
+
 /** True when a trivial query answers: what `/healthz` asks. */
 export async function databaseUsable(db: Db): Promise<boolean> {
   try {

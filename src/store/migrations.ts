@@ -206,6 +206,8 @@ const m0003_changes: Migration = {
       .addColumn("created_at", "varchar(40)", (c) => c.notNull())
       .addColumn("purged_at", "varchar(40)")
       .execute();
+    // storiesBecomingVisible looks for embargoes that lifted in a time window.
+    await db.schema.createIndex("stories_embargo").on("stories").column("embargo_until").execute();
   },
   async down(db: Kysely<unknown>) {
     await db.schema.dropTable("changes").execute();

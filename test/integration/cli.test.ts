@@ -181,3 +181,45 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe("gazette backup (SQLite)", () => {
+  it("copies the database while it is in use, and the copy restores to the same site", async () => {
+    const { demoDataDir, makeEnv } = await import("../helpers.ts");
+    const live = await makeEnv({ dataDir: await demoDataDir() });
+    const story = await live.db
+      .selectFrom("stories")
+      .select("path")
+      .where("uri", "=", "urn:gazette:demo:bridge")
+      .executeTakeFirstOrThrow();
+    const before = (await live.app.inject(story.path)).body;
+    const target = path.join(dataDir(), "backups", "gazette.sqlite");
+    const r = gazette(["backup", target], { GAZETTE_DATA: live.dataDir });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /Backed up \d+ pages to .*gazette\.sqlite\. Media files are in /);
+    assert.equal(
+      gazette(["backup", target], { GAZETTE_DATA: live.dataDir }).status,
+      2,
+      "an existing file is never overwritten",
+    );
+    assert.match(gazette(["backup"]).stderr, /backup: name one FILE/);
+    // Restore: the database file, the media folder and the site's configuration into an empty data folder.
+    const restored = dataDir();
+    fs.copyFileSync(target, path.join(restored, "gazette.sqlite"));
+    fs.cpSync(path.join(live.dataDir, "media"), path.join(restored, "media"), { recursive: true });
+    fs.copyFileSync(
+      path.join(live.dataDir, "gazette.config.json"),
+      path.join(restored, "gazette.config.json"),
+    );
+    await live.close();
+    const env = await makeEnv({ dataDir: restored });
+    try {
+      const page = await env.app.inject(story.path);
+      assert.equal(page.statusCode, 200);
+      assert.equal(page.body, before);
+      const img = /<img src="(\/media\/[^"]+)"/.exec(page.body)![1]!;
+      assert.equal((await env.app.inject(img)).statusCode, 200, "the media came back too");
+    } finally {
+      await env.close();
+    }
+  });
+});
