@@ -33,8 +33,32 @@ function rng(seed: number): () => number {
   };
 }
 
+/**
+ * A vocabulary shaped like news text: 3,000 made-up words drawn with a
+ * Zipf-like (log-uniform) frequency, and the real topical words placed at
+ * ranks 400–520, so that a query like "harbour council" matches a realistic
+ * share of the archive (a few per cent), not nearly all of it.
+ */
+const SYLLABLES = "ba be bi bo bu da de di do du fa fe fi fo ka ke ki ko la le li lo lu ma me mi mo na ne ni no ra re ri ro sa se si so ta te ti to va ve vi".split(" ");
+const VOCAB: string[] = (() => {
+  const r = rng(7);
+  const words = new Set<string>();
+  while (words.size < 3000) {
+    const n = 2 + Math.floor(r() * 3);
+    words.add(Array.from({ length: n }, () => SYLLABLES[Math.floor(r() * SYLLABLES.length)]).join(""));
+  }
+  const list = [...words];
+  list.splice(400, 0, ...WORDS);
+  return list;
+})();
+
+function word(r: () => number): string {
+  const rank = Math.min(VOCAB.length, Math.floor(Math.exp(r() * Math.log(VOCAB.length))));
+  return VOCAB[rank - 1]!;
+}
+
 function sentence(r: () => number, words: number): string {
-  const w = Array.from({ length: words }, () => WORDS[Math.floor(r() * WORDS.length)]!);
+  const w = Array.from({ length: words }, () => word(r));
   w[0] = w[0]!.charAt(0).toUpperCase() + w[0]!.slice(1);
   return `${w.join(" ")}.`;
 }

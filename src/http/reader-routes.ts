@@ -400,10 +400,12 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
           limit: size,
           offset: (p.page - 1) * size,
         })
-      : { total: 0, hits: [] };
+      : { total: 0, totalIsLowerBound: false, hits: [] };
     const json = JSON.stringify({
       query: p.q,
       total: result.total,
+      /** True when more stories match than were counted (total is then a lower bound). */
+      totalIsLowerBound: result.totalIsLowerBound,
       page: p.page,
       pageSize: size,
       results: result.hits.map((h) => ({

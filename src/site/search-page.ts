@@ -1,6 +1,6 @@
 /** The search page: a GET form (works without JavaScript) and ranked, highlighted results. */
 import type { Image } from "../store/media-repo.ts";
-import { MARK_END, MARK_START, type SearchHit } from "../store/search-store.ts";
+import { MARK_END, MARK_START, type SearchResult } from "../store/search-store.ts";
 import type { Section } from "../store/taxonomy-store.ts";
 import { time } from "./components.ts";
 import { formatDate } from "./format.ts";
@@ -34,7 +34,7 @@ export function searchUrl(p: SearchParams, page = p.page): string {
 export function renderSearch(
   shell: Shell,
   p: SearchParams,
-  result: { total: number; hits: SearchHit[] } | undefined,
+  result: SearchResult | undefined,
   sections: readonly Section[],
   _images: Map<number, Image>,
   pageSize: number,
@@ -49,7 +49,7 @@ export function renderSearch(
 <label>To <input type="date" name="to" value="${p.to ?? ""}"></label>
 </fieldset></form>`;
   const results = result
-    ? html`<p class="search-count" role="status">${result.total === 0 ? html`No stories match “${p.q}”.` : html`${result.total} ${result.total === 1 ? "story matches" : "stories match"} “${p.q}”.`}</p>
+    ? html`<p class="search-count" role="status">${result.total === 0 ? html`No stories match “${p.q}”.` : html`${result.totalIsLowerBound ? `More than ${result.total.toLocaleString("en")}` : result.total} ${result.total === 1 ? "story matches" : "stories match"} “${p.q}”.`}</p>
 <ol class="search-results">${result.hits.map(
         (h) =>
           html`<li><p class="kicker"><a href="/${h.story.sectionSlug}">${h.story.sectionName}</a></p><h2><a href="${h.story.path}">${h.story.headline}</a></h2><p class="snippet">${highlight(h.snippet || h.story.summary[0] || "")}</p><p class="teaser-meta">${time(h.story.firstPublishedAt, formatDate(h.story.firstPublishedAt, tz))}</p></li>`,

@@ -121,7 +121,58 @@ interface HitRow {
 }
 
 /** Ranked, highlighted results among the stories a reader may see now. */
-export async function searchStories(db: Db, q: SearchQuery): Promise<{ total: number; hits: SearchHit[] }> {
+/**
+ * The ids of one page of results, best first. Without filters, ranking runs
+ * inside FTS5 alone on a few more candidates than the page needs, and only
+ * those are checked for visibility: joining every match to its story costs
+ * four times as much when a common word matches most of the archive. When
+ * too many candidates turn out not to be visible, the full join decides.
+ */
+async function sqliteTopIds(db: Db, match: string, base: ReturnType<typeof sql>, q: SearchQuery): Promise<number[]> {
+  const full = async () =>
+    (
+      await sql<{ id: number }>`SELECT s.id ${base}
+        ORDER BY bm25(story_search, 10.0, 4.0, 1.0), s.first_published_at DESC
+        LIMIT ${q.limit} OFFSET ${q.offset}`.execute(db)
+    ).rows.map((r) => r.id);
+  if (q.sectionSlug || q.from || q.to) return full();
+  const want = q.offset + q.limit;
+  const fetch = want * 2 + 50;
+  const candidates = (
+    await sql<{ id: number }>`SELECT rowid AS id FROM story_search WHERE story_search MATCH ${match}
+      ORDER BY bm25(story_search, 10.0, 4.0, 1.0) LIMIT ${fetch}`.execute(db)
+  ).rows.map((r) => r.id);
+  if (!candidates.length) return [];
+  const now = q.now ?? new Date().toISOString();
+  const visible = new Set(
+    (
+      await db
+        .selectFrom("stories")
+        .select("id")
+        .where("id", "in", candidates)
+        .where("status", "=", "published")
+        .where("first_published_at", "is not", null)
+        .where("first_published_at", "<=", now)
+        .where((eb) => eb.or([eb("embargo_until", "is", null), eb("embargo_until", "<=", now)]))
+        .execute()
+    ).map((r) => r.id),
+  );
+  const ranked = candidates.filter((id) => visible.has(id));
+  if (ranked.length < want && candidates.length === fetch) return full();
+  return ranked.slice(q.offset, want);
+}
+
+/** Matches are counted up to this many; past it the page says "more than". */
+export const MAX_COUNTED = 1000;
+
+export interface SearchResult {
+  total: number;
+  /** True when more than MAX_COUNTED stories match (total is then MAX_COUNTED). */
+  totalIsLowerBound: boolean;
+  hits: SearchHit[];
+}
+
+export async function searchStories(db: Db, q: SearchQuery): Promise<SearchResult> {
   const now = q.now ?? new Date().toISOString();
   const from = q.from ? `${q.from}T00:00:00.000Z` : undefined;
   const to = q.to ? `${q.to}T23:59:59.999Z` : undefined;
@@ -139,38 +190,50 @@ export async function searchStories(db: Db, q: SearchQuery): Promise<{ total: nu
   );
   const columns = sql`s.id, s.path, s.headline, s.summary, s.hero_image_id, s.first_published_at, s.updated_at, s.byline,
     sec.slug AS section_slug, sec.name AS section_name`;
+  // Counting stops at MAX_COUNTED; ranking picks the page of ids first, and
+  // snippets are made for that page only (made in the same query as the
+  // ranking, they would be computed for every match before sorting).
   let rows: HitRow[];
-  let total: number;
+  let counted: number;
   if (isPostgres(db)) {
-    if (!queryWords(q.text).length) return { total: 0, hits: [] };
+    if (!queryWords(q.text).length) return { total: 0, totalIsLowerBound: false, hits: [] };
     const cfg = sql.lit(textConfig);
     const tsq = sql`websearch_to_tsquery(${cfg}::regconfig, ${q.text.slice(0, 500)})`;
     const base = sql`FROM story_search ss JOIN stories s ON s.id = ss.story_id JOIN sections sec ON sec.id = s.section_id
       WHERE ss.document @@ ${tsq} AND ${filters}`;
-    total = Number((await sql<{ n: string }>`SELECT count(*) AS n ${base}`.execute(db)).rows[0]?.n ?? 0);
+    counted = Number((await sql<{ n: string }>`SELECT count(*) AS n FROM (SELECT 1 ${base} LIMIT ${MAX_COUNTED + 1}) m`.execute(db)).rows[0]?.n ?? 0);
     rows = (
-      await sql<HitRow>`SELECT ${columns},
-        ts_headline(${cfg}::regconfig, ss.body, ${tsq}, 'StartSel=${sql.raw(MARK_START)}, StopSel=${sql.raw(MARK_END)}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "') AS snippet
-        ${base}
-        ORDER BY ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', ss.document, ${tsq}) DESC, s.first_published_at DESC
-        LIMIT ${q.limit} OFFSET ${q.offset}`.execute(db)
+      await sql<HitRow>`WITH top AS (
+          SELECT s.id, ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', ss.document, ${tsq}) AS r, s.first_published_at AS p
+          ${base}
+          ORDER BY r DESC, p DESC LIMIT ${q.limit} OFFSET ${q.offset})
+        SELECT ${columns},
+          ts_headline(${cfg}::regconfig, ss.body, ${tsq}, 'StartSel=${sql.raw(MARK_START)}, StopSel=${sql.raw(MARK_END)}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "') AS snippet
+        FROM top JOIN story_search ss ON ss.story_id = top.id JOIN stories s ON s.id = top.id JOIN sections sec ON sec.id = s.section_id
+        ORDER BY top.r DESC, top.p DESC`.execute(db)
     ).rows;
   } else {
     const match = fts5Query(q.text);
-    if (!match) return { total: 0, hits: [] };
+    if (!match) return { total: 0, totalIsLowerBound: false, hits: [] };
     const base = sql`FROM story_search JOIN stories s ON s.id = story_search.rowid JOIN sections sec ON sec.id = s.section_id
       WHERE story_search MATCH ${match} AND ${filters}`;
-    total = Number((await sql<{ n: number }>`SELECT count(*) AS n ${base}`.execute(db)).rows[0]?.n ?? 0);
-    rows = (
-      await sql<HitRow>`SELECT ${columns},
-        snippet(story_search, -1, ${MARK_START}, ${MARK_END}, '…', 28) AS snippet
-        ${base}
-        ORDER BY bm25(story_search, 10.0, 4.0, 1.0), s.first_published_at DESC
-        LIMIT ${q.limit} OFFSET ${q.offset}`.execute(db)
-    ).rows;
+    counted = Number((await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT 1 ${base} LIMIT ${MAX_COUNTED + 1})`.execute(db)).rows[0]?.n ?? 0);
+    const top = await sqliteTopIds(db, match, base, q);
+    if (top.length === 0) rows = [];
+    else {
+      const found = (
+        await sql<HitRow>`SELECT ${columns}, snippet(story_search, -1, ${MARK_START}, ${MARK_END}, '…', 28) AS snippet
+          FROM story_search JOIN stories s ON s.id = story_search.rowid JOIN sections sec ON sec.id = s.section_id
+          WHERE story_search MATCH ${match} AND story_search.rowid IN (${sql.join(top)})`.execute(db)
+      ).rows;
+      const byId = new Map(found.map((r) => [r.id, r]));
+      rows = top.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
+    }
   }
+  const total = Math.min(counted, MAX_COUNTED);
   return {
     total,
+    totalIsLowerBound: counted > MAX_COUNTED,
     hits: rows.map((r) => ({
       story: {
         id: r.id,
