@@ -39,7 +39,10 @@ function rng(seed: number): () => number {
  * ranks 400–520, so that a query like "harbour council" matches a realistic
  * share of the archive (a few per cent), not nearly all of it.
  */
-const SYLLABLES = "ba be bi bo bu da de di do du fa fe fi fo ka ke ki ko la le li lo lu ma me mi mo na ne ni no ra re ri ro sa se si so ta te ti to va ve vi".split(" ");
+const SYLLABLES =
+  "ba be bi bo bu da de di do du fa fe fi fo ka ke ki ko la le li lo lu ma me mi mo na ne ni no ra re ri ro sa se si so ta te ti to va ve vi".split(
+    " ",
+  );
 const VOCAB: string[] = (() => {
   const r = rng(7);
   const words = new Set<string>();

@@ -47,7 +47,7 @@ export const cacheSchema = z
     /** Most pages kept; the least recently used go first. */
     maxEntries: z.number().int().min(0).max(1_000_000).default(20_000),
     /** How often each process reads the change feed, in milliseconds. */
-    pollMs: z.number().int().min(20).max(60_000).default(250),
+    pollMs: z.number().int().min(20).max(60_000).default(100),
     /** Browser cache lifetime of reader pages, seconds. */
     maxAge: z.number().int().min(0).default(60),
     /** Shared (CDN) cache lifetime, seconds: `s-maxage`. */

@@ -128,7 +128,12 @@ interface HitRow {
  * four times as much when a common word matches most of the archive. When
  * too many candidates turn out not to be visible, the full join decides.
  */
-async function sqliteTopIds(db: Db, match: string, base: ReturnType<typeof sql>, q: SearchQuery): Promise<number[]> {
+async function sqliteTopIds(
+  db: Db,
+  match: string,
+  base: ReturnType<typeof sql>,
+  q: SearchQuery,
+): Promise<number[]> {
   const full = async () =>
     (
       await sql<{ id: number }>`SELECT s.id ${base}
@@ -201,7 +206,13 @@ export async function searchStories(db: Db, q: SearchQuery): Promise<SearchResul
     const tsq = sql`websearch_to_tsquery(${cfg}::regconfig, ${q.text.slice(0, 500)})`;
     const base = sql`FROM story_search ss JOIN stories s ON s.id = ss.story_id JOIN sections sec ON sec.id = s.section_id
       WHERE ss.document @@ ${tsq} AND ${filters}`;
-    counted = Number((await sql<{ n: string }>`SELECT count(*) AS n FROM (SELECT 1 ${base} LIMIT ${MAX_COUNTED + 1}) m`.execute(db)).rows[0]?.n ?? 0);
+    counted = Number(
+      (
+        await sql<{
+          n: string;
+        }>`SELECT count(*) AS n FROM (SELECT 1 ${base} LIMIT ${MAX_COUNTED + 1}) m`.execute(db)
+      ).rows[0]?.n ?? 0,
+    );
     rows = (
       await sql<HitRow>`WITH top AS (
           SELECT s.id, ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', ss.document, ${tsq}) AS r, s.first_published_at AS p
@@ -217,7 +228,13 @@ export async function searchStories(db: Db, q: SearchQuery): Promise<SearchResul
     if (!match) return { total: 0, totalIsLowerBound: false, hits: [] };
     const base = sql`FROM story_search JOIN stories s ON s.id = story_search.rowid JOIN sections sec ON sec.id = s.section_id
       WHERE story_search MATCH ${match} AND ${filters}`;
-    counted = Number((await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT 1 ${base} LIMIT ${MAX_COUNTED + 1})`.execute(db)).rows[0]?.n ?? 0);
+    counted = Number(
+      (
+        await sql<{
+          n: number;
+        }>`SELECT count(*) AS n FROM (SELECT 1 ${base} LIMIT ${MAX_COUNTED + 1})`.execute(db)
+      ).rows[0]?.n ?? 0,
+    );
     const top = await sqliteTopIds(db, match, base, q);
     if (top.length === 0) rows = [];
     else {
