@@ -10,7 +10,7 @@ import SQLite from "better-sqlite3";
 import type { Block } from "../src/content/model.ts";
 import { slugify } from "../src/content/slug.ts";
 import { bodyWordCount, plainText } from "../src/content/text.ts";
-import { sceneJpeg } from "../src/demo/scenes.ts";
+import { rng, sceneJpeg } from "../src/demo/scenes.ts";
 import { MediaStore } from "../src/media/media-store.ts";
 import { openDatabase } from "../src/store/database.ts";
 import { insertImage } from "../src/store/media-repo.ts";
@@ -21,17 +21,6 @@ const WORDS =
   "harbour council ferry bridge budget market library rail port energy river school hospital weather season report minister office police court trade jobs housing climate research festival theatre museum league match coach players city valley coast island street district village community union company workers plan vote study data survey water power wind solar price cost rent tax fund grant board mayor assembly election campaign debate law rule safety traffic station route service week month year morning evening night".split(
     " ",
   );
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A vocabulary shaped like news text: 3,000 made-up words drawn with a

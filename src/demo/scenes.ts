@@ -6,8 +6,8 @@ import sharp from "sharp";
 
 export type SceneKind = "harbour" | "city" | "hills" | "lab" | "stadium" | "gallery" | "council" | "market";
 
-/** mulberry32: a tiny seeded PRNG, so the demo looks the same on every machine. */
-function rng(seed: number): () => number {
+/** mulberry32: a tiny seeded PRNG, so the demo (and the benchmark's site) is the same on every machine. */
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

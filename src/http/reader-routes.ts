@@ -370,11 +370,10 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
     return r.data;
   }
 
-  app.get("/search", async (req, reply) => {
-    const p = parseSearch(req);
-    const sections = await listSections(db);
-    const result = p.q
-      ? await searchStories(db, {
+  /** The search a request asks for; undefined when it asks for nothing (an empty `q`). */
+  function runSearch(p: ReturnType<typeof parseSearch>) {
+    return p.q
+      ? searchStories(db, {
           text: p.q,
           sectionSlug: p.section,
           from: p.from,
@@ -382,7 +381,13 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
           limit: size,
           offset: (p.page - 1) * size,
         })
-      : undefined;
+      : Promise.resolve(undefined);
+  }
+
+  app.get("/search", async (req, reply) => {
+    const p = parseSearch(req);
+    const sections = await listSections(db);
+    const result = await runSearch(p);
     return sendPage(req, reply, {
       body: renderSearch(await shell(), p, result, sections, new Map(), size),
       keys: ["all", "sections"],
@@ -391,16 +396,7 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
 
   app.get("/api/search", async (req, reply) => {
     const p = parseSearch(req);
-    const result = p.q
-      ? await searchStories(db, {
-          text: p.q,
-          sectionSlug: p.section,
-          from: p.from,
-          to: p.to,
-          limit: size,
-          offset: (p.page - 1) * size,
-        })
-      : { total: 0, totalIsLowerBound: false, hits: [] };
+    const result = (await runSearch(p)) ?? { total: 0, totalIsLowerBound: false, hits: [] };
     const json = JSON.stringify({
       query: p.q,
       total: result.total,

@@ -12,7 +12,7 @@ import { z } from "zod";
 import { blockSchema } from "../content/model.ts";
 import { plainText } from "../content/text.ts";
 import type { Db } from "./database.ts";
-import type { StoryTeaser } from "./story-store.ts";
+import { type StoryTeaser, type TeaserRow, toTeaser, visibleNow } from "./story-store.ts";
 
 export interface SearchQuery {
   text: string;
@@ -106,19 +106,7 @@ export async function ensureSearchIndex(db: Db): Promise<number> {
   return ids.length;
 }
 
-interface HitRow {
-  id: number;
-  path: string;
-  headline: string;
-  summary: string;
-  hero_image_id: number | null;
-  first_published_at: string | null;
-  updated_at: string;
-  byline: string | null;
-  section_slug: string;
-  section_name: string;
-  snippet: string | null;
-}
+type HitRow = TeaserRow & { snippet: string | null };
 
 /** Ranked, highlighted results among the stories a reader may see now. */
 /**
@@ -155,10 +143,7 @@ async function sqliteTopIds(
         .selectFrom("stories")
         .select("id")
         .where("id", "in", candidates)
-        .where("status", "=", "published")
-        .where("first_published_at", "is not", null)
-        .where("first_published_at", "<=", now)
-        .where((eb) => eb.or([eb("embargo_until", "is", null), eb("embargo_until", "<=", now)]))
+        .where(visibleNow(now))
         .execute()
     ).map((r) => r.id),
   );
@@ -251,20 +236,6 @@ export async function searchStories(db: Db, q: SearchQuery): Promise<SearchResul
   return {
     total,
     totalIsLowerBound: counted > MAX_COUNTED,
-    hits: rows.map((r) => ({
-      story: {
-        id: r.id,
-        path: r.path,
-        headline: r.headline,
-        summary: z.array(z.string()).parse(JSON.parse(r.summary)),
-        heroImageId: r.hero_image_id,
-        sectionSlug: r.section_slug,
-        sectionName: r.section_name,
-        firstPublishedAt: r.first_published_at ?? r.updated_at,
-        updatedAt: r.updated_at,
-        byline: r.byline,
-      },
-      snippet: r.snippet ?? "",
-    })),
+    hits: rows.map((r) => ({ story: toTeaser(r), snippet: r.snippet ?? "" })),
   };
 }

@@ -328,7 +328,8 @@ function teaserSelect(qb: SelectQueryBuilder<Database, "stories", object>) {
     ]);
 }
 
-type TeaserRow = {
+/** A teaser as the store reads it (see teaserSelect). */
+export type TeaserRow = {
   id: number;
   path: string;
   headline: string;
@@ -341,7 +342,7 @@ type TeaserRow = {
   section_name: string;
 };
 
-function toTeaser(r: TeaserRow): StoryTeaser {
+export function toTeaser(r: TeaserRow): StoryTeaser {
   return {
     id: r.id,
     path: r.path,
