@@ -102,6 +102,8 @@ export async function demoEnv(dialect: Dialect): Promise<TestEnv> {
   fs.rmSync(path.join(dataDir, "gazette.sqlite"), { force: true });
   const env = await makeEnv({ dialect, dataDir });
   await seedDemo({ db: env.db, media: env.media, config: env.config });
+  // The app was built before the seed: let it read the seed's changes now, not during a test.
+  await env.app.syncChanges();
   return env;
 }
 
