@@ -239,9 +239,10 @@ const baselineServer = await startBaseline(articleBytes);
 const results: ({ page: string; cached: boolean; connections: number; ratio: number } & Measure)[] = [];
 let baseline: Measure | undefined;
 try {
-  // Warm up: JIT, caches, SQLite page cache.
+  // Warm up (JIT, caches, SQLite's pages) with a few sequential requests: a
+  // warm-up under load would leave slow requests queued into the next run.
   for (const s of [cached, uncached])
-    for (const p of Object.values(pages)) await load(`${s.base}${p}`, 10, 1);
+    for (const p of Object.values(pages)) for (let i = 0; i < 20; i++) await fetchText(`${s.base}${p}`);
   await load(baselineServer.base, 10, 1);
   baseline = await load(baselineServer.base, 10, duration);
   const baseline50 = await load(baselineServer.base, 50, duration);

@@ -89,13 +89,16 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
     },
   ) {
     const page = pageOf(req);
-    const { items, total } = await listVisible(db, filter, { limit: size, offset: (page - 1) * size });
-    const totalPages = Math.max(1, Math.ceil(total / size));
-    if (page > totalPages)
-      throw new HttpError("GZ_ERR_NOT_FOUND", `There is no page ${page}; the last is ${totalPages}.`);
+    // One more than a page tells whether an older page exists: counting a
+    // section of a large archive costs more than rendering the page.
+    const found = await listVisible(db, filter, { limit: size + 1, offset: (page - 1) * size, count: false });
+    const hasNext = found.items.length > size;
+    const items = found.items.slice(0, size);
+    if (page > 1 && items.length === 0)
+      throw new HttpError("GZ_ERR_NOT_FOUND", `There is no page ${page} here.`);
     const images = await imagesByIds(db, teaserImageIds(items));
     return sendPage(req, reply, {
-      body: renderListing(await shell(), { ...p, page, totalPages, stories: items, images }),
+      body: renderListing(await shell(), { ...p, page, hasNext, stories: items, images }),
       keys: [key, "sections", ...storyKeys(items)],
     });
   }
@@ -212,7 +215,7 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
     if (page > totalPages) throw new HttpError("GZ_ERR_NOT_FOUND");
     const videos = await listVideos(db, size, (page - 1) * size);
     return sendPage(req, reply, {
-      body: renderVideoIndex(await shell(), videos, page, totalPages),
+      body: renderVideoIndex(await shell(), videos, page, page < totalPages),
       keys: ["videos", "sections", ...videos.map((v) => `video:${v.id}`)],
     });
   });

@@ -118,8 +118,8 @@ export function pickHouseAd(ads: readonly HouseAd[], seed: number): HouseAd | un
   return ads.length ? ads[Math.abs(seed) % ads.length] : undefined;
 }
 
-export function pagination(basePath: string, page: number, totalPages: number): SafeHtml {
-  if (totalPages <= 1) return html``;
+export function pagination(basePath: string, page: number, hasNext: boolean): SafeHtml {
+  if (page === 1 && !hasNext) return html``;
   const link = (p: number) => (p === 1 ? basePath : `${basePath}?page=${p}`);
-  return html`<nav class="pagination" aria-label="Pages">${page > 1 ? html`<a rel="prev" href="${link(page - 1)}">← Newer</a>` : html`<span></span>`}<span>Page ${page} of ${totalPages}</span>${page < totalPages ? html`<a rel="next" href="${link(page + 1)}">Older →</a>` : html`<span></span>`}</nav>`;
+  return html`<nav class="pagination" aria-label="Pages">${page > 1 ? html`<a rel="prev" href="${link(page - 1)}">← Newer</a>` : html`<span></span>`}<span>Page ${page}</span>${hasNext ? html`<a rel="next" href="${link(page + 1)}">Older →</a>` : html`<span></span>`}</nav>`;
 }

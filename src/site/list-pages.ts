@@ -53,7 +53,8 @@ export interface ListingPage {
   description?: string;
   basePath: string;
   page: number;
-  totalPages: number;
+  /** Whether an older page exists. */
+  hasNext: boolean;
   stories: StoryTeaser[];
   images: Map<number, Image>;
   feedPath?: string;
@@ -62,8 +63,8 @@ export interface ListingPage {
 
 export function renderListing(shell: Shell, p: ListingPage): string {
   const tz = shell.site.timeZone;
-  const main = html`<header class="page-header">${p.kicker ? html`<p class="kicker">${p.kicker}</p>` : ""}<h1>${p.title}</h1>${p.description ? html`<p>${p.description}</p>` : ""}${p.page > 1 ? html`<p>Page ${p.page} of ${p.totalPages}</p>` : ""}</header>
-<div class="list">${p.stories.length ? html`<div class="teaser-grid">${p.stories.map((t) => teaser(t, p.images, tz, { showSection: !p.currentSection }))}</div>` : html`<p>Nothing has been published here yet.</p>`}${pagination(p.basePath, p.page, p.totalPages)}</div>`;
+  const main = html`<header class="page-header">${p.kicker ? html`<p class="kicker">${p.kicker}</p>` : ""}<h1>${p.title}</h1>${p.description ? html`<p>${p.description}</p>` : ""}${p.page > 1 ? html`<p>Page ${p.page}</p>` : ""}</header>
+<div class="list">${p.stories.length ? html`<div class="teaser-grid">${p.stories.map((t) => teaser(t, p.images, tz, { showSection: !p.currentSection }))}</div>` : html`<p>Nothing has been published here yet.</p>`}${pagination(p.basePath, p.page, p.hasNext)}</div>`;
   const canonicalPath = p.page > 1 ? `${p.basePath}?page=${p.page}` : p.basePath;
   const links = [
     ...(p.feedPath
@@ -79,7 +80,7 @@ export function renderListing(shell: Shell, p: ListingPage): string {
     ...(p.page > 1
       ? [{ rel: "prev", href: p.page === 2 ? p.basePath : `${p.basePath}?page=${p.page - 1}` }]
       : []),
-    ...(p.page < p.totalPages ? [{ rel: "next", href: `${p.basePath}?page=${p.page + 1}` }] : []),
+    ...(p.hasNext ? [{ rel: "next", href: `${p.basePath}?page=${p.page + 1}` }] : []),
   ];
   return layout(
     { ...shell, ...(p.currentSection ? { currentSection: p.currentSection } : {}) },
@@ -93,8 +94,8 @@ export function renderListing(shell: Shell, p: ListingPage): string {
   );
 }
 
-export function renderVideoIndex(shell: Shell, videos: Video[], page: number, totalPages: number): string {
-  const main = html`<header class="page-header"><h1>Video</h1><p>Reports and explainers from our newsroom.</p></header><div class="list">${videos.length ? html`<ul class="video-grid">${videos.map(videoCard)}</ul>` : html`<p>No videos yet.</p>`}${pagination("/video", page, totalPages)}</div>`;
+export function renderVideoIndex(shell: Shell, videos: Video[], page: number, hasNext: boolean): string {
+  const main = html`<header class="page-header"><h1>Video</h1><p>Reports and explainers from our newsroom.</p></header><div class="list">${videos.length ? html`<ul class="video-grid">${videos.map(videoCard)}</ul>` : html`<p>No videos yet.</p>`}${pagination("/video", page, hasNext)}</div>`;
   return layout(
     { ...shell, currentSection: "video" },
     { title: "Video", canonicalPath: page > 1 ? `/video?page=${page}` : "/video" },

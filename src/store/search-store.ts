@@ -125,7 +125,7 @@ async function sqliteTopIds(
   const full = async () =>
     (
       await sql<{ id: number }>`SELECT s.id ${base}
-        ORDER BY bm25(story_search, 10.0, 4.0, 1.0), s.first_published_at DESC
+        ORDER BY rank, s.first_published_at DESC
         LIMIT ${q.limit} OFFSET ${q.offset}`.execute(db)
     ).rows.map((r) => r.id);
   if (q.sectionSlug || q.from || q.to) return full();
@@ -133,7 +133,7 @@ async function sqliteTopIds(
   const fetch = want * 2 + 50;
   const candidates = (
     await sql<{ id: number }>`SELECT rowid AS id FROM story_search WHERE story_search MATCH ${match}
-      ORDER BY bm25(story_search, 10.0, 4.0, 1.0) LIMIT ${fetch}`.execute(db)
+      ORDER BY rank LIMIT ${fetch}`.execute(db)
   ).rows.map((r) => r.id);
   if (!candidates.length) return [];
   const now = q.now ?? new Date().toISOString();

@@ -191,7 +191,7 @@ for (const dialect of DIALECTS) {
           assert.match(p1.body, /<a rel="next" href="\/city\?page=2">/);
           const p2 = await paged.inject("/city?page=2");
           assert.equal(p2.statusCode, 200);
-          assert.match(p2.body, /Page 2 of \d/);
+          assert.match(p2.body, /<span>Page 2<\/span>/);
           assert.match(p2.body, /<link rel="prev" href="\/city">/);
           assert.match(p2.body, /<link rel="canonical" href="https:\/\/news.example.org\/city\?page=2">/);
           assert.equal((await paged.inject("/city?page=99")).statusCode, 404);
