@@ -252,49 +252,48 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
     }
   };
 
-  app.get("/feed.xml", async (req, reply) => {
-    const { items } = await listVisible(db, { kind: "all" }, { limit: 50, offset: 0, count: false });
+  /** An RSS feed of the newest 50 visible stories matching `filter`. */
+  async function sendFeed(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    filter: Parameters<typeof listVisible>[1],
+    feed: { title: string; description: string; path: string; feedPath: string },
+    key: string,
+  ) {
+    const { items } = await listVisible(db, filter, { limit: 50, offset: 0, count: false });
     const images = await imagesByIds(db, teaserImageIds(items));
-    const xml = rssFeed(
-      config.site,
-      { title: config.site.name, description: config.site.tagline, path: "/", feedPath: "/feed.xml" },
-      items,
-      images,
-      imageBytes,
-    );
     return sendPage(req, reply, {
-      body: xml,
+      body: rssFeed(config.site, feed, items, images, imageBytes),
       contentType: "application/rss+xml; charset=utf-8",
-      keys: ["all"],
+      keys: [key, ...storyKeys(items)],
     });
-  });
+  }
+
+  app.get("/feed.xml", (req, reply) =>
+    sendFeed(
+      req,
+      reply,
+      { kind: "all" },
+      { title: config.site.name, description: config.site.tagline, path: "/", feedPath: "/feed.xml" },
+      "all",
+    ),
+  );
 
   app.get<{ Params: { section: string } }>("/:section/feed.xml", async (req, reply) => {
     const section = await sectionBySlug(db, slugOf(req.params.section));
     if (!section) throw new HttpError("GZ_ERR_NOT_FOUND");
-    const { items } = await listVisible(
-      db,
+    return sendFeed(
+      req,
+      reply,
       { kind: "section", sectionId: section.id },
-      { limit: 50, offset: 0, count: false },
-    );
-    const images = await imagesByIds(db, teaserImageIds(items));
-    const xml = rssFeed(
-      config.site,
       {
         title: `${section.name} | ${config.site.name}`,
         description: section.description || section.name,
         path: `/${section.slug}`,
         feedPath: `/${section.slug}/feed.xml`,
       },
-      items,
-      images,
-      imageBytes,
+      `section:${section.slug}`,
     );
-    return sendPage(req, reply, {
-      body: xml,
-      contentType: "application/rss+xml; charset=utf-8",
-      keys: [`section:${section.slug}`, ...storyKeys(items)],
-    });
   });
 
   app.get("/sitemap.xml", async (req, reply) => {
