@@ -17,7 +17,13 @@ import {
   teasersByIds,
   visibleStoryByPath,
 } from "../store/story-store.ts";
-import { authorBySlug, listSections, sectionBySlug, topicBySlug } from "../store/taxonomy-store.ts";
+import {
+  type Section,
+  authorBySlug,
+  listSections,
+  sectionBySlug,
+  topicBySlug,
+} from "../store/taxonomy-store.ts";
 import { articleView, imageIdsOf, renderArticle, videoIdsOf } from "../site/article-page.ts";
 import { newsSitemap, rssFeed, sitemap } from "../site/feeds.ts";
 import type { Shell } from "../site/layout.ts";
@@ -67,9 +73,10 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
   const { db, config } = deps;
   const { sendPage } = deps.pages;
   const storyKeys = (teasers: readonly { id: number }[]) => teasers.map((t) => `story:${t.id}`);
-  const shell = async (): Promise<Shell> => ({
+  /** The page shell; pass the sections when the route has already read them. */
+  const shell = async (sections?: Section[]): Promise<Shell> => ({
     site: config.site,
-    sections: await listSections(db),
+    sections: sections ?? (await listSections(db)),
     cssHref: deps.cssHref,
   });
   const size = config.pageSize;
@@ -122,7 +129,7 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
     const all = [...latest, ...bySection.flatMap((s) => s.stories)];
     const images = await imagesByIds(db, teaserImageIds(all));
     return sendPage(req, reply, {
-      body: renderHome({ ...(await shell()) }, latest[0], latest.slice(1), bySection, images, videos),
+      body: renderHome(await shell(sections), latest[0], latest.slice(1), bySection, images, videos),
       keys: ["home", "sections", "videos", ...storyKeys(all), ...videos.map((v) => `video:${v.id}`)],
     });
   });
@@ -391,7 +398,7 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
     const sections = await listSections(db);
     const result = await runSearch(p);
     return sendPage(req, reply, {
-      body: renderSearch(await shell(), p, result, sections, new Map(), size),
+      body: renderSearch(await shell(sections), p, result, sections, new Map(), size),
       keys: ["all", "sections"],
     });
   });

@@ -4,7 +4,7 @@
  * `renderArticle` turns that into HTML.
  */
 import type { AdRules } from "../content/ad-placement.ts";
-import { placeAds, reservedHeight } from "../content/ad-placement.ts";
+import { placeAds } from "../content/ad-placement.ts";
 import { isoDuration } from "../content/duration.ts";
 import type { Block } from "../content/model.ts";
 import { readingTimeMinutes } from "../content/reading-time.ts";
@@ -256,5 +256,3 @@ ${v.related.length ? html`<section class="related" aria-labelledby="related-h"><
     top ? { beforeMain: top } : {},
   );
 }
-
-export { reservedHeight };

@@ -22,7 +22,7 @@ import type { Db } from "./database.ts";
 import type { Database } from "./schema.ts";
 import { keysForStory, recordChange } from "./change-feed.ts";
 import { indexStory } from "./search-store.ts";
-import { type Author, type Section, type Topic, ensureTopic, upsertSection } from "./taxonomy-store.ts";
+import { type Author, type Section, type Topic, ensureTopic } from "./taxonomy-store.ts";
 
 export interface Story {
   id: number;
@@ -223,8 +223,6 @@ export async function saveStory(
   await recordChange(db, [...keysBefore, ...(await keysForStory(db, id))]);
   return { id, path, created };
 }
-
-export { upsertSection };
 
 const jsonStrings = z.array(z.string());
 const jsonNumbers = z.array(z.number());
