@@ -64,8 +64,20 @@ export const cacheSchema = z
   })
   .strict();
 
+export const newsroomSchema = z
+  .object({
+    /** Largest image upload, megabytes. */
+    maxImageMb: z.number().min(1).max(200).default(25),
+    /** Largest video upload, megabytes. */
+    maxVideoMb: z.number().min(1).max(4000).default(500),
+    /** How often each process looks for scheduled stories that are due, milliseconds (0: never; for tests). */
+    schedulerMs: z.number().int().min(0).max(600_000).default(5_000),
+  })
+  .strict();
+
 export const fileConfigSchema = z
   .object({
+    newsroom: newsroomSchema.default(newsroomSchema.parse({})),
     cache: cacheSchema.default(cacheSchema.parse({})),
     site: siteSchema.default(siteSchema.parse({})),
     ads: adRulesSchema.default(adRulesSchema.parse({})),
@@ -92,6 +104,7 @@ export interface Config {
   ads: z.output<typeof adRulesSchema>;
   pageSize: number;
   cache: z.output<typeof cacheSchema>;
+  newsroom: z.output<typeof newsroomSchema>;
 }
 
 export class ConfigError extends Error {
@@ -178,5 +191,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         ? { enabled: e.data.GAZETTE_CACHE === "1" || e.data.GAZETTE_CACHE === "true" }
         : {}),
     },
+    newsroom: parsed.data.newsroom,
   };
 }

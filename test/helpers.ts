@@ -63,6 +63,8 @@ export async function makeEnv(
     },
     ROOT,
   );
+  // Tests run the scheduler themselves (app.runScheduler), at the moment they choose.
+  config.newsroom = { ...config.newsroom, schedulerMs: 0 };
   const db = await openDatabase({ dataDir, databaseUrl });
   const media = new MediaStore(config.mediaDir);
   const app = await buildApp({ config, db, media });

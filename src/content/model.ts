@@ -94,7 +94,12 @@ export const sourceSchema = z.object({
 });
 export type Source = z.infer<typeof sourceSchema>;
 
-export const storyStatus = z.enum(["draft", "published", "unpublished"]);
+/**
+ * The workflow: draft → review → scheduled → published, and unpublished
+ * (taken down). Only "published" is shown to readers (and only once its
+ * embargo has passed). Transitions are in workflow.ts.
+ */
+export const storyStatus = z.enum(["draft", "review", "scheduled", "published", "unpublished"]);
 export type StoryStatus = z.infer<typeof storyStatus>;
 
 const isoDate = z.iso.datetime({ offset: true });
@@ -119,11 +124,27 @@ export const storyInputSchema = z.object({
   firstPublishedAt: isoDate.optional(),
   updatedAt: isoDate.optional(),
   embargoUntil: isoDate.optional(),
+  /** When a scheduled story is due to be published (status "scheduled"). */
+  scheduledAt: isoDate.optional(),
   /** The version the source gave (ninjs `version` or `versioncreated`): decides whether a re-import updates. */
   sourceVersion: z.string().max(100).optional(),
 });
 export type StoryInput = z.input<typeof storyInputSchema>;
 export type StoryData = z.output<typeof storyInputSchema>;
+
+/**
+ * What the editor edits: the story's content, without its workflow state
+ * (status, times) or its import bookkeeping. A revision stores one of these.
+ */
+export const storyContentSchema = storyInputSchema.omit({
+  uri: true,
+  status: true,
+  firstPublishedAt: true,
+  updatedAt: true,
+  scheduledAt: true,
+  sourceVersion: true,
+});
+export type StoryContent = z.output<typeof storyContentSchema>;
 
 export const imageInputSchema = z.object({
   alt: z.string().max(500),

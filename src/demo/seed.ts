@@ -27,7 +27,8 @@ import {
   VIDEOS,
 } from "./demo-content.ts";
 import { sceneJpeg } from "./scenes.ts";
-import { panVideo, probeDurationSeconds } from "./videos.ts";
+import { probeDurationSeconds } from "../media/video-probe.ts";
+import { panVideo } from "./videos.ts";
 
 /** `**bold**`, `_italic_`, `[text](url)`; “curly” quotes are kept as typed. */
 /** Typographic apostrophes: "council's" → "council’s". */

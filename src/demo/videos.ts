@@ -14,16 +14,6 @@ import sharp from "sharp";
 
 const run = promisify(execFile);
 
-/** Reads "Duration: 00:01:47.00" from ffmpeg's description of a file. */
-export async function probeDurationSeconds(file: string): Promise<number | null> {
-  // `ffmpeg -i FILE` with no output exits 1 after describing the input.
-  const out = await run(ffmpegInstaller.path, ["-hide_banner", "-i", file]).catch(
-    (e: { stderr?: string }) => ({ stderr: e.stderr ?? "" }),
-  );
-  const m = /Duration: (\d+):(\d{2}):(\d{2}(?:\.\d+)?)/.exec(out.stderr);
-  return m ? Math.round(Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3])) : null;
-}
-
 /**
  * Encodes a video panning across each still (JPEG buffers) for an equal share
  * of `seconds`. Returns the MP4 bytes.

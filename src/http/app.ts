@@ -5,6 +5,8 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import compress from "@fastify/compress";
+import cookie from "@fastify/cookie";
+import multipart from "@fastify/multipart";
 import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Config } from "../config.ts";
@@ -20,12 +22,17 @@ import { type ChangeFollower, startChangeFollower } from "./change-follower.ts";
 import { PageCache } from "./page-cache.ts";
 import { pageSender, rawCacheHandler } from "./page-response.ts";
 import { readerRoutes } from "./reader-routes.ts";
+import { isTls, pageKindOf, securityHeaders } from "./security-headers.ts";
+import { newsroomRoutes } from "../newsroom/newsroom-routes.ts";
+import { type Scheduler, startScheduler } from "../newsroom/scheduler.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
     /** Reads the change feed now and drops stale pages (tests; the poller does it on its own). */
     syncChanges(): Promise<void>;
     pageCache: PageCache | undefined;
+    /** Publishes due scheduled stories now (tests; the timer does it on its own). */
+    runScheduler(): Promise<number[]>;
   }
 }
 
@@ -50,7 +57,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.code(err.status).header("cache-control", "no-store");
     if (wantsJson(req)) {
       return reply.send({
-        error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) },
+        error: {
+          code: err.code,
+          message: err.message,
+          ...(err.fields ? { fields: err.fields } : {}),
+          ...err.details,
+        },
       });
     }
     const sections = await listSections(db).catch(() => []);
@@ -98,10 +110,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await follower?.stop();
   });
   app.addHook("onRequest", async (req, reply) => {
+    reply.headers(securityHeaders(pageKindOf(req.url), isTls(req.raw)));
     if (pages.serveCached(req, reply)) return reply;
     return undefined;
   });
 
+  const scheduler: Scheduler = startScheduler(db, config.newsroom.schedulerMs, app.log);
+  app.decorate("runScheduler", () => scheduler.tick());
+  app.addHook("onClose", async () => scheduler.stop());
+
+  await app.register(cookie);
+  await app.register(multipart, {
+    limits: {
+      fileSize: Math.max(config.newsroom.maxImageMb, config.newsroom.maxVideoMb) * 1024 * 1024,
+      files: 1,
+    },
+  });
   await app.register(compress, { threshold: 1024, encodings: ["br", "gzip", "deflate"] });
   await app.register(fastifyStatic, {
     root: deps.media.root,
@@ -148,6 +172,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       .send(await logoPng()),
   );
 
+  newsroomRoutes(app, { config, db, media: deps.media, cssHref });
   readerRoutes(app, { config, db, media: deps.media, cssHref, pages });
   return app;
 }

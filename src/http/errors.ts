@@ -15,6 +15,25 @@ export const ERRORS = {
   },
   GZ_ERR_METHOD_NOT_ALLOWED: { status: 405, message: "That method is not allowed here." },
   GZ_ERR_UNAVAILABLE: { status: 503, message: "The service is not available right now." },
+  GZ_ERR_VALIDATION: { status: 400, message: "Some fields are not valid; see `fields`." },
+  GZ_ERR_UNAUTHENTICATED: { status: 401, message: "Sign in to do this." },
+  GZ_ERR_BAD_CREDENTIALS: { status: 401, message: "That email and password do not match an account." },
+  GZ_ERR_FORBIDDEN: { status: 403, message: "Your role does not allow this." },
+  GZ_ERR_CSRF: {
+    status: 403,
+    message:
+      "The request lacks a valid CSRF token (send the x-csrf-token header from GET /api/admin/session).",
+  },
+  GZ_ERR_STORY_NOT_FOUND: { status: 404, message: "There is no story with that id." },
+  GZ_ERR_CONFLICT: { status: 409, message: "Someone else changed this since you loaded it." },
+  GZ_ERR_INVALID_TRANSITION: {
+    status: 409,
+    message: "The story cannot make that change in its current state.",
+  },
+  GZ_ERR_NOT_READY: { status: 422, message: "The story is not ready to publish; see `fields`." },
+  GZ_ERR_UPLOAD_TYPE: { status: 415, message: "That file is not a supported type." },
+  GZ_ERR_LOCKED_OUT: { status: 429, message: "Too many failed sign-ins. Try again later." },
+  GZ_ERR_PREVIEW_LINK: { status: 403, message: "This preview link is not valid or has expired." },
   GZ_ERR_INTERNAL: { status: 500, message: "Something went wrong on our side. It has been logged." },
 } as const;
 
@@ -27,6 +46,8 @@ export class HttpError extends Error {
     readonly code: ErrorCode,
     message?: string,
     readonly fields?: { path: string; message: string }[],
+    /** Further members of the error object (a conflict's latest revision, a lockout's end). */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message ?? ERRORS[code].message);
     this.status = ERRORS[code].status;

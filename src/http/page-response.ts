@@ -8,6 +8,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Config } from "../config.ts";
 import { type CachedPage, type PageCache, etagOf, notModified } from "./page-cache.ts";
+import { isTls, securityHeaders } from "./security-headers.ts";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -87,7 +88,7 @@ export function rawCacheHandler(
         const r = cachedResponse(page, req.headers);
         const body = req.method === "HEAD" ? undefined : r.body;
         if (r.body !== undefined) r.headers["content-length"] = String(Buffer.byteLength(r.body));
-        res.writeHead(r.status, r.headers);
+        res.writeHead(r.status, { ...securityHeaders("reader", isTls(req)), ...r.headers });
         res.end(body);
         return;
       }

@@ -5,18 +5,11 @@ import { z } from "zod";
 import type { Config } from "../config.ts";
 import type { MediaStore } from "../media/media-store.ts";
 import type { Db } from "../store/database.ts";
-import { imagesByIds, listVideos, videoById, videosByIds, type Image } from "../store/media-repo.ts";
+import { imagesByIds, listVideos, videoById, type Image } from "../store/media-repo.ts";
 import { pageBySlug } from "../store/page-store.ts";
 import { searchStories } from "../store/search-store.ts";
 import { highlight, renderSearch } from "../site/search-page.ts";
-import {
-  type StoryTeaser,
-  listVisible,
-  relatedStories,
-  storiesWithVideo,
-  teasersByIds,
-  visibleStoryByPath,
-} from "../store/story-store.ts";
+import { type StoryTeaser, listVisible, storiesWithVideo, visibleStoryByPath } from "../store/story-store.ts";
 import {
   type Section,
   authorBySlug,
@@ -24,7 +17,7 @@ import {
   sectionBySlug,
   topicBySlug,
 } from "../store/taxonomy-store.ts";
-import { articleView, imageIdsOf, renderArticle, videoIdsOf } from "../site/article-page.ts";
+import { articleView, renderArticle } from "../site/article-page.ts";
 import { newsSitemap, rssFeed, sitemap } from "../site/feeds.ts";
 import type { Shell } from "../site/layout.ts";
 import {
@@ -35,6 +28,10 @@ import {
   renderVideoIndex,
   renderVideoPage,
 } from "../site/list-pages.ts";
+import { diffStoryContent } from "../content/story-diff.ts";
+import { correctionsForStory, publishedRevisions, recentCorrections } from "../store/revision-store.ts";
+import { renderCorrections, renderHistory } from "../site/history-page.ts";
+import { articleInputs } from "./article-data.ts";
 import { HttpError } from "./errors.ts";
 import type { PageSender } from "./page-response.ts";
 
@@ -144,36 +141,47 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
       const found = await visibleStoryByPath(db, path);
       if (!found) throw new HttpError("GZ_ERR_NOT_FOUND");
       if ("redirect" in found) return reply.redirect(found.redirect, 301);
+      const { inputs, keys } = await articleInputs(db, found.story);
+      const view = articleView(inputs, config.site, config.ads);
+      return sendPage(req, reply, { body: renderArticle(view, await shell(), config.ads), keys });
+    },
+  );
+
+  app.get<{ Params: { section: string; y: string; m: string; d: string; slug: string } }>(
+    "/:section/:y/:m/:d/:slug/history",
+    async (req, reply) => {
+      const { section, y, m, d, slug } = req.params;
+      if (!/^\d{4}$/.test(y) || !/^\d{2}$/.test(m) || !/^\d{2}$/.test(d))
+        throw new HttpError("GZ_ERR_NOT_FOUND");
+      const path = `/${slugOf(section)}/${y}/${m}/${d}/${slugOf(slug)}`;
+      const found = await visibleStoryByPath(db, path);
+      if (!found) throw new HttpError("GZ_ERR_NOT_FOUND");
+      if ("redirect" in found) return reply.redirect(`${found.redirect}/history`, 301);
       const story = found.story;
-      const videos = await videosByIds(db, videoIdsOf(story));
-      const linkedIds = story.body.flatMap((b) => (b.type === "related-story" ? [b.storyId] : []));
-      const [images, related, linked] = await Promise.all([
-        imagesByIds(db, imageIdsOf(story)),
-        relatedStories(db, story, 4),
-        teasersByIds(db, linkedIds),
+      const [versions, corrections] = await Promise.all([
+        publishedRevisions(db, story.id),
+        correctionsForStory(db, story.id),
       ]);
-      const relatedImages = await imagesByIds(db, teaserImageIds(related));
-      const view = articleView(
-        { story, images, videos, related, linked, relatedImages },
-        config.site,
-        config.ads,
-      );
+      const entries = versions.map((v, i) => ({
+        number: v.number,
+        at: v.createdAt,
+        label: i === 0 ? "First published" : "Updated",
+        diff: i === 0 ? undefined : diffStoryContent(versions[i - 1]!.content, v.content),
+      }));
       return sendPage(req, reply, {
-        body: renderArticle(view, await shell(), config.ads),
-        keys: [
-          `story:${story.id}`,
-          `section:${story.section.slug}`,
-          ...story.topics.map((t) => `topic:${t.slug}`),
-          ...story.authors.map((a) => `author:${a.slug}`),
-          ...[...videos.keys()].map((id) => `video:${id}`),
-          ...storyKeys(related),
-          ...storyKeys([...linked.values()]),
-          ...linkedIds.map((id) => `story:${id}`),
-          "sections",
-        ],
+        body: renderHistory(await shell(), story, entries, corrections),
+        keys: [`story:${story.id}`, "sections"],
       });
     },
   );
+
+  app.get("/corrections", async (req, reply) => {
+    const items = await recentCorrections(db, 100);
+    return sendPage(req, reply, {
+      body: renderCorrections(await shell(), items),
+      keys: ["corrections", "sections", ...storyKeys(items.map((c) => ({ id: c.storyId })))],
+    });
+  });
 
   app.get<{ Params: { section: string } }>("/:section", async (req, reply) => {
     const section = await sectionBySlug(db, slugOf(req.params.section));

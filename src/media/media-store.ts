@@ -42,6 +42,31 @@ const ACCEPTED = new Map([
   ["tiff", "image/tiff"],
 ]);
 
+async function stripped(data: Buffer): Promise<Buffer> {
+  let meta: sharp.Metadata;
+  try {
+    meta = await sharp(data).metadata();
+  } catch {
+    throw new MediaError("not a readable image (expected JPEG, PNG, WebP, GIF or AVIF)");
+  }
+  const img = sharp(data, { animated: meta.format === "gif" || meta.format === "webp" }).rotate();
+  switch (meta.format) {
+    case "jpeg":
+      return img.jpeg({ quality: 92, mozjpeg: true }).toBuffer();
+    case "png":
+      return img.png().toBuffer();
+    case "webp":
+      return img.webp({ quality: 92 }).toBuffer();
+    case "gif":
+      return img.gif().toBuffer();
+    case "avif":
+    case "heif":
+      return img.avif({ quality: 70 }).toBuffer();
+    default:
+      throw new MediaError(`unsupported image format ${meta.format ?? "unknown"}`);
+  }
+}
+
 export class MediaStore {
   constructor(readonly root: string) {}
 
@@ -67,7 +92,10 @@ export class MediaStore {
    * makes AVIF, WebP and JPEG renditions at the standard widths. Metadata
    * (EXIF, including location) is dropped from every rendition.
    */
-  async putImage(data: Buffer): Promise<StoredImage> {
+  async putImage(data: Buffer, opts: { stripMetadata?: boolean } = {}): Promise<StoredImage> {
+    // Uploads from people's phones carry EXIF (GPS position, device): the
+    // original is re-encoded without any metadata, upright, before it is kept.
+    if (opts.stripMetadata) data = await stripped(data);
     let meta: sharp.Metadata;
     try {
       meta = await sharp(data).metadata();

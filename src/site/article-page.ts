@@ -10,6 +10,7 @@ import type { Block } from "../content/model.ts";
 import { readingTimeMinutes } from "../content/reading-time.ts";
 import type { SiteConfig } from "../config.ts";
 import type { Image, Video } from "../store/media-repo.ts";
+import type { Correction } from "../store/revision-store.ts";
 import type { Story, StoryTeaser } from "../store/story-store.ts";
 import {
   adSlot,
@@ -35,6 +36,12 @@ export interface ArticleInputs {
   /** Teasers for related-story blocks, by story id. */
   linked: Map<number, StoryTeaser>;
   relatedImages: Map<number, Image>;
+  /** Corrections and clarifications, oldest first. */
+  corrections: Correction[];
+  /** The public history page, when readers have seen more than one version. */
+  historyPath: string | undefined;
+  /** A signed preview of an unpublished story: marked as such, never indexed. */
+  preview?: { expiresAt: string } | undefined;
 }
 
 export interface ArticleView extends ArticleInputs {
@@ -132,6 +139,14 @@ export function articleView(inputs: ArticleInputs, site: SiteConfig, ads: AdRule
       uploadDate: published,
     }));
   }
+  if (inputs.corrections.length) {
+    // schema.org CreativeWork.correction, one CorrectionComment each.
+    jsonLd["correction"] = inputs.corrections.map((c) => ({
+      "@type": "CorrectionComment",
+      text: `${c.kind === "clarification" ? "Clarification" : "Correction"}: ${c.text}`,
+      datePublished: c.createdAt,
+    }));
+  }
   if (story.sources.length) {
     jsonLd["citation"] = story.sources.map((s) => ({
       "@type": "CreativeWork",
@@ -158,6 +173,7 @@ export function articleView(inputs: ArticleInputs, site: SiteConfig, ads: AdRule
           : {}),
       },
       jsonLd: [jsonLd],
+      ...(inputs.preview ? { noindex: true } : {}),
     },
   };
 }
@@ -229,17 +245,18 @@ export function renderArticle(v: ArticleView, shell: Shell, ads: AdRules): strin
       ? adSlot("top", "story-top", ads.topSizes, pickHouseAd(ads.houseAds, story.id))
       : undefined;
 
-  const main = html`<article class="story">
+  const main = html`${v.preview ? html`<p class="preview-banner" role="status">Preview — not published. This link expires ${formatDateTime(v.preview.expiresAt, tz)}.</p>` : ""}<article class="story">
 <header class="story-header">
 <p class="kicker"><a href="/${story.section.slug}">${story.section.name}</a></p>
 <h1>${story.headline}</h1>
 ${story.summary.length ? html`<ul class="summary">${story.summary.map((s) => html`<li>${s}</li>`)}</ul>` : ""}
 <div class="story-meta">
 ${byline.value ? html`<p class="byline">${byline}</p>` : ""}
-<p class="dates">Published ${time(published, formatDateTime(published, tz))}${updated ? html`<span class="updated"> · Updated ${time(updated, formatDateTime(updated, tz))}</span>` : ""}</p>
+<p class="dates">Published ${time(published, formatDateTime(published, tz))}${updated ? html`<span class="updated"> · Updated ${time(updated, formatDateTime(updated, tz))}</span>` : ""}${v.historyPath ? html` · <a href="${v.historyPath}">See what changed</a>` : ""}</p>
 <p class="trust"><span class="reading-time">${readingTimeLabel(v.readingMinutes)}</span> · <a href="${v.standardsPath}">Why you can trust ${site.name}</a></p>
 </div>
 </header>
+${v.corrections.length ? html`<section class="corrections-box" aria-labelledby="corr-h"><h2 id="corr-h">${v.corrections.length === 1 ? (v.corrections[0]!.kind === "clarification" ? "Clarification" : "Correction") : "Corrections and clarifications"}</h2>${v.corrections.map((c) => html`<p><strong>${c.kind === "clarification" ? "Clarification" : "Correction"}, ${time(c.createdAt, formatDateTime(c.createdAt, tz))}:</strong> ${c.text}</p>`)}<p class="corrections-more"><a href="/corrections">All corrections</a>${v.historyPath ? html` · <a href="${v.historyPath}">Every version of this story</a>` : ""}</p></section>` : ""}
 ${v.hero ? html`<figure class="hero">${picture(v.hero, { sizes: "(min-width: 1040px) 1000px, 100vw", eager: true })}${v.hero.caption || v.hero.credit ? html`<figcaption>${v.hero.caption ?? ""}${credit(v.hero.credit)}</figcaption>` : ""}</figure>` : ""}
 <div class="story-body">
 ${body}

@@ -7,3 +7,6 @@ export * from "./page-store.ts";
 export * from "./search-store.ts";
 export * from "./change-feed.ts";
 export type { Database } from "./schema.ts";
+export * from "./revision-store.ts";
+export * from "./user-store.ts";
+export * from "./session-store.ts";

@@ -168,3 +168,99 @@ export async function listVideos(db: Db, limit: number, offset: number): Promise
 export async function videoById(db: Db, id: number): Promise<Video | undefined> {
   return (await videosByIds(db, [id])).get(id);
 }
+
+/** The newsroom's media library: images newest first, optionally matching caption, alt or credit. */
+export async function listImages(
+  db: Db,
+  opts: { q?: string | undefined; limit: number; offset: number },
+): Promise<Image[]> {
+  let q = db.selectFrom("images").select("id");
+  const text = opts.q?.trim();
+  if (text) {
+    const like = `%${text}%`;
+    q = q.where((eb) =>
+      eb.or([eb("caption", "like", like), eb("alt", "like", like), eb("credit", "like", like)]),
+    );
+  }
+  const rows = await q.orderBy("id", "desc").limit(opts.limit).offset(opts.offset).execute();
+  const map = await imagesByIds(
+    db,
+    rows.map((r) => r.id),
+  );
+  return rows.flatMap((r) => {
+    const img = map.get(r.id);
+    return img ? [img] : [];
+  });
+}
+
+/** Stories that show an image (as hero or in the body): their pages change with it. */
+async function storiesShowingImage(db: Db, imageId: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom("stories")
+    .select("id")
+    .where((eb) =>
+      eb.or([
+        eb("hero_image_id", "=", imageId),
+        eb("body", "like", `%"imageId":${imageId},%`),
+        eb("body", "like", `%"imageId":${imageId}}%`),
+      ]),
+    )
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+export const imageTextSchema = z.object({
+  alt: z.string().trim().max(500, "keep alt text under 500 characters").optional(),
+  caption: z.string().trim().max(2000).nullable().optional(),
+  credit: z.string().trim().max(300).nullable().optional(),
+});
+
+/** Changes an image's alt text, caption or credit, and refreshes every page that shows it. */
+export async function updateImageText(
+  db: Db,
+  id: number,
+  patch: z.infer<typeof imageTextSchema>,
+): Promise<Image | undefined> {
+  const set: { alt?: string; caption?: string | null; credit?: string | null } = {};
+  if (patch.alt !== undefined) set.alt = patch.alt;
+  if (patch.caption !== undefined) set.caption = patch.caption || null;
+  if (patch.credit !== undefined) set.credit = patch.credit || null;
+  if (Object.keys(set).length) {
+    await db.updateTable("images").set(set).where("id", "=", id).execute();
+    const stories = await storiesShowingImage(db, id);
+    await recordChange(db, [...stories.map((s) => `story:${s}`), "home", "all"]);
+  }
+  return (await imagesByIds(db, [id])).get(id);
+}
+
+export const videoPatchSchema = z.object({
+  title: z.string().trim().min(1).max(300).optional(),
+  durationSeconds: z
+    .number()
+    .int()
+    .nonnegative()
+    .max(86_400 * 2)
+    .nullable()
+    .optional(),
+  posterImageId: z.number().int().positive().nullable().optional(),
+  caption: z.string().trim().max(2000).nullable().optional(),
+  credit: z.string().trim().max(300).nullable().optional(),
+});
+
+export async function updateVideo(
+  db: Db,
+  id: number,
+  patch: z.infer<typeof videoPatchSchema>,
+): Promise<Video | undefined> {
+  const set: Record<string, string | number | null> = {};
+  if (patch.title !== undefined) set.title = patch.title;
+  if (patch.durationSeconds !== undefined) set.duration_seconds = patch.durationSeconds;
+  if (patch.posterImageId !== undefined) set.poster_image_id = patch.posterImageId;
+  if (patch.caption !== undefined) set.caption = patch.caption || null;
+  if (patch.credit !== undefined) set.credit = patch.credit || null;
+  if (Object.keys(set).length) {
+    await db.updateTable("videos").set(set).where("id", "=", id).execute();
+    await recordChange(db, [`video:${id}`, "videos"]);
+  }
+  return videoById(db, id);
+}

@@ -219,10 +219,111 @@ const m0003_changes: Migration = {
   },
 };
 
+/**
+ * The newsroom: accounts, server-side sessions, login throttling,
+ * invitations, revisions (every save), corrections, and the workflow
+ * columns on stories (revision counter for optimistic concurrency, the
+ * scheduled publication time, who created and last changed it).
+ */
+const m0004_newsroom: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable("users")
+      .$call(idColumn(db))
+      .addColumn("email", "varchar(320)", (c) => c.notNull().unique())
+      .addColumn("name", "varchar(200)", (c) => c.notNull())
+      .addColumn("role", "varchar(20)", (c) => c.notNull())
+      .addColumn("password_hash", "text", (c) => c.notNull())
+      .addColumn("author_id", "integer", (c) => c.references("authors.id").onDelete("set null"))
+      .addColumn("created_at", "varchar(40)", (c) => c.notNull())
+      .addColumn("disabled_at", "varchar(40)")
+      .execute();
+    await db.schema
+      .createTable("sessions")
+      .addColumn("id", "varchar(64)", (c) => c.primaryKey())
+      .addColumn("user_id", "integer", (c) => c.notNull().references("users.id").onDelete("cascade"))
+      .addColumn("csrf_token", "varchar(64)", (c) => c.notNull())
+      .addColumn("created_at", "varchar(40)", (c) => c.notNull())
+      .addColumn("last_seen_at", "varchar(40)", (c) => c.notNull())
+      .addColumn("expires_at", "varchar(40)", (c) => c.notNull())
+      .addColumn("ip", "varchar(64)", (c) => c.notNull().defaultTo(""))
+      .addColumn("user_agent", "varchar(300)", (c) => c.notNull().defaultTo(""))
+      .execute();
+    await db.schema.createIndex("sessions_user").on("sessions").column("user_id").execute();
+    await db.schema
+      .createTable("login_throttle")
+      .addColumn("key", "varchar(400)", (c) => c.primaryKey())
+      .addColumn("failures", "integer", (c) => c.notNull())
+      .addColumn("window_start", "varchar(40)", (c) => c.notNull())
+      .addColumn("locked_until", "varchar(40)")
+      .execute();
+    await db.schema
+      .createTable("invitations")
+      .addColumn("token_hash", "varchar(64)", (c) => c.primaryKey())
+      .addColumn("email", "varchar(320)", (c) => c.notNull())
+      .addColumn("role", "varchar(20)", (c) => c.notNull())
+      .addColumn("invited_by", "integer", (c) => c.references("users.id").onDelete("set null"))
+      .addColumn("created_at", "varchar(40)", (c) => c.notNull())
+      .addColumn("expires_at", "varchar(40)", (c) => c.notNull())
+      .addColumn("used_at", "varchar(40)")
+      .execute();
+    await db.schema
+      .alterTable("stories")
+      .addColumn("revision", "integer", (c) => c.notNull().defaultTo(0))
+      .execute();
+    await db.schema.alterTable("stories").addColumn("scheduled_at", "varchar(40)").execute();
+    await db.schema.alterTable("stories").addColumn("created_by", "integer").execute();
+    await db.schema.alterTable("stories").addColumn("updated_by", "integer").execute();
+    await db.schema
+      .createIndex("stories_scheduled")
+      .on("stories")
+      .columns(["status", "scheduled_at"])
+      .execute();
+    await db.schema
+      .createTable("story_revisions")
+      .$call(idColumn(db))
+      .addColumn("story_id", "integer", (c) => c.notNull().references("stories.id").onDelete("cascade"))
+      .addColumn("number", "integer", (c) => c.notNull())
+      .addColumn("user_id", "integer", (c) => c.references("users.id").onDelete("set null"))
+      .addColumn("user_name", "varchar(200)", (c) => c.notNull())
+      .addColumn("created_at", "varchar(40)", (c) => c.notNull())
+      .addColumn("status", "varchar(20)", (c) => c.notNull())
+      .addColumn("published", "integer", (c) => c.notNull())
+      .addColumn("note", "varchar(500)", (c) => c.notNull().defaultTo(""))
+      .addColumn("data", "text", (c) => c.notNull())
+      .addUniqueConstraint("story_revisions_number", ["story_id", "number"])
+      .execute();
+    await db.schema
+      .createTable("corrections")
+      .$call(idColumn(db))
+      .addColumn("story_id", "integer", (c) => c.notNull().references("stories.id").onDelete("cascade"))
+      .addColumn("kind", "varchar(20)", (c) => c.notNull())
+      .addColumn("text", "text", (c) => c.notNull())
+      .addColumn("created_at", "varchar(40)", (c) => c.notNull())
+      .addColumn("user_id", "integer", (c) => c.references("users.id").onDelete("set null"))
+      .execute();
+    await db.schema.createIndex("corrections_story").on("corrections").column("story_id").execute();
+    await db.schema.createIndex("corrections_created").on("corrections").column("created_at").execute();
+  },
+  async down(db: Kysely<unknown>) {
+    for (const t of [
+      "corrections",
+      "story_revisions",
+      "invitations",
+      "login_throttle",
+      "sessions",
+      "users",
+    ]) {
+      await db.schema.dropTable(t).execute();
+    }
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001_foundation,
   "0002_search": m0002_search,
   "0003_changes": m0003_changes,
+  "0004_newsroom": m0004_newsroom,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

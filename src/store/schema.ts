@@ -88,6 +88,12 @@ export interface StoryTable {
   embargo_until: string | null;
   source_version: string | null;
   word_count: number;
+  /** Incremented by every newsroom save: the base of optimistic concurrency. */
+  revision: Generated<number>;
+  /** When a scheduled story is due (status "scheduled"). */
+  scheduled_at: string | null;
+  created_by: number | null;
+  updated_by: number | null;
 }
 
 export interface StoryTopicTable {
@@ -128,7 +134,85 @@ export interface ChangeTable {
   purged_at: string | null;
 }
 
+export interface UserTable {
+  id: Generated<number>;
+  /** Lower-cased. */
+  email: string;
+  name: string;
+  /** contributor | editor | admin */
+  role: string;
+  /** scrypt, self-describing (see passwords.ts). */
+  password_hash: string;
+  /** The author profile the user writes as. */
+  author_id: number | null;
+  created_at: string;
+  disabled_at: string | null;
+}
+
+export interface SessionTable {
+  /** SHA-256 of the cookie's token: a leaked table does not give sessions away. */
+  id: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  ip: string;
+  user_agent: string;
+}
+
+export interface LoginThrottleTable {
+  /** `email:<address>` or `ip:<address>` */
+  key: string;
+  failures: number;
+  window_start: string;
+  locked_until: string | null;
+}
+
+export interface InvitationTable {
+  token_hash: string;
+  email: string;
+  role: string;
+  invited_by: number | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface StoryRevisionTable {
+  id: Generated<number>;
+  story_id: number;
+  /** 1, 2, 3 … per story; equals stories.revision after the save that wrote it. */
+  number: number;
+  user_id: number | null;
+  /** Kept so that history survives the account's deletion. */
+  user_name: string;
+  created_at: string;
+  status: string;
+  /** 1 when this revision was (or became) what readers saw: the public history lists these. */
+  published: number;
+  note: string;
+  /** JSON StoryDraft: the story's editable content at this revision. */
+  data: string;
+}
+
+export interface CorrectionTable {
+  id: Generated<number>;
+  story_id: number;
+  /** correction | clarification */
+  kind: string;
+  text: string;
+  created_at: string;
+  user_id: number | null;
+}
+
 export interface Database {
+  users: UserTable;
+  sessions: SessionTable;
+  login_throttle: LoginThrottleTable;
+  invitations: InvitationTable;
+  story_revisions: StoryRevisionTable;
+  corrections: CorrectionTable;
   changes: ChangeTable;
   sections: SectionTable;
   topics: TopicTable;

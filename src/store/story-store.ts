@@ -12,7 +12,10 @@ import {
   type Source,
   type StoryData,
   type StoryInput,
+  type StoryStatus,
   blockSchema,
+  storyContentSchema,
+  storyStatus,
   sourceSchema,
   storyInputSchema,
 } from "../content/model.ts";
@@ -40,12 +43,16 @@ export interface Story {
   dateline: string | null;
   sources: Source[];
   relatedVideoIds: number[];
-  status: "draft" | "published" | "unpublished";
+  status: StoryStatus;
   firstPublishedAt: string | null;
   updatedAt: string;
   embargoUntil: string | null;
+  scheduledAt: string | null;
   sourceVersion: string | null;
   wordCount: number;
+  /** The number of the latest revision: a newsroom save must be based on it. */
+  revision: number;
+  createdBy: number | null;
 }
 
 /** A story in a list: enough for a teaser. */
@@ -69,6 +76,23 @@ export class StoreError extends Error {
     message: string,
   ) {
     super(`${field}: ${message}`);
+  }
+}
+
+/** Who made a save, as the revision history records it. */
+export interface Actor {
+  userId: number | null;
+  name: string;
+}
+
+/** A save based on an older revision than the story's latest (optimistic concurrency). */
+export class StoryConflictError extends Error {
+  override name = "StoryConflictError";
+  constructor(
+    readonly storyId: number,
+    readonly latest: { revision: number; userName: string; at: string },
+  ) {
+    super(`story ${storyId} was changed by ${latest.userName} at ${latest.at} (revision ${latest.revision})`);
   }
 }
 
@@ -111,18 +135,26 @@ async function uniquePath(db: Db, wanted: string, storyId: number | null): Promi
   }
 }
 
-export type SaveOutcome = { id: number; path: string; created: boolean };
+export type SaveOutcome = { id: number; path: string; created: boolean; revision: number };
+
+export interface SaveOptions {
+  /** The story to update; otherwise the input's `uri` names it, or a new story is made. */
+  id?: number;
+  now?: Date;
+  /** Recorded on the revision; importers and the demo pass a name without a user. */
+  actor?: Actor;
+  /** The revision the change was made on: if the story has moved on, StoryConflictError. */
+  baseRevision?: number;
+  /** A short description of the save for the revision list ("Published", "Restored revision 3"). */
+  note?: string;
+}
 
 /**
  * Creates or updates a story. `id` (or, failing that, the input's `uri`)
  * names the story to update. Must run inside a transaction when the caller
  * needs all-or-nothing with other writes (the importer does).
  */
-export async function saveStory(
-  db: Db,
-  input: StoryInput,
-  opts: { id?: number; now?: Date } = {},
-): Promise<SaveOutcome> {
+export async function saveStory(db: Db, input: StoryInput, opts: SaveOptions = {}): Promise<SaveOutcome> {
   const data: StoryData = storyInputSchema.parse(input);
   const now = (opts.now ?? new Date()).toISOString();
   const section = await db
@@ -139,6 +171,10 @@ export async function saveStory(
         ? await db.selectFrom("stories").selectAll().where("uri", "=", data.uri).executeTakeFirst()
         : undefined;
   if (opts.id !== undefined && !existing) throw new StoreError("id", `no story ${opts.id}`);
+  if (existing && opts.baseRevision !== undefined && existing.revision !== opts.baseRevision) {
+    throw await conflictOf(db, existing.id, existing.revision);
+  }
+  const actor = opts.actor ?? { userId: null, name: "Gazette" };
   // Pages that showed the story as it was (old section, topics, authors) must go too.
   const keysBefore = existing ? await keysForStory(db, existing.id) : [];
 
@@ -162,25 +198,66 @@ export async function saveStory(
     first_published_at: firstPublishedAt,
     updated_at: data.updatedAt ?? now,
     embargo_until: data.embargoUntil ?? null,
+    scheduled_at: data.status === "scheduled" ? (data.scheduledAt ?? null) : null,
     source_version: data.sourceVersion ?? null,
     word_count: bodyWordCount(data.body),
+    updated_by: actor.userId,
   };
+  if (data.status === "scheduled" && !values.scheduled_at) {
+    throw new StoreError("scheduledAt", "a scheduled story needs the time it is due");
+  }
 
   let id: number;
   let created = false;
+  const revision = (existing?.revision ?? 0) + 1;
   if (existing) {
     id = existing.id;
-    await db.updateTable("stories").set(values).where("id", "=", id).execute();
+    // The revision check again, in the write itself: two saves racing on one
+    // base revision cannot both succeed.
+    const r = await db
+      .updateTable("stories")
+      .set({ ...values, revision })
+      .where("id", "=", id)
+      .where("revision", "=", existing.revision)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) {
+      const now = await db
+        .selectFrom("stories")
+        .select("revision")
+        .where("id", "=", id)
+        .executeTakeFirstOrThrow();
+      throw await conflictOf(db, id, now.revision);
+    }
   } else {
     created = true;
     const row = await db
       .insertInto("stories")
-      .values({ ...values, path: `${DRAFT_PREFIX}${crypto.randomUUID()}`, created_at: now })
+      .values({
+        ...values,
+        revision,
+        path: `${DRAFT_PREFIX}${crypto.randomUUID()}`,
+        created_at: now,
+        created_by: actor.userId,
+      })
       .returning("id")
       .executeTakeFirstOrThrow();
     id = row.id;
     existing = undefined;
   }
+  await db
+    .insertInto("story_revisions")
+    .values({
+      story_id: id,
+      number: revision,
+      user_id: actor.userId,
+      user_name: actor.name,
+      created_at: now,
+      status: data.status,
+      published: data.status === "published" ? 1 : 0,
+      note: opts.note ?? (created ? "Created" : "Saved"),
+      data: JSON.stringify(storyContentSchema.parse(data)),
+    })
+    .execute();
 
   // The public path is fixed from the first publication date; a later change
   // of slug or section moves the story and leaves a redirect behind.
@@ -221,7 +298,21 @@ export async function saveStory(
   }
   await indexStory(db, id);
   await recordChange(db, [...keysBefore, ...(await keysForStory(db, id))]);
-  return { id, path, created };
+  return { id, path, created, revision };
+}
+
+async function conflictOf(db: Db, storyId: number, revision: number): Promise<StoryConflictError> {
+  const last = await db
+    .selectFrom("story_revisions")
+    .select(["user_name", "created_at"])
+    .where("story_id", "=", storyId)
+    .where("number", "=", revision)
+    .executeTakeFirst();
+  return new StoryConflictError(storyId, {
+    revision,
+    userName: last?.user_name ?? "someone",
+    at: last?.created_at ?? "",
+  });
 }
 
 const jsonStrings = z.array(z.string());
@@ -267,13 +358,17 @@ async function hydrate(db: Db, row: StoryRow): Promise<Story> {
     firstPublishedAt: row.first_published_at,
     updatedAt: row.updated_at,
     embargoUntil: row.embargo_until,
+    scheduledAt: row.scheduled_at,
     sourceVersion: row.source_version,
     wordCount: row.word_count,
+    revision: row.revision,
+    createdBy: row.created_by,
   };
 }
 
-function storyStatusOf(s: string): Story["status"] {
-  return s === "published" || s === "unpublished" ? s : "draft";
+function storyStatusOf(s: string): StoryStatus {
+  const parsed = storyStatus.safeParse(s);
+  return parsed.success ? parsed.data : "draft";
 }
 
 export async function storyById(db: Db, id: number): Promise<Story | undefined> {

@@ -1,0 +1,64 @@
+/**
+ * Everything an article page shows besides the story itself, gathered from
+ * the store, and the surrogate keys of all of it. Used by the public page
+ * and by signed previews.
+ */
+import type { ArticleInputs } from "../site/article-page.ts";
+import { imageIdsOf, videoIdsOf } from "../site/article-page.ts";
+import type { Db } from "../store/database.ts";
+import { imagesByIds, videosByIds } from "../store/media-repo.ts";
+import { correctionsForStory } from "../store/revision-store.ts";
+import { type Story, relatedStories, teasersByIds } from "../store/story-store.ts";
+
+/** The public history page of a story at `path`. */
+export function historyPathOf(storyPath: string): string {
+  return `${storyPath}/history`;
+}
+
+export async function articleInputs(
+  db: Db,
+  story: Story,
+): Promise<{ inputs: Omit<ArticleInputs, "preview">; keys: string[] }> {
+  const videos = await videosByIds(db, videoIdsOf(story));
+  const linkedIds = story.body.flatMap((b) => (b.type === "related-story" ? [b.storyId] : []));
+  const [images, related, linked, corrections, versions] = await Promise.all([
+    imagesByIds(db, imageIdsOf(story)),
+    relatedStories(db, story, 4),
+    teasersByIds(db, linkedIds),
+    correctionsForStory(db, story.id),
+    db
+      .selectFrom("story_revisions")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("story_id", "=", story.id)
+      .where("published", "=", 1)
+      .executeTakeFirstOrThrow(),
+  ]);
+  const relatedImages = await imagesByIds(
+    db,
+    related.flatMap((t) => (t.heroImageId ? [t.heroImageId] : [])),
+  );
+  const storyKeys = (teasers: Iterable<{ id: number }>) => [...teasers].map((t) => `story:${t.id}`);
+  return {
+    inputs: {
+      story,
+      images,
+      videos,
+      related,
+      linked,
+      relatedImages,
+      corrections,
+      historyPath: Number(versions.n) > 1 ? historyPathOf(story.path) : undefined,
+    },
+    keys: [
+      `story:${story.id}`,
+      `section:${story.section.slug}`,
+      ...story.topics.map((t) => `topic:${t.slug}`),
+      ...story.authors.map((a) => `author:${a.slug}`),
+      ...[...videos.keys()].map((id) => `video:${id}`),
+      ...storyKeys(related),
+      ...storyKeys(linked.values()),
+      ...linkedIds.map((id) => `story:${id}`),
+      "sections",
+    ],
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * Security headers, computed once per kind of page. Reader pages run no
+ * script at all, so their Content-Security-Policy allows none (and no
+ * inline style either); the newsroom app loads only its own bundle. Sent
+ * by Fastify's onRequest hook and by the raw cache-hit path alike.
+ */
+import type { IncomingMessage } from "node:http";
+
+export type PageKind = "reader" | "admin";
+
+const COMMON: Record<string, string> = {
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "strict-origin-when-cross-origin",
+  "permissions-policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+  "cross-origin-opener-policy": "same-origin",
+};
+
+function csp(directives: Record<string, string>): string {
+  return Object.entries(directives)
+    .map(([k, v]) => `${k} ${v}`)
+    .join("; ");
+}
+
+const READER = {
+  ...COMMON,
+  "content-security-policy": csp({
+    "default-src": "'self'",
+    // Wire pictures and videos may stay on the agency's https servers.
+    "img-src": "'self' https: data:",
+    "media-src": "'self' https:",
+    "style-src": "'self'",
+    "script-src": "'none'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+  }),
+  "x-frame-options": "DENY",
+};
+
+const ADMIN = {
+  ...COMMON,
+  "content-security-policy": csp({
+    "default-src": "'self'",
+    "img-src": "'self' https: data: blob:",
+    "media-src": "'self' https: blob:",
+    "style-src": "'self'",
+    "script-src": "'self'",
+    "connect-src": "'self'",
+    // The live preview is a same-origin srcdoc frame.
+    "frame-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'self'",
+  }),
+  "x-frame-options": "SAMEORIGIN",
+};
+
+/** RFC 6797: HSTS only over TLS (a browser ignores it over plain HTTP anyway). */
+const HSTS = { "strict-transport-security": "max-age=31536000; includeSubDomains" };
+
+const TABLE = {
+  reader: { plain: READER, tls: { ...READER, ...HSTS } },
+  admin: { plain: ADMIN, tls: { ...ADMIN, ...HSTS } },
+};
+
+export function pageKindOf(url: string): PageKind {
+  return url.startsWith("/admin") || url.startsWith("/api/admin") ? "admin" : "reader";
+}
+
+export function securityHeaders(kind: PageKind, tls: boolean): Readonly<Record<string, string>> {
+  return TABLE[kind][tls ? "tls" : "plain"];
+}
+
+/** Behind a TLS-terminating proxy, X-Forwarded-Proto says https (the app trusts its proxy). */
+export function isTls(req: IncomingMessage): boolean {
+  return (
+    (req.socket as { encrypted?: boolean }).encrypted === true ||
+    String(req.headers["x-forwarded-proto"] ?? "")
+      .split(",")[0]!
+      .trim() === "https"
+  );
+}

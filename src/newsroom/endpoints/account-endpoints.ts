@@ -1,0 +1,294 @@
+/** Admin API: signing in and out, the session, invitations, users. */
+import { z } from "zod";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { HttpError } from "../../http/errors.ts";
+import type { Db } from "../../store/database.ts";
+import {
+  EMAIL_THROTTLE,
+  IP_THROTTLE,
+  clearFailures,
+  createSession,
+  deleteSession,
+  deleteUserSessions,
+  lockedUntil,
+  recordFailure,
+} from "../../store/session-store.ts";
+import {
+  ROLES,
+  type User,
+  acceptInvitation,
+  createInvitation,
+  createUser,
+  credentialsByEmail,
+  emailSchema,
+  listUsers,
+  openInvitation,
+  updateUser,
+} from "../../store/user-store.ts";
+import { clearSessionCookie, preloginCsrf, resolveUser, setSessionCookie } from "../admin-http.ts";
+import { endpoint, idParam } from "../endpoint.ts";
+import {
+  DUMMY_HASH,
+  PASSWORD_MIN_LENGTH,
+  generatePassword,
+  hashPassword,
+  verifyPassword,
+} from "../passwords.ts";
+import { PERMISSIONS, roleSchema } from "../permissions.ts";
+
+const passwordSchema = z
+  .string()
+  .min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`)
+  .max(200, "must be at most 200 characters");
+
+export function userJson(u: User) {
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: u.role,
+    authorSlug: u.authorSlug,
+    disabled: u.disabled,
+    createdAt: u.createdAt,
+    permissions: Object.entries(PERMISSIONS)
+      .filter(([, roles]) => (roles as readonly string[]).includes(u.role))
+      .map(([action]) => action),
+  };
+}
+
+/** Starts a new session (rotating away any the request came with). */
+async function signIn(db: Db, req: FastifyRequest, reply: FastifyReply, user: User) {
+  const old = req.cookies["gz_session"];
+  if (old) await deleteSession(db, old);
+  const { token, session } = await createSession(db, user.id, {
+    ip: req.ip,
+    userAgent: req.headers["user-agent"] ?? "",
+  });
+  setSessionCookie(req, reply, token, session.expiresAt);
+  return { user: userJson(user), csrfToken: session.csrfToken };
+}
+
+function minutesUntil(iso: string): number {
+  return Math.max(1, Math.ceil((Date.parse(iso) - Date.now()) / 60_000));
+}
+
+function lockedOut(until: string): HttpError {
+  return new HttpError(
+    "GZ_ERR_LOCKED_OUT",
+    `Too many failed sign-ins. Try again in ${minutesUntil(until)} minute${minutesUntil(until) === 1 ? "" : "s"}.`,
+    undefined,
+    { retryAt: until },
+  );
+}
+
+export function accountEndpoints(db: Db) {
+  return [
+    endpoint({
+      method: "GET",
+      url: "/api/admin/session",
+      permission: "public",
+      tag: "Session",
+      summary:
+        "Who is signed in, and the CSRF token to send as x-csrf-token (before sign-in: the token for signing in)",
+      handler: async ({ req, reply }) => {
+        const s = await resolveUser(db, req);
+        if (s) return { user: userJson(s.user), csrfToken: s.session.csrfToken };
+        return { user: null, csrfToken: preloginCsrf(req, reply) };
+      },
+    }),
+    endpoint({
+      method: "POST",
+      url: "/api/admin/session",
+      permission: "public",
+      tag: "Session",
+      summary: "Sign in (rate-limited; five failures lock the account for 15 minutes)",
+      body: z.object({
+        email: z.string().trim().min(1, "enter your email").max(320),
+        password: z.string().min(1, "enter your password").max(200),
+      }),
+      handler: async ({ body, req, reply }) => {
+        const email = body.email.toLowerCase();
+        const keys = [`email:${email}`, `ip:${req.ip}`];
+        for (const key of keys) {
+          const until = await lockedUntil(db, key);
+          if (until) {
+            reply.header("retry-after", String(Math.ceil((Date.parse(until) - Date.now()) / 1000)));
+            throw lockedOut(until);
+          }
+        }
+        const found = await credentialsByEmail(db, email);
+        // Always hash once, so the answer takes as long for an unknown email.
+        const ok = await verifyPassword(body.password, found?.passwordHash ?? DUMMY_HASH);
+        if (!found || !ok || found.user.disabled) {
+          const locks = await Promise.all([
+            recordFailure(db, keys[0]!, EMAIL_THROTTLE),
+            recordFailure(db, keys[1]!, IP_THROTTLE),
+          ]);
+          const until = locks.find(Boolean);
+          if (until) throw lockedOut(until);
+          throw new HttpError("GZ_ERR_BAD_CREDENTIALS");
+        }
+        await clearFailures(db, keys[0]!);
+        return signIn(db, req, reply, found.user);
+      },
+    }),
+    endpoint({
+      method: "DELETE",
+      url: "/api/admin/session",
+      permission: "signed-in",
+      tag: "Session",
+      summary: "Sign out of this browser",
+      handler: async ({ req, reply }) => {
+        const token = req.cookies["gz_session"];
+        if (token) await deleteSession(db, token);
+        clearSessionCookie(req, reply);
+        return { ok: true };
+      },
+    }),
+    endpoint({
+      method: "DELETE",
+      url: "/api/admin/sessions",
+      permission: "signed-in",
+      tag: "Session",
+      summary: "Sign out everywhere: ends every session of your account",
+      handler: async ({ req, reply, user }) => {
+        const ended = await deleteUserSessions(db, user!.id);
+        clearSessionCookie(req, reply);
+        return { ended };
+      },
+    }),
+    endpoint({
+      method: "POST",
+      url: "/api/admin/me/password",
+      permission: "signed-in",
+      tag: "Session",
+      summary: "Change your password (ends your other sessions)",
+      body: z.object({ current: z.string().max(200), password: passwordSchema }),
+      handler: async ({ body, user, req, reply }) => {
+        const c = await credentialsByEmail(db, user!.email);
+        if (!c || !(await verifyPassword(body.current, c.passwordHash))) {
+          throw new HttpError("GZ_ERR_VALIDATION", "Your current password is not right.", [
+            { path: "current", message: "is not your current password" },
+          ]);
+        }
+        await updateUser(db, user!.id, { passwordHash: await hashPassword(body.password) });
+        await deleteUserSessions(db, user!.id);
+        return signIn(db, req, reply, user!);
+      },
+    }),
+    endpoint({
+      method: "GET",
+      url: "/api/admin/invitations/:token",
+      permission: "public",
+      tag: "Users",
+      summary: "What an invitation link is for (email and role), if it is still valid",
+      params: z.object({ token: z.string().min(10).max(100) }),
+      handler: async ({ params, req, reply }) => {
+        const inv = await openInvitation(db, params.token);
+        if (!inv)
+          throw new HttpError(
+            "GZ_ERR_NOT_FOUND",
+            "This invitation link was used already or has expired. Ask for a new one.",
+          );
+        return { ...inv, csrfToken: preloginCsrf(req, reply) };
+      },
+    }),
+    endpoint({
+      method: "POST",
+      url: "/api/admin/invitations/:token/accept",
+      permission: "public",
+      tag: "Users",
+      summary: "Accept an invitation: choose a name and password; signs you in",
+      status: 201,
+      params: z.object({ token: z.string().min(10).max(100) }),
+      body: z.object({
+        name: z.string().trim().min(1, "enter your name").max(200),
+        password: passwordSchema,
+      }),
+      handler: async ({ params, body, req, reply }) => {
+        const passwordHash = await hashPassword(body.password);
+        const user = await db
+          .transaction()
+          .execute((tx) => acceptInvitation(tx, params.token, { name: body.name, passwordHash }));
+        return signIn(db, req, reply, user);
+      },
+    }),
+    endpoint({
+      method: "POST",
+      url: "/api/admin/invitations",
+      permission: "users.manage",
+      tag: "Users",
+      summary: "Invite someone: returns a one-time link, valid for 7 days",
+      status: 201,
+      body: z.object({ email: emailSchema, role: roleSchema }),
+      handler: async ({ body, user, req }) => {
+        const inv = await createInvitation(db, { email: body.email, role: body.role, invitedBy: user!.id });
+        const origin = `${req.protocol}://${req.headers.host ?? "localhost"}`;
+        return {
+          email: inv.email,
+          role: body.role,
+          expiresAt: inv.expiresAt,
+          link: `${origin}/admin/invite/${inv.token}`,
+        };
+      },
+    }),
+    endpoint({
+      method: "GET",
+      url: "/api/admin/users",
+      permission: "users.manage",
+      tag: "Users",
+      summary: "Every account",
+      handler: async () => ({ items: (await listUsers(db)).map(userJson) }),
+    }),
+    endpoint({
+      method: "POST",
+      url: "/api/admin/users",
+      permission: "users.manage",
+      tag: "Users",
+      summary: "Create an account; without a password one is generated and returned once",
+      status: 201,
+      body: z.object({
+        email: emailSchema,
+        name: z.string().trim().min(1).max(200),
+        role: z.enum(ROLES),
+        password: passwordSchema.optional(),
+      }),
+      handler: async ({ body }) => {
+        const password = body.password ?? generatePassword();
+        const user = await db.transaction().execute(async (tx) =>
+          createUser(tx, {
+            email: body.email,
+            name: body.name,
+            role: body.role,
+            passwordHash: await hashPassword(password),
+          }),
+        );
+        return { user: userJson(user), ...(body.password ? {} : { password }) };
+      },
+    }),
+    endpoint({
+      method: "PATCH",
+      url: "/api/admin/users/:id",
+      permission: "users.manage",
+      tag: "Users",
+      summary: "Change a user's name or role, or disable the account (which ends its sessions)",
+      params: idParam,
+      body: z.object({
+        name: z.string().trim().min(1).max(200).optional(),
+        role: roleSchema.optional(),
+        disabled: z.boolean().optional(),
+      }),
+      handler: async ({ params, body, user }) => {
+        if (params.id === user!.id && (body.disabled || (body.role && body.role !== "admin"))) {
+          throw new HttpError("GZ_ERR_VALIDATION", "You cannot disable or demote your own account.", [
+            { path: body.disabled ? "disabled" : "role", message: "ask another admin" },
+          ]);
+        }
+        const updated = await updateUser(db, params.id, body);
+        if (!updated) throw new HttpError("GZ_ERR_NOT_FOUND", `There is no user ${params.id}.`);
+        if (body.disabled) await deleteUserSessions(db, params.id);
+        return userJson(updated);
+      },
+    }),
+  ];
+}

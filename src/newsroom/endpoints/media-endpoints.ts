@@ -1,0 +1,307 @@
+/**
+ * Admin API: the media library. Uploads are checked by their bytes (magic
+ * numbers, via file-type), not their names or declared types; capped in
+ * size; images are re-encoded without metadata (no GPS position leaves the
+ * newsroom); a video's duration is read from the file and a poster frame
+ * is taken from it.
+ */
+import fs from "node:fs";
+import type { MultipartFile } from "@fastify/multipart";
+import { fileTypeFromBuffer } from "file-type";
+import { z } from "zod";
+import type { Config } from "../../config.ts";
+import { videoSourceSchema } from "../../content/model.ts";
+import { HttpError } from "../../http/errors.ts";
+import { MediaError, type MediaStore } from "../../media/media-store.ts";
+import { posterFrame, probeDurationSeconds } from "../../media/video-probe.ts";
+import type { Db } from "../../store/database.ts";
+import {
+  type Image,
+  type Video,
+  imageTextSchema,
+  imagesByIds,
+  insertImage,
+  insertVideo,
+  listImages,
+  listVideos,
+  updateImageText,
+  updateVideo,
+  videoById,
+  videoPatchSchema,
+} from "../../store/media-repo.ts";
+import { imageUrl } from "../../site/components.ts";
+import { endpoint, idParam } from "../endpoint.ts";
+
+const IMAGE_TYPES = new Set(["image/jpeg", "image/png", "image/webp", "image/gif", "image/avif"]);
+const VIDEO_TYPES = new Map([
+  ["video/mp4", "mp4"],
+  ["video/webm", "webm"],
+  ["video/quicktime", "mov"],
+]);
+
+export function imageJson(img: Image) {
+  return {
+    id: img.id,
+    width: img.width,
+    height: img.height,
+    alt: img.alt,
+    caption: img.caption,
+    credit: img.credit,
+    thumbnail: imageUrl(img, 480),
+    url: imageUrl(img, 1200),
+  };
+}
+
+export function videoJson(v: Video) {
+  return {
+    id: v.id,
+    title: v.title,
+    durationSeconds: v.durationSeconds,
+    poster: v.poster ? imageJson(v.poster) : null,
+    sources: v.sources,
+    caption: v.caption,
+    credit: v.credit,
+  };
+}
+
+/** Reads the one file part and the text fields of a multipart upload, within the size cap. */
+async function readUpload(
+  part: MultipartFile | undefined,
+  maxMb: number,
+): Promise<{ data: Buffer; fields: Record<string, string> }> {
+  if (!part) {
+    throw new HttpError(
+      "GZ_ERR_VALIDATION",
+      "Send the file as multipart/form-data in a field named “file”.",
+      [{ path: "file", message: "is required" }],
+    );
+  }
+  let data: Buffer;
+  try {
+    data = await part.toBuffer();
+  } catch {
+    throw new HttpError("GZ_ERR_BODY_TOO_LARGE", `The file is larger than the ${maxMb} MB limit.`, [
+      { path: "file", message: `must be at most ${maxMb} MB` },
+    ]);
+  }
+  const fields: Record<string, string> = {};
+  for (const [name, f] of Object.entries(part.fields)) {
+    const one = Array.isArray(f) ? f[0] : f;
+    if (one && one.type === "field" && typeof one.value === "string") fields[name] = one.value;
+  }
+  return { data, fields };
+}
+
+const pageQuery = z.object({
+  q: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(40),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+export function mediaEndpoints(db: Db, media: MediaStore, config: Config) {
+  const { maxImageMb, maxVideoMb } = config.newsroom;
+  return [
+    endpoint({
+      method: "GET",
+      url: "/api/admin/images",
+      permission: "newsroom.read",
+      tag: "Media",
+      summary: "The image library, newest first; q searches caption, alt text and credit",
+      query: pageQuery,
+      handler: async ({ query }) => ({ items: (await listImages(db, query)).map(imageJson) }),
+    }),
+    endpoint({
+      method: "POST",
+      url: "/api/admin/images",
+      permission: "media.upload",
+      tag: "Media",
+      summary: `Upload an image (multipart: file, and optional alt, caption, credit); JPEG, PNG, WebP, GIF or AVIF, at most ${maxImageMb} MB`,
+      status: 201,
+      multipart: true,
+      handler: async ({ req }) => {
+        const { data, fields } = await readUpload(
+          await req.file({ limits: { fileSize: maxImageMb * 1024 * 1024, files: 1, fields: 10 } }),
+          maxImageMb,
+        );
+        const type = await fileTypeFromBuffer(data);
+        if (!type || !IMAGE_TYPES.has(type.mime)) {
+          throw new HttpError(
+            "GZ_ERR_UPLOAD_TYPE",
+            `That file is ${type ? type.mime : "not a known type"}; upload a JPEG, PNG, WebP, GIF or AVIF image.`,
+            [{ path: "file", message: "must be a JPEG, PNG, WebP, GIF or AVIF image" }],
+          );
+        }
+        const text = imageTextSchema.parse({
+          alt: fields.alt ?? "",
+          caption: fields.caption || null,
+          credit: fields.credit || null,
+        });
+        let stored;
+        try {
+          stored = await media.putImage(data, { stripMetadata: true });
+        } catch (e) {
+          if (e instanceof MediaError)
+            throw new HttpError("GZ_ERR_UPLOAD_TYPE", e.message, [{ path: "file", message: e.message }]);
+          throw e;
+        }
+        const id = await insertImage(db, {
+          file: stored.file,
+          remoteUrl: null,
+          mime: stored.mime,
+          width: stored.width,
+          height: stored.height,
+          alt: text.alt ?? "",
+          caption: text.caption ?? null,
+          credit: text.credit ?? null,
+          renditions: stored.renditions,
+        });
+        return imageJson((await imagesByIds(db, [id])).get(id)!);
+      },
+    }),
+    endpoint({
+      method: "PATCH",
+      url: "/api/admin/images/:id",
+      permission: "media.edit",
+      tag: "Media",
+      summary: "Change an image's alt text, caption or credit (every page showing it is refreshed)",
+      params: idParam,
+      body: imageTextSchema,
+      handler: async ({ params, body }) => {
+        const img = await db.transaction().execute((tx) => updateImageText(tx, params.id, body));
+        if (!img) throw new HttpError("GZ_ERR_NOT_FOUND", `There is no image ${params.id}.`);
+        return imageJson(img);
+      },
+    }),
+    endpoint({
+      method: "GET",
+      url: "/api/admin/videos",
+      permission: "newsroom.read",
+      tag: "Media",
+      summary: "The video library, newest first",
+      query: pageQuery,
+      handler: async ({ query }) => ({
+        items: (await listVideos(db, query.limit, query.offset)).map(videoJson),
+      }),
+    }),
+    endpoint({
+      method: "POST",
+      url: "/api/admin/videos",
+      permission: "media.upload",
+      tag: "Media",
+      summary: `Upload a video (multipart: file, title, optional caption, credit); MP4, WebM or QuickTime, at most ${maxVideoMb} MB. Duration read from the file, poster taken from it.`,
+      status: 201,
+      multipart: true,
+      handler: async ({ req }) => {
+        const { data, fields } = await readUpload(
+          await req.file({ limits: { fileSize: maxVideoMb * 1024 * 1024, files: 1, fields: 10 } }),
+          maxVideoMb,
+        );
+        const type = await fileTypeFromBuffer(data);
+        const ext = type ? VIDEO_TYPES.get(type.mime) : undefined;
+        if (!type || !ext) {
+          throw new HttpError(
+            "GZ_ERR_UPLOAD_TYPE",
+            `That file is ${type ? type.mime : "not a known type"}; upload an MP4, WebM or QuickTime video.`,
+            [{ path: "file", message: "must be an MP4, WebM or QuickTime video" }],
+          );
+        }
+        const meta = z
+          .object({
+            title: z.string().trim().min(1, "give the video a title").max(300),
+            caption: z.string().trim().max(2000).optional(),
+            credit: z.string().trim().max(300).optional(),
+          })
+          .parse({
+            title: fields.title ?? "",
+            caption: fields.caption || undefined,
+            credit: fields.credit || undefined,
+          });
+        const file = media.putFile(data, ext);
+        const abs = media.absolute(file);
+        const durationSeconds = await probeDurationSeconds(abs);
+        if (durationSeconds === null) {
+          fs.rmSync(abs, { force: true });
+          throw new HttpError(
+            "GZ_ERR_UPLOAD_TYPE",
+            "That video cannot be read (no duration in its metadata).",
+            [{ path: "file", message: "is not a playable video" }],
+          );
+        }
+        const frame = await posterFrame(abs);
+        let posterImageId: number | undefined;
+        if (frame) {
+          const p = await media.putImage(frame);
+          posterImageId = await insertImage(db, {
+            file: p.file,
+            remoteUrl: null,
+            mime: p.mime,
+            width: p.width,
+            height: p.height,
+            alt: `Still from the video “${meta.title}”`,
+            renditions: p.renditions,
+          });
+        }
+        const id = await insertVideo(db, {
+          title: meta.title,
+          durationSeconds,
+          ...(posterImageId ? { posterImageId } : {}),
+          sources: [{ url: `/media/${file}`, type: type.mime }],
+          ...(meta.caption ? { caption: meta.caption } : {}),
+          ...(meta.credit ? { credit: meta.credit } : {}),
+        });
+        return videoJson((await videoById(db, id))!);
+      },
+    }),
+    endpoint({
+      method: "POST",
+      url: "/api/admin/videos/remote",
+      permission: "media.upload",
+      tag: "Media",
+      summary:
+        "Add a video hosted elsewhere: its URL, title and duration (entered, since the file is not here)",
+      status: 201,
+      body: z.object({
+        title: z.string().trim().min(1).max(300),
+        durationSeconds: z
+          .number()
+          .int()
+          .nonnegative()
+          .max(86_400 * 2)
+          .nullable(),
+        url: z
+          .string()
+          .max(2048)
+          .refine((u) => /^https:\/\/\S+$/i.test(u) && URL.canParse(u), "must be an https URL"),
+        type: videoSourceSchema.shape.type.default("video/mp4"),
+        posterImageId: z.number().int().positive().optional(),
+        caption: z.string().trim().max(2000).optional(),
+        credit: z.string().trim().max(300).optional(),
+      }),
+      handler: async ({ body }) => {
+        const id = await insertVideo(db, {
+          title: body.title,
+          durationSeconds: body.durationSeconds,
+          ...(body.posterImageId ? { posterImageId: body.posterImageId } : {}),
+          sources: [{ url: body.url, type: body.type }],
+          ...(body.caption ? { caption: body.caption } : {}),
+          ...(body.credit ? { credit: body.credit } : {}),
+        });
+        return videoJson((await videoById(db, id))!);
+      },
+    }),
+    endpoint({
+      method: "PATCH",
+      url: "/api/admin/videos/:id",
+      permission: "media.edit",
+      tag: "Media",
+      summary: "Change a video's title, duration, poster, caption or credit",
+      params: idParam,
+      body: videoPatchSchema,
+      handler: async ({ params, body }) => {
+        const v = await db.transaction().execute((tx) => updateVideo(tx, params.id, body));
+        if (!v) throw new HttpError("GZ_ERR_NOT_FOUND", `There is no video ${params.id}.`);
+        return videoJson(v);
+      },
+    }),
+  ];
+}

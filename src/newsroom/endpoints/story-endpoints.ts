@@ -1,0 +1,323 @@
+/** Admin API: stories, their workflow, revisions, corrections and preview links. */
+import { z } from "zod";
+import type { Config } from "../../config.ts";
+import { storyContentSchema, storyStatus } from "../../content/model.ts";
+import { diffStoryContent } from "../../content/story-diff.ts";
+import { HttpError } from "../../http/errors.ts";
+import type { Db } from "../../store/database.ts";
+import {
+  addCorrection,
+  correctionInputSchema,
+  correctionsForStory,
+  listRevisions,
+  revisionByNumber,
+} from "../../store/revision-store.ts";
+import { type Story, storyById } from "../../store/story-store.ts";
+import type { User } from "../../store/user-store.ts";
+import { endpoint, idParam } from "../endpoint.ts";
+import { allowed, canEditStory } from "../permissions.ts";
+import { previewUrl } from "../preview.ts";
+import { contentOf, createStory, restoreRevision, saveContent, transition } from "../story-service.ts";
+
+const baseRevision = z.number().int().nonnegative();
+
+/** A story as the editor sees it: content, workflow state, and what the caller may do. */
+export function storyJson(story: Story, user: User) {
+  return {
+    id: story.id,
+    revision: story.revision,
+    status: story.status,
+    path: story.status === "published" ? story.path : null,
+    firstPublishedAt: story.firstPublishedAt,
+    updatedAt: story.updatedAt,
+    scheduledAt: story.scheduledAt,
+    createdBy: story.createdBy,
+    content: contentOf(story),
+    can: {
+      edit:
+        canEditStory(user, story) &&
+        (allowed(user.role, "story.publish") ||
+          (story.status !== "published" && story.status !== "scheduled")),
+      submit: canEditStory(user, story) && story.status === "draft",
+      publish: allowed(user.role, "story.publish"),
+      correct: allowed(user.role, "story.correct") && story.status === "published",
+    },
+  };
+}
+
+async function mustFind(db: Db, id: number): Promise<Story> {
+  const s = await storyById(db, id);
+  if (!s) throw new HttpError("GZ_ERR_STORY_NOT_FOUND", `There is no story ${id}.`);
+  return s;
+}
+
+const listQuery = z.object({
+  status: storyStatus.optional(),
+  section: z.string().max(120).optional(),
+  author: z.string().max(120).optional(),
+  q: z.string().max(200).optional(),
+  mine: z.enum(["1", "0"]).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+const workflowBody = z.object({ baseRevision });
+const scheduleBody = z.object({
+  baseRevision,
+  at: z.iso.datetime({ offset: true, message: "must be a date and time such as 2026-12-01T09:00:00Z" }),
+});
+
+export function storyEndpoints(db: Db, config: Config) {
+  const flow = (kind: "submit" | "return" | "publish" | "unschedule" | "unpublish", summary: string) =>
+    endpoint({
+      method: "POST",
+      url: `/api/admin/stories/:id/${kind}`,
+      permission: kind === "submit" ? "story.submit" : "story.publish",
+      tag: "Workflow",
+      summary,
+      params: idParam,
+      body: workflowBody,
+      handler: async ({ params, body, user }) =>
+        storyJson(await transition(db, user!, params.id, body.baseRevision, { kind }), user!),
+    });
+
+  return [
+    endpoint({
+      method: "GET",
+      url: "/api/admin/stories",
+      permission: "newsroom.read",
+      tag: "Stories",
+      summary: "List stories, newest change first, with filters (status, section, author, headline search)",
+      query: listQuery,
+      handler: async ({ query, user }) => {
+        let q = db
+          .selectFrom("stories")
+          .innerJoin("sections", "sections.id", "stories.section_id")
+          .select([
+            "stories.id",
+            "stories.headline",
+            "stories.status",
+            "stories.updated_at",
+            "stories.first_published_at",
+            "stories.scheduled_at",
+            "stories.path",
+            "stories.created_by",
+            "stories.revision",
+            "sections.slug as section_slug",
+            "sections.name as section_name",
+          ]);
+        if (query.status) q = q.where("stories.status", "=", query.status);
+        if (query.section) q = q.where("sections.slug", "=", query.section);
+        if (query.mine === "1") q = q.where("stories.created_by", "=", user!.id);
+        if (query.author) {
+          const slug = query.author;
+          q = q.where("stories.id", "in", (eb) =>
+            eb
+              .selectFrom("story_authors")
+              .innerJoin("authors", "authors.id", "story_authors.author_id")
+              .select("story_authors.story_id")
+              .where("authors.slug", "=", slug),
+          );
+        }
+        if (query.q?.trim()) {
+          // % and _ in the query act as wildcards: harmless in a headline filter.
+          q = q.where("stories.headline", "like", `%${query.q.trim()}%`);
+        }
+        const rows = await q
+          .orderBy("stories.updated_at", "desc")
+          .orderBy("stories.id", "desc")
+          .limit(query.limit + 1)
+          .offset(query.offset)
+          .execute();
+        return {
+          items: rows.slice(0, query.limit).map((r) => ({
+            id: r.id,
+            headline: r.headline,
+            status: r.status,
+            updatedAt: r.updated_at,
+            firstPublishedAt: r.first_published_at,
+            scheduledAt: r.scheduled_at,
+            path: r.status === "published" ? r.path : null,
+            section: { slug: r.section_slug, name: r.section_name },
+            mine: r.created_by === user!.id,
+            revision: r.revision,
+          })),
+          hasMore: rows.length > query.limit,
+        };
+      },
+    }),
+    endpoint({
+      method: "POST",
+      url: "/api/admin/stories",
+      permission: "story.create",
+      tag: "Stories",
+      summary: "Create a draft",
+      status: 201,
+      body: storyContentSchema,
+      handler: async ({ body, user }) => storyJson(await createStory(db, user!, body), user!),
+    }),
+    endpoint({
+      method: "GET",
+      url: "/api/admin/stories/:id",
+      permission: "newsroom.read",
+      tag: "Stories",
+      summary: "One story with its content, workflow state and what you may do with it",
+      params: idParam,
+      handler: async ({ params, user }) => storyJson(await mustFind(db, params.id), user!),
+    }),
+    endpoint({
+      method: "PUT",
+      url: "/api/admin/stories/:id",
+      permission: "story.edit",
+      tag: "Stories",
+      summary:
+        "Save the story's content on top of baseRevision; 409 GZ_ERR_CONFLICT (with `latest`) when someone saved in between",
+      params: idParam,
+      body: z.object({ baseRevision, content: storyContentSchema }),
+      handler: async ({ params, body, user }) =>
+        storyJson(await saveContent(db, user!, params.id, body.baseRevision, body.content), user!),
+    }),
+    flow("submit", "Submit a draft for review"),
+    flow("return", "Send a story in review (or scheduled) back to draft"),
+    flow("publish", "Publish now"),
+    endpoint({
+      method: "POST",
+      url: "/api/admin/stories/:id/schedule",
+      permission: "story.publish",
+      tag: "Workflow",
+      summary: "Schedule publication at a future time",
+      params: idParam,
+      body: scheduleBody,
+      handler: async ({ params, body, user }) =>
+        storyJson(
+          await transition(db, user!, params.id, body.baseRevision, {
+            kind: "schedule",
+            at: new Date(body.at).toISOString(),
+          }),
+          user!,
+        ),
+    }),
+    flow("unschedule", "Cancel a scheduled publication (back to review)"),
+    flow("unpublish", "Take a published story down"),
+    endpoint({
+      method: "GET",
+      url: "/api/admin/stories/:id/revisions",
+      permission: "newsroom.read",
+      tag: "Revisions",
+      summary: "Every revision (who, when, what), newest first",
+      params: idParam,
+      handler: async ({ params }) => {
+        await mustFind(db, params.id);
+        return { items: await listRevisions(db, params.id) };
+      },
+    }),
+    endpoint({
+      method: "GET",
+      url: "/api/admin/stories/:id/revisions/:number",
+      permission: "newsroom.read",
+      tag: "Revisions",
+      summary: "One revision's content",
+      params: idParam.extend({
+        number: z.coerce
+          .number()
+          .int()
+          .positive()
+          .max(2 ** 31 - 1),
+      }),
+      handler: async ({ params }) => {
+        const r = await revisionByNumber(db, params.id, params.number);
+        if (!r)
+          throw new HttpError("GZ_ERR_NOT_FOUND", `Story ${params.id} has no revision ${params.number}.`);
+        return r;
+      },
+    }),
+    endpoint({
+      method: "GET",
+      url: "/api/admin/stories/:id/diff",
+      permission: "newsroom.read",
+      tag: "Revisions",
+      summary: "What changed between two revisions (word-level text diff, other changes in words)",
+      params: idParam,
+      query: z.object({
+        from: z.coerce.number().int().positive(),
+        to: z.coerce.number().int().positive(),
+      }),
+      handler: async ({ params, query }) => {
+        const [a, b] = await Promise.all([
+          revisionByNumber(db, params.id, query.from),
+          revisionByNumber(db, params.id, query.to),
+        ]);
+        if (!a || !b)
+          throw new HttpError(
+            "GZ_ERR_NOT_FOUND",
+            `Story ${params.id} lacks revision ${!a ? query.from : query.to}.`,
+          );
+        return { from: query.from, to: query.to, ...diffStoryContent(a.content, b.content) };
+      },
+    }),
+    endpoint({
+      method: "POST",
+      url: "/api/admin/stories/:id/revisions/:number/restore",
+      permission: "story.edit",
+      tag: "Revisions",
+      summary: "Save an old revision's content as the newest revision",
+      params: idParam.extend({
+        number: z.coerce
+          .number()
+          .int()
+          .positive()
+          .max(2 ** 31 - 1),
+      }),
+      body: workflowBody,
+      handler: async ({ params, body, user }) =>
+        storyJson(await restoreRevision(db, user!, params.id, body.baseRevision, params.number), user!),
+    }),
+    endpoint({
+      method: "GET",
+      url: "/api/admin/stories/:id/corrections",
+      permission: "newsroom.read",
+      tag: "Corrections",
+      summary: "The story's corrections and clarifications",
+      params: idParam,
+      handler: async ({ params }) => ({ items: await correctionsForStory(db, params.id) }),
+    }),
+    endpoint({
+      method: "POST",
+      url: "/api/admin/stories/:id/corrections",
+      permission: "story.correct",
+      tag: "Corrections",
+      summary:
+        "Attach a correction or clarification to a published story (shown on the page and at /corrections)",
+      status: 201,
+      params: idParam,
+      body: correctionInputSchema,
+      handler: async ({ params, body, user }) => {
+        const story = await mustFind(db, params.id);
+        if (story.status !== "published") {
+          throw new HttpError("GZ_ERR_INVALID_TRANSITION", "Only a published story can carry a correction.");
+        }
+        return db.transaction().execute((tx) => addCorrection(tx, params.id, body, user!.id));
+      },
+    }),
+    endpoint({
+      method: "POST",
+      url: "/api/admin/stories/:id/preview-link",
+      permission: "story.preview",
+      tag: "Stories",
+      summary: "A signed link that shows the story as readers would see it, until it expires",
+      params: idParam,
+      body: z.object({
+        hours: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 14)
+          .default(48),
+      }),
+      handler: async ({ params, body }) => {
+        await mustFind(db, params.id);
+        return previewUrl(db, config.site.baseUrl, params.id, body.hours);
+      },
+    }),
+  ];
+}

@@ -1,0 +1,91 @@
+/** Admin API: sections, topics and author profiles. */
+import { z } from "zod";
+import { slugSchema } from "../../content/model.ts";
+import { recordChange } from "../../store/change-feed.ts";
+import type { Db } from "../../store/database.ts";
+import { ensureTopic, listSections, upsertAuthor, upsertSection } from "../../store/taxonomy-store.ts";
+import { endpoint } from "../endpoint.ts";
+
+const sectionBody = z.object({
+  slug: slugSchema,
+  name: z.string().trim().min(1).max(200),
+  description: z.string().trim().max(1000).optional(),
+  position: z.number().int().min(0).max(10_000).optional(),
+});
+
+const authorBody = z.object({
+  slug: slugSchema.optional(),
+  name: z.string().trim().min(1).max(200),
+  bio: z.string().trim().max(2000).optional(),
+  role: z.string().trim().max(200).optional(),
+});
+
+export function taxonomyEndpoints(db: Db) {
+  return [
+    endpoint({
+      method: "GET",
+      url: "/api/admin/sections",
+      permission: "newsroom.read",
+      tag: "Taxonomy",
+      summary: "Sections, in navigation order",
+      handler: async () => ({ items: await listSections(db) }),
+    }),
+    endpoint({
+      method: "PUT",
+      url: "/api/admin/sections",
+      permission: "taxonomy.manage",
+      tag: "Taxonomy",
+      summary: "Create a section, or rename / reorder the one with this slug",
+      body: sectionBody,
+      handler: async ({ body }) => db.transaction().execute((tx) => upsertSection(tx, body)),
+    }),
+    endpoint({
+      method: "GET",
+      url: "/api/admin/topics",
+      permission: "newsroom.read",
+      tag: "Taxonomy",
+      summary: "Topics, by name; q filters",
+      query: z.object({ q: z.string().max(120).optional() }),
+      handler: async ({ query }) => {
+        let q = db.selectFrom("topics").selectAll().orderBy("name").limit(500);
+        if (query.q?.trim()) q = q.where("name", "like", `%${query.q.trim()}%`);
+        return { items: await q.execute() };
+      },
+    }),
+    endpoint({
+      method: "POST",
+      url: "/api/admin/topics",
+      permission: "taxonomy.manage",
+      tag: "Taxonomy",
+      summary: "Create a topic (or return the existing one of that name)",
+      status: 201,
+      body: z.object({
+        name: z.string().trim().min(1).max(120),
+        kind: z.enum(["subject", "place", "person", "organisation"]).default("subject"),
+      }),
+      handler: async ({ body }) => ensureTopic(db, body.name, body.kind),
+    }),
+    endpoint({
+      method: "GET",
+      url: "/api/admin/authors",
+      permission: "newsroom.read",
+      tag: "Taxonomy",
+      summary: "Author profiles, by name",
+      handler: async () => ({ items: await db.selectFrom("authors").selectAll().orderBy("name").execute() }),
+    }),
+    endpoint({
+      method: "PUT",
+      url: "/api/admin/authors",
+      permission: "authors.manage",
+      tag: "Taxonomy",
+      summary: "Create an author profile, or update the one with this slug",
+      body: authorBody,
+      handler: async ({ body }) =>
+        db.transaction().execute(async (tx) => {
+          const a = await upsertAuthor(tx, { ...body, bio: body.bio ?? "", role: body.role ?? "" });
+          await recordChange(tx, [`author:${a.slug}`]);
+          return a;
+        }),
+    }),
+  ];
+}

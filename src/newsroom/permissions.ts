@@ -1,0 +1,46 @@
+/**
+ * Roles and what each may do: the one place permissions are declared. Every
+ * admin endpoint names one of these actions (admin-api.ts), and the
+ * role × action matrix test walks every endpoint for every role.
+ */
+import { z } from "zod";
+
+export const roleSchema = z.enum(["contributor", "editor", "admin"]);
+export type Role = z.infer<typeof roleSchema>;
+
+/**
+ * Actions, with the roles allowed. "story.edit" is further limited for
+ * contributors to their own stories while in draft (see canEditStory).
+ */
+export const PERMISSIONS = {
+  /** Read the newsroom's own data: story list, media, taxonomy. */
+  "newsroom.read": ["contributor", "editor", "admin"],
+  "story.create": ["contributor", "editor", "admin"],
+  "story.edit": ["contributor", "editor", "admin"],
+  "story.submit": ["contributor", "editor", "admin"],
+  /** Publish, schedule, unpublish, return to draft, restore on a published story. */
+  "story.publish": ["editor", "admin"],
+  "story.correct": ["editor", "admin"],
+  "story.preview": ["contributor", "editor", "admin"],
+  "media.upload": ["contributor", "editor", "admin"],
+  "media.edit": ["contributor", "editor", "admin"],
+  "taxonomy.manage": ["admin"],
+  "authors.manage": ["admin"],
+  "users.manage": ["admin"],
+  "settings.manage": ["admin"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Action = keyof typeof PERMISSIONS;
+
+export function allowed(role: Role, action: Action): boolean {
+  return (PERMISSIONS[action] as readonly Role[]).includes(role);
+}
+
+/** Contributors edit their own drafts only; editors and admins edit anything. */
+export function canEditStory(
+  user: { id: number; role: Role },
+  story: { createdBy: number | null; status: string },
+): boolean {
+  if (user.role !== "contributor") return true;
+  return story.createdBy === user.id && story.status === "draft";
+}

@@ -1,0 +1,252 @@
+/**
+ * The newsroom's operations on stories, each one transaction: create, save
+ * (optimistic concurrency on the revision), workflow transitions, restore,
+ * and the scheduler's claim. Every write goes through saveStory, which
+ * records the revision, the search index and the change feed.
+ */
+import {
+  type StoryContent,
+  type StoryInput,
+  type StoryStatus,
+  storyContentSchema,
+} from "../content/model.ts";
+import { type WorkflowAction, nextStatus, publishProblems } from "../content/workflow.ts";
+import { HttpError } from "../http/errors.ts";
+import type { Db } from "../store/database.ts";
+import { revisionByNumber } from "../store/revision-store.ts";
+import { type Story, saveStory, storyById } from "../store/story-store.ts";
+import type { User } from "../store/user-store.ts";
+import { allowed, canEditStory } from "./permissions.ts";
+
+/** The editable content of a stored story (what a revision holds). */
+export function contentOf(story: Story): StoryContent {
+  return storyContentSchema.parse({
+    slug: story.slug,
+    headline: story.headline,
+    summary: story.summary,
+    body: story.body,
+    ...(story.heroImageId ? { heroImageId: story.heroImageId } : {}),
+    sectionSlug: story.section.slug,
+    topicNames: story.topics.map((t) => t.name),
+    authorSlugs: story.authors.map((a) => a.slug),
+    ...(story.byline ? { byline: story.byline } : {}),
+    ...(story.dateline ? { dateline: story.dateline } : {}),
+    sources: story.sources,
+    relatedVideoIds: story.relatedVideoIds,
+    ...(story.embargoUntil ? { embargoUntil: story.embargoUntil } : {}),
+  });
+}
+
+/** A stored story's workflow state and bookkeeping, to combine with content for saveStory. */
+function stateOf(story: Story, status: StoryStatus, scheduledAt?: string): Partial<StoryInput> {
+  return {
+    ...(story.uri ? { uri: story.uri } : {}),
+    ...(story.sourceVersion ? { sourceVersion: story.sourceVersion } : {}),
+    status,
+    ...(scheduledAt ? { scheduledAt } : {}),
+  };
+}
+
+const actorOf = (user: User) => ({ userId: user.id, name: user.name });
+
+async function load(db: Db, id: number): Promise<Story> {
+  const story = await storyById(db, id);
+  if (!story) throw new HttpError("GZ_ERR_STORY_NOT_FOUND", `There is no story ${id}.`);
+  return story;
+}
+
+async function assertReady(db: Db, content: StoryContent): Promise<void> {
+  const ids = [
+    ...(content.heroImageId ? [content.heroImageId] : []),
+    ...content.body.flatMap((b) => (b.type === "image" ? [b.imageId] : [])),
+  ];
+  const rows = ids.length
+    ? await db
+        .selectFrom("images")
+        .select(["id", "alt", "caption", "credit"])
+        .where("id", "in", ids)
+        .execute()
+    : [];
+  const problems = publishProblems(content, new Map(rows.map((r) => [r.id, r])));
+  if (problems.length) throw new HttpError("GZ_ERR_NOT_READY", undefined, problems);
+}
+
+export async function createStory(db: Db, user: User, content: StoryContent): Promise<Story> {
+  const withAuthor =
+    content.authorSlugs.length === 0 && user.authorSlug
+      ? { ...content, authorSlugs: [user.authorSlug] }
+      : content;
+  return db.transaction().execute(async (tx) => {
+    const out = await saveStory(
+      tx,
+      { ...withAuthor, status: "draft" },
+      { actor: actorOf(user), note: "Created" },
+    );
+    return (await storyById(tx, out.id))!;
+  });
+}
+
+/**
+ * Saves new content on top of `baseRevision`. Contributors may change their
+ * own drafts only; changing what readers see (a published or scheduled
+ * story) needs the publish permission and a story ready to publish.
+ */
+export async function saveContent(
+  db: Db,
+  user: User,
+  id: number,
+  baseRevision: number,
+  content: StoryContent,
+): Promise<Story> {
+  return db.transaction().execute(async (tx) => {
+    const story = await load(tx, id);
+    if (!canEditStory(user, story)) {
+      throw new HttpError(
+        "GZ_ERR_FORBIDDEN",
+        story.createdBy === user.id
+          ? `This story is ${story.status}; an editor can change it now.`
+          : "Contributors can change their own drafts only.",
+      );
+    }
+    const live = story.status === "published" || story.status === "scheduled";
+    if (live && !allowed(user.role, "story.publish")) {
+      throw new HttpError("GZ_ERR_FORBIDDEN", "Changing a published or scheduled story needs an editor.");
+    }
+    if (live) await assertReady(tx, content);
+    await saveStory(
+      tx,
+      { ...content, ...stateOf(story, story.status, story.scheduledAt ?? undefined) } as StoryInput,
+      {
+        id,
+        baseRevision,
+        actor: actorOf(user),
+        note: story.status === "published" ? "Updated the published story" : "Saved",
+      },
+    );
+    return (await storyById(tx, id))!;
+  });
+}
+
+const NOTES: Record<WorkflowAction["kind"], string> = {
+  submit: "Submitted for review",
+  return: "Returned to draft",
+  publish: "Published",
+  schedule: "Scheduled",
+  unschedule: "Unscheduled",
+  unpublish: "Unpublished",
+};
+
+/** Moves a story through the workflow (permission checked by the endpoint; ownership here). */
+export async function transition(
+  db: Db,
+  user: User,
+  id: number,
+  baseRevision: number,
+  action: WorkflowAction,
+  now = new Date(),
+): Promise<Story> {
+  return db.transaction().execute(async (tx) => {
+    const story = await load(tx, id);
+    if (action.kind === "submit" && !canEditStory(user, story)) {
+      throw new HttpError("GZ_ERR_FORBIDDEN", "Contributors can submit their own drafts only.");
+    }
+    const next = nextStatus(story.status, action, now);
+    if (!next.ok)
+      throw new HttpError("GZ_ERR_INVALID_TRANSITION", `This story cannot change: ${next.message}.`);
+    const content = contentOf(story);
+    if (next.status === "published" || next.status === "scheduled") await assertReady(tx, content);
+    const note = action.kind === "schedule" ? `Scheduled for ${action.at}` : NOTES[action.kind];
+    await saveStory(
+      tx,
+      {
+        ...content,
+        ...stateOf(story, next.status, action.kind === "schedule" ? action.at : undefined),
+      } as StoryInput,
+      { id, baseRevision, actor: actorOf(user), note, now },
+    );
+    return (await storyById(tx, id))!;
+  });
+}
+
+/** Saves an old revision's content as the newest revision. */
+export async function restoreRevision(
+  db: Db,
+  user: User,
+  id: number,
+  baseRevision: number,
+  number: number,
+): Promise<Story> {
+  const rev = await revisionByNumber(db, id, number);
+  if (!rev) throw new HttpError("GZ_ERR_NOT_FOUND", `Story ${id} has no revision ${number}.`);
+  return db.transaction().execute(async (tx) => {
+    const story = await load(tx, id);
+    if (!canEditStory(user, story))
+      throw new HttpError("GZ_ERR_FORBIDDEN", "Contributors can restore their own drafts only.");
+    const live = story.status === "published" || story.status === "scheduled";
+    if (live && !allowed(user.role, "story.publish")) {
+      throw new HttpError("GZ_ERR_FORBIDDEN", "Restoring a published or scheduled story needs an editor.");
+    }
+    if (live) await assertReady(tx, rev.content);
+    await saveStory(
+      tx,
+      { ...rev.content, ...stateOf(story, story.status, story.scheduledAt ?? undefined) } as StoryInput,
+      {
+        id,
+        baseRevision,
+        actor: actorOf(user),
+        note: `Restored revision ${number}`,
+      },
+    );
+    return (await storyById(tx, id))!;
+  });
+}
+
+/**
+ * Publishes every scheduled story that is due. Each story is claimed by a
+ * conditional update (status still "scheduled") inside its transaction, so
+ * with any number of processes running this at once a story is published
+ * exactly once. Returns the ids this call published.
+ */
+export async function publishDueStories(db: Db, now = new Date()): Promise<number[]> {
+  const due = await db
+    .selectFrom("stories")
+    .select("id")
+    .where("status", "=", "scheduled")
+    .where("scheduled_at", "<=", now.toISOString())
+    .orderBy("scheduled_at")
+    .limit(100)
+    .execute();
+  const published: number[] = [];
+  for (const { id } of due) {
+    const done = await db.transaction().execute(async (tx) => {
+      const story = await storyById(tx, id);
+      if (!story || story.status !== "scheduled" || !story.scheduledAt) return false;
+      const claim = await tx
+        .updateTable("stories")
+        .set({ status: "published" })
+        .where("id", "=", id)
+        .where("status", "=", "scheduled")
+        .where("revision", "=", story.revision)
+        .executeTakeFirst();
+      if (Number(claim.numUpdatedRows) !== 1) return false;
+      await saveStory(
+        tx,
+        {
+          ...contentOf(story),
+          ...stateOf(story, "published"),
+          firstPublishedAt: story.scheduledAt,
+        } as StoryInput,
+        {
+          id,
+          baseRevision: story.revision,
+          actor: { userId: null, name: "Scheduler" },
+          note: "Published on schedule",
+          now,
+        },
+      );
+      return true;
+    });
+    if (done) published.push(id);
+  }
+  return published;
+}

@@ -1,0 +1,91 @@
+/**
+ * Transparency pages: a story's public history (every version readers saw,
+ * with what changed in each, word by word) and the list of recent
+ * corrections. Pure renderers over what the store gives them.
+ */
+import { type DiffPart, type StoryDiff, condense } from "../content/story-diff.ts";
+import type { Correction } from "../store/revision-store.ts";
+import { time } from "./components.ts";
+import { formatDateTime } from "./format.ts";
+import { type SafeHtml, html } from "./html.ts";
+import { type Shell, layout } from "./layout.ts";
+
+export interface HistoryEntry {
+  number: number;
+  at: string;
+  /** "First published", "Updated", "Correction" … */
+  label: string;
+  diff: StoryDiff | undefined;
+}
+
+function parts(ps: readonly DiffPart[]): SafeHtml {
+  return html`${condense(ps).map((p) =>
+    p.kind === "added"
+      ? html`<ins>${p.text}</ins>`
+      : p.kind === "removed"
+        ? html`<del>${p.text}</del>`
+        : html`${p.text}`,
+  )}`;
+}
+
+export function renderHistory(
+  shell: Shell,
+  story: { headline: string; path: string },
+  entries: readonly HistoryEntry[],
+  corrections: readonly Correction[],
+): string {
+  const tz = shell.site.timeZone;
+  const main = html`<article class="history">
+<p class="kicker"><a href="${story.path}">Back to the story</a></p>
+<h1>How this story changed</h1>
+<p class="history-headline"><a href="${story.path}">${story.headline}</a></p>
+<p class="history-intro">Every version readers have seen, newest first. Words removed are <del>struck through</del>; words added are <ins>underlined</ins>. Read how we correct mistakes in <a href="/about/${shell.site.standardsPage}">our editorial standards</a>.</p>
+${corrections.length ? html`<section class="corrections-box" aria-labelledby="hc-h"><h2 id="hc-h">Corrections</h2>${corrections.map((c) => html`<p><strong>${c.kind === "clarification" ? "Clarification" : "Correction"}, ${time(c.createdAt, formatDateTime(c.createdAt, tz))}:</strong> ${c.text}</p>`)}</section>` : ""}
+<ol class="history-list" reversed>
+${[...entries].reverse().map(
+  (
+    e,
+  ) => html`<li class="history-entry" id="v${e.number}"><h2>${e.label} ${time(e.at, formatDateTime(e.at, tz))}</h2>
+${
+  e.diff
+    ? html`${e.diff.text.map((f) => html`<section class="history-field"><h3>${f.label}</h3><p class="diff">${parts(f.parts)}</p></section>`)}${e.diff.other.length ? html`<ul class="history-other">${e.diff.other.map((o) => html`<li>${o}</li>`)}</ul>` : ""}${!e.diff.text.length && !e.diff.other.length ? html`<p>No change to the text.</p>` : ""}`
+    : html`<p>The story as first published.</p>`
+}</li>`,
+)}
+</ol>
+</article>`;
+  return layout(
+    shell,
+    {
+      title: `How this story changed: ${story.headline}`,
+      description: `Every published version of “${story.headline}” and what changed.`,
+      canonicalPath: `${story.path}/history`,
+    },
+    main,
+  );
+}
+
+export function renderCorrections(
+  shell: Shell,
+  items: readonly (Correction & { headline: string; path: string })[],
+): string {
+  const tz = shell.site.timeZone;
+  const main = html`<section class="corrections-page">
+<h1>Corrections</h1>
+<p class="history-intro">When we get something wrong, we fix it and say so here and on the story. How we decide: <a href="/about/${shell.site.standardsPage}">our editorial standards</a>.</p>
+${
+  items.length
+    ? html`<ol class="corrections-list">${items.map((c) => html`<li><p class="corrections-story"><a href="${c.path}">${c.headline}</a></p><p><strong>${c.kind === "clarification" ? "Clarification" : "Correction"}, ${time(c.createdAt, formatDateTime(c.createdAt, tz))}:</strong> ${c.text}</p><p><a href="${c.path}/history">What changed in this story</a></p></li>`)}</ol>`
+    : html`<p>No corrections have been published.</p>`
+}
+</section>`;
+  return layout(
+    shell,
+    {
+      title: "Corrections",
+      description: `Corrections and clarifications published by ${shell.site.name}.`,
+      canonicalPath: "/corrections",
+    },
+    main,
+  );
+}

@@ -1,0 +1,269 @@
+/**
+ * Newsroom security on both engines: the role × action matrix over every
+ * admin endpoint, CSRF, session rotation and revocation, login lockout,
+ * invitations, and the security headers.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { adminEndpoints } from "../../src/newsroom/newsroom-routes.ts";
+import { PERMISSIONS, type Role } from "../../src/newsroom/permissions.ts";
+import { upsertSection } from "../../src/store/taxonomy-store.ts";
+import type { User } from "../../src/store/user-store.ts";
+import { DIALECTS, type TestEnv, makeEnv } from "../helpers.ts";
+import { TEST_PASSWORD, addUser, anonymous, sessionFor, signIn } from "../newsroom-client.ts";
+
+const ROLES: Role[] = ["contributor", "editor", "admin"];
+
+for (const dialect of DIALECTS) {
+  describe(`newsroom accounts and security (${dialect})`, () => {
+    let env: TestEnv;
+    const users = {} as Record<Role, User>;
+    before(async () => {
+      env = await makeEnv({ dialect });
+      await upsertSection(env.db, { slug: "city", name: "City" });
+      for (const r of ROLES) users[r] = await addUser(env.db, r);
+    });
+    after(() => env.close());
+
+    it("answers every endpoint by the permission table: role × action, and not signed in", async () => {
+      const endpoints = adminEndpoints({
+        config: env.config,
+        db: env.db,
+        media: env.media,
+        cssHref: "/x.css",
+      });
+      assert.ok(endpoints.length >= 30, `${endpoints.length} endpoints`);
+      const matrix: string[] = [];
+      for (const e of endpoints) {
+        const url = e.url
+          .replace(":id", "999999")
+          .replace(":number", "1")
+          .replace(":token", "not-a-real-invitation-token");
+        const row: string[] = [];
+        for (const who of ["anonymous", ...ROLES] as const) {
+          // A fresh session per call: some endpoints end the session they are called with.
+          const c = who === "anonymous" ? anonymous(env.app) : await sessionFor(env.app, env.db, users[who]);
+          const res = await c.call(e.method, url, e.method === "GET" || e.multipart ? undefined : {});
+          const expected =
+            e.permission === "public"
+              ? "allowed"
+              : who === "anonymous"
+                ? "401"
+                : e.permission === "signed-in" ||
+                    (PERMISSIONS[e.permission] as readonly string[]).includes(who)
+                  ? "allowed"
+                  : "403";
+          const got = res.statusCode === 401 || res.statusCode === 403 ? String(res.statusCode) : "allowed";
+          // A public endpoint may still refuse a missing pre-login CSRF token (403 GZ_ERR_CSRF): that is CSRF, not permission.
+          const csrfOnly =
+            e.permission === "public" &&
+            (res.json() as { error?: { code: string } }).error?.code === "GZ_ERR_CSRF";
+          assert.equal(
+            csrfOnly ? "allowed" : got,
+            expected,
+            `${who} ${e.method} ${e.url}: ${res.statusCode} ${res.body}`,
+          );
+          assert.notEqual(res.statusCode, 500, `${who} ${e.method} ${e.url}: ${res.body}`);
+          row.push(got);
+        }
+        matrix.push(`${e.method.padEnd(6)} ${e.url.padEnd(52)} ${row.join(" ")}`);
+      }
+      // Spot checks that the table means what the issue says.
+      const find = (m: string, u: string) => matrix.find((l) => l.startsWith(`${m.padEnd(6)} ${u} `));
+      assert.match(find("POST", "/api/admin/stories/:id/publish")!, /401 403 allowed allowed$/);
+      assert.match(find("POST", "/api/admin/stories")!, /401 allowed allowed allowed$/);
+      assert.match(find("GET", "/api/admin/users")!, /401 403 403 allowed$/);
+      assert.match(find("PUT", "/api/admin/sections")!, /401 403 403 allowed$/);
+      assert.match(find("POST", "/api/admin/stories/:id/corrections")!, /401 403 allowed allowed$/);
+    });
+
+    it("refuses state-changing requests without the session's CSRF token, or from another site", async () => {
+      const c = await sessionFor(env.app, env.db, users.editor);
+      const body = { headline: "CSRF probe", sectionSlug: "city" };
+      const none = await c.call("POST", "/api/admin/stories", body, { "x-csrf-token": "" });
+      assert.equal(none.statusCode, 403);
+      assert.equal(none.json().error.code, "GZ_ERR_CSRF");
+      const wrong = await c.call("POST", "/api/admin/stories", body, { "x-csrf-token": "x".repeat(32) });
+      assert.equal(wrong.statusCode, 403);
+      const other = await anonymous(env.app).call("POST", "/api/admin/session", {
+        email: "a@b.c",
+        password: "x",
+      });
+      assert.equal(other.json().error.code, "GZ_ERR_CSRF", "signing in needs the pre-login token too");
+      const crossSite = await c.call("POST", "/api/admin/stories", body, { origin: "https://evil.example" });
+      assert.equal(crossSite.statusCode, 403);
+      const count = await env.db
+        .selectFrom("stories")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .executeTakeFirstOrThrow();
+      assert.equal(Number(count.n), 0, "nothing was written");
+      const ok = await c.call("POST", "/api/admin/stories", body);
+      assert.equal(ok.statusCode, 201, ok.body);
+      const reads = await c.call("GET", "/api/admin/stories", undefined, { "x-csrf-token": "" });
+      assert.equal(reads.statusCode, 200, "reads need no token");
+    });
+
+    it("rotates the session at sign-in, signs out, and signs out everywhere", async () => {
+      const first = await signIn(env.app, users.contributor.email);
+      assert.equal(first.user?.role, "contributor");
+      // Signing in again from the same browser replaces the old session.
+      const second = await signIn(env.app, users.contributor.email, TEST_PASSWORD, first.cookie);
+      assert.notEqual(second.cookie, first.cookie);
+      assert.equal((await first.call("GET", "/api/admin/stories")).statusCode, 401, "the old session ended");
+      assert.equal((await second.call("GET", "/api/admin/stories")).statusCode, 200);
+      const res = await second.call("GET", "/api/admin/session");
+      assert.equal(res.json().user.email, users.contributor.email);
+      // The cookie is HttpOnly and SameSite=Lax; Secure only behind TLS.
+      const pre = await env.app.inject({ url: "/api/admin/session" });
+      const login = await env.app.inject({
+        method: "POST",
+        url: "/api/admin/session",
+        headers: {
+          cookie: String(pre.headers["set-cookie"]).split(";")[0]!,
+          "x-csrf-token": pre.json().csrfToken,
+          "x-forwarded-proto": "https",
+        },
+        payload: { email: users.contributor.email, password: TEST_PASSWORD },
+      });
+      const set = String(login.headers["set-cookie"]);
+      assert.match(set, /gz_session=[^;]+; .*HttpOnly/i);
+      assert.match(set, /SameSite=Lax/i);
+      assert.match(set, /Secure/i);
+
+      const laptop = await signIn(env.app, users.contributor.email);
+      const phone = await signIn(env.app, users.contributor.email);
+      const out = await phone.json<{ ended: number }>("DELETE", "/api/admin/sessions");
+      assert.ok(out.ended >= 2);
+      assert.equal((await laptop.call("GET", "/api/admin/stories")).statusCode, 401);
+      assert.equal((await phone.call("GET", "/api/admin/stories")).statusCode, 401);
+
+      const single = await signIn(env.app, users.contributor.email);
+      await single.json("DELETE", "/api/admin/session");
+      assert.equal((await single.call("GET", "/api/admin/stories")).statusCode, 401);
+    });
+
+    it("locks an account out after five failed sign-ins, even for the right password", async () => {
+      const victim = await addUser(env.db, "editor", "Lockout Target");
+      const attempt = async (password: string) => {
+        const pre = await env.app.inject({ url: "/api/admin/session" });
+        return env.app.inject({
+          method: "POST",
+          url: "/api/admin/session",
+          headers: {
+            cookie: String(pre.headers["set-cookie"]).split(";")[0]!,
+            "x-csrf-token": pre.json().csrfToken,
+            "x-forwarded-for": "203.0.113.9",
+          },
+          payload: { email: victim.email, password },
+        });
+      };
+      for (let i = 1; i <= 4; i++) {
+        const r = await attempt(`wrong password ${i}`);
+        assert.equal(r.statusCode, 401);
+        assert.equal(r.json().error.code, "GZ_ERR_BAD_CREDENTIALS");
+      }
+      const fifth = await attempt("wrong password 5");
+      assert.equal(fifth.statusCode, 429);
+      assert.equal(fifth.json().error.code, "GZ_ERR_LOCKED_OUT");
+      assert.match(fifth.json().error.message, /Try again in 15 minutes/);
+      const right = await attempt(TEST_PASSWORD);
+      assert.equal(right.statusCode, 429, "locked even with the right password");
+      assert.ok(Number(right.headers["retry-after"]) > 800);
+      // An unknown email gets the same answer as a wrong password.
+      const pre = await env.app.inject({ url: "/api/admin/session" });
+      const unknown = await env.app.inject({
+        method: "POST",
+        url: "/api/admin/session",
+        headers: {
+          cookie: String(pre.headers["set-cookie"]).split(";")[0]!,
+          "x-csrf-token": pre.json().csrfToken,
+        },
+        payload: { email: "nobody@example.org", password: "whatever it is" },
+      });
+      assert.equal(unknown.json().error.code, "GZ_ERR_BAD_CREDENTIALS");
+    });
+
+    it("invites by a one-time link that makes the account and signs in", async () => {
+      const admin = await sessionFor(env.app, env.db, users.admin);
+      const inv = await admin.json<{ link: string }>(
+        "POST",
+        "/api/admin/invitations",
+        { email: "New.Reporter@Example.org", role: "contributor" },
+        201,
+      );
+      const token = /\/admin\/invite\/([\w-]+)$/.exec(inv.link)![1]!;
+      const info = await env.app.inject(`/api/admin/invitations/${token}`);
+      assert.equal(info.json().email, "new.reporter@example.org");
+      const csrfCookie = String(info.headers["set-cookie"]).split(";")[0]!;
+      const accept = (password: string) =>
+        env.app.inject({
+          method: "POST",
+          url: `/api/admin/invitations/${token}/accept`,
+          headers: { cookie: csrfCookie, "x-csrf-token": info.json().csrfToken },
+          payload: { name: "New Reporter", password },
+        });
+      const short = await accept("short");
+      assert.equal(short.statusCode, 400);
+      assert.deepEqual(short.json().error.fields[0].path, "password");
+      const ok = await accept("a long enough password");
+      assert.equal(ok.statusCode, 201, ok.body);
+      assert.equal(ok.json().user.role, "contributor");
+      const again = await accept("a long enough password");
+      assert.equal(again.statusCode, 400);
+      assert.match(again.json().error.message, /used already|expired/);
+      const dup = await admin.call("POST", "/api/admin/invitations", {
+        email: "new.reporter@example.org",
+        role: "editor",
+      });
+      assert.equal(dup.statusCode, 400);
+      assert.match(dup.json().error.fields[0].message, /already exists/);
+    });
+
+    it("sends security headers: a CSP without unsafe-inline, frame and referrer policies, HSTS under TLS", async () => {
+      await env.db
+        .insertInto("pages")
+        .values({
+          slug: "editorial-standards",
+          title: "Standards",
+          body: "[]",
+          updated_at: new Date().toISOString(),
+        })
+        .execute();
+      for (const url of ["/", "/", "/admin", "/api/admin/session"]) {
+        const res = await env.app.inject(url);
+        const csp = String(res.headers["content-security-policy"]);
+        assert.match(csp, /default-src 'self'/, url);
+        assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/, url);
+        assert.match(csp, /frame-ancestors/, url);
+        assert.equal(res.headers["referrer-policy"], "strict-origin-when-cross-origin");
+        assert.equal(res.headers["x-content-type-options"], "nosniff");
+        assert.equal(res.headers["strict-transport-security"], undefined, "no HSTS over plain HTTP");
+      }
+      const reader = await env.app.inject("/");
+      assert.match(String(reader.headers["content-security-policy"]), /script-src 'none'/);
+      const tls = await env.app.inject({ url: "/", headers: { "x-forwarded-proto": "https" } });
+      assert.match(String(tls.headers["strict-transport-security"]), /max-age=31536000/);
+    });
+
+    it("documents every endpoint in OpenAPI 3", async () => {
+      const res = await env.app.inject("/api/openapi.json");
+      assert.equal(res.statusCode, 200);
+      const doc = res.json() as { openapi: string; paths: Record<string, Record<string, unknown>> };
+      assert.match(doc.openapi, /^3\./);
+      const endpoints = adminEndpoints({
+        config: env.config,
+        db: env.db,
+        media: env.media,
+        cssHref: "/x.css",
+      });
+      for (const e of endpoints) {
+        const p = e.url.replace(/:(\w+)/g, "{$1}");
+        assert.ok(doc.paths[p]?.[e.method.toLowerCase()], `${e.method} ${p} documented`);
+      }
+      const put = doc.paths["/api/admin/stories/{id}"]!["put"] as {
+        requestBody: { content: Record<string, { schema: { properties: Record<string, unknown> } }> };
+      };
+      assert.ok(put.requestBody.content["application/json"]!.schema.properties["baseRevision"]);
+    });
+  });
+}
