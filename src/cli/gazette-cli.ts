@@ -1,5 +1,5 @@
 /**
- * The `gazette` command: serve, import, migrate, seed-demo.
+ * The `gazette` command: serve, import, migrate, backup, user, seed-demo.
  * Exit codes: 0 success, 1 some work failed (e.g. an item did not import),
  * 2 the command line or configuration is wrong.
  */
@@ -16,7 +16,8 @@ import { migrateToLatest } from "../store/migrations.ts";
 import { ensureSearchIndex, setSearchLanguage } from "../store/search-store.ts";
 import { countStories } from "../store/story-store.ts";
 import { slugSchema } from "../content/model.ts";
-import { seedDemo } from "../demo/seed.ts";
+import { type DemoAccount, seedDemo } from "../demo/seed.ts";
+import { USER_USAGE, UserCommandError, userCommand } from "./user-command.ts";
 
 const USAGE = `Usage: gazette <command> [options]
 
@@ -26,6 +27,7 @@ Commands:
                              Import IPTC ninjs 2.x/3.x files (one item or an array per file; folders are searched for *.json)
   migrate                    Apply pending database migrations
   seed-demo                  Add the demo newsroom to an empty database
+${USER_USAGE}
   backup FILE                Write a consistent copy of the SQLite database to FILE, safe while the server runs
                              (PostgreSQL: use pg_dump; media: copy GAZETTE_DATA/media; see docs/operations.md)
   help                       Show this help
@@ -113,6 +115,20 @@ async function cmdImport(args: string[], config: Config): Promise<number> {
   return results.some((r) => r.status === "error") ? 1 : 0;
 }
 
+function printDemoAccounts(accounts: readonly DemoAccount[], config: Config): void {
+  const width = Math.max(...accounts.map((a) => a.email.length));
+  console.log(
+    [
+      "",
+      "Demo newsroom accounts (DEMO ONLY: shown this once, not stored anywhere in clear;",
+      "create real accounts with `gazette user add` and disable these before going live):",
+      ...accounts.map((a) => `  ${a.role.padEnd(11)} ${a.email.padEnd(width)}  password: ${a.password}`),
+      `Sign in at ${config.site.baseUrl.replace(/\/$/, "")}/admin`,
+      "",
+    ].join("\n"),
+  );
+}
+
 async function cmdServe(config: Config): Promise<number> {
   const { db, media } = await open(config);
   setSearchLanguage(config.site.language);
@@ -121,8 +137,9 @@ async function cmdServe(config: Config): Promise<number> {
   if (config.seedDemo && (await countStories(db)) === 0) {
     console.log("Empty database: seeding the demo newsroom (original stories, generated images and videos)…");
     const t0 = Date.now();
-    await seedDemo({ db, media, config });
+    const { accounts } = await seedDemo({ db, media, config });
     console.log(`Demo newsroom ready in ${((Date.now() - t0) / 1000).toFixed(1)} s.`);
+    printDemoAccounts(accounts, config);
   }
   const app = await buildApp({ config, db, media, logger: true });
   const close = async () => {
@@ -198,6 +215,14 @@ export async function main(argv: string[]): Promise<number> {
         );
         return 0;
       }
+      case "user": {
+        const { db } = await open(config);
+        try {
+          return await userCommand(rest, config, db);
+        } finally {
+          await db.destroy();
+        }
+      }
       case "seed-demo": {
         const { db, media } = await open(config);
         if ((await countStories(db)) > 0) {
@@ -205,9 +230,10 @@ export async function main(argv: string[]): Promise<number> {
           await db.destroy();
           return 1;
         }
-        await seedDemo({ db, media, config });
+        const { accounts } = await seedDemo({ db, media, config });
         await db.destroy();
         console.log("Demo newsroom seeded.");
+        printDemoAccounts(accounts, config);
         return 0;
       }
       default:
@@ -217,6 +243,10 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof DatabaseUnavailableError) {
       console.error(`gazette: ${err.message}`);
       return 1;
+    }
+    if (err instanceof UserCommandError) {
+      console.error(`gazette user: ${err.message}\n\n${USER_USAGE}`);
+      return 2;
     }
     if (
       err instanceof UsageError ||

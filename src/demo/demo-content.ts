@@ -54,6 +54,12 @@ export interface DemoStory {
   hoursAgo: number;
   /** Hours before the seed time of the last update, if any. */
   updatedHoursAgo?: number;
+  /**
+   * The story as first published, when the update changed its text: each
+   * pair turns today's wording back into the first version's. With a
+   * correction, the update fixed a mistake and says so.
+   */
+  earlier?: { replacements: [now: string, then: string][]; correction?: string };
 }
 
 export interface DemoVideo {
@@ -233,6 +239,21 @@ export const STORIES: DemoStory[] = [
     relatedVideos: ["ferry-crews"],
     hoursAgo: 3,
     updatedHoursAgo: 1,
+    earlier: {
+      replacements: [
+        [
+          "the work cost 69.7 million, or about 14 per cent more",
+          "the work cost 69 million, or about 13 per cent more",
+        ],
+        ["hired thirty-two extra deckhands", "hired thirty extra deckhands"],
+        [
+          "Police have asked drivers to expect queues on the first morning and to allow extra time.",
+          "Drivers should expect queues on the first morning.",
+        ],
+      ],
+      correction:
+        "An earlier version of this story gave the final cost of the rebuild as 69 million, 13 per cent over budget. The committee's final report puts it at 69.7 million, about 14 per cent over budget.",
+    },
   },
   {
     key: "ferry-jobs",

@@ -13,7 +13,10 @@ import type { MediaStore } from "../media/media-store.ts";
 import type { Db } from "../store/database.ts";
 import { insertImage, insertVideo } from "../store/media-repo.ts";
 import { upsertPage } from "../store/page-store.ts";
+import { generatePassword, hashPassword } from "../newsroom/passwords.ts";
+import { addCorrection } from "../store/revision-store.ts";
 import { saveStory } from "../store/story-store.ts";
+import { type UserRole, createUser } from "../store/user-store.ts";
 import { upsertAuthor, upsertSection } from "../store/taxonomy-store.ts";
 import {
   ABOUT_PAGE,
@@ -59,7 +62,39 @@ export interface SeedDeps {
   now?: Date;
 }
 
-export async function seedDemo({ db, media, config, now = new Date() }: SeedDeps): Promise<void> {
+/** A block as it read in the first version (see DemoStory.earlier). */
+function earlierBlock(b: Block, replacements: readonly [string, string][]): Block {
+  const swap = (t: string) => replacements.reduce((acc, [now, then]) => acc.replace(now, then), t);
+  if (b.type === "paragraph") return { ...b, content: b.content.map((r) => ({ ...r, text: swap(r.text) })) };
+  return b;
+}
+
+/** A demo newsroom account: its password is shown once, at the first start. */
+export interface DemoAccount {
+  email: string;
+  role: UserRole;
+  name: string;
+  password: string;
+}
+
+/** Demo-only accounts, one per role, signing as demo authors. Never use these on a real site. */
+const DEMO_ACCOUNTS: { email: string; role: UserRole; name: string; authorSlug?: string }[] = [
+  { email: "admin@demo.gazette.test", role: "admin", name: "Demo Admin" },
+  { email: "ines@demo.gazette.test", role: "editor", name: "Ines Carvalho", authorSlug: "ines-carvalho" },
+  {
+    email: "tomas@demo.gazette.test",
+    role: "contributor",
+    name: "Tomas Whitlow",
+    authorSlug: "tomas-whitlow",
+  },
+];
+
+export async function seedDemo({
+  db,
+  media,
+  config,
+  now = new Date(),
+}: SeedDeps): Promise<{ accounts: DemoAccount[] }> {
   const configFile = path.join(config.dataDir, "gazette.config.json");
   if (
     !fs.existsSync(configFile) &&
@@ -177,26 +212,49 @@ export async function seedDemo({ db, media, config, now = new Date() }: SeedDeps
         }
         return toBlocks([b]);
       });
-      const saved = await saveStory(
-        trx,
-        {
-          uri: `urn:gazette:demo:${s.key}`,
-          headline: typo(s.headline),
-          summary: s.summary.map(typo),
-          body,
-          heroImageId: imageIds.get(s.hero)!,
-          sectionSlug: s.section,
-          topicNames: s.topics,
-          authorSlugs: s.authors,
-          ...(s.dateline ? { dateline: s.dateline } : {}),
-          sources: s.sources ?? [],
-          relatedVideoIds: (s.relatedVideos ?? []).map((k) => videoIds.get(k)!),
-          status: "published",
-          firstPublishedAt: published,
-          updatedAt: updated,
-        },
-        { now },
-      );
+      const input = {
+        uri: `urn:gazette:demo:${s.key}`,
+        headline: typo(s.headline),
+        summary: s.summary.map(typo),
+        body,
+        heroImageId: imageIds.get(s.hero)!,
+        sectionSlug: s.section,
+        topicNames: s.topics,
+        authorSlugs: s.authors,
+        ...(s.dateline ? { dateline: s.dateline } : {}),
+        sources: s.sources ?? [],
+        relatedVideoIds: (s.relatedVideos ?? []).map((k) => videoIds.get(k)!),
+        status: "published" as const,
+        firstPublishedAt: published,
+        updatedAt: updated,
+      };
+      const byline = { userId: null, name: AUTHORS.find((a) => a.slug === s.authors[0])?.name ?? "Gazette" };
+      let saved;
+      if (s.earlier) {
+        // First as readers first saw it, then the update: the public history shows the change.
+        const earlierBody = body.map((b) => earlierBlock(b, s.earlier!.replacements));
+        await saveStory(
+          trx,
+          { ...input, body: earlierBody, updatedAt: published },
+          { now: new Date(published), actor: byline, note: "Published" },
+        );
+        saved = await saveStory(trx, input, {
+          now: new Date(updated),
+          actor: byline,
+          note: "Updated the published story",
+        });
+        if (s.earlier.correction) {
+          await addCorrection(
+            trx,
+            saved.id,
+            { kind: "correction", text: s.earlier.correction },
+            null,
+            new Date(updated),
+          );
+        }
+      } else {
+        saved = await saveStory(trx, input, { now: new Date(published), actor: byline, note: "Published" });
+      }
       storyIds.set(s.key, saved.id);
     }
     if (pending.length)
@@ -204,4 +262,12 @@ export async function seedDemo({ db, media, config, now = new Date() }: SeedDeps
         `demo content: related-story blocks point at stories not yet saved (${pending.map((p) => p.key).join(", ")})`,
       );
   });
+
+  const accounts: DemoAccount[] = [];
+  for (const a of DEMO_ACCOUNTS) {
+    const password = generatePassword();
+    await createUser(db, { ...a, passwordHash: await hashPassword(password) });
+    accounts.push({ email: a.email, role: a.role, name: a.name, password });
+  }
+  return { accounts };
 }

@@ -33,7 +33,7 @@ export interface NewsroomDeps {
   cssHref: string;
 }
 
-/** Where `npm run build:admin` puts the editor. */
+/** Where `npm run build:editor` puts the editor. */
 export const EDITOR_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../dist/admin");
 
 /** Every admin endpoint, in one table (the permission matrix test walks it). */
@@ -90,7 +90,7 @@ export function newsroomRoutes(app: FastifyInstance, deps: NewsroomDeps): void {
         .type("text/plain; charset=utf-8")
         .header("cache-control", "no-store")
         .send(
-          "The newsroom editor has not been built. Run `npm run build:admin` (npm start does it for you).",
+          "The newsroom editor has not been built. Run `npm run build:editor` (npm start does it for you).",
         );
     }
     return reply

@@ -21,7 +21,8 @@ import { allowed, canEditStory } from "./permissions.ts";
 /** The editable content of a stored story (what a revision holds). */
 export function contentOf(story: Story): StoryContent {
   return storyContentSchema.parse({
-    slug: story.slug,
+    // A draft's address follows its headline until it is first published.
+    ...(story.firstPublishedAt ? { slug: story.slug } : {}),
     headline: story.headline,
     summary: story.summary,
     body: story.body,

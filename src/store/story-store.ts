@@ -178,7 +178,9 @@ export async function saveStory(db: Db, input: StoryInput, opts: SaveOptions = {
   // Pages that showed the story as it was (old section, topics, authors) must go too.
   const keysBefore = existing ? await keysForStory(db, existing.id) : [];
 
-  const slug = data.slug ?? existing?.slug ?? slugify(data.headline);
+  // Until first published, the address follows the headline; after that it
+  // is fixed unless a new slug is given (the old address then redirects).
+  const slug = data.slug ?? (existing?.first_published_at ? existing.slug : slugify(data.headline));
   const firstPublishedAt =
     existing?.first_published_at ??
     (data.status === "published" ? (data.firstPublishedAt ?? now) : (data.firstPublishedAt ?? null));

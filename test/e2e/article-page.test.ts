@@ -4,22 +4,13 @@
  * the fullest article page's elements, axe-core, and cumulative layout shift.
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { AxeBuilder } from "@axe-core/playwright";
-import chromium from "@sparticuz/chromium";
-import { type Browser, chromium as playwright } from "playwright-core";
-import { ROOT, demoDataDir } from "../helpers.ts";
-
-/**
- * @sparticuz/chromium's flags are made for serverless functions; its
- * --single-process makes the browser exit when a context closes, so it goes.
- */
-export async function launchChromium(): Promise<Browser> {
-  const args = chromium.args.filter((a) => a !== "--single-process" && !a.startsWith("--headless"));
-  return playwright.launch({ executablePath: await chromium.executablePath(), args, headless: true });
-}
+import type { Browser } from "playwright-core";
+import { launchChromium, startServer } from "../browser.ts";
+import { demoDataDir } from "../helpers.ts";
 
 let server: ChildProcess;
 let base: string;
@@ -29,23 +20,7 @@ let articlePath: string;
 
 before(async () => {
   dataDir = await demoDataDir();
-  server = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve"], {
-    cwd: ROOT,
-    env: { ...process.env, GAZETTE_DATA: dataDir, PORT: "0", HOST: "127.0.0.1" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  base = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 120_000);
-    server.stdout!.on("data", (b: Buffer) => {
-      out += b.toString();
-      const m = /at (http:\/\/localhost:\d+)\//.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!.replace("localhost", "127.0.0.1"));
-      }
-    });
-  });
+  ({ server, base } = await startServer(dataDir));
   const home = await (await fetch(`${base}/`)).text();
   articlePath = /href="(\/city\/\d{4}\/\d\d\/\d\d\/harbour-lift-bridge[^"]+)"/.exec(home)![1]!;
   browser = await launchChromium();

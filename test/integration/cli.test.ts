@@ -148,6 +148,63 @@ for (const dialect of DIALECTS) {
       assert.match(gazette(["migrate"], env).stdout, /up to date/);
     });
 
+    it("user add, list, invite, reset-password and disable manage newsroom accounts", async () => {
+      const env = { GAZETTE_DATA: dataDir(), ...(await store()) };
+      const add = gazette(
+        ["user", "add", "--email", "Ana.Desk@Example.org", "--role", "editor", "--name", "Ana Desk"],
+        env,
+      );
+      assert.equal(add.status, 0, add.stderr);
+      assert.match(add.stdout, /Created editor Ana Desk <ana\.desk@example\.org>/);
+      const password = /Password \(shown once\): (\S+)/.exec(add.stdout)?.[1];
+      assert.ok(password && password.length >= 20);
+      const piped = spawnSync(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          "src/cli/main.ts",
+          "user",
+          "add",
+          "--email",
+          "bo@example.org",
+          "--role",
+          "admin",
+          "--password-stdin",
+        ],
+        {
+          cwd: ROOT,
+          env: { ...process.env, GAZETTE_DEMO: "0", ...env },
+          input: "a typed password here\n",
+          encoding: "utf8",
+        },
+      );
+      assert.equal(piped.status, 0, piped.stderr);
+      assert.doesNotMatch(piped.stdout, /Password/);
+      const dup = gazette(["user", "add", "--email", "ana.desk@example.org", "--role", "editor"], env);
+      assert.equal(dup.status, 2);
+      assert.match(dup.stderr, /--email: an account for ana\.desk@example\.org already exists/);
+      const badRole = gazette(["user", "add", "--email", "c@example.org", "--role", "chief"], env);
+      assert.equal(badRole.status, 2);
+      assert.match(badRole.stderr, /--role must be one of contributor, editor, admin \(got "chief"\)/);
+      const badEmail = gazette(["user", "add", "--email", "not-an-email", "--role", "editor"], env);
+      assert.match(badEmail.stderr, /--email: "not-an-email" must be an email address/);
+      const list = gazette(["user", "list"], env);
+      assert.match(list.stdout, /editor\s+ana\.desk@example\.org\s+Ana Desk/);
+      assert.match(list.stdout, /admin\s+bo@example\.org/);
+      const invite = gazette(["user", "invite", "--email", "new@example.org", "--role", "contributor"], env);
+      assert.equal(invite.status, 0, invite.stderr);
+      assert.match(invite.stdout, /\/admin\/invite\/[\w-]{20,}/);
+      const reset = gazette(["user", "reset-password", "--email", "ana.desk@example.org"], env);
+      assert.match(reset.stdout, /New password for ana\.desk@example\.org \(shown once\): \S+/);
+      const disable = gazette(["user", "disable", "--email", "ana.desk@example.org"], env);
+      assert.equal(disable.status, 0);
+      assert.match(gazette(["user", "list"], env).stdout, /Ana Desk\s+\(disabled\)/);
+      const missing = gazette(["user", "disable", "--email", "ghost@example.org"], env);
+      assert.equal(missing.status, 2);
+      assert.match(missing.stderr, /no account for ghost@example\.org/);
+    });
+
     it("works while the server runs on the same data folder, and the import shows on the running site", async () => {
       const env = { GAZETTE_DATA: dataDir(), ...(await store()) };
       const server = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve"], {

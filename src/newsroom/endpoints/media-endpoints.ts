@@ -28,6 +28,7 @@ import {
   updateVideo,
   videoById,
   videoPatchSchema,
+  videosByIds,
 } from "../../store/media-repo.ts";
 import { imageUrl } from "../../site/components.ts";
 import { endpoint, idParam } from "../endpoint.ts";
@@ -92,7 +93,14 @@ async function readUpload(
   return { data, fields };
 }
 
+const idList = z
+  .string()
+  .regex(/^\d{1,10}(,\d{1,10}){0,99}$/, "must be ids separated by commas, e.g. 3,17,42")
+  .transform((v) => v.split(",").map(Number));
+
 const pageQuery = z.object({
+  /** Exactly these (the editor loads the media a story shows). */
+  ids: idList.optional(),
   q: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(40),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
@@ -108,7 +116,11 @@ export function mediaEndpoints(db: Db, media: MediaStore, config: Config) {
       tag: "Media",
       summary: "The image library, newest first; q searches caption, alt text and credit",
       query: pageQuery,
-      handler: async ({ query }) => ({ items: (await listImages(db, query)).map(imageJson) }),
+      handler: async ({ query }) => ({
+        items: query.ids
+          ? [...(await imagesByIds(db, query.ids)).values()].map(imageJson)
+          : (await listImages(db, query)).map(imageJson),
+      }),
     }),
     endpoint({
       method: "POST",
@@ -180,7 +192,9 @@ export function mediaEndpoints(db: Db, media: MediaStore, config: Config) {
       summary: "The video library, newest first",
       query: pageQuery,
       handler: async ({ query }) => ({
-        items: (await listVideos(db, query.limit, query.offset)).map(videoJson),
+        items: query.ids
+          ? [...(await videosByIds(db, query.ids)).values()].map(videoJson)
+          : (await listVideos(db, query.limit, query.offset)).map(videoJson),
       }),
     }),
     endpoint({

@@ -1,0 +1,105 @@
+/** The newsroom app: signs in, then routes between the story list, the editor, media and people. */
+import { render } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import { type Me, api, setCsrf } from "./api.ts";
+import { InvitePage } from "./invite.tsx";
+import { LoginPage } from "./login.tsx";
+import { MediaPage } from "./media-library.tsx";
+import { StoryEditor } from "./story-editor.tsx";
+import { StoryList } from "./story-list.tsx";
+import { UsersPage } from "./users.tsx";
+import { navigate, useRoute } from "./router.ts";
+import "./editor.css";
+
+function Shell({
+  me,
+  onSignOut,
+  children,
+}: {
+  me: Me;
+  onSignOut: () => void;
+  children: preact.ComponentChildren;
+}) {
+  const path = useRoute();
+  const link = (href: string, label: string) => (
+    <li>
+      <a
+        href={href}
+        aria-current={path === href || (href !== "/admin" && path.startsWith(href)) ? "page" : undefined}
+        onClick={(e) => {
+          e.preventDefault();
+          navigate(href);
+        }}
+      >
+        {label}
+      </a>
+    </li>
+  );
+  return (
+    <>
+      <a class="skip" href="#content">
+        Skip to content
+      </a>
+      <header class="topbar">
+        <a class="brand" href="/" title="Open the public site">
+          <img src="/assets/logo.svg" alt="" width="28" height="28" />
+          <span>Newsroom</span>
+        </a>
+        <nav aria-label="Newsroom">
+          <ul>
+            {link("/admin", "Stories")}
+            {link("/admin/media", "Media")}
+            {me.role === "admin" ? link("/admin/people", "People") : null}
+          </ul>
+        </nav>
+        <div class="me">
+          <span>
+            {me.name} <span class="role">{me.role}</span>
+          </span>
+          <button type="button" class="link-button" onClick={onSignOut}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main id="content" tabIndex={-1}>
+        {children}
+      </main>
+    </>
+  );
+}
+
+function App() {
+  const path = useRoute();
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const load = async () => {
+    const s = await api<{ user: Me | null; csrfToken: string }>("GET", "/api/admin/session");
+    setCsrf(s.csrfToken);
+    setMe(s.user);
+  };
+  useEffect(() => {
+    load().catch(() => setMe(null));
+  }, []);
+
+  const invite = /^\/admin\/invite\/([\w-]+)$/.exec(path);
+  if (invite) return <InvitePage token={invite[1]!} onDone={() => load().then(() => navigate("/admin"))} />;
+  if (me === undefined) return <p class="boot">Loading the newsroom…</p>;
+  if (me === null) return <LoginPage onSignedIn={load} />;
+
+  const signOut = async () => {
+    await api("DELETE", "/api/admin/session").catch(() => undefined);
+    await load();
+  };
+  const story = /^\/admin\/stories\/(\d+)$/.exec(path);
+  let page;
+  if (story) page = <StoryEditor key={story[1]} id={Number(story[1])} me={me} />;
+  else if (path === "/admin/media") page = <MediaPage me={me} />;
+  else if (path === "/admin/people" && me.role === "admin") page = <UsersPage me={me} />;
+  else page = <StoryList me={me} />;
+  return (
+    <Shell me={me} onSignOut={signOut}>
+      {page}
+    </Shell>
+  );
+}
+
+render(<App />, document.getElementById("app")!);

@@ -1,0 +1,39 @@
+/** A real Chromium for end-to-end tests, and a `gazette serve` process to point it at. */
+import { type ChildProcess, spawn } from "node:child_process";
+import chromium from "@sparticuz/chromium";
+import { type Browser, chromium as playwright } from "playwright-core";
+import { ROOT } from "./helpers.ts";
+
+/**
+ * @sparticuz/chromium's flags are made for serverless functions; its
+ * --single-process makes the browser exit when a context closes, so it goes.
+ */
+export async function launchChromium(): Promise<Browser> {
+  const args = chromium.args.filter((a) => a !== "--single-process" && !a.startsWith("--headless"));
+  return playwright.launch({ executablePath: await chromium.executablePath(), args, headless: true });
+}
+
+/** Starts `gazette serve` on a free port over `dataDir`; resolves with the server and its base URL. */
+export async function startServer(
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<{ server: ChildProcess; base: string }> {
+  const server = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve"], {
+    cwd: ROOT,
+    env: { ...process.env, GAZETTE_DATA: dataDir, PORT: "0", HOST: "127.0.0.1", ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const base = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 120_000);
+    server.stdout!.on("data", (b: Buffer) => {
+      out += b.toString();
+      const m = /at (http:\/\/localhost:\d+)\//.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!.replace("localhost", "127.0.0.1"));
+      }
+    });
+  });
+  return { server, base };
+}
