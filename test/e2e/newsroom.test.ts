@@ -1,0 +1,314 @@
+/**
+ * The newsroom end to end, in a real Chromium against `gazette serve`:
+ * a contributor writes a story with an uploaded picture and video and
+ * submits it; an editor publishes it; the editor updates it and the public
+ * history shows the diff; a correction appears on the page; two editors
+ * edit one story at once and the second loses nothing. axe-core on every
+ * newsroom screen.
+ */
+import assert from "node:assert/strict";
+import type { ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { AxeBuilder } from "@axe-core/playwright";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import sharp from "sharp";
+import { panVideo } from "../../src/demo/videos.ts";
+import { hashPassword } from "../../src/newsroom/passwords.ts";
+import { openDatabase } from "../../src/store/database.ts";
+import { createUser } from "../../src/store/user-store.ts";
+import { launchChromium, startServer } from "../browser.ts";
+import { demoDataDir, tempDir } from "../helpers.ts";
+
+const PASSWORD = "newsroom end to end";
+const ACCOUNTS = {
+  contributor: { email: "rita@e2e.test", name: "Rita Reporter", role: "contributor" as const },
+  editor: { email: "eddie@e2e.test", name: "Eddie Editor", role: "editor" as const },
+  editor2: { email: "erin@e2e.test", name: "Erin Second", role: "editor" as const },
+  admin: { email: "ada@e2e.test", name: "Ada Admin", role: "admin" as const },
+};
+
+let server: ChildProcess;
+let base: string;
+let browser: Browser;
+let dataDir: string;
+let files: string;
+const contexts: BrowserContext[] = [];
+
+before(async () => {
+  dataDir = await demoDataDir();
+  const db = await openDatabase({ dataDir });
+  const hash = await hashPassword(PASSWORD);
+  for (const a of Object.values(ACCOUNTS)) await createUser(db, { ...a, passwordHash: hash });
+  await db.destroy();
+  files = tempDir("gazette-e2e-files-");
+  await sharp({ create: { width: 1600, height: 1000, channels: 3, background: "#2d6a8f" } })
+    .composite([
+      {
+        input: Buffer.from(
+          '<svg width="1600" height="1000"><circle cx="800" cy="500" r="300" fill="#f2c14e"/></svg>',
+        ),
+      },
+    ])
+    .jpeg()
+    .toFile(path.join(files, "quay.jpg"));
+  const still = await sharp(path.join(files, "quay.jpg")).toBuffer();
+  fs.writeFileSync(path.join(files, "tide.mp4"), await panVideo([still], 4));
+  ({ server, base } = await startServer(dataDir, { GAZETTE_BASE_URL: "http://127.0.0.1" }));
+  browser = await launchChromium();
+});
+
+after(async () => {
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await browser?.close();
+  server?.kill("SIGTERM");
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.rmSync(files, { recursive: true, force: true });
+});
+
+async function signedIn(who: keyof typeof ACCOUNTS): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on("pageerror", (e) => assert.fail(`page error: ${e.message}`));
+  await page.goto(`${base}/admin`);
+  await page.getByLabel("Email").fill(ACCOUNTS[who].email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Stories" }).waitFor();
+  return page;
+}
+
+async function saveStateIs(page: Page, text: string | RegExp) {
+  await page.locator(".save-state").filter({ hasText: text }).waitFor({ timeout: 15_000 });
+}
+
+async function openStory(page: Page, headline: string) {
+  await page.goto(`${base}/admin?q=${encodeURIComponent(headline)}`);
+  await page.getByRole("link", { name: headline }).click();
+  await page.getByRole("textbox", { name: "Story text" }).waitFor();
+}
+
+describe("the newsroom, in Chromium", () => {
+  const headline = "Tide gauge at the old quay is working again";
+  let storyPath = "";
+
+  it("a contributor writes a story with an uploaded picture and a video, and submits it", async () => {
+    const page = await signedIn("contributor");
+    // The video goes into the library first (Media page).
+    await page.getByRole("link", { name: "Media" }).click();
+    await page.getByLabel("Title").first().fill("The tide gauge at work");
+    await page.getByLabel(/^File \(MP4/).setInputFiles(path.join(files, "tide.mp4"));
+    await page.getByRole("button", { name: "Upload video" }).click();
+    await page.getByText(/Added “The tide gauge at work” \(00:04\)/).waitFor({ timeout: 30_000 });
+
+    await page.getByRole("link", { name: "Stories" }).click();
+    await page.getByRole("button", { name: "New story" }).click();
+    const body = page.getByRole("textbox", { name: "Story text" });
+    await body.waitFor();
+    await page.getByLabel("Headline").fill(headline);
+    await page.getByRole("button", { name: "Add a summary point" }).click();
+    await page
+      .getByLabel("Summary point 1", { exact: true })
+      .fill("Readings resume after a storm cut the power in October");
+    await body.click();
+    await page.keyboard.type(
+      "The tide gauge on the old quay is sending readings again, the harbour office said on Friday.",
+    );
+    await page.keyboard.press("Enter");
+    await page.keyboard.type("Engineers replaced a flooded battery cabinet.");
+
+    await page.getByRole("button", { name: "Choose or upload a picture" }).click();
+    await page.getByLabel("Upload a picture (or drop it here)").setInputFiles(path.join(files, "quay.jpg"));
+    const describe = page.getByRole("dialog", { name: "Describe this picture" });
+    await describe.waitFor();
+    await describe.getByLabel(/Alt text/).fill("A yellow tide gauge float in blue harbour water.");
+    await describe.getByLabel(/^Caption/).fill("The gauge float, back in service on Friday.");
+    await describe.getByLabel(/Credit/).fill("Rita Reporter / Gazette");
+    await describe.getByRole("button", { name: "Save picture details" }).click();
+    await describe.waitFor({ state: "hidden" });
+
+    await body.click();
+    await page.keyboard.press("End");
+    await page.keyboard.press("Enter");
+    await page.getByRole("toolbar", { name: "Formatting" }).getByRole("button", { name: "Video" }).click();
+    await page
+      .getByRole("dialog", { name: "Choose a video" })
+      .getByRole("button", { name: /The tide gauge at work/ })
+      .click();
+    await page.locator(".nv-video").waitFor();
+    await saveStateIs(page, "All changes saved");
+
+    await page.getByRole("button", { name: "Submit for review" }).click();
+    await page.getByText("Submitted for review. An editor will take it from here.").waitFor();
+    assert.equal(await page.locator(".status").first().textContent(), "In review");
+    // Handed over: the contributor can no longer change it.
+    assert.equal(await page.getByLabel("Headline").getAttribute("readonly"), "");
+  });
+
+  it("an editor publishes it and it appears on the site", async () => {
+    const page = await signedIn("editor");
+    await openStory(page, headline);
+    await page.getByRole("button", { name: "Publish now" }).click();
+    await page.getByText("Published. It is on the site now.").waitFor();
+    storyPath = (await page.getByRole("link", { name: "View on the site" }).getAttribute("href"))!;
+    assert.match(storyPath, /^\/city\/\d{4}\/\d\d\/\d\d\/tide-gauge-at-the-old-quay-is-working-again$/);
+    const site = await page.context().newPage();
+    await site.goto(`${base}${storyPath}`);
+    assert.equal(await site.locator("h1").textContent(), headline);
+    assert.equal(
+      await site.locator(".hero img").getAttribute("alt"),
+      "A yellow tide gauge float in blue harbour water.",
+    );
+    assert.match((await site.locator(".hero figcaption").textContent())!, /Rita Reporter \/ Gazette/);
+    assert.match((await site.locator(".story-body").textContent())!, /The tide gauge at work/);
+    assert.match((await site.locator(".story-body video").getAttribute("preload"))!, /none/);
+    assert.match((await site.locator(".byline").textContent())!, /Rita Reporter/);
+  });
+
+  it("the editor changes the published story; the public history shows the update and its diff", async () => {
+    const page = await signedIn("editor");
+    await openStory(page, headline);
+    await page
+      .getByRole("textbox", { name: "Story text" })
+      .getByText("Engineers replaced a flooded battery cabinet.")
+      .click();
+    await page.keyboard.press("End");
+    await page.keyboard.type(" The repair cost 4,200 euros.");
+    await saveStateIs(page, /press Update/);
+    await page.getByRole("button", { name: "Update" }).click();
+    await saveStateIs(page, "All changes are live");
+    const site = await page.context().newPage();
+    await site.goto(`${base}${storyPath}`);
+    assert.match((await site.locator(".story-body").textContent())!, /The repair cost 4,200 euros\./);
+    await site.getByRole("link", { name: "See what changed" }).click();
+    await site.getByRole("heading", { name: "How this story changed" }).waitFor();
+    assert.match(
+      (await site.locator(".history-list ins").allTextContents()).join(" "),
+      /repair cost 4,200 euros/,
+    );
+    assert.equal(await site.locator(".history-entry").count(), 2);
+  });
+
+  it("a correction appears on the page", async () => {
+    const page = await signedIn("editor");
+    await openStory(page, headline);
+    await page.getByText(/^Corrections \(0\)/).click();
+    await page
+      .getByLabel("What was wrong, and what is right")
+      .fill("An earlier version said the storm was in September. It was in October.");
+    await page.getByRole("button", { name: "Publish correction" }).click();
+    await page.getByText("Published on the story and on the corrections page.").waitFor();
+    const site = await page.context().newPage();
+    await site.goto(`${base}${storyPath}`);
+    assert.match((await site.locator(".corrections-box").textContent())!, /It was in October\./);
+    await site.goto(`${base}/corrections`);
+    assert.match((await site.locator("main").textContent())!, /Tide gauge at the old quay/);
+  });
+
+  it("two editors edit one story at once: the second gets the conflict and loses nothing", async () => {
+    const a = await signedIn("editor");
+    const b = await signedIn("editor2");
+    await openStory(a, headline);
+    await openStory(b, headline);
+    await a
+      .getByRole("textbox", { name: "Story text" })
+      .getByText(/The repair cost/)
+      .click();
+    await a.keyboard.press("End");
+    await a.keyboard.type(" Alpha's sentence.");
+    await a.getByRole("button", { name: "Update" }).click();
+    await saveStateIs(a, "All changes are live");
+
+    await b
+      .getByRole("textbox", { name: "Story text" })
+      .getByText(/The repair cost/)
+      .click();
+    await b.keyboard.press("End");
+    await b.keyboard.type(" Bravo's sentence.");
+    await b.getByRole("button", { name: "Update" }).click();
+    const conflict = b
+      .getByRole("alert")
+      .filter({ has: b.getByRole("heading", { name: /Eddie Editor changed this story at/ }) });
+    await conflict.waitFor();
+    await saveStateIs(b, /someone else changed the story/);
+    assert.match(
+      (await conflict.locator(".conflict-versions").textContent())!,
+      /Alpha's sentence\./,
+      "their version is shown",
+    );
+    assert.match(
+      (await conflict.locator("pre.diff ins").allTextContents()).join(" "),
+      /Bravo/,
+      "what is only in mine is marked",
+    );
+    assert.match(
+      (await conflict.locator("pre.diff del").allTextContents()).join(" "),
+      /Alpha/,
+      "what is only in theirs is marked",
+    );
+    assert.match(
+      (await b.getByRole("textbox", { name: "Story text" }).textContent())!,
+      /Bravo's sentence\./,
+      "my text is still in the editor",
+    );
+    const local = await b.evaluate(() =>
+      Object.keys(localStorage).filter((k) => k.startsWith("gazette:story:")),
+    );
+    assert.equal(local.length, 1, "and kept in this browser");
+
+    await conflict.getByRole("button", { name: "Save my version over theirs" }).click();
+    await saveStateIs(b, "All changes are live");
+    const site = await b.context().newPage();
+    await site.goto(`${base}${storyPath}`);
+    assert.match((await site.locator(".story-body").textContent())!, /Bravo's sentence\./);
+    assert.equal(
+      await b.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("gazette:story:")).length),
+      0,
+    );
+  });
+
+  it("has no serious or critical axe-core violation on the newsroom screens", async () => {
+    const check = async (page: Page, name: string) => {
+      const results = await new AxeBuilder({ page }).analyze();
+      const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+      assert.deepEqual(
+        bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
+        [],
+        name,
+      );
+    };
+    for (const scheme of ["light", "dark"] as const) {
+      const context = await browser.newContext({
+        colorScheme: scheme,
+        viewport: { width: 1280, height: 900 },
+      });
+      contexts.push(context);
+      const login = await context.newPage();
+      await login.goto(`${base}/admin`);
+      await login.getByRole("button", { name: "Sign in" }).waitFor();
+      await check(login, `sign-in (${scheme})`);
+      await login.getByLabel("Email").fill(ACCOUNTS.admin.email);
+      await login.getByLabel("Password").fill(PASSWORD);
+      await login.getByRole("button", { name: "Sign in" }).click();
+      await login.getByRole("heading", { name: "Stories" }).waitFor();
+      await login.locator("table.stories").waitFor();
+      await check(login, `story list (${scheme})`);
+      await openStory(login, headline);
+      await login.locator(".nv-video").waitFor();
+      await check(login, `editor (${scheme})`);
+      await login.getByRole("link", { name: "Media" }).click();
+      await login.getByRole("heading", { name: "Pictures" }).waitFor();
+      await check(login, `media (${scheme})`);
+      await login.getByRole("link", { name: "People" }).click();
+      await login.getByRole("heading", { name: "Invite someone" }).waitFor();
+      await check(login, `people (${scheme})`);
+      const history = await context.newPage();
+      await history.goto(`${base}${storyPath}/history`);
+      await check(history, `public history (${scheme})`);
+      await history.goto(`${base}/corrections`);
+      await check(history, `corrections (${scheme})`);
+    }
+  });
+});
