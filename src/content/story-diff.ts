@@ -117,3 +117,27 @@ export function condense(parts: readonly DiffPart[], context = 12): DiffPart[] {
     return { kind: "same", text: `${keepHead}${keepHead || keepTail ? " … " : "…"}${keepTail}` };
   });
 }
+
+/**
+ * The changed paragraphs of a text diff, each whole, in order: what a
+ * reader needs to see a change in its sentence. Unchanged paragraphs are
+ * left out (`gapBefore` says some were skipped).
+ */
+export function changedParagraphs(parts: readonly DiffPart[]): { parts: DiffPart[]; gapBefore: boolean }[] {
+  const paragraphs: DiffPart[][] = [[]];
+  for (const p of parts) {
+    const pieces = p.text.split("\n\n");
+    pieces.forEach((text, i) => {
+      if (i > 0) paragraphs.push([]);
+      if (text) paragraphs[paragraphs.length - 1]!.push({ kind: p.kind, text });
+    });
+  }
+  const out: { parts: DiffPart[]; gapBefore: boolean }[] = [];
+  let last = -1;
+  paragraphs.forEach((para, i) => {
+    if (!para.some((x) => x.kind !== "same")) return;
+    out.push({ parts: para, gapBefore: i > last + 1 });
+    last = i;
+  });
+  return out;
+}

@@ -252,7 +252,7 @@ export const STORIES: DemoStory[] = [
         ],
       ],
       correction:
-        "An earlier version of this story gave the final cost of the rebuild as 69 million, 13 per cent over budget. The committee's final report puts it at 69.7 million, about 14 per cent over budget.",
+        "An earlier version of this story gave the final cost of the rebuild as 69 million, 13 per cent over budget. The committee’s final report puts it at 69.7 million, about 14 per cent over budget.",
     },
   },
   {

@@ -219,6 +219,16 @@ function blockHtml(b: Block, v: ArticleView, first: boolean): SafeHtml {
   }
 }
 
+function correctionsBox(v: ArticleView, tz: string): SafeHtml {
+  const kinds = new Set(v.corrections.map((c) => c.kind));
+  const one = kinds.size === 1 ? [...kinds][0]! : undefined;
+  const name = (k: string) => (k === "clarification" ? "Clarification" : "Correction");
+  const heading = one
+    ? `${name(one)}${v.corrections.length > 1 ? "s" : ""}`
+    : "Corrections and clarifications";
+  return html`<section class="corrections-box" aria-labelledby="corr-h"><h2 id="corr-h">${heading}</h2>${v.corrections.map((c) => html`<p><strong>${one ? "" : `${name(c.kind)}, `}${time(c.createdAt, formatDateTime(c.createdAt, tz))}:</strong> ${c.text}</p>`)}<p class="corrections-more"><a href="/corrections">All corrections</a>${v.historyPath ? html` · <a href="${v.historyPath}">Every version of this story</a>` : ""}</p></section>`;
+}
+
 export function renderArticle(v: ArticleView, shell: Shell, ads: AdRules): string {
   const { story } = v;
   const site = shell.site;
@@ -256,7 +266,7 @@ ${byline.value ? html`<p class="byline">${byline}</p>` : ""}
 <p class="trust"><span class="reading-time">${readingTimeLabel(v.readingMinutes)}</span> · <a href="${v.standardsPath}">Why you can trust ${site.name}</a></p>
 </div>
 </header>
-${v.corrections.length ? html`<section class="corrections-box" aria-labelledby="corr-h"><h2 id="corr-h">${v.corrections.length === 1 ? (v.corrections[0]!.kind === "clarification" ? "Clarification" : "Correction") : "Corrections and clarifications"}</h2>${v.corrections.map((c) => html`<p><strong>${c.kind === "clarification" ? "Clarification" : "Correction"}, ${time(c.createdAt, formatDateTime(c.createdAt, tz))}:</strong> ${c.text}</p>`)}<p class="corrections-more"><a href="/corrections">All corrections</a>${v.historyPath ? html` · <a href="${v.historyPath}">Every version of this story</a>` : ""}</p></section>` : ""}
+${v.corrections.length ? correctionsBox(v, tz) : ""}
 ${v.hero ? html`<figure class="hero">${picture(v.hero, { sizes: "(min-width: 1040px) 1000px, 100vw", eager: true })}${v.hero.caption || v.hero.credit ? html`<figcaption>${v.hero.caption ?? ""}${credit(v.hero.credit)}</figcaption>` : ""}</figure>` : ""}
 <div class="story-body">
 ${body}

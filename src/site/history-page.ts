@@ -3,7 +3,7 @@
  * with what changed in each, word by word) and the list of recent
  * corrections. Pure renderers over what the store gives them.
  */
-import { type DiffPart, type StoryDiff, condense } from "../content/story-diff.ts";
+import { type DiffPart, type StoryDiff, changedParagraphs } from "../content/story-diff.ts";
 import type { Correction } from "../store/revision-store.ts";
 import { time } from "./components.ts";
 import { formatDateTime } from "./format.ts";
@@ -18,13 +18,21 @@ export interface HistoryEntry {
   diff: StoryDiff | undefined;
 }
 
-function parts(ps: readonly DiffPart[]): SafeHtml {
-  return html`${condense(ps).map((p) =>
+function runs(ps: readonly DiffPart[]): SafeHtml {
+  return html`${ps.map((p) =>
     p.kind === "added"
       ? html`<ins>${p.text}</ins>`
       : p.kind === "removed"
         ? html`<del>${p.text}</del>`
         : html`${p.text}`,
+  )}`;
+}
+
+/** Each changed paragraph whole; "…" where unchanged ones were skipped. */
+function paragraphs(ps: readonly DiffPart[]): SafeHtml {
+  return html`${changedParagraphs(ps).map(
+    (p) =>
+      html`${p.gapBefore ? html`<p class="diff-gap" aria-hidden="true">…</p>` : ""}<p class="diff">${runs(p.parts)}</p>`,
   )}`;
 }
 
@@ -48,7 +56,7 @@ ${[...entries].reverse().map(
   ) => html`<li class="history-entry" id="v${e.number}"><h2>${e.label} ${time(e.at, formatDateTime(e.at, tz))}</h2>
 ${
   e.diff
-    ? html`${e.diff.text.map((f) => html`<section class="history-field"><h3>${f.label}</h3><p class="diff">${parts(f.parts)}</p></section>`)}${e.diff.other.length ? html`<ul class="history-other">${e.diff.other.map((o) => html`<li>${o}</li>`)}</ul>` : ""}${!e.diff.text.length && !e.diff.other.length ? html`<p>No change to the text.</p>` : ""}`
+    ? html`${e.diff.text.map((f) => html`<section class="history-field"><h3>${f.label}</h3>${paragraphs(f.parts)}</section>`)}${e.diff.other.length ? html`<ul class="history-other">${e.diff.other.map((o) => html`<li>${o}</li>`)}</ul>` : ""}${!e.diff.text.length && !e.diff.other.length ? html`<p>No change to the text.</p>` : ""}`
     : html`<p>The story as first published.</p>`
 }</li>`,
 )}

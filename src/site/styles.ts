@@ -36,6 +36,28 @@ main:focus{outline:none}
 .sections ul{max-width:72rem;margin:0 auto;padding:0 1rem;list-style:none;display:flex;gap:1.25rem;overflow-x:auto;white-space:nowrap}
 .sections a{display:inline-block;padding:.6rem 0;font:600 .8rem var(--sans);text-transform:uppercase;letter-spacing:.06em;color:var(--ink);text-decoration:none}
 .sections a[aria-current=page],.sections a:hover{box-shadow:inset 0 -3px 0 var(--accent)}
+.corrections-box{border-left:4px solid var(--accent);background:var(--card);padding:.75rem 1rem;margin:0 auto 1.5rem;max-width:var(--measure)}
+.corrections-box h2{font:700 .8rem var(--sans);text-transform:uppercase;letter-spacing:.08em;color:var(--accent);margin:0 0 .35rem}
+.corrections-box p{margin:.35rem 0;font-size:1rem;line-height:1.5}
+.corrections-more{font:.85rem var(--sans)}
+.preview-banner{max-width:var(--measure);margin:0 auto 1rem;padding:.5rem 1rem;background:#fff3c4;color:#3d3000;font:600 .9rem var(--sans);border-radius:4px}
+.history,.corrections-page{max-width:var(--measure);margin:0 auto}
+.history h1,.corrections-page h1{font:700 clamp(1.7rem,4vw,2.3rem)/1.15 var(--serif);margin:.2rem 0 .6rem}
+.history-headline{font-size:1.15rem;margin:0 0 1rem}
+.history-intro{color:var(--muted)}
+.history-list{padding-left:1.4rem;margin:1.5rem 0}
+.history-entry{border-top:1px solid var(--rule);padding:.5rem 0 1rem}
+.history-entry h2{font:700 1.05rem var(--sans);margin:.5rem 0}
+.history-field h3{font:700 .75rem var(--sans);text-transform:uppercase;letter-spacing:.08em;color:var(--muted);margin:.8rem 0 .3rem}
+.diff{margin:.4rem 0}
+.diff-gap{margin:.2rem 0;color:var(--muted)}
+.history-other{font:.9rem var(--sans);color:var(--muted)}
+ins{background:#d8f0dc;color:inherit;text-decoration:underline;text-decoration-thickness:2px}
+del{background:#fadcd8;color:inherit;text-decoration:line-through}
+@media (prefers-color-scheme:dark){ins{background:#1e4426}del{background:#4f2420}.preview-banner{background:#4a3d0a;color:#fff3c4}}
+.corrections-list{list-style:none;padding:0}
+.corrections-list li{border-top:1px solid var(--rule);padding:.75rem 0}
+.corrections-story{font:700 1.1rem var(--serif);margin:0 0 .3rem}
 .kicker{margin:0 0 .4rem;font:700 .78rem var(--sans);text-transform:uppercase;letter-spacing:.08em}
 .kicker a{color:var(--accent);text-decoration:none}
 h1,h2,h3,h4{font-family:var(--serif);line-height:1.2;margin:1.6em 0 .5em}

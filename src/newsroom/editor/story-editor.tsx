@@ -173,10 +173,9 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
   const change = useCallback(
     (patch: Partial<StoryContent>) => {
       const next = { ...contentRef.current!, ...patch };
-      // Editor housekeeping (a trailing empty paragraph) changes nothing a reader sees.
-      if (sameContent(next, contentRef.current!)) return;
+      const unchanged = sameContent(next, contentRef.current!);
       contentRef.current = next;
-      setContent(next);
+      if (!unchanged) setContent(next);
       if (storyRef.current && sameContent(next, storyRef.current.content)) {
         // Back to what the server has (an undo): nothing to save.
         clearTimeout(timer.current);
@@ -184,6 +183,8 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
         setSaveState((s) => (s === "conflict" ? s : "saved"));
         return;
       }
+      // Editor housekeeping (a trailing empty paragraph) changes nothing a reader sees.
+      if (unchanged) return;
       setSaveState((s) => (s === "conflict" ? s : "dirty"));
       writeLocal(id, { baseRevision: baseRevision.current, content: next, at: new Date().toISOString() });
       const s = storyRef.current;
@@ -223,7 +224,7 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
   }, [story !== null]);
   useEffect(() => () => editor.current?.destroy(), []);
   useEffect(() => {
-    editor.current?.setEditable(editable);
+    editor.current?.setEditable(editable, false);
   }, [editable]);
 
   const loadIntoEditor = (c: StoryContent) => {

@@ -13,7 +13,12 @@ interface Revision {
 }
 
 interface Diff {
-  text: { field: string; label: string; parts: { kind: "same" | "added" | "removed"; text: string }[] }[];
+  text: {
+    field: string;
+    label: string;
+    /** The changed paragraphs, each whole. */
+    paragraphs: { gapBefore: boolean; parts: { kind: "same" | "added" | "removed"; text: string }[] }[];
+  }[];
   other: string[];
 }
 
@@ -104,17 +109,22 @@ export function RevisionsPanel({ story, onRestore }: { story: StoryJson; onResto
           {diff.text.map((f) => (
             <div>
               <h4>{f.label}</h4>
-              <p class="diff">
-                {f.parts.map((p) =>
-                  p.kind === "added" ? (
-                    <ins>{p.text}</ins>
-                  ) : p.kind === "removed" ? (
-                    <del>{p.text}</del>
-                  ) : (
-                    p.text
-                  ),
-                )}
-              </p>
+              {f.paragraphs.map((para) => (
+                <>
+                  {para.gapBefore ? <p class="sub">…</p> : null}
+                  <p class="diff">
+                    {para.parts.map((p) =>
+                      p.kind === "added" ? (
+                        <ins>{p.text}</ins>
+                      ) : p.kind === "removed" ? (
+                        <del>{p.text}</del>
+                      ) : (
+                        p.text
+                      ),
+                    )}
+                  </p>
+                </>
+              ))}
             </div>
           ))}
           {diff.other.length ? (

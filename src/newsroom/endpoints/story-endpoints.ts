@@ -2,7 +2,7 @@
 import { z } from "zod";
 import type { Config } from "../../config.ts";
 import { storyContentSchema, storyStatus } from "../../content/model.ts";
-import { diffStoryContent } from "../../content/story-diff.ts";
+import { changedParagraphs, diffStoryContent } from "../../content/story-diff.ts";
 import { HttpError } from "../../http/errors.ts";
 import type { Db } from "../../store/database.ts";
 import {
@@ -252,7 +252,13 @@ export function storyEndpoints(db: Db, config: Config) {
             "GZ_ERR_NOT_FOUND",
             `Story ${params.id} lacks revision ${!a ? query.from : query.to}.`,
           );
-        return { from: query.from, to: query.to, ...diffStoryContent(a.content, b.content) };
+        const d = diffStoryContent(a.content, b.content);
+        return {
+          from: query.from,
+          to: query.to,
+          text: d.text.map((f) => ({ ...f, paragraphs: changedParagraphs(f.parts) })),
+          other: d.other,
+        };
       },
     }),
     endpoint({
