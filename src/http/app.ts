@@ -13,6 +13,7 @@ import type { Config } from "../config.ts";
 import type { MediaStore } from "../media/media-store.ts";
 import { type Db, databaseUsable } from "../store/database.ts";
 import { setSearchLanguage } from "../store/search-store.ts";
+import { applySettings, readSettings } from "../store/settings-store.ts";
 import { listSections } from "../store/taxonomy-store.ts";
 import { renderError } from "../site/list-pages.ts";
 import { LOGO_SVG, logoPng } from "../site/logo.ts";
@@ -89,6 +90,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
 
+  // Settings an admin changed in the newsroom, over the configuration file's values.
+  const fileSettings = { site: { ...config.site }, ads: { ...config.ads } };
+  const reloadSettings = async () => applySettings(config, fileSettings, await readSettings(db));
+  await reloadSettings();
+
   const pages = pageSender(cache, config);
   const follower: ChangeFollower | undefined = cache
     ? await startChangeFollower({
@@ -100,6 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           ? { url: config.cache.purgeUrl, token: config.cache.purgeToken }
           : undefined,
         log: app.log,
+        onSettingsChange: reloadSettings,
       })
     : undefined;
   app.decorate("pageCache", cache);
@@ -172,7 +179,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       .send(await logoPng()),
   );
 
-  newsroomRoutes(app, { config, db, media: deps.media, cssHref });
+  newsroomRoutes(app, { config, db, media: deps.media, cssHref, reloadSettings });
   readerRoutes(app, { config, db, media: deps.media, cssHref, pages });
   return app;
 }

@@ -29,6 +29,8 @@ export interface FollowerOptions {
   databaseUrl?: string | undefined;
   purge?: { url: string; token?: string | undefined } | undefined;
   log: { warn: (obj: object, msg: string) => void };
+  /** Called when the site settings changed (key "settings"), before the cache is dropped. */
+  onSettingsChange?: () => Promise<void>;
 }
 
 export interface ChangeFollower {
@@ -106,6 +108,11 @@ export async function startChangeFollower(opts: FollowerOptions): Promise<Change
     for (;;) {
       const rows = await changesSince(db, last);
       for (const row of rows) {
+        if (row.keys.includes("settings")) {
+          // Site settings show on every page.
+          await opts.onSettingsChange?.();
+          cache.clear();
+        }
         cache.invalidate(row.keys);
         last = row.id;
         if (opts.purge && (await claimPurge(db, row.id))) await purge(row.keys);

@@ -22,6 +22,7 @@ import { accountEndpoints } from "./endpoints/account-endpoints.ts";
 import { mediaEndpoints } from "./endpoints/media-endpoints.ts";
 import { previewEndpoints } from "./endpoints/preview-endpoints.ts";
 import { storyEndpoints } from "./endpoints/story-endpoints.ts";
+import { settingsEndpoints } from "./endpoints/settings-endpoints.ts";
 import { taxonomyEndpoints } from "./endpoints/taxonomy-endpoints.ts";
 import { openApiDocument } from "./openapi.ts";
 import { checkPreview } from "./preview.ts";
@@ -31,6 +32,8 @@ export interface NewsroomDeps {
   db: Db;
   media: MediaStore;
   cssHref: string;
+  /** Re-reads the stored site settings into the running configuration (this process). */
+  reloadSettings?: () => Promise<void>;
 }
 
 /** Where `npm run build:editor` puts the editor. */
@@ -44,6 +47,7 @@ export function adminEndpoints(deps: NewsroomDeps): Endpoint[] {
     ...previewEndpoints(deps),
     ...mediaEndpoints(deps.db, deps.media, deps.config),
     ...taxonomyEndpoints(deps.db),
+    ...settingsEndpoints(deps),
   ];
 }
 

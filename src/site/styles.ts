@@ -52,8 +52,8 @@ main:focus{outline:none}
 .diff{margin:.4rem 0}
 .diff-gap{margin:.2rem 0;color:var(--muted)}
 .history-other{font:.9rem var(--sans);color:var(--muted)}
-ins{background:#d8f0dc;color:inherit;text-decoration:underline;text-decoration-thickness:2px}
-del{background:#fadcd8;color:inherit;text-decoration:line-through}
+ins{background:#d8f0dc;color:var(--ink);text-decoration:underline;text-decoration-thickness:2px}
+del{background:#fadcd8;color:var(--ink);text-decoration:line-through}
 @media (prefers-color-scheme:dark){ins{background:#1e4426}del{background:#4f2420}.preview-banner{background:#4a3d0a;color:#fff3c4}}
 .corrections-list{list-style:none;padding:0}
 .corrections-list li{border-top:1px solid var(--rule);padding:.75rem 0}

@@ -304,6 +304,9 @@ describe("the newsroom, in Chromium", () => {
       await login.getByRole("link", { name: "People" }).click();
       await login.getByRole("heading", { name: "Invite someone" }).waitFor();
       await check(login, `people (${scheme})`);
+      await login.getByRole("link", { name: "Settings" }).click();
+      await login.getByRole("heading", { name: "Sections" }).waitFor();
+      await check(login, `settings (${scheme})`);
       const history = await context.newPage();
       await history.goto(`${base}${storyPath}/history`);
       await check(history, `public history (${scheme})`);

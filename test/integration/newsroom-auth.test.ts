@@ -245,6 +245,56 @@ for (const dialect of DIALECTS) {
       assert.match(String(tls.headers["strict-transport-security"]), /max-age=31536000/);
     });
 
+    it("lets an admin change site settings, which every page shows at once", async () => {
+      await env.db
+        .insertInto("pages")
+        .values({ slug: "about-us", title: "About", body: "[]", updated_at: new Date().toISOString() })
+        .onConflict((oc) => oc.column("slug").doNothing())
+        .execute();
+      const before = await env.app.inject("/about/about-us");
+      assert.match(before.body, /The Gazette Daily/);
+      const admin = await sessionFor(env.app, env.db, users.admin);
+      const bad = await admin.call("PATCH", "/api/admin/settings", {
+        ads: { maxPerStory: -1 },
+        colour: "red",
+      });
+      assert.equal(bad.statusCode, 400);
+      const paths = (bad.json().error.fields as { path: string }[]).map((f) => f.path).sort();
+      assert.ok(
+        paths.includes("ads.maxPerStory") || paths.includes("(root)") || paths.includes("colour"),
+        JSON.stringify(paths),
+      );
+      const r = await admin.json<{ effective: { name: string; ads: { enabled: boolean } } }>(
+        "PATCH",
+        "/api/admin/settings",
+        {
+          name: "The Ellery Herald",
+          tagline: "News from the harbour city",
+          ads: { enabled: false },
+        },
+      );
+      assert.equal(r.effective.name, "The Ellery Herald");
+      assert.equal(r.effective.ads.enabled, false);
+      await env.app.syncChanges();
+      const after = await env.app.inject("/about/about-us");
+      assert.match(after.body, /The Ellery Herald/);
+      assert.match(after.body, /News from the harbour city/);
+      const editor = await sessionFor(env.app, env.db, users.editor);
+      assert.equal((await editor.call("PATCH", "/api/admin/settings", { name: "Nope" })).statusCode, 403);
+      // A process started afterwards reads them too.
+      const { buildApp } = await import("../../src/http/app.ts");
+      const other = await buildApp({
+        config: { ...env.config, site: { ...env.config.site }, ads: { ...env.config.ads } },
+        db: env.db,
+        media: env.media,
+      });
+      try {
+        assert.match((await other.inject("/about/about-us")).body, /The Ellery Herald/);
+      } finally {
+        await other.close();
+      }
+    });
+
     it("documents every endpoint in OpenAPI 3", async () => {
       const res = await env.app.inject("/api/openapi.json");
       assert.equal(res.statusCode, 200);

@@ -7,6 +7,7 @@ import { LoginPage } from "./login.tsx";
 import { MediaPage } from "./media-library.tsx";
 import { StoryEditor } from "./story-editor.tsx";
 import { StoryList } from "./story-list.tsx";
+import { SettingsPage } from "./settings.tsx";
 import { UsersPage } from "./users.tsx";
 import { navigate, useRoute } from "./router.ts";
 import "./editor.css";
@@ -50,6 +51,7 @@ function Shell({
             {link("/admin", "Stories")}
             {link("/admin/media", "Media")}
             {me.role === "admin" ? link("/admin/people", "People") : null}
+            {me.role === "admin" ? link("/admin/settings", "Settings") : null}
           </ul>
         </nav>
         <div class="me">
@@ -94,6 +96,7 @@ function App() {
   if (story) page = <StoryEditor key={story[1]} id={Number(story[1])} me={me} />;
   else if (path === "/admin/media") page = <MediaPage me={me} />;
   else if (path === "/admin/people" && me.role === "admin") page = <UsersPage me={me} />;
+  else if (path === "/admin/settings" && me.role === "admin") page = <SettingsPage />;
   else page = <StoryList me={me} />;
   return (
     <Shell me={me} onSignOut={signOut}>

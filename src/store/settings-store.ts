@@ -1,0 +1,69 @@
+/**
+ * Site settings an admin changes from the newsroom: the site's name and
+ * tagline, its time zone, and the ad placement rules (not the ad sizes,
+ * which shape the stylesheet and stay in the configuration file). Stored
+ * in the settings table as one JSON object over the configuration file's
+ * values; a change is announced on the change feed as the key "settings",
+ * which every process answers by re-reading them and dropping its cache.
+ */
+import { z } from "zod";
+import { adRulesSchema } from "../content/ad-placement.ts";
+import { siteSchema } from "../config.ts";
+import type { Config } from "../config.ts";
+import { recordChange } from "./change-feed.ts";
+import type { Db } from "./database.ts";
+
+const KEY = "site_settings";
+
+export const siteSettingsSchema = z
+  .object({
+    name: siteSchema.shape.name.unwrap().optional(),
+    tagline: siteSchema.shape.tagline.unwrap().optional(),
+    timeZone: siteSchema.shape.timeZone.unwrap().optional(),
+    ads: adRulesSchema
+      .pick({
+        enabled: true,
+        top: true,
+        firstAfterParagraph: true,
+        everyParagraphs: true,
+        maxPerStory: true,
+        minParagraphs: true,
+        houseAds: true,
+      })
+      .partial()
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type SiteSettings = z.infer<typeof siteSettingsSchema>;
+
+export async function readSettings(db: Db): Promise<SiteSettings> {
+  const row = await db.selectFrom("settings").select("value").where("key", "=", KEY).executeTakeFirst();
+  if (!row) return {};
+  const parsed = siteSettingsSchema.safeParse(JSON.parse(row.value));
+  return parsed.success ? parsed.data : {};
+}
+
+/** Merges a change into the stored settings (inside the caller's transaction) and announces it. */
+export async function writeSettings(db: Db, patch: SiteSettings): Promise<SiteSettings> {
+  const current = await readSettings(db);
+  const next = siteSettingsSchema.parse({ ...current, ...patch, ads: { ...current.ads, ...patch.ads } });
+  const value = JSON.stringify(next);
+  const r = await db.updateTable("settings").set({ value }).where("key", "=", KEY).executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0) await db.insertInto("settings").values({ key: KEY, value }).execute();
+  await recordChange(db, ["settings"]);
+  return next;
+}
+
+/**
+ * Applies stored settings to the running configuration, in place (the
+ * renderers hold these objects), over the file's values kept in `base`.
+ */
+export function applySettings(config: Config, base: Pick<Config, "site" | "ads">, s: SiteSettings): void {
+  Object.assign(config.site, base.site, {
+    ...(s.name !== undefined ? { name: s.name } : {}),
+    ...(s.tagline !== undefined ? { tagline: s.tagline } : {}),
+    ...(s.timeZone !== undefined ? { timeZone: s.timeZone } : {}),
+  });
+  Object.assign(config.ads, base.ads, s.ads ?? {});
+}
