@@ -261,7 +261,14 @@ async function importItem(
           relatedVideoIds,
           ...(heroId ? { heroImageId: heroId } : {}),
         },
-        { ...(existing ? { id: existing.id } : {}), ...(deps.now ? { now: deps.now() } : {}) },
+        {
+          ...(existing ? { id: existing.id } : {}),
+          ...(deps.now ? { now: deps.now() } : {}),
+          actor: { userId: null, name: "Wire import (ninjs)" },
+          note: existing
+            ? `Updated from the wire (version ${mapped.story.sourceVersion ?? "?"})`
+            : "Imported from the wire",
+        },
       );
     });
     return { file, uri, status: existing ? "updated" : "created", ...(await publicUrl(deps, saved.id)) };

@@ -25,10 +25,16 @@ import { STATUS_LABEL, fromLocalInput, toLocalInput, when } from "./format.ts";
 import { clearLocal, readLocal, sameContent, writeLocal } from "./local-copy.ts";
 import { ImageDetails, ImagePicker, VideoPicker, imageFiles, uploadImage } from "./media-library.tsx";
 import { CorrectionsPanel, RevisionsPanel, SourcesEditor } from "./story-panels.tsx";
+import { StoryPicker } from "./story-picker.tsx";
 
 type SaveState = "saved" | "dirty" | "saving" | "offline" | "error" | "conflict";
 type Picker =
-  null | { kind: "hero" } | { kind: "body-image" } | { kind: "body-video" } | { kind: "related-video" };
+  | { kind: "related-story" }
+  | null
+  | { kind: "hero" }
+  | { kind: "body-image" }
+  | { kind: "body-video" }
+  | { kind: "related-video" };
 
 const AUTOSAVE_MS = 1500;
 
@@ -610,20 +616,7 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
               >
                 Link card
               </button>
-              <button
-                type="button"
-                onClick={() => {
-                  const v = prompt(
-                    "Story number to recommend (from its address in the newsroom, /admin/stories/NUMBER)",
-                  );
-                  if (v && /^\d+$/.test(v))
-                    editor.current
-                      ?.chain()
-                      .focus()
-                      .insertContent({ type: "gzRelated", attrs: { storyId: Number(v) } })
-                      .run();
-                }}
-              >
+              <button type="button" onClick={() => setPicker({ kind: "related-story" })}>
                 Related story
               </button>
               <button type="button" onClick={() => editor.current?.chain().focus().setHorizontalRule().run()}>
@@ -955,6 +948,16 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
       ) : null}
       {picker && (picker.kind === "body-video" || picker.kind === "related-video") ? (
         <VideoPicker onPick={pickVideo} onClose={() => setPicker(null)} />
+      ) : null}
+      {picker?.kind === "related-story" ? (
+        <StoryPicker
+          exclude={id}
+          onClose={() => setPicker(null)}
+          onPick={(storyId) => {
+            editor.current?.chain().focus().insertContent({ type: "gzRelated", attrs: { storyId } }).run();
+            setPicker(null);
+          }}
+        />
       ) : null}
       {describe ? (
         <DescribeDialog
