@@ -18,7 +18,7 @@ function Shell({
   children,
 }: {
   me: Me;
-  onSignOut: () => void;
+  onSignOut: (everywhere: boolean) => void;
   children: preact.ComponentChildren;
 }) {
   const path = useRoute();
@@ -58,8 +58,15 @@ function Shell({
           <span>
             {me.name} <span class="role">{me.role}</span>
           </span>
-          <button type="button" class="link-button" onClick={onSignOut}>
+          <button type="button" class="link-button" onClick={() => onSignOut(false)}>
             Sign out
+          </button>
+          <button
+            type="button"
+            class="link-button"
+            onClick={() => confirm("Sign out on every device and browser?") && onSignOut(true)}
+          >
+            Sign out everywhere
           </button>
         </div>
       </header>
@@ -87,8 +94,8 @@ function App() {
   if (me === undefined) return <p class="boot">Loading the newsroom…</p>;
   if (me === null) return <LoginPage onSignedIn={load} />;
 
-  const signOut = async () => {
-    await api("DELETE", "/api/admin/session").catch(() => undefined);
+  const signOut = async (everywhere: boolean) => {
+    await api("DELETE", everywhere ? "/api/admin/sessions" : "/api/admin/session").catch(() => undefined);
     await load();
   };
   const story = /^\/admin\/stories\/(\d+)$/.exec(path);
