@@ -75,8 +75,21 @@ export const newsroomSchema = z
   })
   .strict();
 
+export const mailSchema = z
+  .object({
+    /** Sender of verification and reply-notification emails. */
+    from: z.string().min(3).max(200).default("Gazette <no-reply@localhost>"),
+    /** smtp://user:pass@host:587 or smtps://…; unset: emails are written to the log (development). */
+    smtpUrl: z
+      .string()
+      .refine((u) => /^smtps?:\/\/\S+$/.test(u) && URL.canParse(u), "must be an smtp:// or smtps:// URL")
+      .optional(),
+  })
+  .strict();
+
 export const fileConfigSchema = z
   .object({
+    mail: mailSchema.default(mailSchema.parse({})),
     newsroom: newsroomSchema.default(newsroomSchema.parse({})),
     cache: cacheSchema.default(cacheSchema.parse({})),
     site: siteSchema.default(siteSchema.parse({})),
@@ -105,6 +118,7 @@ export interface Config {
   pageSize: number;
   cache: z.output<typeof cacheSchema>;
   newsroom: z.output<typeof newsroomSchema>;
+  mail: z.output<typeof mailSchema>;
 }
 
 export class ConfigError extends Error {
@@ -127,6 +141,10 @@ const envSchema = z.object({
   GAZETTE_DEMO: z.enum(["0", "1", "true", "false"]).optional(),
   GAZETTE_CACHE: z.enum(["0", "1", "true", "false"]).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  GAZETTE_SMTP_URL: z
+    .string()
+    .refine((u) => /^smtps?:\/\/\S+$/.test(u) && URL.canParse(u), "must be an smtp:// or smtps:// URL")
+    .optional(),
   DATABASE_URL: z
     .string()
     .refine(
@@ -192,5 +210,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         : {}),
     },
     newsroom: parsed.data.newsroom,
+    mail: {
+      ...parsed.data.mail,
+      ...(e.data.GAZETTE_SMTP_URL ? { smtpUrl: e.data.GAZETTE_SMTP_URL } : {}),
+    },
   };
 }

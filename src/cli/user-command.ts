@@ -1,7 +1,7 @@
 /**
  * `gazette user …`: newsroom accounts from the command line, for the first
  * admin of a new site and for recovering access.
- *   gazette user add --email E --role contributor|editor|admin [--name N] [--password-stdin]
+ *   gazette user add --email E --role contributor|moderator|editor|admin [--name N] [--password-stdin]
  *   gazette user invite --email E --role R      prints a one-time sign-up link (7 days)
  *   gazette user list
  *   gazette user reset-password --email E       new generated password; ends the user's sessions
@@ -26,7 +26,7 @@ import {
 
 export class UserCommandError extends Error {}
 
-export const USER_USAGE = `  user add --email E --role contributor|editor|admin [--name "Full Name"] [--password-stdin]
+export const USER_USAGE = `  user add --email E --role contributor|moderator|editor|admin [--name "Full Name"] [--password-stdin]
                              Create a newsroom account (prints a generated password unless one is piped in)
   user invite --email E --role R
                              Print a one-time sign-up link, valid for 7 days

@@ -6,6 +6,7 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import compress from "@fastify/compress";
 import cookie from "@fastify/cookie";
+import formbody from "@fastify/formbody";
 import multipart from "@fastify/multipart";
 import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
@@ -25,6 +26,8 @@ import { pageSender, rawCacheHandler } from "./page-response.ts";
 import { readerRoutes } from "./reader-routes.ts";
 import { isTls, pageKindOf, securityHeaders } from "./security-headers.ts";
 import { newsroomRoutes } from "../newsroom/newsroom-routes.ts";
+import { commentRoutes } from "../comments/comment-routes.ts";
+import { type Mailer, createMailer } from "../comments/mailer.ts";
 import { type Scheduler, startScheduler } from "../newsroom/scheduler.ts";
 
 declare module "fastify" {
@@ -41,6 +44,8 @@ export interface AppDeps {
   config: Config;
   db: Db;
   media: MediaStore;
+  /** Outgoing email; made from `config.mail` when not given (tests pass one). */
+  mailer?: Mailer;
   /** Fastify's logger: true in `gazette serve`, false in tests. */
   logger?: boolean;
 }
@@ -127,6 +132,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook("onClose", async () => scheduler.stop());
 
   await app.register(cookie);
+  await app.register(formbody, { bodyLimit: 64 * 1024 });
   await app.register(multipart, {
     limits: {
       fileSize: Math.max(config.newsroom.maxImageMb, config.newsroom.maxVideoMb) * 1024 * 1024,
@@ -179,7 +185,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       .send(await logoPng()),
   );
 
-  newsroomRoutes(app, { config, db, media: deps.media, cssHref, reloadSettings });
+  const mailer = deps.mailer ?? createMailer(config.mail, app.log);
+  newsroomRoutes(app, { config, db, media: deps.media, cssHref, reloadSettings, mailer });
+  commentRoutes(app, {
+    config,
+    db,
+    mailer,
+    shell: async () => ({ site: config.site, sections: await listSections(db), cssHref }),
+  });
   readerRoutes(app, { config, db, media: deps.media, cssHref, pages });
   return app;
 }

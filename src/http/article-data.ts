@@ -9,6 +9,37 @@ import type { Db } from "../store/database.ts";
 import { imagesByIds, videosByIds } from "../store/media-repo.ts";
 import { correctionsForStory } from "../store/revision-store.ts";
 import { type Story, relatedStories, teasersByIds } from "../store/story-store.ts";
+import { commentsModeOf } from "../comments/comment-service.ts";
+import { type CommentSort, commentPage } from "../store/comment-store.ts";
+import { readPolicy } from "../store/moderation-policy-store.ts";
+import type { CommentsBlock } from "../site/comments-view.ts";
+
+/** The first page of a story's comments, its count and whether it takes new ones. */
+export async function commentsBlock(db: Db, story: Story, sort: CommentSort): Promise<CommentsBlock> {
+  const [policy, row] = await Promise.all([
+    readPolicy(db),
+    db
+      .selectFrom("stories")
+      .select(["comment_count", "comments_mode", "first_published_at"])
+      .where("id", "=", story.id)
+      .executeTakeFirstOrThrow(),
+  ]);
+  const mode = commentsModeOf(row, policy);
+  const page =
+    mode === "off"
+      ? { comments: [], replies: new Map(), next: undefined }
+      : await commentPage(db, story.id, { sort, limit: 20 });
+  return {
+    storyId: story.id,
+    storyPath: story.path,
+    count: row.comment_count,
+    mode,
+    sort,
+    ...page,
+    maxLength: policy.maxLength,
+    maxDepth: policy.maxDepth,
+  };
+}
 
 /** The public history page of a story at `path`. */
 export function historyPathOf(storyPath: string): string {
@@ -18,10 +49,11 @@ export function historyPathOf(storyPath: string): string {
 export async function articleInputs(
   db: Db,
   story: Story,
+  opts: { commentSort?: CommentSort } = {},
 ): Promise<{ inputs: Omit<ArticleInputs, "preview">; keys: string[] }> {
   const videos = await videosByIds(db, videoIdsOf(story));
   const linkedIds = story.body.flatMap((b) => (b.type === "related-story" ? [b.storyId] : []));
-  const [images, related, linked, corrections, versions] = await Promise.all([
+  const [images, related, linked, corrections, versions, comments] = await Promise.all([
     imagesByIds(db, imageIdsOf(story)),
     relatedStories(db, story, 4),
     teasersByIds(db, linkedIds),
@@ -32,6 +64,7 @@ export async function articleInputs(
       .where("story_id", "=", story.id)
       .where("published", "=", 1)
       .executeTakeFirstOrThrow(),
+    commentsBlock(db, story, opts.commentSort ?? "newest"),
   ]);
   const relatedImages = await imagesByIds(
     db,
@@ -48,6 +81,7 @@ export async function articleInputs(
       relatedImages,
       corrections,
       historyPath: Number(versions.n) > 1 ? historyPathOf(story.path) : undefined,
+      comments,
     },
     keys: [
       `story:${story.id}`,
@@ -59,6 +93,7 @@ export async function articleInputs(
       ...storyKeys(linked.values()),
       ...linkedIds.map((id) => `story:${id}`),
       "sections",
+      `comments:${story.id}`,
     ],
   };
 }

@@ -34,6 +34,10 @@ export const ERRORS = {
   GZ_ERR_UPLOAD_TYPE: { status: 415, message: "That file is not a supported type." },
   GZ_ERR_LOCKED_OUT: { status: 429, message: "Too many failed sign-ins. Try again later." },
   GZ_ERR_PREVIEW_LINK: { status: 403, message: "This preview link is not valid or has expired." },
+  GZ_ERR_COMMENT_REFUSED: { status: 422, message: "The comment was not accepted; see the message." },
+  GZ_ERR_COMMENTS_CLOSED: { status: 409, message: "This story does not take comments now." },
+  GZ_ERR_RATE_LIMITED: { status: 429, message: "Too many requests; slow down and try again shortly." },
+  GZ_ERR_CROSS_SITE: { status: 403, message: "Forms can only be sent from this site's own pages." },
   GZ_ERR_INTERNAL: { status: 500, message: "Something went wrong on our side. It has been logged." },
 } as const;
 

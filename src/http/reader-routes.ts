@@ -141,7 +141,11 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
       const found = await visibleStoryByPath(db, path);
       if (!found) throw new HttpError("GZ_ERR_NOT_FOUND");
       if ("redirect" in found) return reply.redirect(found.redirect, 301);
-      const { inputs, keys } = await articleInputs(db, found.story);
+      const sort = z
+        .enum(["newest", "oldest", "reactions"])
+        .catch("newest")
+        .parse((req.query as { sort?: unknown }).sort);
+      const { inputs, keys } = await articleInputs(db, found.story, { commentSort: sort });
       const view = articleView(inputs, config.site, config.ads);
       return sendPage(req, reply, { body: renderArticle(view, await shell(), config.ads), keys });
     },

@@ -15,6 +15,7 @@ import { StoreError, StoryConflictError } from "../store/story-store.ts";
 import { type User, UserError, userById } from "../store/user-store.ts";
 import { type Endpoint, fieldsOf, parseOr400 } from "./endpoint.ts";
 import { allowed } from "./permissions.ts";
+import { normalHost } from "../http/same-origin.ts";
 
 export const SESSION_COOKIE = "gz_session";
 /** Double-submit token for requests made before signing in (the sign-in itself, accepting an invitation). */
@@ -93,7 +94,8 @@ export function checkCsrf(req: FastifyRequest, expected: string | undefined): vo
     } catch {
       host = undefined;
     }
-    if (host !== req.headers.host)
+    // Compared as URL hosts: an Origin drops the default port a Host header may carry.
+    if (host !== normalHost(req.headers.host))
       throw new HttpError("GZ_ERR_CSRF", "Cross-site requests are not accepted.");
   }
   const sent = req.headers["x-csrf-token"];

@@ -17,11 +17,13 @@ import type { Db } from "../store/database.ts";
 import { storyById } from "../store/story-store.ts";
 import { listSections } from "../store/taxonomy-store.ts";
 import { registerEndpoints } from "./admin-http.ts";
+import type { Mailer } from "../comments/mailer.ts";
 import type { Endpoint } from "./endpoint.ts";
 import { accountEndpoints } from "./endpoints/account-endpoints.ts";
 import { mediaEndpoints } from "./endpoints/media-endpoints.ts";
 import { previewEndpoints } from "./endpoints/preview-endpoints.ts";
 import { storyEndpoints } from "./endpoints/story-endpoints.ts";
+import { moderationEndpoints } from "./endpoints/moderation-endpoints.ts";
 import { settingsEndpoints } from "./endpoints/settings-endpoints.ts";
 import { taxonomyEndpoints } from "./endpoints/taxonomy-endpoints.ts";
 import { openApiDocument } from "./openapi.ts";
@@ -34,6 +36,8 @@ export interface NewsroomDeps {
   cssHref: string;
   /** Re-reads the stored site settings into the running configuration (this process). */
   reloadSettings?: () => Promise<void>;
+  /** For reply notifications when a moderator approves a reply. */
+  mailer?: Mailer;
 }
 
 /** Where `npm run build:editor` puts the editor. */
@@ -48,6 +52,7 @@ export function adminEndpoints(deps: NewsroomDeps): Endpoint[] {
     ...mediaEndpoints(deps.db, deps.media, deps.config),
     ...taxonomyEndpoints(deps.db),
     ...settingsEndpoints(deps),
+    ...moderationEndpoints(deps),
   ];
 }
 

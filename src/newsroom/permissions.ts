@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 
-export const roleSchema = z.enum(["contributor", "editor", "admin"]);
+export const roleSchema = z.enum(["contributor", "moderator", "editor", "admin"]);
 export type Role = z.infer<typeof roleSchema>;
 
 /**
@@ -14,7 +14,7 @@ export type Role = z.infer<typeof roleSchema>;
  */
 export const PERMISSIONS = {
   /** Read the newsroom's own data: story list, media, taxonomy. */
-  "newsroom.read": ["contributor", "editor", "admin"],
+  "newsroom.read": ["contributor", "moderator", "editor", "admin"],
   "story.create": ["contributor", "editor", "admin"],
   "story.edit": ["contributor", "editor", "admin"],
   "story.submit": ["contributor", "editor", "admin"],
@@ -28,6 +28,10 @@ export const PERMISSIONS = {
   "authors.manage": ["admin"],
   "users.manage": ["admin"],
   "settings.manage": ["admin"],
+  /** The comment queues: approve, reject, ban, suspend, a reader's history. */
+  "comments.moderate": ["moderator", "editor", "admin"],
+  /** Banned and suspect words, pre-moderation, limits. */
+  "comments.policy": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof PERMISSIONS;

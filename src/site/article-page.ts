@@ -11,6 +11,7 @@ import { readingTimeMinutes } from "../content/reading-time.ts";
 import type { SiteConfig } from "../config.ts";
 import type { Image, Video } from "../store/media-repo.ts";
 import type { Correction } from "../store/revision-store.ts";
+import { type CommentsBlock, commentCountLabel, renderCommentsBlock } from "./comments-view.ts";
 import type { Story, StoryTeaser } from "../store/story-store.ts";
 import {
   adSlot,
@@ -40,6 +41,8 @@ export interface ArticleInputs {
   corrections: Correction[];
   /** The public history page, when readers have seen more than one version. */
   historyPath: string | undefined;
+  /** The comments block (absent in previews; mode "off" shows none). */
+  comments?: CommentsBlock | undefined;
   /** A signed preview of an unpublished story: marked as such, never indexed. */
   preview?: { expiresAt: string } | undefined;
 }
@@ -139,6 +142,7 @@ export function articleView(inputs: ArticleInputs, site: SiteConfig, ads: AdRule
       uploadDate: published,
     }));
   }
+  if (inputs.comments && inputs.comments.mode !== "off") jsonLd["commentCount"] = inputs.comments.count;
   if (inputs.corrections.length) {
     // schema.org CreativeWork.correction, one CorrectionComment each.
     jsonLd["correction"] = inputs.corrections.map((c) => ({
@@ -263,7 +267,7 @@ ${story.summary.length ? html`<ul class="summary">${story.summary.map((s) => htm
 <div class="story-meta">
 ${byline.value ? html`<p class="byline">${byline}</p>` : ""}
 <p class="dates">Published ${time(published, formatDateTime(published, tz))}${updated ? html`<span class="updated"> · Updated ${time(updated, formatDateTime(updated, tz))}</span>` : ""}${v.historyPath ? html` · <a href="${v.historyPath}">See what changed</a>` : ""}</p>
-<p class="trust"><span class="reading-time">${readingTimeLabel(v.readingMinutes)}</span> · <a href="${v.standardsPath}">Why you can trust ${site.name}</a></p>
+<p class="trust"><span class="reading-time">${readingTimeLabel(v.readingMinutes)}</span> · <a href="${v.standardsPath}">Why you can trust ${site.name}</a>${v.comments && v.comments.mode !== "off" ? html` · <a href="#comments" class="comment-count">${commentCountLabel(v.comments.count)}</a>` : ""}</p>
 </div>
 </header>
 ${v.corrections.length ? correctionsBox(v, tz) : ""}
@@ -274,6 +278,7 @@ ${body}
 ${story.sources.length ? html`<section class="sources" aria-labelledby="sources-h"><h2 id="sources-h">Sources</h2><ul>${story.sources.map((s) => html`<li><strong>${s.url ? html`<a href="${s.url}" rel="noopener">${s.name}</a>` : s.name}</strong>${s.description ? html`: ${s.description}` : ""}</li>`)}</ul><p class="sources-note">How we source and verify: <a href="${v.standardsPath}">our editorial standards</a>.</p></section>` : ""}
 ${story.topics.length ? html`<nav class="topics" aria-label="Topics"><h2 class="visually-hidden">Topics</h2><ul>${story.topics.map((t) => html`<li><a href="/topic/${t.slug}">${t.name}</a></li>`)}</ul></nav>` : ""}
 </article>
+${v.comments ? renderCommentsBlock(v.comments, tz) : ""}
 ${v.relatedVideos.length ? html`<section class="related-videos" aria-labelledby="rv-h"><h2 id="rv-h">Watch</h2><ul class="video-grid">${v.relatedVideos.map(videoCard)}</ul></section>` : ""}
 ${v.related.length ? html`<section class="related" aria-labelledby="related-h"><h2 id="related-h">Related stories</h2><div class="teaser-grid">${v.related.map((t) => teaser(t, v.relatedImages, tz, { showSection: true }))}</div></section>` : ""}`;
   return layout(

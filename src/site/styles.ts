@@ -58,6 +58,35 @@ del{background:#fadcd8;color:var(--ink);text-decoration:line-through}
 .corrections-list{list-style:none;padding:0}
 .corrections-list li{border-top:1px solid var(--rule);padding:.75rem 0}
 .corrections-story{font:700 1.1rem var(--serif);margin:0 0 .3rem}
+.comments{max-width:var(--measure);margin:2.5rem auto 0;border-top:3px double var(--rule);padding-top:1rem}
+.comments h2{font:700 1.4rem var(--serif);margin:0 0 1rem}
+.comment-total{color:var(--muted);font-weight:400}
+.comment-form label,.account-form label{display:block;font:600 .9rem var(--sans);margin-bottom:.3rem}
+.comment-form textarea,.account-form input:not([type=checkbox]):not([type=radio]),.comments-page textarea{width:100%;font:1rem/1.5 var(--serif);padding:.6rem;border:1px solid var(--muted);border-radius:4px;background:var(--paper);color:var(--ink)}
+.comment-form button,.account-form button,.inline-form button{font:600 .9rem var(--sans);padding:.45rem 1rem;border:1px solid var(--ink);background:var(--ink);color:var(--paper);border-radius:4px;cursor:pointer;margin-top:.5rem}
+.inline-form{display:inline}
+.inline-form button{background:none;color:var(--link);border:0;padding:0;margin:0;font:.85rem var(--sans);text-decoration:underline}
+.comment-hint{font:.85rem var(--sans);color:var(--muted);margin:.4rem 0}
+.comment-sort ul{list-style:none;display:flex;gap:1rem;padding:0;margin:1.2rem 0 .5rem;font:.85rem var(--sans)}
+.comment-sort a[aria-current]{font-weight:700;color:var(--ink)}
+.comment-list,.comment-replies{list-style:none;padding:0;margin:0}
+.comment-replies{margin-left:1.25rem;border-left:2px solid var(--rule);padding-left:1rem}
+.comment{padding:.75rem 0;border-bottom:1px solid var(--rule)}
+.comment-replies .comment:last-child{border-bottom:0}
+.comment-meta{font:.85rem var(--sans);color:var(--muted)}
+.comment-meta strong{color:var(--ink)}
+.staff-badge{font:700 .7rem var(--sans);text-transform:uppercase;letter-spacing:.06em;background:var(--accent);color:var(--paper);padding:.05rem .4rem;border-radius:3px}
+.comment-body p{margin:.35rem 0}
+.comment-actions{font:.85rem var(--sans);display:flex;gap:1rem;align-items:baseline}
+.comment-actions a{color:var(--link)}
+.comments-closed,.comments-empty{color:var(--muted);font-style:italic}
+.account-page{max-width:32rem;margin:0 auto}
+.account-page h1{font:700 1.8rem var(--serif)}
+.account-form{margin:1rem 0 1.5rem}
+.form-field{margin:0 0 1rem}
+.form-field small{display:block;color:var(--muted);font:.8rem var(--sans)}
+.form-error{color:var(--accent);font:600 .9rem var(--sans)}
+.quoted-comment{border-left:3px solid var(--rule);margin:1rem 0;padding-left:1rem;color:var(--muted)}
 .kicker{margin:0 0 .4rem;font:700 .78rem var(--sans);text-transform:uppercase;letter-spacing:.08em}
 .kicker a{color:var(--accent);text-decoration:none}
 h1,h2,h3,h4{font-family:var(--serif);line-height:1.2;margin:1.6em 0 .5em}

@@ -319,11 +319,142 @@ const m0004_newsroom: Migration = {
   },
 };
 
+/**
+ * Comments: reader accounts (apart from newsroom accounts), their sessions
+ * and one-time tokens, comments with counts kept on their rows and on the
+ * story, reactions, reports, the moderation log, per-story and per-section
+ * comment settings, and rate-limit counters shared by every process.
+ */
+const m0005_comments: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable("readers")
+      .$call(idColumn(db))
+      .addColumn("email", "varchar(320)", (c) => c.notNull().unique())
+      .addColumn("display_name", "varchar(60)", (c) => c.notNull())
+      .addColumn("password_hash", "text", (c) => c.notNull())
+      .addColumn("created_at", "varchar(40)", (c) => c.notNull())
+      .addColumn("verified_at", "varchar(40)")
+      .addColumn("banned_at", "varchar(40)")
+      .addColumn("suspended_until", "varchar(40)")
+      .addColumn("notify_replies", "integer", (c) => c.notNull().defaultTo(1))
+      .addColumn("deleted_at", "varchar(40)")
+      .execute();
+    await db.schema
+      .createTable("reader_sessions")
+      .addColumn("id", "varchar(64)", (c) => c.primaryKey())
+      .addColumn("reader_id", "integer", (c) => c.notNull().references("readers.id").onDelete("cascade"))
+      .addColumn("created_at", "varchar(40)", (c) => c.notNull())
+      .addColumn("expires_at", "varchar(40)", (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable("reader_tokens")
+      .addColumn("token_hash", "varchar(64)", (c) => c.primaryKey())
+      .addColumn("reader_id", "integer", (c) => c.notNull().references("readers.id").onDelete("cascade"))
+      .addColumn("kind", "varchar(20)", (c) => c.notNull())
+      .addColumn("expires_at", "varchar(40)", (c) => c.notNull())
+      .addColumn("used_at", "varchar(40)")
+      .execute();
+    await db.schema
+      .createTable("comments")
+      .$call(idColumn(db))
+      .addColumn("story_id", "integer", (c) => c.notNull().references("stories.id").onDelete("cascade"))
+      .addColumn("reader_id", "integer", (c) => c.notNull().references("readers.id"))
+      .addColumn("parent_id", "integer", (c) => c.references("comments.id").onDelete("cascade"))
+      .addColumn("depth", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("body", "text", (c) => c.notNull())
+      .addColumn("status", "varchar(20)", (c) => c.notNull())
+      .addColumn("hold_reasons", "text", (c) => c.notNull().defaultTo(""))
+      .addColumn("created_at", "varchar(40)", (c) => c.notNull())
+      .addColumn("edited_at", "varchar(40)")
+      .addColumn("reaction_count", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("reply_count", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("report_count", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("is_staff", "integer", (c) => c.notNull().defaultTo(0))
+      .execute();
+    await db.schema
+      .createIndex("comments_thread")
+      .on("comments")
+      .columns(["story_id", "status", "parent_id", "id"])
+      .execute();
+    await db.schema.createIndex("comments_parent").on("comments").columns(["parent_id", "status"]).execute();
+    await db.schema.createIndex("comments_queue").on("comments").columns(["status", "created_at"]).execute();
+    await db.schema
+      .createIndex("comments_reader")
+      .on("comments")
+      .columns(["reader_id", "created_at"])
+      .execute();
+    await db.schema
+      .createTable("comment_reactions")
+      .addColumn("comment_id", "integer", (c) => c.notNull().references("comments.id").onDelete("cascade"))
+      .addColumn("reader_id", "integer", (c) => c.notNull().references("readers.id").onDelete("cascade"))
+      .addPrimaryKeyConstraint("comment_reactions_pk", ["comment_id", "reader_id"])
+      .execute();
+    await db.schema
+      .createTable("comment_reports")
+      .$call(idColumn(db))
+      .addColumn("comment_id", "integer", (c) => c.notNull().references("comments.id").onDelete("cascade"))
+      .addColumn("reader_id", "integer", (c) => c.notNull().references("readers.id").onDelete("cascade"))
+      .addColumn("reason", "varchar(40)", (c) => c.notNull())
+      .addColumn("note", "varchar(500)", (c) => c.notNull().defaultTo(""))
+      .addColumn("created_at", "varchar(40)", (c) => c.notNull())
+      .addUniqueConstraint("comment_reports_once", ["comment_id", "reader_id"])
+      .execute();
+    await db.schema
+      .createTable("moderation_log")
+      .$call(idColumn(db))
+      .addColumn("comment_id", "integer")
+      .addColumn("reader_id", "integer")
+      .addColumn("user_id", "integer")
+      .addColumn("action", "varchar(40)", (c) => c.notNull())
+      .addColumn("reason", "varchar(500)", (c) => c.notNull().defaultTo(""))
+      .addColumn("created_at", "varchar(40)", (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable("rate_limits")
+      .addColumn("key", "varchar(400)", (c) => c.primaryKey())
+      .addColumn("window_start", "varchar(40)", (c) => c.notNull())
+      .addColumn("count", "integer", (c) => c.notNull())
+      .execute();
+    await db.schema
+      .alterTable("stories")
+      .addColumn("comment_count", "integer", (c) => c.notNull().defaultTo(0))
+      .execute();
+    await db.schema
+      .alterTable("stories")
+      .addColumn("comments_mode", "varchar(10)", (c) => c.notNull().defaultTo("open"))
+      .execute();
+    await db.schema
+      .alterTable("stories")
+      .addColumn("premoderate", "integer", (c) => c.notNull().defaultTo(0))
+      .execute();
+    await db.schema
+      .alterTable("sections")
+      .addColumn("premoderate", "integer", (c) => c.notNull().defaultTo(0))
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    for (const t of [
+      "rate_limits",
+      "moderation_log",
+      "comment_reports",
+      "comment_reactions",
+      "comments",
+      "reader_tokens",
+      "reader_sessions",
+      "readers",
+    ]) {
+      await db.schema.dropTable(t).execute();
+    }
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001_foundation,
   "0002_search": m0002_search,
   "0003_changes": m0003_changes,
   "0004_newsroom": m0004_newsroom,
+  "0005_comments": m0005_comments,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -12,6 +12,8 @@ export interface SectionTable {
   name: string;
   description: string;
   position: number;
+  /** 1: every comment on this section's stories waits for a moderator. */
+  premoderate: Generated<number>;
 }
 
 export interface TopicTable {
@@ -94,6 +96,12 @@ export interface StoryTable {
   scheduled_at: string | null;
   created_by: number | null;
   updated_by: number | null;
+  /** Approved comments, kept by comment-store (never counted per request). */
+  comment_count: Generated<number>;
+  /** open | closed (read-only) | off */
+  comments_mode: Generated<string>;
+  /** 1: every comment on this story waits for a moderator. */
+  premoderate: Generated<number>;
 }
 
 export interface StoryTopicTable {
@@ -206,7 +214,95 @@ export interface CorrectionTable {
   user_id: number | null;
 }
 
+export interface ReaderTable {
+  id: Generated<number>;
+  email: string;
+  display_name: string;
+  password_hash: string;
+  created_at: string;
+  verified_at: string | null;
+  banned_at: string | null;
+  suspended_until: string | null;
+  notify_replies: Generated<number>;
+  deleted_at: string | null;
+}
+
+export interface ReaderSessionTable {
+  id: string;
+  reader_id: number;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface ReaderTokenTable {
+  token_hash: string;
+  reader_id: number;
+  /** verify | reset */
+  kind: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface CommentTable {
+  id: Generated<number>;
+  story_id: number;
+  reader_id: number;
+  parent_id: number | null;
+  depth: number;
+  /** Plain text as the reader typed it; rendered escaped, links found at render time. */
+  body: string;
+  /** pending | approved | rejected | deleted */
+  status: string;
+  /** Why the rules held it ("new account; 3 links"). */
+  hold_reasons: Generated<string>;
+  created_at: string;
+  edited_at: string | null;
+  reaction_count: Generated<number>;
+  reply_count: Generated<number>;
+  report_count: Generated<number>;
+  is_staff: Generated<number>;
+}
+
+export interface CommentReactionTable {
+  comment_id: number;
+  reader_id: number;
+}
+
+export interface CommentReportTable {
+  id: Generated<number>;
+  comment_id: number;
+  reader_id: number;
+  reason: string;
+  note: Generated<string>;
+  created_at: string;
+}
+
+export interface ModerationLogTable {
+  id: Generated<number>;
+  comment_id: number | null;
+  reader_id: number | null;
+  /** The moderator (a newsroom user), null for the automatic rules. */
+  user_id: number | null;
+  action: string;
+  reason: Generated<string>;
+  created_at: string;
+}
+
+export interface RateLimitTable {
+  key: string;
+  window_start: string;
+  count: number;
+}
+
 export interface Database {
+  readers: ReaderTable;
+  reader_sessions: ReaderSessionTable;
+  reader_tokens: ReaderTokenTable;
+  comments: CommentTable;
+  comment_reactions: CommentReactionTable;
+  comment_reports: CommentReportTable;
+  moderation_log: ModerationLogTable;
+  rate_limits: RateLimitTable;
   users: UserTable;
   sessions: SessionTable;
   login_throttle: LoginThrottleTable;

@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { Db } from "./database.ts";
 import { upsertAuthor } from "./taxonomy-store.ts";
 
-export const ROLES = ["contributor", "editor", "admin"] as const;
+export const ROLES = ["contributor", "moderator", "editor", "admin"] as const;
 export type UserRole = (typeof ROLES)[number];
 
 export interface User {

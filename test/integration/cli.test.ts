@@ -186,7 +186,10 @@ for (const dialect of DIALECTS) {
       assert.match(dup.stderr, /--email: an account for ana\.desk@example\.org already exists/);
       const badRole = gazette(["user", "add", "--email", "c@example.org", "--role", "chief"], env);
       assert.equal(badRole.status, 2);
-      assert.match(badRole.stderr, /--role must be one of contributor, editor, admin \(got "chief"\)/);
+      assert.match(
+        badRole.stderr,
+        /--role must be one of contributor, moderator, editor, admin \(got "chief"\)/,
+      );
       const badEmail = gazette(["user", "add", "--email", "not-an-email", "--role", "editor"], env);
       assert.match(badEmail.stderr, /--email: "not-an-email" must be an email address/);
       const list = gazette(["user", "list"], env);

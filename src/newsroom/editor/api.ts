@@ -97,7 +97,7 @@ export interface Me {
   id: number;
   email: string;
   name: string;
-  role: "contributor" | "editor" | "admin";
+  role: "contributor" | "moderator" | "editor" | "admin";
   authorSlug: string | null;
   permissions: string[];
 }

@@ -58,6 +58,7 @@ export function UsersPage({ me }: { me: Me }) {
           <span>Role</span>
           <select value={role} onChange={(e) => setRole(e.currentTarget.value)}>
             <option value="contributor">Contributor: writes, submits for review</option>
+            <option value="moderator">Moderator: the comment queues</option>
             <option value="editor">Editor: edits, publishes, corrects</option>
             <option value="admin">Admin: also people, sections, settings</option>
           </select>
@@ -102,6 +103,7 @@ export function UsersPage({ me }: { me: Me }) {
                   onChange={(e) => void patch(u, { role: e.currentTarget.value })}
                 >
                   <option value="contributor">Contributor</option>
+                  <option value="moderator">Moderator</option>
                   <option value="editor">Editor</option>
                   <option value="admin">Admin</option>
                 </select>

@@ -1,0 +1,27 @@
+/**
+ * Same-origin checks for state-changing requests: OWASP's "verify origin
+ * with standard headers" (Origin, else Referer, against Host).
+ */
+import type { FastifyRequest } from "fastify";
+import { HttpError } from "./errors.ts";
+
+/** The Host header as URL.host gives it (default ports dropped), for comparing with an Origin. */
+export function normalHost(host: string | undefined): string | undefined {
+  try {
+    return host ? new URL(`http://${host}`).host : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Refuses a request whose Origin (or Referer) is not this site. */
+export function sameOrigin(req: FastifyRequest): void {
+  const source = req.headers.origin ?? req.headers.referer;
+  let host: string | undefined;
+  try {
+    host = source && source !== "null" ? new URL(source).host : undefined;
+  } catch {
+    host = undefined;
+  }
+  if (!host || host !== normalHost(req.headers.host)) throw new HttpError("GZ_ERR_CROSS_SITE");
+}

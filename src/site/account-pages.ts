@@ -1,0 +1,74 @@
+/** Reader account and comment pages that work without JavaScript: forms, results, the reply and report pages. */
+import type { CommentView } from "../store/comment-store.ts";
+import { type CommentsBlock, commentForm, renderCommentsBlock } from "./comments-view.ts";
+import { type SafeHtml, html } from "./html.ts";
+import { type Shell, layout } from "./layout.ts";
+
+export interface FormField {
+  name: string;
+  label: string;
+  type?: string;
+  value?: string;
+  autocomplete?: string;
+  hint?: string;
+  error?: string | undefined;
+}
+
+function field(f: FormField): SafeHtml {
+  const id = `f-${f.name}`;
+  return html`<p class="form-field"><label for="${id}">${f.label}</label><input id="${id}" name="${f.name}" type="${f.type ?? "text"}" value="${f.value ?? ""}"${f.autocomplete ? html` autocomplete="${f.autocomplete}"` : ""} required${f.error ? html` aria-invalid="true" aria-describedby="${id}-err"` : ""}>${f.hint ? html`<small>${f.hint}</small>` : ""}${f.error ? html`<small class="form-error" id="${id}-err">${f.error}</small>` : ""}</p>`;
+}
+
+export function renderForm(
+  shell: Shell,
+  p: {
+    title: string;
+    intro?: SafeHtml | string;
+    action: string;
+    fields: FormField[];
+    hidden?: Record<string, string>;
+    submit: string;
+    error?: string | undefined;
+    after?: SafeHtml;
+  },
+): string {
+  const main = html`<section class="account-page"><h1>${p.title}</h1>${p.intro ? html`<p>${p.intro}</p>` : ""}${p.error ? html`<p class="form-error" role="alert">${p.error}</p>` : ""}<form method="post" action="${p.action}" class="account-form">${Object.entries(p.hidden ?? {}).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`)}${p.fields.map(field)}<button type="submit">${p.submit}</button></form>${p.after ?? ""}</section>`;
+  return layout(shell, { title: p.title, noindex: true }, main);
+}
+
+export function renderMessage(
+  shell: Shell,
+  title: string,
+  body: SafeHtml | string,
+  status?: "ok" | "error",
+): string {
+  return layout(
+    shell,
+    { title, noindex: true },
+    html`<section class="account-page"><h1>${title}</h1><div class="${status === "error" ? "form-error" : "message"}" role="${status === "error" ? "alert" : "status"}">${body}</div></section>`,
+  );
+}
+
+export function renderReplyPage(
+  shell: Shell,
+  parent: CommentView,
+  story: { headline: string; path: string },
+  maxLength: number,
+): string {
+  const main = html`<section class="account-page"><p class="kicker"><a href="${story.path}#comment-${parent.id}">${story.headline}</a></p><h1>Reply to ${parent.author.displayName}</h1><blockquote class="quoted-comment"><p>${parent.body}</p></blockquote>${commentForm({ storyId: parent.storyId, parentId: parent.id, maxLength, returnTo: `${story.path}#comments` })}</section>`;
+  return layout(shell, { title: `Reply to ${parent.author.displayName}`, noindex: true }, main);
+}
+
+export function renderReportPage(shell: Shell, c: CommentView, reasons: readonly string[]): string {
+  const main = html`<section class="account-page"><h1>Report a comment</h1><blockquote class="quoted-comment"><p>${c.body}</p><footer>— ${c.author.displayName}</footer></blockquote><form method="post" action="/comments/${c.id}/report" class="account-form"><fieldset><legend>What is wrong with it?</legend>${reasons.map((r, i) => html`<p><label><input type="radio" name="reason" value="${r}"${i === 0 ? html` required` : ""}> ${r.replace("-", " ")}</label></p>`)}</fieldset><p class="form-field"><label for="f-note">Anything a moderator should know (optional)</label><input id="f-note" name="note" maxlength="500"></p><button type="submit">Send report</button></form></section>`;
+  return layout(shell, { title: "Report a comment", noindex: true }, main);
+}
+
+export function renderCommentsPage(
+  shell: Shell,
+  story: { headline: string; path: string },
+  block: CommentsBlock,
+): string {
+  const main = html`<section class="account-page"><p class="kicker"><a href="${story.path}">${story.headline}</a></p>${renderCommentsBlock(block, shell.site.timeZone)}</section>`;
+  return layout(shell, { title: `Comments: ${story.headline}`, noindex: true }, main);
+}

@@ -1,0 +1,300 @@
+/**
+ * Comments: threads under stories, the approved count kept on the story
+ * (never counted per request), reactions, reports, and the moderation log.
+ * Every change to what readers see records the story's keys on the change
+ * feed, so cached article pages show the new count at once.
+ */
+import type { Db } from "./database.ts";
+import { recordChange } from "./change-feed.ts";
+
+export type CommentStatus = "pending" | "approved" | "rejected" | "deleted";
+
+export interface CommentView {
+  id: number;
+  storyId: number;
+  parentId: number | null;
+  depth: number;
+  body: string;
+  status: CommentStatus;
+  createdAt: string;
+  editedAt: string | null;
+  reactionCount: number;
+  replyCount: number;
+  staff: boolean;
+  author: { id: number; displayName: string };
+}
+
+type Row = {
+  id: number;
+  story_id: number;
+  parent_id: number | null;
+  depth: number;
+  body: string;
+  status: string;
+  created_at: string;
+  edited_at: string | null;
+  reaction_count: number;
+  reply_count: number;
+  is_staff: number;
+  reader_id: number;
+  display_name: string;
+};
+
+function toView(r: Row): CommentView {
+  return {
+    id: r.id,
+    storyId: r.story_id,
+    parentId: r.parent_id,
+    depth: r.depth,
+    body: r.body,
+    status: r.status as CommentStatus,
+    createdAt: r.created_at,
+    editedAt: r.edited_at,
+    reactionCount: r.reaction_count,
+    replyCount: r.reply_count,
+    staff: r.is_staff === 1,
+    author: { id: r.reader_id, displayName: r.display_name },
+  };
+}
+
+function base(db: Db) {
+  return db
+    .selectFrom("comments")
+    .innerJoin("readers", "readers.id", "comments.reader_id")
+    .select([
+      "comments.id",
+      "comments.story_id",
+      "comments.parent_id",
+      "comments.depth",
+      "comments.body",
+      "comments.status",
+      "comments.created_at",
+      "comments.edited_at",
+      "comments.reaction_count",
+      "comments.reply_count",
+      "comments.is_staff",
+      "comments.reader_id",
+      "readers.display_name",
+    ]);
+}
+
+export async function commentById(db: Db, id: number): Promise<CommentView | undefined> {
+  const r = await base(db).where("comments.id", "=", id).executeTakeFirst();
+  return r ? toView(r) : undefined;
+}
+
+/** Adds 1 or -1 to the story's approved count and the parent's reply count, and announces the change. */
+async function counted(
+  db: Db,
+  c: { story_id: number; parent_id: number | null },
+  delta: 1 | -1,
+): Promise<void> {
+  await db
+    .updateTable("stories")
+    .set((eb) => ({ comment_count: eb("comment_count", "+", delta) }))
+    .where("id", "=", c.story_id)
+    .execute();
+  if (c.parent_id !== null) {
+    await db
+      .updateTable("comments")
+      .set((eb) => ({ reply_count: eb("reply_count", "+", delta) }))
+      .where("id", "=", c.parent_id)
+      .execute();
+  }
+  await recordChange(db, [`story:${c.story_id}`, `comments:${c.story_id}`]);
+}
+
+export async function insertComment(
+  db: Db,
+  c: {
+    storyId: number;
+    readerId: number;
+    parentId: number | null;
+    depth: number;
+    body: string;
+    status: "pending" | "approved";
+    holdReasons: string[];
+    staff: boolean;
+  },
+  now = new Date(),
+): Promise<CommentView> {
+  const row = await db
+    .insertInto("comments")
+    .values({
+      story_id: c.storyId,
+      reader_id: c.readerId,
+      parent_id: c.parentId,
+      depth: c.depth,
+      body: c.body,
+      status: c.status,
+      hold_reasons: c.holdReasons.join("; "),
+      created_at: now.toISOString(),
+      is_staff: c.staff ? 1 : 0,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  if (c.status === "approved") await counted(db, { story_id: c.storyId, parent_id: c.parentId }, 1);
+  return (await commentById(db, row.id))!;
+}
+
+/**
+ * Moves a comment to a new status, keeping the counts right whichever way
+ * it goes (approved ↔ anything else). Returns false when it was already there.
+ */
+export async function setCommentStatus(db: Db, id: number, status: CommentStatus): Promise<boolean> {
+  const c = await db
+    .selectFrom("comments")
+    .select(["status", "story_id", "parent_id"])
+    .where("id", "=", id)
+    .executeTakeFirst();
+  if (!c || c.status === status) return false;
+  const r = await db
+    .updateTable("comments")
+    .set({ status })
+    .where("id", "=", id)
+    .where("status", "=", c.status)
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) !== 1) return false;
+  if (c.status === "approved") await counted(db, c, -1);
+  else if (status === "approved") await counted(db, c, 1);
+  else await recordChange(db, [`comments:${c.story_id}`]);
+  return true;
+}
+
+export async function editCommentBody(db: Db, id: number, body: string, now = new Date()): Promise<void> {
+  const c = await db
+    .selectFrom("comments")
+    .select(["story_id"])
+    .where("id", "=", id)
+    .executeTakeFirstOrThrow();
+  await db.updateTable("comments").set({ body, edited_at: now.toISOString() }).where("id", "=", id).execute();
+  await recordChange(db, [`story:${c.story_id}`, `comments:${c.story_id}`]);
+}
+
+export type CommentSort = "newest" | "oldest" | "reactions";
+
+/**
+ * One page of top-level approved comments with their approved replies
+ * (nested to any depth), after `cursor` (an opaque position from the last
+ * page). Keyset pagination: the cost of page 500 is the cost of page 1.
+ */
+export async function commentPage(
+  db: Db,
+  storyId: number,
+  opts: { sort: CommentSort; limit: number; cursor?: string | undefined },
+): Promise<{ comments: CommentView[]; replies: Map<number, CommentView[]>; next: string | undefined }> {
+  let q = base(db)
+    .where("comments.story_id", "=", storyId)
+    .where("comments.status", "=", "approved")
+    .where("comments.parent_id", "is", null);
+  const cur = opts.cursor ? decodeCursor(opts.cursor) : undefined;
+  if (opts.sort === "reactions") {
+    if (cur)
+      q = q.where((eb) =>
+        eb.or([
+          eb("comments.reaction_count", "<", cur.k),
+          eb.and([eb("comments.reaction_count", "=", cur.k), eb("comments.id", "<", cur.id)]),
+        ]),
+      );
+    q = q.orderBy("comments.reaction_count", "desc").orderBy("comments.id", "desc");
+  } else if (opts.sort === "oldest") {
+    if (cur) q = q.where("comments.id", ">", cur.id);
+    q = q.orderBy("comments.id", "asc");
+  } else {
+    if (cur) q = q.where("comments.id", "<", cur.id);
+    q = q.orderBy("comments.id", "desc");
+  }
+  const rows = (await q.limit(opts.limit + 1).execute()).map(toView);
+  const page = rows.slice(0, opts.limit);
+  const last = page[page.length - 1];
+  const next =
+    rows.length > opts.limit && last ? encodeCursor({ k: last.reactionCount, id: last.id }) : undefined;
+  const replies = new Map<number, CommentView[]>();
+  // Replies of this page's threads, level by level (depth is capped by the policy).
+  let parents = page.map((c) => c.id);
+  while (parents.length) {
+    const level = (
+      await base(db)
+        .where("comments.parent_id", "in", parents)
+        .where("comments.status", "=", "approved")
+        .orderBy("comments.id", "asc")
+        .limit(2000)
+        .execute()
+    ).map(toView);
+    for (const r of level) {
+      const list = replies.get(r.parentId!) ?? [];
+      list.push(r);
+      replies.set(r.parentId!, list);
+    }
+    parents = level.map((r) => r.id);
+  }
+  return { comments: page, replies, next };
+}
+
+function encodeCursor(c: { k: number; id: number }): string {
+  return Buffer.from(`${c.k}.${c.id}`).toString("base64url");
+}
+
+function decodeCursor(s: string): { k: number; id: number } | undefined {
+  const m = /^(\d+)\.(\d+)$/.exec(Buffer.from(s, "base64url").toString());
+  return m ? { k: Number(m[1]), id: Number(m[2]) } : undefined;
+}
+
+/** Toggles a reader's reaction; returns whether it is now on and the new count. */
+export async function toggleReaction(
+  db: Db,
+  commentId: number,
+  readerId: number,
+): Promise<{ on: boolean; count: number }> {
+  const had = await db
+    .selectFrom("comment_reactions")
+    .select("comment_id")
+    .where("comment_id", "=", commentId)
+    .where("reader_id", "=", readerId)
+    .executeTakeFirst();
+  if (had) {
+    await db
+      .deleteFrom("comment_reactions")
+      .where("comment_id", "=", commentId)
+      .where("reader_id", "=", readerId)
+      .execute();
+  } else {
+    await db.insertInto("comment_reactions").values({ comment_id: commentId, reader_id: readerId }).execute();
+  }
+  await db
+    .updateTable("comments")
+    .set((eb) => ({ reaction_count: eb("reaction_count", "+", had ? -1 : 1) }))
+    .where("id", "=", commentId)
+    .execute();
+  const c = await db
+    .selectFrom("comments")
+    .select(["reaction_count", "story_id"])
+    .where("id", "=", commentId)
+    .executeTakeFirstOrThrow();
+  await recordChange(db, [`comments:${c.story_id}`]);
+  return { on: !had, count: c.reaction_count };
+}
+
+export async function logModeration(
+  db: Db,
+  e: {
+    commentId: number | null;
+    readerId: number | null;
+    userId: number | null;
+    action: string;
+    reason: string;
+  },
+  now = new Date(),
+): Promise<void> {
+  await db
+    .insertInto("moderation_log")
+    .values({
+      comment_id: e.commentId,
+      reader_id: e.readerId,
+      user_id: e.userId,
+      action: e.action,
+      reason: e.reason,
+      created_at: now.toISOString(),
+    })
+    .execute();
+}

@@ -1,0 +1,383 @@
+/**
+ * Comments on both engines: reader sign-up and verification, posting and
+ * replying without JavaScript, the moderation rules (banned words refused,
+ * suspect words held), a moderator's approval raising the count on the
+ * cached article page, XSS attempts rendered as text, rate limits, closing,
+ * bans with a logged reason, account deletion, and the reply notification
+ * delivered to a real SMTP server.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { SMTPServer } from "smtp-server";
+import type { Message } from "../../src/comments/mailer.ts";
+import { buildApp } from "../../src/http/app.ts";
+import { writePolicy } from "../../src/store/moderation-policy-store.ts";
+import { saveStory } from "../../src/store/story-store.ts";
+import { upsertSection } from "../../src/store/taxonomy-store.ts";
+import { DIALECTS, type TestEnv, makeEnv } from "../helpers.ts";
+import { addUser, sessionFor } from "../newsroom-client.ts";
+
+const ORIGIN = { origin: "http://localhost:80", host: "localhost:80" };
+
+for (const dialect of DIALECTS) {
+  describe(`comments (${dialect})`, () => {
+    let env: TestEnv;
+    const mail: Message[] = [];
+    let storyId = 0;
+    let storyPath = "";
+
+    const form = (
+      url: string,
+      fields: Record<string, string | number>,
+      cookie = "",
+      extra: Record<string, string> = {},
+    ) =>
+      env.app.inject({
+        method: "POST",
+        url,
+        headers: { ...ORIGIN, "content-type": "application/x-www-form-urlencoded", cookie, ...extra },
+        payload: new URLSearchParams(Object.entries(fields).map(([k, v]) => [k, String(v)])).toString(),
+      });
+
+    /** Signs a reader up, follows the emailed link, and returns their session cookie. */
+    async function reader(name: string): Promise<string> {
+      const email = `${name.toLowerCase().replace(/\W/g, "")}@readers.example`;
+      const res = await form("/account/signup", {
+        displayName: name,
+        email,
+        password: "a reader's password",
+      });
+      assert.equal(res.statusCode, 201, res.body);
+      const link = mail
+        .filter((m) => m.to === email)
+        .at(-1)!
+        .text.match(/\/account\/verify\/[\w-]+/)![0];
+      const verified = await env.app.inject({ url: link, headers: ORIGIN });
+      assert.equal(verified.statusCode, 200);
+      return String(verified.headers["set-cookie"]).split(";")[0]!;
+    }
+
+    const post = (cookie: string, body: string, extra: Record<string, string | number> = {}) =>
+      form("/comments", { storyId, body, return: `${storyPath}#comments`, ...extra }, cookie);
+
+    before(async () => {
+      env = await makeEnv({ dialect });
+      await env.app.close();
+      env.app = await buildApp({
+        config: env.config,
+        db: env.db,
+        media: env.media,
+        mailer: { send: async (m) => void mail.push(m) },
+      });
+      await upsertSection(env.db, { slug: "city", name: "City" });
+      await env.db
+        .insertInto("pages")
+        .values({
+          slug: "editorial-standards",
+          title: "Standards",
+          body: "[]",
+          updated_at: new Date().toISOString(),
+        })
+        .execute();
+      const s = await saveStory(env.db, {
+        headline: "Harbour wall repairs begin",
+        sectionSlug: "city",
+        body: [{ type: "paragraph", content: [{ text: "Work starts on Monday." }] }],
+        status: "published",
+        firstPublishedAt: new Date(Date.now() - 3600_000).toISOString(),
+      });
+      storyId = s.id;
+      storyPath = s.path;
+      await writePolicy(env.db, {
+        bannedWords: ["dolt"],
+        suspectWords: ["bribe"],
+        newAccountHours: 0,
+        maxLinks: 2,
+        maxDepth: 2,
+      });
+    });
+    after(() => env.close());
+
+    it("signs a reader up with an emailed link, and refuses to post before it is followed", async () => {
+      const res = await form("/account/signup", {
+        displayName: "Nia",
+        email: "nia@readers.example",
+        password: "short",
+      });
+      assert.equal(res.statusCode, 400);
+      assert.match(res.body, /Use 12 to 200 characters/);
+      assert.match(res.body, /value="nia@readers.example"/, "what was typed comes back");
+      const ok = await form("/account/signup", {
+        displayName: "Nia",
+        email: "nia@readers.example",
+        password: "a long enough password",
+      });
+      assert.equal(ok.statusCode, 201);
+      assert.match(mail.at(-1)!.text, /\/account\/verify\/[\w-]{20,}/);
+      const signin = await form("/account/signin", {
+        email: "nia@readers.example",
+        password: "a long enough password",
+        return: storyPath,
+      });
+      assert.equal(signin.statusCode, 303);
+      const cookie = String(signin.headers["set-cookie"]).split(";")[0]!;
+      const refused = await post(cookie, "First!");
+      assert.equal(refused.statusCode, 403);
+      assert.match(refused.body, /Confirm your email address first/);
+      assert.match(refused.body, /First!<\/textarea>/, "the text is kept");
+      const dup = await form("/account/signup", {
+        displayName: "Nia Two",
+        email: "NIA@readers.example",
+        password: "a long enough password",
+      });
+      assert.equal(dup.statusCode, 400);
+      assert.match(dup.body, /exists; sign in instead/);
+    });
+
+    it("publishes a comment and a reply, counts them on the cached page and in JSON-LD, and emails the first author", async () => {
+      const ana = await reader("Ana Quay");
+      const ben = await reader("Ben Pier");
+      const before = await env.app.inject(storyPath);
+      assert.match(before.body, /0 comments/);
+      const first = await post(ana, "The wall has needed this for years.");
+      assert.equal(first.statusCode, 303);
+      const id = Number(/#comment-(\d+)/.exec(String(first.headers.location))![1]);
+      const reply = await post(ben, "Agreed, the north end most of all.", { parentId: id });
+      assert.equal(reply.statusCode, 303);
+      await env.app.syncChanges();
+      const page = await env.app.inject(storyPath);
+      assert.match(page.body, /2 comments/);
+      assert.match(page.body, /The wall has needed this for years\./);
+      assert.match(
+        page.body,
+        /class="comment-replies"><li class="comment" id="comment-\d+"><article[^>]*><header class="comment-meta"><strong[^>]*>Ben Pier/,
+      );
+      const ld = JSON.parse(/<script type="application\/ld\+json">(.*?)<\/script>/s.exec(page.body)![1]!);
+      assert.equal(ld.commentCount, 2);
+      const note = mail.find((m) => m.subject === "Ben Pier replied to your comment");
+      assert.ok(note, "reply notification");
+      assert.match(note.to, /anaquay@/);
+      assert.match(note.text, /north end most of all/);
+    });
+
+    it("refuses banned words with a clear message, holds suspect words, and a moderator's approval raises the count", async () => {
+      const cara = await reader("Cara Dock");
+      const banned = await post(cara, "Only a DOLT would build it there.");
+      assert.equal(banned.statusCode, 422);
+      assert.match(banned.body, /language our community rules do not allow \(“dolt”\)/);
+      assert.match(
+        banned.body,
+        /Only a DOLT would build it there\.<\/textarea>/,
+        "the text comes back to edit",
+      );
+      const json = await env.app.inject({
+        method: "POST",
+        url: "/comments",
+        headers: { ...ORIGIN, cookie: cara, accept: "application/json", "content-type": "application/json" },
+        payload: { storyId, body: "what a dolt" },
+      });
+      assert.equal(json.statusCode, 422);
+      assert.equal(json.json().error.code, "GZ_ERR_COMMENT_REFUSED");
+      assert.equal(json.json().error.fields[0].path, "body");
+
+      const held = await post(cara, "Was there a bribe behind the contract?");
+      assert.equal(held.statusCode, 202);
+      assert.match(held.body, /waiting for a moderator/);
+      await env.app.syncChanges();
+      const countBefore = /(\d+) comments/.exec((await env.app.inject(storyPath)).body)![1];
+      const mod = await sessionFor(env.app, env.db, await addUser(env.db, "moderator", "Mo Derator"));
+      const queue = await mod.json<{ items: { id: number; holdReasons: string; body: string }[] }>(
+        "GET",
+        "/api/admin/comments?queue=pending",
+      );
+      const item = queue.items.find((i) => /bribe/.test(i.body))!;
+      assert.match(item.holdReasons, /suspect words: bribe/);
+      await mod.json("POST", `/api/admin/comments/${item.id}/decision`, {
+        action: "approve",
+        reason: "fair question",
+      });
+      await env.app.syncChanges();
+      const countAfter = /(\d+) comments/.exec((await env.app.inject(storyPath)).body)![1];
+      assert.equal(Number(countAfter), Number(countBefore) + 1);
+      const log = await mod.json<{ items: { action: string; moderator: string | null; reason: string }[] }>(
+        "GET",
+        "/api/admin/moderation/log",
+      );
+      assert.ok(
+        log.items.some(
+          (l) => l.action === "approve" && l.moderator === "Mo Derator" && l.reason === "fair question",
+        ),
+      );
+      assert.ok(log.items.some((l) => l.action === "held" && l.moderator === null));
+      assert.ok(log.items.some((l) => l.action === "refused"));
+    });
+
+    it("renders XSS attempts as text and links readers' URLs with nofollow ugc", async () => {
+      const eve = await reader("Eve Tester");
+      const res = await post(
+        eve,
+        `<script>alert(1)</script> <img src=x onerror=alert(2)> javascript:alert(3) see https://example.org/a?b=1&c=2.`,
+      );
+      assert.equal(res.statusCode, 303);
+      await env.app.syncChanges();
+      const page = (await env.app.inject(storyPath)).body;
+      assert.ok(
+        page.includes(
+          "&lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(2)&gt; javascript:alert(3)",
+        ),
+      );
+      assert.doesNotMatch(page, /<script>alert|<img src=x/);
+      assert.match(
+        page,
+        /<a href="https:\/\/example.org\/a\?b=1&amp;c=2" rel="nofollow ugc noopener">https:\/\/example.org\/a\?b=1&amp;c=2<\/a>\./,
+      );
+    });
+
+    it("refuses cross-site posts and rate-limits fast posting", async () => {
+      const fay = await reader("Fay Tide");
+      const evil = await form("/comments", { storyId, body: "hi" }, fay, { origin: "https://evil.example" });
+      assert.equal(evil.statusCode, 403);
+      const codes: number[] = [];
+      for (let i = 0; i < 6; i++) codes.push((await post(fay, `Comment number ${i}`)).statusCode);
+      assert.deepEqual(codes, [303, 303, 303, 303, 303, 429]);
+    });
+
+    it("closes comments, limits reply depth, and paginates with a cursor", async () => {
+      const gus = await reader("Gus Buoy");
+      const top = await post(gus, "Top level.");
+      const t = Number(/#comment-(\d+)/.exec(String(top.headers.location))![1]);
+      const r1 = await post(gus, "Depth one.", { parentId: t });
+      const d1 = Number(/#comment-(\d+)/.exec(String(r1.headers.location))![1]);
+      const r2 = await post(gus, "Depth two.", { parentId: d1 });
+      const d2 = Number(/#comment-(\d+)/.exec(String(r2.headers.location))![1]);
+      const r3 = await post(gus, "Depth three.", { parentId: d2 });
+      assert.equal(r3.statusCode, 422);
+      assert.match(r3.body, /cannot nest any deeper/);
+      const api = await env.app.inject(`/api/comments/story/${storyId}?sort=oldest`);
+      const all = api.json() as { count: number; comments: { id: number }[]; next: string | null };
+      assert.equal(all.next, null);
+      const editor = await sessionFor(env.app, env.db, await addUser(env.db, "editor", "Ed Closer"));
+      await editor.json("PATCH", `/api/admin/stories/${storyId}/comments`, { mode: "closed" });
+      const closed = await post(gus, "Too late?");
+      assert.equal(closed.statusCode, 409);
+      await env.app.syncChanges();
+      assert.match((await env.app.inject(storyPath)).body, /Comments on this story are closed\./);
+      await editor.json("PATCH", `/api/admin/stories/${storyId}/comments`, { mode: "off" });
+      await env.app.syncChanges();
+      const off = (await env.app.inject(storyPath)).body;
+      assert.doesNotMatch(off, /id="comments"|commentCount/);
+      await editor.json("PATCH", `/api/admin/stories/${storyId}/comments`, { mode: "open" });
+    });
+
+    it("bans a reader with a logged reason, and keeps a deleted account's comments anonymised", async () => {
+      const hal = await reader("Hal Spam");
+      const c = await post(hal, "Buy cheap harbour walls.");
+      const id = Number(/#comment-(\d+)/.exec(String(c.headers.location))![1]);
+      const mod = await sessionFor(env.app, env.db, await addUser(env.db, "moderator", "Mia Mod"));
+      const noReason = await mod.call("POST", `/api/admin/comments/${id}/decision`, {
+        action: "ban",
+        reason: "",
+      });
+      assert.equal(noReason.statusCode, 400);
+      await mod.json("POST", `/api/admin/comments/${id}/decision`, { action: "ban", reason: "spam account" });
+      const again = await post(hal, "Still here.");
+      assert.equal(again.statusCode, 403);
+      assert.match(again.body, /may no longer comment/);
+      const history = await mod.json<{
+        comments: { status: string }[];
+        log: { action: string; reason: string }[];
+      }>(
+        "GET",
+        `/api/admin/readers/${(await env.db.selectFrom("readers").select("id").where("display_name", "=", "Hal Spam").executeTakeFirstOrThrow()).id}`,
+      );
+      assert.equal(history.comments[0]!.status, "rejected");
+      assert.ok(history.log.some((l) => l.action === "ban" && l.reason === "spam account"));
+
+      const ivy = await reader("Ivy Gone");
+      await post(ivy, "Leaving soon.");
+      const del = await form("/account/delete", { confirm: "DELETE" }, ivy);
+      assert.equal(del.statusCode, 200);
+      await env.app.syncChanges();
+      const api = (await env.app.inject(`/api/comments/story/${storyId}`)).json() as {
+        comments: { author: string; body: string }[];
+      };
+      const left = api.comments.find((x) => x.body === "Leaving soon.")!;
+      assert.equal(left.author, "Deleted account");
+      const row = await env.db
+        .selectFrom("readers")
+        .select(["email", "password_hash"])
+        .where("display_name", "=", "Deleted account")
+        .executeTakeFirstOrThrow();
+      assert.match(row.email, /@deleted\.invalid$/);
+      assert.equal(row.password_hash, "!");
+    });
+  });
+}
+
+describe("reply notification over SMTP", () => {
+  it("delivers the email to a real SMTP server", async () => {
+    const received: string[] = [];
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ["STARTTLS"],
+      onData(stream, _session, cb) {
+        let data = "";
+        stream.on("data", (c: Buffer) => (data += c.toString()));
+        stream.on("end", () => {
+          received.push(data);
+          cb();
+        });
+      },
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    const port = (server.server.address() as { port: number }).port;
+    const env = await makeEnv({ env: { GAZETTE_SMTP_URL: `smtp://127.0.0.1:${port}` } });
+    try {
+      // Through the whole app: the mailer comes from the configuration (GAZETTE_SMTP_URL).
+      await upsertSection(env.db, { slug: "city", name: "City" });
+      await writePolicy(env.db, { newAccountHours: 0 });
+      const s = await saveStory(env.db, {
+        headline: "Ferry fares",
+        sectionSlug: "city",
+        status: "published",
+        firstPublishedAt: new Date(Date.now() - 60_000).toISOString(),
+      });
+      const { createReader, createReaderSession, markVerified } =
+        await import("../../src/store/reader-store.ts");
+      const session = async (name: string, email: string) => {
+        const r = await createReader(
+          env.db,
+          { email, displayName: name, passwordHash: "!" },
+          new Date(Date.now() - 86_400_000),
+        );
+        await markVerified(env.db, r.id);
+        return `gz_reader=${await createReaderSession(env.db, r.id)}`;
+      };
+      const ana = await session("Ana", "ana@readers.example");
+      const ben = await session("Ben", "ben@readers.example");
+      const send = (cookie: string, body: string, parentId?: number) =>
+        env.app.inject({
+          method: "POST",
+          url: "/comments",
+          headers: { ...ORIGIN, cookie, "content-type": "application/x-www-form-urlencoded" },
+          payload: new URLSearchParams({
+            storyId: String(s.id),
+            body,
+            ...(parentId ? { parentId: String(parentId) } : {}),
+          }).toString(),
+        });
+      const first = await send(ana, "Fares went up again.");
+      const id = Number(/#comment-(\d+)/.exec(String(first.headers.location))![1]);
+      const reply = await send(ben, "Agreed, the north end most of all.", id);
+      assert.equal(reply.statusCode, 303, reply.body);
+      for (let i = 0; i < 50 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(received.length, 1);
+      assert.match(received[0]!, /Subject: Ben replied to your comment/);
+      assert.match(received[0]!, /Agreed, the north end most of all\./);
+      assert.match(received[0]!, /To: ana@readers\.example/);
+    } finally {
+      await env.close();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});
