@@ -49,7 +49,7 @@ export const cacheSchema = z
     /** How often each process reads the change feed, in milliseconds. */
     pollMs: z.number().int().min(20).max(60_000).default(100),
     /** Browser cache lifetime of reader pages, seconds. */
-    maxAge: z.number().int().min(0).default(60),
+    maxAge: z.number().int().min(0).default(0),
     /** Shared (CDN) cache lifetime, seconds: `s-maxage`. */
     sMaxAge: z.number().int().min(0).default(300),
     /** Seconds a CDN may serve a stale page while it fetches a fresh one. */

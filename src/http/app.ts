@@ -19,6 +19,7 @@ import { listSections } from "../store/taxonomy-store.ts";
 import { renderError } from "../site/list-pages.ts";
 import { LOGO_SVG, logoPng } from "../site/logo.ts";
 import { buildCss } from "../site/styles.ts";
+import { buildCommentsScript } from "../site/comments-script.ts";
 import { ERRORS, HttpError, fromFastifyError } from "./errors.ts";
 import { type ChangeFollower, startChangeFollower } from "./change-follower.ts";
 import { PageCache } from "./page-cache.ts";
@@ -57,6 +58,7 @@ function wantsJson(req: FastifyRequest): boolean {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, db } = deps;
   const { css, href: cssHref } = buildCss(config.ads);
+  const commentsScript = buildCommentsScript();
   setSearchLanguage(config.site.language);
 
   async function sendError(err: HttpError, req: FastifyRequest, reply: FastifyReply) {
@@ -175,6 +177,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       .header("cache-control", "public, max-age=31536000, immutable")
       .send(css),
   );
+  app.get(commentsScript.href, async (_req, reply) =>
+    reply
+      .type("text/javascript; charset=utf-8")
+      .header("cache-control", "public, max-age=31536000, immutable")
+      .send(commentsScript.js),
+  );
   app.get("/assets/logo.svg", async (_req, reply) =>
     reply.type("image/svg+xml").header("cache-control", "public, max-age=86400").send(LOGO_SVG),
   );
@@ -193,6 +201,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     mailer,
     shell: async () => ({ site: config.site, sections: await listSections(db), cssHref }),
   });
-  readerRoutes(app, { config, db, media: deps.media, cssHref, pages });
+  readerRoutes(app, { config, db, media: deps.media, cssHref, pages, commentsScript: commentsScript.href });
   return app;
 }

@@ -15,7 +15,12 @@ import { readPolicy } from "../store/moderation-policy-store.ts";
 import type { CommentsBlock } from "../site/comments-view.ts";
 
 /** The first page of a story's comments, its count and whether it takes new ones. */
-export async function commentsBlock(db: Db, story: Story, sort: CommentSort): Promise<CommentsBlock> {
+export async function commentsBlock(
+  db: Db,
+  story: Story,
+  sort: CommentSort,
+  scriptHref?: string,
+): Promise<CommentsBlock> {
   const [policy, row] = await Promise.all([
     readPolicy(db),
     db
@@ -38,6 +43,7 @@ export async function commentsBlock(db: Db, story: Story, sort: CommentSort): Pr
     ...page,
     maxLength: policy.maxLength,
     maxDepth: policy.maxDepth,
+    scriptHref,
   };
 }
 
@@ -49,7 +55,7 @@ export function historyPathOf(storyPath: string): string {
 export async function articleInputs(
   db: Db,
   story: Story,
-  opts: { commentSort?: CommentSort } = {},
+  opts: { commentSort?: CommentSort; commentsScript?: string } = {},
 ): Promise<{ inputs: Omit<ArticleInputs, "preview">; keys: string[] }> {
   const videos = await videosByIds(db, videoIdsOf(story));
   const linkedIds = story.body.flatMap((b) => (b.type === "related-story" ? [b.storyId] : []));
@@ -64,7 +70,7 @@ export async function articleInputs(
       .where("story_id", "=", story.id)
       .where("published", "=", 1)
       .executeTakeFirstOrThrow(),
-    commentsBlock(db, story, opts.commentSort ?? "newest"),
+    commentsBlock(db, story, opts.commentSort ?? "newest", opts.commentsScript),
   ]);
   const relatedImages = await imagesByIds(
     db,

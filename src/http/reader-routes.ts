@@ -41,6 +41,8 @@ export interface ReaderDeps {
   db: Db;
   media: MediaStore;
   cssHref: string;
+  /** The comments enhancement script's URL. */
+  commentsScript?: string;
 }
 
 const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(100000).default(1) }).passthrough();
@@ -145,7 +147,10 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
         .enum(["newest", "oldest", "reactions"])
         .catch("newest")
         .parse((req.query as { sort?: unknown }).sort);
-      const { inputs, keys } = await articleInputs(db, found.story, { commentSort: sort });
+      const { inputs, keys } = await articleInputs(db, found.story, {
+        commentSort: sort,
+        ...(deps.commentsScript ? { commentsScript: deps.commentsScript } : {}),
+      });
       const view = articleView(inputs, config.site, config.ads);
       return sendPage(req, reply, { body: renderArticle(view, await shell(), config.ads), keys });
     },

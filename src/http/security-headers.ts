@@ -1,7 +1,6 @@
 /**
- * Security headers, computed once per kind of page. Reader pages run no
- * script at all, so their Content-Security-Policy allows none (and no
- * inline style either); the newsroom app loads only its own bundle. Sent
+ * Security headers, computed once per kind of page. Reader pages run only
+ * the comments script from their own origin, never inline script or style; the newsroom app loads only its own bundle. Sent
  * by Fastify's onRequest hook and by the raw cache-hit path alike.
  */
 import type { IncomingMessage } from "node:http";
@@ -29,7 +28,8 @@ const READER = {
     "img-src": "'self' https: data:",
     "media-src": "'self' https:",
     "style-src": "'self'",
-    "script-src": "'none'",
+    // One script of our own (the comments enhancement); never inline.
+    "script-src": "'self'",
     "object-src": "'none'",
     "base-uri": "'self'",
     "form-action": "'self'",

@@ -21,6 +21,8 @@ export interface CommentsBlock {
   next: string | undefined;
   maxLength: number;
   maxDepth: number;
+  /** The enhancement script (posting without reloads); absent: the forms work on their own. */
+  scriptHref?: string | undefined;
 }
 
 export function commentCountLabel(n: number): string {
@@ -60,6 +62,7 @@ export function renderCommentsBlock(b: CommentsBlock, tz: string): SafeHtml {
   const back = `${b.storyPath}#comments`;
   return html`<section class="comments" id="comments" aria-labelledby="comments-h"><h2 id="comments-h">Comments <span class="comment-total">(${b.count.toLocaleString("en")})</span></h2>
 ${b.mode === "open" ? commentForm({ storyId: b.storyId, maxLength: b.maxLength, returnTo: back }) : html`<p class="comments-closed">Comments on this story are closed.</p>`}
+${b.scriptHref ? html`<script src="${b.scriptHref}" defer></script>` : ""}
 ${b.comments.length ? html`<nav class="comment-sort" aria-label="Sort comments"><ul>${sorts.map(([s, label]) => html`<li><a href="${b.storyPath}?sort=${s}#comments"${s === b.sort ? html` aria-current="true"` : ""}>${label}</a></li>`)}</ul></nav><ol class="comment-list">${b.comments.map((c) => one(c, b, tz))}</ol>${b.next ? html`<p class="comments-more"><a href="/comments/story/${b.storyId}?sort=${b.sort}&amp;cursor=${b.next}" data-more="${b.storyId}">More comments</a></p>` : ""}` : html`<p class="comments-empty">No comments yet.</p>`}
 </section>`;
 }

@@ -96,7 +96,7 @@ export function teaser(
 ): SafeHtml {
   const img = t.heroImageId ? images.get(t.heroImageId) : undefined;
   const headline = html`<a href="${t.path}">${t.headline}</a>`;
-  return html`<article class="teaser${opts.lead ? " teaser--lead" : ""}">${img ? html`<div class="teaser-image">${picture(img, { sizes: opts.lead ? "(min-width: 1000px) 640px, 100vw" : "(min-width: 700px) 300px, 100vw", alt: img.alt, eager: opts.lead === true })}</div>` : ""}<div class="teaser-text">${opts.showSection ? html`<p class="kicker"><a href="/${t.sectionSlug}">${t.sectionName}</a></p>` : ""}${opts.lead ? html`<h2>${headline}</h2>` : html`<h3>${headline}</h3>`}${t.summary[0] ? html`<p class="teaser-summary">${t.summary[0]}</p>` : ""}<p class="teaser-meta">${time(t.firstPublishedAt, formatDate(t.firstPublishedAt, timeZone))}</p></div></article>`;
+  return html`<article class="teaser${opts.lead ? " teaser--lead" : ""}">${img ? html`<div class="teaser-image">${picture(img, { sizes: opts.lead ? "(min-width: 1000px) 640px, 100vw" : "(min-width: 700px) 300px, 100vw", alt: img.alt, eager: opts.lead === true })}</div>` : ""}<div class="teaser-text">${opts.showSection ? html`<p class="kicker"><a href="/${t.sectionSlug}">${t.sectionName}</a></p>` : ""}${opts.lead ? html`<h2>${headline}</h2>` : html`<h3>${headline}</h3>`}${t.summary[0] ? html`<p class="teaser-summary">${t.summary[0]}</p>` : ""}<p class="teaser-meta">${time(t.firstPublishedAt, formatDate(t.firstPublishedAt, timeZone))}${t.commentCount > 0 ? html` · <a href="${t.path}#comments">${t.commentCount === 1 ? "1 comment" : `${t.commentCount.toLocaleString("en")} comments`}</a>` : ""}</p></div></article>`;
 }
 
 /**

@@ -67,6 +67,8 @@ export interface StoryTeaser {
   firstPublishedAt: string;
   updatedAt: string;
   byline: string | null;
+  /** Approved comments; 0 also when comments are off (then not shown). */
+  commentCount: number;
 }
 
 export class StoreError extends Error {
@@ -418,6 +420,9 @@ function teaserSelect(qb: SelectQueryBuilder<Database, "stories", object>) {
       "stories.first_published_at",
       "stories.updated_at",
       "stories.byline",
+      sql<number>`case when stories.comments_mode = 'off' then 0 else stories.comment_count end`.as(
+        "comment_count",
+      ),
       "sections.slug as section_slug",
       "sections.name as section_name",
     ]);
@@ -435,6 +440,8 @@ export type TeaserRow = {
   byline: string | null;
   section_slug: string;
   section_name: string;
+  /** Absent in search hits. */
+  comment_count?: number | null;
 };
 
 export function toTeaser(r: TeaserRow): StoryTeaser {
@@ -449,6 +456,7 @@ export function toTeaser(r: TeaserRow): StoryTeaser {
     firstPublishedAt: r.first_published_at ?? r.updated_at,
     updatedAt: r.updated_at,
     byline: r.byline,
+    commentCount: Number(r.comment_count ?? 0),
   };
 }
 

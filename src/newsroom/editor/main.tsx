@@ -5,6 +5,7 @@ import { type Me, api, setCsrf } from "./api.ts";
 import { InvitePage } from "./invite.tsx";
 import { LoginPage } from "./login.tsx";
 import { MediaPage } from "./media-library.tsx";
+import { ModerationPage } from "./moderation.tsx";
 import { StoryEditor } from "./story-editor.tsx";
 import { StoryList } from "./story-list.tsx";
 import { SettingsPage } from "./settings.tsx";
@@ -50,6 +51,7 @@ function Shell({
           <ul>
             {link("/admin", "Stories")}
             {link("/admin/media", "Media")}
+            {me.permissions.includes("comments.moderate") ? link("/admin/comments", "Comments") : null}
             {me.role === "admin" ? link("/admin/people", "People") : null}
             {me.role === "admin" ? link("/admin/settings", "Settings") : null}
           </ul>
@@ -102,8 +104,11 @@ function App() {
   let page;
   if (story) page = <StoryEditor key={story[1]} id={Number(story[1])} me={me} />;
   else if (path === "/admin/media") page = <MediaPage me={me} />;
+  else if (path === "/admin/comments" && me.permissions.includes("comments.moderate"))
+    page = <ModerationPage me={me} />;
   else if (path === "/admin/people" && me.role === "admin") page = <UsersPage me={me} />;
   else if (path === "/admin/settings" && me.role === "admin") page = <SettingsPage />;
+  else if (me.role === "moderator") page = <ModerationPage me={me} />;
   else page = <StoryList me={me} />;
   return (
     <Shell me={me} onSignOut={signOut}>

@@ -1,0 +1,26 @@
+/**
+ * The comments enhancement script, compiled once at boot from
+ * comments-client.ts with esbuild (minified, ES2020), served under a
+ * content-hash URL from the reader site's own origin (the CSP allows
+ * scripts from 'self' only).
+ */
+import crypto from "node:crypto";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildSync } from "esbuild";
+
+export function buildCommentsScript(): { js: string; href: string } {
+  const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), "comments-client.ts");
+  const out = buildSync({
+    entryPoints: [entry],
+    bundle: true,
+    minify: true,
+    format: "iife",
+    target: "es2020",
+    write: false,
+    logLevel: "silent",
+  });
+  const js = out.outputFiles[0]!.text;
+  const hash = crypto.createHash("sha256").update(js).digest("hex").slice(0, 12);
+  return { js, href: `/assets/comments.${hash}.js` };
+}

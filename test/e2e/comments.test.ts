@@ -1,0 +1,168 @@
+/**
+ * Comments end to end in Chromium against `gazette serve` (with a real SMTP
+ * server for the verification email): a reader signs up, comments, replies
+ * and recommends; a banned word is refused with a clear message and the
+ * text kept; a suspect comment waits; a moderator approves it in the
+ * newsroom and the count on the article page goes up.
+ */
+import assert from "node:assert/strict";
+import type { ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import { after, before, describe, it } from "node:test";
+import { AxeBuilder } from "@axe-core/playwright";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { SMTPServer } from "smtp-server";
+import { hashPassword } from "../../src/newsroom/passwords.ts";
+import { openDatabase } from "../../src/store/database.ts";
+import { writePolicy } from "../../src/store/moderation-policy-store.ts";
+import { createUser } from "../../src/store/user-store.ts";
+import { launchChromium, startServer } from "../browser.ts";
+import { demoDataDir } from "../helpers.ts";
+
+let server: ChildProcess;
+let base: string;
+let browser: Browser;
+let dataDir: string;
+let smtp: SMTPServer;
+const inbox: string[] = [];
+const contexts: BrowserContext[] = [];
+let articlePath = "";
+
+before(async () => {
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS"],
+    onData(stream, _s, cb) {
+      let data = "";
+      stream.on("data", (c: Buffer) => (data += c.toString()));
+      stream.on("end", () => {
+        inbox.push(data);
+        cb();
+      });
+    },
+  });
+  await new Promise<void>((r) => smtp.listen(0, "127.0.0.1", () => r()));
+  const port = (smtp.server.address() as { port: number }).port;
+  dataDir = await demoDataDir();
+  const db = await openDatabase({ dataDir });
+  await writePolicy(db, { newAccountHours: 0, bannedWords: ["dolt"], suspectWords: ["bribe"] });
+  await createUser(db, {
+    email: "mod@e2e.test",
+    name: "Mona Moderator",
+    role: "moderator",
+    passwordHash: await hashPassword("moderating all day"),
+  });
+  await db.destroy();
+  ({ server, base } = await startServer(dataDir, { GAZETTE_SMTP_URL: `smtp://127.0.0.1:${port}` }));
+  const home = await (await fetch(`${base}/`)).text();
+  articlePath = /href="(\/city\/\d{4}\/\d\d\/\d\d\/harbour-lift-bridge[^"]+)"/.exec(home)![1]!;
+  browser = await launchChromium();
+});
+
+after(async () => {
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await browser?.close();
+  server?.kill("SIGTERM");
+  await new Promise<void>((r) => smtp.close(() => r()));
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on("pageerror", (e) => assert.fail(`page error: ${e.message}`));
+  return page;
+}
+
+const status = (page: Page) => page.locator("#comments .comment-status");
+
+describe("comments, in Chromium", () => {
+  let reader: Page;
+
+  it("a reader signs up from the article, confirms the email, comments, replies and recommends", async () => {
+    reader = await newPage();
+    await reader.goto(`${base}${articlePath}`);
+    assert.match((await reader.locator(".comment-count").textContent())!, /0 comments/);
+    await reader.locator("#comments").getByRole("link", { name: "create an account" }).click();
+    await reader.getByLabel("Name shown with your comments").fill("Harbour Watcher");
+    await reader.getByLabel("Email").fill("watcher@readers.example");
+    await reader.getByLabel(/^Password/).fill("watching the harbour");
+    await reader.getByRole("button", { name: "Create account" }).click();
+    await reader.getByRole("heading", { name: "Check your email" }).waitFor();
+    for (let i = 0; i < 50 && !inbox.length; i++) await new Promise((r) => setTimeout(r, 50));
+    const link = /\/account\/verify\/[\w-]+/.exec(inbox.join("").replace(/=\r?\n/g, ""))![0];
+    await reader.goto(`${base}${link}`);
+    await reader.getByRole("heading", { name: "Email confirmed" }).waitFor();
+
+    await reader.goto(`${base}${articlePath}`);
+    await reader.locator(".comment-hint").filter({ hasText: "Commenting as Harbour Watcher" }).waitFor();
+    await reader.getByLabel("Your comment").fill("The night lifts are a sensible compromise.");
+    await reader.getByRole("button", { name: "Post comment" }).click();
+    await status(reader).filter({ hasText: "Your comment is published." }).waitFor();
+    assert.equal(await reader.locator(".comment-list > li").count(), 1, "shown without a reload");
+
+    await reader.reload();
+    await reader.locator(".comment-list").getByRole("link", { name: "Reply" }).first().click();
+    await reader.getByLabel("Your reply").fill("Though shipping firms may disagree.");
+    await reader.getByRole("button", { name: "Post reply" }).click();
+    await status(reader).filter({ hasText: "Your comment is published." }).waitFor();
+    assert.equal(await reader.locator(".comment-replies > li").count(), 1);
+
+    await reader
+      .getByRole("button", { name: /Recommend this comment by Harbour Watcher/ })
+      .first()
+      .click();
+    await reader.locator(".reaction-count").filter({ hasText: "1" }).first().waitFor();
+    await reader.reload();
+    assert.match((await reader.locator(".comment-count").textContent())!, /2 comments/);
+  });
+
+  it("refuses a banned word with a clear message and keeps the text; holds a suspect comment", async () => {
+    await reader.getByLabel("Your comment").fill("Whoever planned the pits was a dolt.");
+    await reader.getByRole("button", { name: "Post comment" }).click();
+    await status(reader).filter({ hasText: "“dolt”" }).waitFor();
+    assert.match((await status(reader).textContent())!, /community rules do not allow/);
+    assert.equal(
+      await reader.getByLabel("Your comment").inputValue(),
+      "Whoever planned the pits was a dolt.",
+      "nothing typed is lost",
+    );
+
+    await reader.getByLabel("Your comment").fill("Was there a bribe behind the corrosion survey?");
+    await reader.getByRole("button", { name: "Post comment" }).click();
+    await status(reader).filter({ hasText: "waiting for a moderator" }).waitFor();
+  });
+
+  it("a moderator approves the held comment in the newsroom, and the count goes up", async () => {
+    const mod = await newPage();
+    await mod.goto(`${base}/admin`);
+    await mod.getByLabel("Email").fill("mod@e2e.test");
+    await mod.getByLabel("Password").fill("moderating all day");
+    await mod.getByRole("button", { name: "Sign in" }).click();
+    await mod.getByRole("heading", { name: "Comments" }).waitFor();
+    const item = mod.locator(".queue-item").filter({ hasText: "bribe behind the corrosion survey" });
+    await item.waitFor();
+    assert.match((await item.textContent())!, /suspect words: bribe/);
+    const results = await new AxeBuilder({ page: mod }).analyze();
+    assert.deepEqual(
+      results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id),
+      [],
+      "moderation screen",
+    );
+    await mod.keyboard.press("a");
+    await mod.getByText("Approved the comment by Harbour Watcher.").waitFor();
+
+    await reader.goto(`${base}${articlePath}`);
+    assert.match((await reader.locator(".comment-count").textContent())!, /3 comments/);
+    assert.match((await reader.locator("#comments").textContent())!, /bribe behind the corrosion survey/);
+    const page = await new AxeBuilder({ page: reader }).analyze();
+    assert.deepEqual(
+      page.violations
+        .filter((v) => v.impact === "serious" || v.impact === "critical")
+        .map((v) => `${v.id} ${v.nodes.map((n) => n.target.join(" ")).join(",")}`),
+      [],
+      "article with comments",
+    );
+  });
+});
