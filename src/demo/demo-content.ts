@@ -780,6 +780,26 @@ export const ABOUT_PAGE = {
   ] as DemoBlock[],
 };
 
+export const COMMUNITY_RULES_PAGE = {
+  slug: "community-rules",
+  title: "Community rules for comments",
+  body: [
+    "Comments are for readers to add to the reporting: what you saw, what you know, where you disagree and why. We read them, and they change our coverage.",
+    { heading: "What we ask" },
+    {
+      list: [
+        "**Argue with ideas, not people.** Personal attacks, slurs and threats are removed, and repeat offenders lose their accounts.",
+        "**Stay on the story.** Off-topic comments and advertising are removed.",
+        "**Say where facts come from.** Links are welcome; comments with many links wait for a moderator.",
+        "**Use your own name or a steady one.** One account per person.",
+      ],
+    },
+    { heading: "How moderation works" },
+    "Some words are refused outright, with a message telling you why. Comments from new accounts, comments with certain words and comments on sensitive stories wait for a moderator before they appear. Every decision a moderator takes is logged with a reason. Report a comment with the Report link under it.",
+    "Comments close fourteen days after a story is published.",
+  ] as DemoBlock[],
+};
+
 export const HOUSE_ADS = [
   {
     id: "ferries",
@@ -806,3 +826,71 @@ export const HOUSE_ADS = [
     href: "/city",
   },
 ];
+
+/** Demo readers and their comments (original writing), threaded, on the fullest stories. */
+export interface DemoComment {
+  by: string;
+  text: string;
+  /** Index of the comment (in the same story's list) this one replies to. */
+  replyTo?: number;
+  reactions?: number;
+  staff?: boolean;
+}
+
+export const DEMO_READERS = [
+  "Marta from Quay Street",
+  "R. Lindgren",
+  "CycleCommuter",
+  "Old Harbour Hand",
+  "Ines Carvalho",
+];
+
+export const DEMO_COMMENTS: Record<string, DemoComment[]> = {
+  bridge: [
+    {
+      by: "Marta from Quay Street",
+      text: "Three months late and fourteen per cent over, but I will take a bridge that works over a bridge on time. The ferry queue at eight in the morning was something else.",
+      reactions: 12,
+    },
+    {
+      by: "R. Lindgren",
+      text: "The corrosion in the counterweight pits should have been found in the 2022 surveys. I hope the independent review names who signed those off.",
+      reactions: 9,
+    },
+    {
+      by: "Ines Carvalho",
+      text: "Thanks for reading. The review's terms of reference are due next month and we will publish them in full when they are out.",
+      replyTo: 1,
+      reactions: 6,
+      staff: true,
+    },
+    {
+      by: "CycleCommuter",
+      text: "A protected lane each way is the real news here. The old steel grating was terrifying on a bike in the rain.",
+      reactions: 15,
+    },
+    {
+      by: "Old Harbour Hand",
+      text: "Lifts between 10.30pm and 5.30am suit the coasters well enough. The 1pm window is the one skippers will grumble about.",
+      reactions: 4,
+    },
+    {
+      by: "Marta from Quay Street",
+      text: "Agreed on the lane. My daughter can finally ride to school.",
+      replyTo: 3,
+      reactions: 3,
+    },
+  ],
+  "ferry-jobs": [
+    {
+      by: "Old Harbour Hand",
+      text: "Eleven permanent posts out of thirty-two is better than most of us expected. The crews earned it this winter.",
+      reactions: 7,
+    },
+    {
+      by: "R. Lindgren",
+      text: "Will the summer timetable keep the late sailing? That was the one that made the closure bearable.",
+      reactions: 2,
+    },
+  ],
+};

@@ -28,6 +28,9 @@ import {
   STANDARDS_PAGE,
   STORIES,
   VIDEOS,
+  DEMO_COMMENTS,
+  DEMO_READERS,
+  COMMUNITY_RULES_PAGE,
 } from "./demo-content.ts";
 import { sceneJpeg } from "./scenes.ts";
 import { probeDurationSeconds } from "../media/video-probe.ts";
@@ -154,6 +157,15 @@ export async function seedDemo({
       { slug: ABOUT_PAGE.slug, title: ABOUT_PAGE.title, body: toBlocks(ABOUT_PAGE.body) },
       now,
     );
+    await upsertPage(
+      trx,
+      {
+        slug: COMMUNITY_RULES_PAGE.slug,
+        title: COMMUNITY_RULES_PAGE.title,
+        body: toBlocks(COMMUNITY_RULES_PAGE.body),
+      },
+      now,
+    );
 
     const imageIds = new Map<DemoPicture, number>();
     for (const [p, stored] of pictures) {
@@ -261,6 +273,67 @@ export async function seedDemo({
       throw new Error(
         `demo content: related-story blocks point at stories not yet saved (${pending.map((p) => p.key).join(", ")})`,
       );
+  });
+
+  // Readers and their comments: a conversation on the fullest story, counts kept as comment-store keeps them.
+  await db.transaction().execute(async (trx) => {
+    const readerIds = new Map<string, number>();
+    for (const [i, name] of DEMO_READERS.entries()) {
+      const created = new Date(now.getTime() - (30 + i) * 86_400_000).toISOString();
+      const r = await trx
+        .insertInto("readers")
+        .values({
+          email: `reader${i + 1}@demo.gazette.test`,
+          display_name: name,
+          password_hash: "!",
+          created_at: created,
+          verified_at: created,
+          notify_replies: 0,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      readerIds.set(name, r.id);
+    }
+    for (const [key, comments] of Object.entries(DEMO_COMMENTS)) {
+      const story = await trx
+        .selectFrom("stories")
+        .select(["id", "first_published_at"])
+        .where("uri", "=", `urn:gazette:demo:${key}`)
+        .executeTakeFirst();
+      if (!story) continue;
+      const ids: number[] = [];
+      for (const [i, c] of comments.entries()) {
+        const parentId = c.replyTo !== undefined ? ids[c.replyTo]! : null;
+        const at = new Date(Date.parse(story.first_published_at!) + (i + 1) * 11 * 60_000).toISOString();
+        const row = await trx
+          .insertInto("comments")
+          .values({
+            story_id: story.id,
+            reader_id: readerIds.get(c.by)!,
+            parent_id: parentId,
+            depth: parentId ? 1 : 0,
+            body: typo(c.text),
+            status: "approved",
+            created_at: at,
+            reaction_count: c.reactions ?? 0,
+            is_staff: c.staff ? 1 : 0,
+          })
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        ids.push(row.id);
+        if (parentId)
+          await trx
+            .updateTable("comments")
+            .set((eb) => ({ reply_count: eb("reply_count", "+", 1) }))
+            .where("id", "=", parentId)
+            .execute();
+      }
+      await trx
+        .updateTable("stories")
+        .set({ comment_count: comments.length })
+        .where("id", "=", story.id)
+        .execute();
+    }
   });
 
   const accounts: DemoAccount[] = [];

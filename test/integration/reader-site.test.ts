@@ -84,10 +84,17 @@ for (const dialect of DIALECTS) {
         );
         assert.match(html, /<li><a href="\/topic\/ellery-harbour">Ellery Harbour<\/a><\/li>/);
         assert.match(html, /<section class="related"[\s\S]*Related stories[\s\S]*class="teaser"/);
-        // The comment count is the stored count of approved comments (none in the demo), linking to the comments.
-        assert.match(html, /<a href="#comments" class="comment-count">0 comments<\/a>/);
-        assert.match(html, /"commentCount":0/);
-        assert.match(html, /<section class="comments" id="comments"[\s\S]*No comments yet\./);
+        // The comment count is the stored count of approved comments, linking to the comments, which are on the page.
+        assert.match(html, /<a href="#comments" class="comment-count">6 comments<\/a>/);
+        assert.match(html, /"commentCount":6/);
+        assert.match(
+          html,
+          /<section class="comments" id="comments"[\s\S]*A protected lane each way is the real news here/,
+        );
+        assert.match(
+          html,
+          /<strong id="comment-\d+-by">Ines Carvalho<\/strong> <span class="staff-badge">Staff<\/span>/,
+        );
       });
 
       it("has canonical, OpenGraph, Twitter and NewsArticle JSON-LD", async () => {

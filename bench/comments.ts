@@ -1,0 +1,190 @@
+/**
+ * The comments benchmark: one story with 10,000 approved comments (a third
+ * of them replies), the article page with its first page of comments
+ * rendered for every request (the page cache off), measured on 127.0.0.1 —
+ * with wrk when installed, else autocannon — and the same page with the
+ * cache on. Target: p99 under 50 ms uncached at 10 connections.
+ *   npm run bench:comments -- [--comments 10000] [--duration 10] [--json]
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import { openDatabase } from "../src/store/database.ts";
+import { saveStory } from "../src/store/story-store.ts";
+import { upsertSection } from "../src/store/taxonomy-store.ts";
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+const { values } = parseArgs({
+  options: {
+    comments: { type: "string", default: "10000" },
+    duration: { type: "string", default: "10" },
+    json: { type: "boolean", default: false },
+    /** Keep the built data folder (for profiling: GAZETTE_DATA=<it> node --cpu-prof …). */
+    keep: { type: "boolean", default: false },
+  },
+});
+const total = Number(values.comments);
+const seconds = Number(values.duration);
+const tool = spawnSync("wrk", ["--version"]).error ? "autocannon" : "wrk";
+
+function ms(v: string): number {
+  const m = /^([\d.]+)(us|ms|s)$/.exec(v.trim());
+  return m ? Number(m[1]) * (m[2] === "us" ? 0.001 : m[2] === "s" ? 1000 : 1) : NaN;
+}
+
+async function load(url: string, connections: number) {
+  if (tool === "wrk") {
+    const out = spawnSync(
+      "wrk",
+      ["-t2", `-c${connections}`, `-d${seconds}s`, "--latency", "-H", "Accept-Encoding: gzip", url],
+      { encoding: "utf8" },
+    ).stdout;
+    if (/Non-2xx/.test(out)) throw new Error(out);
+    return {
+      rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]),
+      p50_ms: ms(/\s50%\s+(\S+)/.exec(out)?.[1] ?? ""),
+      p99_ms: ms(/\s99%\s+(\S+)/.exec(out)?.[1] ?? ""),
+    };
+  }
+  const r = await autocannon({ url, connections, duration: seconds, headers: { "accept-encoding": "gzip" } });
+  return { rps: r.requests.average, p50_ms: r.latency.p50, p99_ms: r.latency.p99 };
+}
+
+async function build(dir: string): Promise<string> {
+  const db = await openDatabase({ dataDir: dir });
+  await upsertSection(db, { slug: "city", name: "City" });
+  const s = await saveStory(db, {
+    headline: "Harbour bridge reopens",
+    sectionSlug: "city",
+    body: Array.from({ length: 12 }, (_, i) => ({
+      type: "paragraph" as const,
+      content: [{ text: `Paragraph ${i} of the story, long enough to read like one. `.repeat(4) }],
+    })),
+    status: "published",
+    firstPublishedAt: new Date(Date.now() - 3600_000).toISOString(),
+  });
+  const now = new Date().toISOString();
+  await db.transaction().execute(async (tx) => {
+    const readers: number[] = [];
+    for (let i = 0; i < 500; i++) {
+      const r = await tx
+        .insertInto("readers")
+        .values({
+          email: `r${i}@bench.example`,
+          display_name: `Reader ${i}`,
+          password_hash: "!",
+          created_at: now,
+          verified_at: now,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      readers.push(r.id);
+    }
+    const tops: number[] = [];
+    for (let i = 0; i < total; i++) {
+      const parent = i % 3 === 2 && tops.length ? tops[(i * 7919) % tops.length]! : null;
+      const row = await tx
+        .insertInto("comments")
+        .values({
+          story_id: s.id,
+          reader_id: readers[i % readers.length]!,
+          parent_id: parent,
+          depth: parent ? 1 : 0,
+          body: `Comment ${i}: a considered view on the bridge, its cost and the ferries, with a link https://example.org/${i}.`,
+          status: "approved",
+          created_at: now,
+          reaction_count: i % 17,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      if (!parent) tops.push(row.id);
+      else
+        await tx
+          .updateTable("comments")
+          .set((eb) => ({ reply_count: eb("reply_count", "+", 1) }))
+          .where("id", "=", parent)
+          .execute();
+    }
+    await tx.updateTable("stories").set({ comment_count: total }).where("id", "=", s.id).execute();
+  });
+  await db.destroy();
+  return s.path;
+}
+
+function serve(dir: string, env: Record<string, string>): Promise<{ proc: ChildProcess; base: string }> {
+  const proc = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve"], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      LOG_LEVEL: "warn",
+      HOST: "127.0.0.1",
+      PORT: "0",
+      GAZETTE_DEMO: "0",
+      GAZETTE_DATA: dir,
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    proc.stdout!.on("data", (b: Buffer) => {
+      out += b.toString();
+      const m = /at http:\/\/localhost:(\d+)\//.exec(out);
+      if (m) resolve({ proc, base: `http://127.0.0.1:${m[1]}` });
+    });
+    proc.on("exit", (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gazette-bench-comments-"));
+try {
+  const t0 = Date.now();
+  const articlePath = await build(dir);
+  const results = [];
+  for (const cached of [false, true]) {
+    const { proc, base } = await serve(dir, { GAZETTE_CACHE: cached ? "1" : "0" });
+    try {
+      const page = await (await fetch(`${base}${articlePath}`)).text();
+      if (!page.includes(`${total.toLocaleString("en")} comments`))
+        throw new Error("the page does not show the count");
+      await load(`${base}${articlePath}`, 10); // warm-up
+      for (const connections of [10, 50])
+        results.push({
+          page: "article+comments",
+          cached,
+          connections,
+          ...(await load(`${base}${articlePath}`, connections)),
+        });
+    } finally {
+      proc.kill("SIGTERM");
+    }
+  }
+  const report = { tool, comments: total, buildSeconds: (Date.now() - t0) / 1000, results };
+  const outDir = path.join(ROOT, "bench", "results");
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(
+    path.join(outDir, `comments-${new Date().toISOString().replace(/[:.]/g, "-")}.json`),
+    JSON.stringify(report, null, 2),
+  );
+  if (values.json) console.log(JSON.stringify(report));
+  else {
+    console.log(
+      `Article page with ${total.toLocaleString("en")} comments (first page of 20 threads rendered), measured with ${tool}:`,
+    );
+    for (const r of results)
+      console.log(
+        `  ${r.cached ? "cached  " : "uncached"}  c=${String(r.connections).padEnd(3)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${r.p50_ms.toFixed(2)} ms   p99 ${r.p99_ms.toFixed(2)} ms`,
+      );
+    const target = results.find((r) => !r.cached && r.connections === 10)!;
+    console.log(
+      `Target p99 < 50 ms uncached at 10 connections: ${target.p99_ms < 50 ? "met" : "NOT met"} (${target.p99_ms.toFixed(1)} ms)`,
+    );
+  }
+} finally {
+  if (values.keep) console.log(`Data folder kept: ${dir}`);
+  else fs.rmSync(dir, { recursive: true, force: true });
+}
