@@ -317,7 +317,7 @@ export function commentRoutes(app: FastifyInstance, deps: CommentRouteDeps): voi
     const reader = await currentReader(req);
     if (!reader) return reply.redirect("/account/signin?return=/account", 303);
     const main = html`<section class="account-page"><h1>Your account</h1><p>Signed in as <strong>${reader.displayName}</strong> (${reader.email})${reader.verified ? "" : " — email not confirmed yet"}.</p>
-<form method="post" action="/account" class="account-form"><p class="form-field"><label><input type="checkbox" name="notifyReplies" value="1"${reader.notifyReplies ? html` checked` : ""}> Email me when someone replies to my comments</label></p><button type="submit">Save</button></form>
+<form method="post" action="/account" class="account-form"><p class="form-field"><label for="f-displayName">Name shown with your comments</label><input id="f-displayName" name="displayName" value="${reader.displayName}" required maxlength="40"></p><p class="form-field"><label><input type="checkbox" name="notifyReplies" value="1"${reader.notifyReplies ? html` checked` : ""}> Email me when someone replies to my comments</label></p><button type="submit">Save</button></form>
 <form method="post" action="/account/signout" class="account-form"><button type="submit">Sign out</button></form>
 <form method="post" action="/account/delete" class="account-form"><h2>Delete your account</h2><p>Your comments stay, shown as “Deleted account”; your name, email and password are removed.</p><p class="form-field"><label for="f-confirm">Type DELETE to confirm</label><input id="f-confirm" name="confirm" required></p><button type="submit">Delete my account</button></form></section>`;
     return page(reply, 200, layout(await deps.shell(), { title: "Your account", noindex: true }, main));
@@ -328,9 +328,14 @@ export function commentRoutes(app: FastifyInstance, deps: CommentRouteDeps): voi
     const reader = await currentReader(req);
     if (!reader) throw new HttpError("GZ_ERR_UNAUTHENTICATED");
     const f = (req.body ?? {}) as Record<string, string>;
+    const name = displayNameSchema.safeParse(f["displayName"] ?? reader.displayName);
+    if (!name.success)
+      throw new HttpError("GZ_ERR_VALIDATION", `Name ${name.error.issues[0]!.message}.`, [
+        { path: "displayName", message: name.error.issues[0]!.message },
+      ]);
     await db
       .updateTable("readers")
-      .set({ notify_replies: f["notifyReplies"] === "1" ? 1 : 0 })
+      .set({ notify_replies: f["notifyReplies"] === "1" ? 1 : 0, display_name: name.data })
       .where("id", "=", reader.id)
       .execute();
     return reply.redirect("/account", 303);

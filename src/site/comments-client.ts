@@ -61,7 +61,71 @@ function commentElement(id: number, author: string, body: string): HTMLLIElement
   return li;
 }
 
-let me: { displayName: string } | null = null;
+let me: { id: number; displayName: string } | null = null;
+
+/** Edit and Delete buttons on the reader's own comments (editing within the window the server enforces). */
+function ownControls(section: HTMLElement): void {
+  if (!me) return;
+  for (const li of section.querySelectorAll<HTMLLIElement>(`li.comment[data-author="${me.id}"]`)) {
+    const actions = li.querySelector(":scope > article > .comment-actions");
+    if (!actions || actions.querySelector(".own")) continue;
+    const editBtn = document.createElement("button");
+    editBtn.type = "button";
+    editBtn.className = "own link-like";
+    editBtn.textContent = "Edit";
+    const delBtn = document.createElement("button");
+    delBtn.type = "button";
+    delBtn.className = "own link-like";
+    delBtn.textContent = "Delete";
+    actions.append(editBtn, delBtn);
+    const id = li.id.replace("comment-", "");
+    delBtn.addEventListener("click", async () => {
+      if (!confirm("Delete your comment?")) return;
+      const res = await fetch(`/api/comments/${id}`, {
+        method: "DELETE",
+        credentials: "same-origin",
+        headers: { accept: "application/json" },
+      });
+      if (res.ok) {
+        li.querySelector(":scope > article > .comment-body")!.textContent = "You deleted this comment.";
+        say("Your comment is deleted.");
+      } else say(errorMessage((await res.json()) as Json, "It could not be deleted."), true);
+    });
+    editBtn.addEventListener("click", () => {
+      const body = li.querySelector<HTMLElement>(":scope > article > .comment-body")!;
+      if (body.querySelector("textarea")) return;
+      const old = [...body.querySelectorAll("p")].map((p) => p.textContent).join("\n\n");
+      const box = document.createElement("textarea");
+      box.value = old;
+      box.rows = 4;
+      box.setAttribute("aria-label", "Edit your comment");
+      const save = document.createElement("button");
+      save.type = "button";
+      save.textContent = "Save";
+      body.replaceChildren(box, save);
+      box.focus();
+      save.addEventListener("click", async () => {
+        const res = await fetch(`/api/comments/${id}`, {
+          method: "PATCH",
+          credentials: "same-origin",
+          headers: { accept: "application/json", "content-type": "application/json" },
+          body: JSON.stringify({ body: box.value }),
+        });
+        const json = (await res.json()) as Json;
+        if (!res.ok) {
+          say(errorMessage(json, "Your edit was not saved."), true);
+          return;
+        }
+        body.replaceChildren(
+          ...String(json["body"])
+            .split(/\n{2,}/)
+            .map((t) => Object.assign(document.createElement("p"), { textContent: t })),
+        );
+        say(json["status"] === "pending" ? "Edited; it now waits for a moderator." : "Your edit is saved.");
+      });
+    });
+  }
+}
 
 function enhanceForm(form: HTMLFormElement): void {
   form.addEventListener("submit", async (e) => {
@@ -119,10 +183,13 @@ function enhance(): void {
   if (!section) return;
   section.querySelector("h2")?.after(live);
   void fetch("/api/comments/me", { credentials: "same-origin" })
-    .then((r) => r.json() as Promise<{ reader: { displayName: string; verified: boolean } | null }>)
+    .then(
+      (r) => r.json() as Promise<{ reader: { id: number; displayName: string; verified: boolean } | null }>,
+    )
     .then(({ reader }) => {
-      me = reader;
+      me = reader as typeof me;
       if (!reader) return;
+      ownControls(section);
       for (const hint of section.querySelectorAll(".comment-hint")) {
         hint.textContent = `Commenting as ${reader.displayName}.${reader.verified ? "" : " Confirm your email first (see the link we sent)."} Plain text; links are allowed.`;
       }

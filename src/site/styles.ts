@@ -79,6 +79,8 @@ del{background:#fadcd8;color:var(--ink);text-decoration:line-through}
 .comment-body p{margin:.35rem 0}
 .comment-actions{font:.85rem var(--sans);display:flex;gap:1rem;align-items:baseline}
 .comment-actions a{color:var(--link)}
+.comment-actions .link-like{background:none;border:0;padding:0;font:.85rem var(--sans);color:var(--link);text-decoration:underline;cursor:pointer}
+.comment-body textarea{width:100%;font:1rem/1.5 var(--serif);padding:.5rem}
 .comments-closed,.comments-empty{color:var(--muted);font-style:italic}
 .account-page{max-width:32rem;margin:0 auto}
 .account-page h1{font:700 1.8rem var(--serif)}

@@ -150,7 +150,7 @@ for (const dialect of DIALECTS) {
       assert.match(page.body, /The wall has needed this for years\./);
       assert.match(
         page.body,
-        /class="comment-replies"><li class="comment" id="comment-\d+"><article[^>]*><header class="comment-meta"><strong[^>]*>Ben Pier/,
+        /class="comment-replies"><li class="comment" id="comment-\d+"[^>]*><article[^>]*><header class="comment-meta"><strong[^>]*>Ben Pier/,
       );
       const ld = JSON.parse(/<script type="application\/ld\+json">(.*?)<\/script>/s.exec(page.body)![1]!);
       assert.equal(ld.commentCount, 2);
@@ -267,6 +267,72 @@ for (const dialect of DIALECTS) {
       const off = (await env.app.inject(storyPath)).body;
       assert.doesNotMatch(off, /id="comments"|commentCount/);
       await editor.json("PATCH", `/api/admin/stories/${storyId}/comments`, { mode: "open" });
+    });
+
+    it("lets readers edit (within the window, rules again) and delete their own comments, and rename themselves", async () => {
+      const jo = await reader("Jo Ferry");
+      const c = await post(jo, "The ferry was late twice this week.");
+      const id = Number(/#comment-(\d+)/.exec(String(c.headers.location))![1]);
+      const call = (method: "PATCH" | "DELETE", cookie: string, body?: object) =>
+        env.app.inject({
+          method,
+          url: `/api/comments/${id}`,
+          headers: {
+            ...ORIGIN,
+            cookie,
+            ...(body ? { "content-type": "application/json" } : {}),
+            accept: "application/json",
+          },
+          ...(body ? { payload: body } : {}),
+        });
+      const edited = await call("PATCH", jo, { body: "The ferry was late three times this week." });
+      assert.equal(edited.statusCode, 200, `${edited.statusCode} ${edited.body}`);
+      assert.ok(edited.json().editedAt);
+      const other = await reader("Kim Other");
+      assert.equal((await call("PATCH", other, { body: "hijack" })).statusCode, 403);
+      assert.equal((await call("PATCH", jo, { body: "you dolt" })).statusCode, 422);
+      const held = await call("PATCH", jo, { body: "Was it a bribe?" });
+      assert.equal(held.json().status, "pending", "an edit with a suspect word goes back to the queue");
+      await env.db
+        .updateTable("comments")
+        .set({ created_at: new Date(Date.now() - 3600_000).toISOString() })
+        .where("id", "=", id)
+        .execute();
+      const late = await call("PATCH", jo, { body: "Too late to change." });
+      assert.equal(late.statusCode, 403);
+      assert.match(late.json().error.message, /can be edited for 15 minutes/);
+      assert.equal((await call("DELETE", jo)).statusCode, 200);
+      const row = await env.db
+        .selectFrom("comments")
+        .select("status")
+        .where("id", "=", id)
+        .executeTakeFirstOrThrow();
+      assert.equal(row.status, "deleted");
+      const rename = await form("/account", { displayName: "Jo F.", notifyReplies: "1" }, jo);
+      assert.equal(rename.statusCode, 303);
+      const badName = await form("/account", { displayName: "<b>x</b>" }, jo);
+      assert.equal(badName.statusCode, 400);
+      assert.equal(
+        (
+          await env.db
+            .selectFrom("readers")
+            .select("display_name")
+            .where("email", "=", "joferry@readers.example")
+            .executeTakeFirstOrThrow()
+        ).display_name,
+        "Jo F.",
+      );
+    });
+
+    it("pre-moderates a whole section when an admin says so", async () => {
+      const admin = await sessionFor(env.app, env.db, await addUser(env.db, "admin", "Ada Sections"));
+      await admin.json("PUT", "/api/admin/sections", { slug: "city", name: "City", premoderate: true });
+      const lee = await reader("Lee Quay");
+      const r = await post(lee, "A perfectly ordinary comment.");
+      assert.equal(r.statusCode, 202);
+      assert.match(r.body, /waiting for a moderator/);
+      await admin.json("PUT", "/api/admin/sections", { slug: "city", name: "City", premoderate: false });
+      assert.equal((await post(lee, "Another ordinary comment.")).statusCode, 303);
     });
 
     it("bans a reader with a logged reason, and keeps a deleted account's comments anonymised", async () => {

@@ -186,17 +186,30 @@ export function ModerationPage({ me }: { me: Me }) {
   }, [queue]);
   useEffect(load, [load]);
   const decide = useCallback(
-    async (item: Item, action: "approve" | "reject" | "ban") => {
+    async (item: Item, action: "approve" | "reject" | "ban" | "suspend") => {
       let reason = "";
+      let days = 0;
+      if (action === "suspend") {
+        const d = prompt(`Suspend ${item.reader.displayName} for how many days?`, "7");
+        if (!d || !/^\d+$/.test(d)) return;
+        days = Number(d);
+        const r = prompt("Why? (kept in the moderation log)");
+        if (!r) return;
+        reason = r;
+      }
       if (action === "ban") {
         const r = prompt(`Why ban ${item.reader.displayName}? (kept in the moderation log)`);
         if (!r) return;
         reason = r;
       }
       try {
-        await api("POST", `/api/admin/comments/${item.id}/decision`, { action, reason });
+        await api("POST", `/api/admin/comments/${item.id}/decision`, {
+          action,
+          reason,
+          ...(action === "suspend" ? { days } : {}),
+        });
         setStatus(
-          `${action === "approve" ? "Approved" : action === "reject" ? "Rejected" : "Banned the author of"} the comment by ${item.reader.displayName}.`,
+          `${action === "approve" ? "Approved" : action === "reject" ? "Rejected" : action === "ban" ? "Banned the author of" : `Suspended for ${days} days the author of`} the comment by ${item.reader.displayName}.`,
         );
         load();
       } catch (err) {
@@ -275,6 +288,11 @@ export function ModerationPage({ me }: { me: Me }) {
                 {it.status !== "rejected" ? (
                   <button type="button" onClick={() => void decide(it, "reject")}>
                     Reject
+                  </button>
+                ) : null}
+                {!it.reader.banned ? (
+                  <button type="button" onClick={() => void decide(it, "suspend")}>
+                    Suspend {it.reader.displayName}
                   </button>
                 ) : null}
                 {!it.reader.banned ? (

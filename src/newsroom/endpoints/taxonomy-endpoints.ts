@@ -11,6 +11,8 @@ const sectionBody = z.object({
   name: z.string().trim().min(1).max(200),
   description: z.string().trim().max(1000).optional(),
   position: z.number().int().min(0).max(10_000).optional(),
+  /** Every comment on the section's stories waits for a moderator. */
+  premoderate: z.boolean().optional(),
 });
 
 const authorBody = z.object({
@@ -37,7 +39,18 @@ export function taxonomyEndpoints(db: Db) {
       tag: "Taxonomy",
       summary: "Create a section, or rename / reorder the one with this slug",
       body: sectionBody,
-      handler: async ({ body }) => db.transaction().execute((tx) => upsertSection(tx, body)),
+      handler: async ({ body }) =>
+        db.transaction().execute(async (tx) => {
+          const { premoderate, ...section } = body;
+          const saved = await upsertSection(tx, section);
+          if (premoderate !== undefined)
+            await tx
+              .updateTable("sections")
+              .set({ premoderate: premoderate ? 1 : 0 })
+              .where("slug", "=", body.slug)
+              .execute();
+          return { ...saved, ...(premoderate !== undefined ? { premoderate } : {}) };
+        }),
     }),
     endpoint({
       method: "GET",
