@@ -4,6 +4,7 @@
  * and the scheduler's claim. Every write goes through saveStory, which
  * records the revision, the search index and the change feed.
  */
+import { sql } from "kysely";
 import {
   type StoryContent,
   type StoryInput,
@@ -212,7 +213,8 @@ export async function publishDueStories(db: Db, now = new Date()): Promise<numbe
   const due = await db
     .selectFrom("stories")
     .select("id")
-    .where("status", "=", "scheduled")
+    // A literal, so that SQLite can use the partial index (scheduled stories only).
+    .where("status", "=", sql.lit("scheduled"))
     .where("scheduled_at", "<=", now.toISOString())
     .orderBy("scheduled_at")
     .limit(100)

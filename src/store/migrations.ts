@@ -449,12 +449,39 @@ const m0005_comments: Migration = {
   },
 };
 
+/**
+ * The scheduler's index becomes partial (scheduled stories only). As a
+ * full (status, scheduled_at) index SQLite's planner, without statistics
+ * for it, chose it for every `status = 'published'` query — the embargo
+ * check then walked all published stories (2.4 s at 1,000,000).
+ */
+const m0006_scheduled_index: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.dropIndex("stories_scheduled").execute();
+    await db.schema
+      .createIndex("stories_scheduled_due")
+      .on("stories")
+      .column("scheduled_at")
+      .where(sql.ref("status"), "=", "scheduled")
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropIndex("stories_scheduled_due").execute();
+    await db.schema
+      .createIndex("stories_scheduled")
+      .on("stories")
+      .columns(["status", "scheduled_at"])
+      .execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001_foundation,
   "0002_search": m0002_search,
   "0003_changes": m0003_changes,
   "0004_newsroom": m0004_newsroom,
   "0005_comments": m0005_comments,
+  "0006_scheduled_index": m0006_scheduled_index,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
