@@ -95,13 +95,6 @@ export function commentRoutes(app: FastifyInstance, deps: CommentRouteDeps): voi
     });
   }
 
-  // A write here must show on the next page this reader loads, even before the
-  // change follower's next poll: read the change feed now.
-  app.addHook("onSend", async (req, reply, payload) => {
-    if (req.method !== "GET" && reply.statusCode < 400) await app.syncChanges();
-    return payload;
-  });
-
   const page = async (reply: FastifyReply, status: number, body: string) =>
     reply
       .code(status)

@@ -123,6 +123,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook("onClose", async () => {
     await follower?.stop();
   });
+  // A write must show on the next page the same person loads, even before the
+  // change follower's next poll: every successful state change reads the feed.
+  app.addHook("onSend", async (req, reply, payload) => {
+    if (req.method !== "GET" && req.method !== "HEAD" && reply.statusCode < 400) await follower?.sync();
+    return payload;
+  });
   app.addHook("onRequest", async (req, reply) => {
     reply.headers(securityHeaders(pageKindOf(req.url), isTls(req.raw)));
     if (pages.serveCached(req, reply)) return reply;

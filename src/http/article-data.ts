@@ -21,15 +21,12 @@ export async function commentsBlock(
   sort: CommentSort,
   scriptHref?: string,
 ): Promise<CommentsBlock> {
-  const [policy, row] = await Promise.all([
-    readPolicy(db),
-    db
-      .selectFrom("stories")
-      .select(["comment_count", "comments_mode", "first_published_at"])
-      .where("id", "=", story.id)
-      .executeTakeFirstOrThrow(),
-  ]);
-  const mode = commentsModeOf(row, policy);
+  // Count and mode come with the story row: no second read of it per render.
+  const policy = await readPolicy(db);
+  const mode = commentsModeOf(
+    { comments_mode: story.commentsMode, first_published_at: story.firstPublishedAt },
+    policy,
+  );
   const page =
     mode === "off"
       ? { comments: [], replies: new Map(), next: undefined }
@@ -37,7 +34,7 @@ export async function commentsBlock(
   return {
     storyId: story.id,
     storyPath: story.path,
-    count: row.comment_count,
+    count: story.commentCount,
     mode,
     sort,
     ...page,

@@ -53,6 +53,10 @@ export interface Story {
   /** The number of the latest revision: a newsroom save must be based on it. */
   revision: number;
   createdBy: number | null;
+  /** Approved comments (kept by comment-store). */
+  commentCount: number;
+  /** open | closed | off */
+  commentsMode: string;
 }
 
 /** A story in a list: enough for a teaser. */
@@ -367,6 +371,8 @@ async function hydrate(db: Db, row: StoryRow): Promise<Story> {
     wordCount: row.word_count,
     revision: row.revision,
     createdBy: row.created_by,
+    commentCount: row.comment_count,
+    commentsMode: row.comments_mode,
   };
 }
 

@@ -65,6 +65,8 @@ export function previewEndpoints(deps: NewsroomDeps) {
           wordCount: 0,
           revision: stored?.revision ?? 0,
           createdBy: null,
+          commentCount: 0,
+          commentsMode: "off",
         };
         const view = articleView(
           {
