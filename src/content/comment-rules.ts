@@ -33,6 +33,24 @@ export const moderationPolicySchema = z
   .strict();
 export type ModerationPolicy = z.output<typeof moderationPolicySchema>;
 
+type WithoutDefaults<S> = {
+  [K in keyof S]: S[K] extends z.ZodDefault<infer T extends z.ZodType> ? z.ZodOptional<T> : S[K];
+};
+
+/**
+ * A change to the policy: any of its fields, and only those given. (The
+ * policy's own `.partial()` would fill every missing field with its default,
+ * and saving one field would reset all the others.)
+ */
+export const policyPatchSchema = z
+  .object(
+    Object.fromEntries(
+      Object.entries(moderationPolicySchema.shape).map(([k, v]) => [k, v.unwrap().optional()]),
+    ) as WithoutDefaults<typeof moderationPolicySchema.shape>,
+  )
+  .strict();
+export type PolicyPatch = z.output<typeof policyPatchSchema>;
+
 /** Lower case, accents removed, compatibility forms folded: "Ｆóo" → "foo". */
 export function foldText(text: string): string {
   return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();

@@ -30,6 +30,7 @@ import { newsroomRoutes } from "../newsroom/newsroom-routes.ts";
 import { commentRoutes } from "../comments/comment-routes.ts";
 import { type Mailer, createMailer } from "../comments/mailer.ts";
 import { type Scheduler, startScheduler } from "../newsroom/scheduler.ts";
+import { forgetPagePolicy } from "../store/moderation-policy-store.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -99,7 +100,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // Settings an admin changed in the newsroom, over the configuration file's values.
   const fileSettings = { site: { ...config.site }, ads: { ...config.ads } };
-  const reloadSettings = async () => applySettings(config, fileSettings, await readSettings(db));
+  const reloadSettings = async () => {
+    forgetPagePolicy(db);
+    applySettings(config, fileSettings, await readSettings(db));
+  };
   await reloadSettings();
 
   const pages = pageSender(cache, config);

@@ -11,7 +11,7 @@ import { correctionsForStory } from "../store/revision-store.ts";
 import { type Story, relatedStories, teasersByIds } from "../store/story-store.ts";
 import { commentsModeOf } from "../comments/comment-service.ts";
 import { type CommentSort, commentPage } from "../store/comment-store.ts";
-import { readPolicy } from "../store/moderation-policy-store.ts";
+import { pagePolicy } from "../store/moderation-policy-store.ts";
 import type { CommentsBlock } from "../site/comments-view.ts";
 
 /** The first page of a story's comments, its count and whether it takes new ones. */
@@ -22,7 +22,7 @@ export async function commentsBlock(
   scriptHref?: string,
 ): Promise<CommentsBlock> {
   // Count and mode come with the story row: no second read of it per render.
-  const policy = await readPolicy(db);
+  const policy = await pagePolicy(db);
   const mode = commentsModeOf(
     { comments_mode: story.commentsMode, first_published_at: story.firstPublishedAt },
     policy,

@@ -1,6 +1,6 @@
 /** Admin API: the comment queues, moderators' decisions, a reader's history, the moderation log and policy. */
 import { z } from "zod";
-import { moderationPolicySchema } from "../../content/comment-rules.ts";
+import { policyPatchSchema } from "../../content/comment-rules.ts";
 import { CommentError, moderateComment } from "../../comments/comment-service.ts";
 import { HttpError } from "../../http/errors.ts";
 import { recordChange } from "../../store/change-feed.ts";
@@ -213,7 +213,7 @@ export function moderationEndpoints(deps: NewsroomDeps) {
       permission: "comments.policy",
       tag: "Moderation",
       summary: "Change the moderation policy",
-      body: moderationPolicySchema.partial(),
+      body: policyPatchSchema,
       handler: async ({ body }) => writePolicy(db, body as never),
     }),
     endpoint({
