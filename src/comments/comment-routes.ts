@@ -11,6 +11,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Config } from "../config.ts";
 import { HttpError } from "../http/errors.ts";
+import type { PageSender } from "../http/page-response.ts";
 import { sameOrigin } from "../http/same-origin.ts";
 import { DUMMY_HASH, PASSWORD_MIN_LENGTH, hashPassword, verifyPassword } from "../newsroom/passwords.ts";
 import type { CommentsBlock } from "../site/comments-view.ts";
@@ -20,12 +21,19 @@ import {
   renderMessage,
   renderReplyPage,
   renderReportPage,
+  renderThreadPage,
 } from "../site/account-pages.ts";
 import { html } from "../site/html.ts";
 import { type Shell, layout } from "../site/layout.ts";
-import { commentById, commentPage } from "../store/comment-store.ts";
+import {
+  type CommentView,
+  announceReaderChange,
+  commentById,
+  commentPage,
+  threadPage,
+} from "../store/comment-store.ts";
 import type { Db } from "../store/database.ts";
-import { readPolicy } from "../store/moderation-policy-store.ts";
+import { pagePolicy } from "../store/moderation-policy-store.ts";
 import { hit } from "../store/rate-limit-store.ts";
 import {
   type Reader,
@@ -61,6 +69,45 @@ export interface CommentRouteDeps {
   db: Db;
   mailer: Mailer;
   shell: () => Promise<Shell>;
+  /** Sends cacheable public pages (comment lists and threads). */
+  pages: PageSender;
+  /** The enhancement script's URL, for the pages that show comments. */
+  commentsScript?: string | undefined;
+}
+
+interface CommentJson {
+  id: number;
+  parentId: number | null;
+  author: string;
+  staff: boolean;
+  body: string;
+  createdAt: string;
+  editedAt: string | null;
+  reactions: number;
+  /** Approved replies in all; `replies` holds the first of them (the comment's thread has the rest). */
+  replyCount: number;
+  replies: CommentJson[];
+}
+
+/** A comment as the JSON API shows it, with the replies the page has for it. */
+function commentJson(c: CommentView, replies: ReadonlyMap<number, CommentView[]>): CommentJson {
+  return {
+    id: c.id,
+    parentId: c.parentId,
+    author: c.author.displayName,
+    staff: c.staff,
+    body: c.body,
+    createdAt: c.createdAt,
+    editedAt: c.editedAt,
+    reactions: c.reactionCount,
+    replyCount: c.replyCount,
+    replies: (replies.get(c.id) ?? []).map((r) => commentJson(r, replies)),
+  };
+}
+
+/** What a public comments page shows: that story's comments, and the section menu. */
+function commentKeys(storyId: number): string[] {
+  return [`comments:${storyId}`, `story:${storyId}`, "sections"];
 }
 
 function wantsJson(req: FastifyRequest): boolean {
@@ -333,11 +380,14 @@ export function commentRoutes(app: FastifyInstance, deps: CommentRouteDeps): voi
       throw new HttpError("GZ_ERR_VALIDATION", `Name ${name.error.issues[0]!.message}.`, [
         { path: "displayName", message: name.error.issues[0]!.message },
       ]);
-    await db
-      .updateTable("readers")
-      .set({ notify_replies: f["notifyReplies"] === "1" ? 1 : 0, display_name: name.data })
-      .where("id", "=", reader.id)
-      .execute();
+    await db.transaction().execute(async (tx) => {
+      await tx
+        .updateTable("readers")
+        .set({ notify_replies: f["notifyReplies"] === "1" ? 1 : 0, display_name: name.data })
+        .where("id", "=", reader.id)
+        .execute();
+      if (name.data !== reader.displayName) await announceReaderChange(tx, reader.id);
+    });
     return reply.redirect("/account", 303);
   });
 
@@ -349,7 +399,10 @@ export function commentRoutes(app: FastifyInstance, deps: CommentRouteDeps): voi
       throw new HttpError("GZ_ERR_VALIDATION", "Type DELETE to confirm.", [
         { path: "confirm", message: "must be DELETE" },
       ]);
-    await db.transaction().execute((tx) => deleteReader(tx, reader.id));
+    await db.transaction().execute(async (tx) => {
+      await deleteReader(tx, reader.id);
+      await announceReaderChange(tx, reader.id);
+    });
     reply.clearCookie(READER_COOKIE, { path: "/" });
     return page(
       reply,
@@ -518,7 +571,7 @@ export function commentRoutes(app: FastifyInstance, deps: CommentRouteDeps): voi
       .select(["headline", "path"])
       .where("id", "=", c.storyId)
       .executeTakeFirstOrThrow();
-    return page(reply, 200, renderReplyPage(await deps.shell(), c, story, (await readPolicy(db)).maxLength));
+    return page(reply, 200, renderReplyPage(await deps.shell(), c, story, (await pagePolicy(db)).maxLength));
   });
 
   app.get("/comments/:id/report", async (req, reply) => {
@@ -573,10 +626,8 @@ export function commentRoutes(app: FastifyInstance, deps: CommentRouteDeps): voi
       .optional(),
   });
 
-  async function block(
-    storyId: number,
-    q: z.infer<typeof listQuery>,
-  ): Promise<{ block: CommentsBlock; story: { headline: string; path: string } }> {
+  /** A published story whose comments are shown (not off), with the policy they are shown under. */
+  async function storyWithComments(storyId: number) {
     const story = await db
       .selectFrom("stories")
       .select(["id", "headline", "path", "comment_count", "comments_mode", "first_published_at"])
@@ -584,8 +635,17 @@ export function commentRoutes(app: FastifyInstance, deps: CommentRouteDeps): voi
       .where("status", "=", "published")
       .executeTakeFirst();
     if (!story) throw new HttpError("GZ_ERR_NOT_FOUND");
-    const policy = await readPolicy(db);
+    const policy = await pagePolicy(db);
     const mode = commentsModeOf(story, policy);
+    if (mode === "off") throw new HttpError("GZ_ERR_NOT_FOUND");
+    return { story, policy, mode };
+  }
+
+  async function block(
+    storyId: number,
+    q: z.infer<typeof listQuery>,
+  ): Promise<{ block: CommentsBlock; story: { id: number; headline: string; path: string } }> {
+    const { story, policy, mode } = await storyWithComments(storyId);
     const p = await commentPage(db, storyId, { sort: q.sort, limit: 20, cursor: q.cursor });
     return {
       story,
@@ -610,7 +670,65 @@ export function commentRoutes(app: FastifyInstance, deps: CommentRouteDeps): voi
         "sort: newest, oldest or reactions; cursor: from a More comments link",
       );
     const { story, block: b } = await block(idOf(req), q.data);
-    return page(reply, 200, renderCommentsPage(await deps.shell(), story, b));
+    return deps.pages.sendPage(req, reply, {
+      body: renderCommentsPage(await deps.shell(), story, b),
+      keys: commentKeys(story.id),
+    });
+  });
+
+  const threadQuery = z.object({
+    after: z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(2 ** 31 - 1)
+      .optional(),
+  });
+  /** Replies on a comment's page (the enhancement script reads them from it, a page at a time). */
+  const REPLIES_PER_PAGE = 50;
+
+  async function thread(req: FastifyRequest) {
+    const q = threadQuery.safeParse(req.query);
+    if (!q.success)
+      throw new HttpError("GZ_ERR_BAD_PARAMETER", "after: the number of a reply, from a More replies link");
+    const t = await threadPage(db, idOf(req), { limit: REPLIES_PER_PAGE, after: q.data.after });
+    if (!t) throw new HttpError("GZ_ERR_NOT_FOUND");
+    const parent = t.comment.parentId ? await commentById(db, t.comment.parentId) : undefined;
+    return {
+      ...t,
+      parent: parent?.status === "approved" ? parent : undefined,
+      after: q.data.after,
+      ...(await storyWithComments(t.comment.storyId)),
+    };
+  }
+
+  app.get("/comments/:id", async (req, reply) => {
+    const t = await thread(req);
+    return deps.pages.sendPage(req, reply, {
+      body: renderThreadPage(await deps.shell(), {
+        story: t.story,
+        comment: t.comment,
+        parent: t.parent,
+        replies: t.replies,
+        next: t.next,
+        after: t.after,
+        mode: t.mode,
+        maxDepth: t.policy.maxDepth,
+        maxLength: t.policy.maxLength,
+        scriptHref: deps.commentsScript,
+      }),
+      keys: commentKeys(t.story.id),
+    });
+  });
+
+  app.get("/api/comments/:id/replies", async (req, reply) => {
+    const t = await thread(req);
+    const { replies, ...comment } = commentJson(t.comment, t.replies);
+    return reply.header("cache-control", "no-store").send({
+      comment,
+      replies,
+      next: t.next ?? null,
+    });
   });
 
   app.get("/api/comments/story/:id", async (req, reply) => {
@@ -618,20 +736,12 @@ export function commentRoutes(app: FastifyInstance, deps: CommentRouteDeps): voi
     if (!q.success)
       throw new HttpError("GZ_ERR_BAD_PARAMETER", "sort: newest, oldest or reactions; cursor: from `next`");
     const { block: b } = await block(idOf(req), q.data);
-    const json = (c: (typeof b.comments)[number]): unknown => ({
-      id: c.id,
-      parentId: c.parentId,
-      author: c.author.displayName,
-      staff: c.staff,
-      body: c.body,
-      createdAt: c.createdAt,
-      editedAt: c.editedAt,
-      reactions: c.reactionCount,
-      replies: (b.replies.get(c.id) ?? []).map(json),
+    return reply.header("cache-control", "no-store").send({
+      count: b.count,
+      mode: b.mode,
+      comments: b.comments.map((c) => commentJson(c, b.replies)),
+      next: b.next ?? null,
     });
-    return reply
-      .header("cache-control", "no-store")
-      .send({ count: b.count, mode: b.mode, comments: b.comments.map(json), next: b.next ?? null });
   });
 
   app.get("/api/comments/me", async (req, reply) => {

@@ -222,7 +222,7 @@ export async function notifyReply(
   await deps.mailer.send({
     to: to.email,
     subject: `${reply.author.displayName} replied to your comment`,
-    text: `${reply.author.displayName} replied to your comment on “${story.headline}”:\n\n${reply.body}\n\nRead the conversation: ${deps.baseUrl}${story.path}#comment-${reply.id}\n\nTo stop these emails, untick “Email me when someone replies” on ${deps.baseUrl}/account`,
+    text: `${reply.author.displayName} replied to your comment on “${story.headline}”:\n\n${reply.body}\n\nRead the conversation: ${deps.baseUrl}/comments/${reply.id}\n\nTo stop these emails, untick “Email me when someone replies” on ${deps.baseUrl}/account`,
   });
 }
 

@@ -880,6 +880,30 @@ export const DEMO_COMMENTS: Record<string, DemoComment[]> = {
       replyTo: 3,
       reactions: 3,
     },
+    {
+      by: "Old Harbour Hand",
+      text: "The grating sang in a westerly, too. Nobody on the quay will miss that noise.",
+      replyTo: 3,
+      reactions: 2,
+    },
+    {
+      by: "R. Lindgren",
+      text: "Is the lane wide enough for cargo bikes? The drawings in the council papers looked tight at the lift span.",
+      replyTo: 3,
+      reactions: 1,
+    },
+    {
+      by: "CycleCommuter",
+      text: "Measured it this morning: a little over two metres between the kerb and the barrier. Cargo bikes fit; trailers will be a squeeze.",
+      replyTo: 7,
+      reactions: 4,
+    },
+    {
+      by: "Marta from Quay Street",
+      text: "The school-run group counted forty-one bikes across before half past eight on the first day.",
+      replyTo: 3,
+      reactions: 5,
+    },
   ],
   "ferry-jobs": [
     {

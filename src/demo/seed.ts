@@ -302,8 +302,11 @@ export async function seedDemo({
         .executeTakeFirst();
       if (!story) continue;
       const ids: number[] = [];
+      const depths: number[] = [];
       for (const [i, c] of comments.entries()) {
         const parentId = c.replyTo !== undefined ? ids[c.replyTo]! : null;
+        const depth = c.replyTo !== undefined ? depths[c.replyTo]! + 1 : 0;
+        depths.push(depth);
         const at = new Date(Date.parse(story.first_published_at!) + (i + 1) * 11 * 60_000).toISOString();
         const row = await trx
           .insertInto("comments")
@@ -311,7 +314,7 @@ export async function seedDemo({
             story_id: story.id,
             reader_id: readerIds.get(c.by)!,
             parent_id: parentId,
-            depth: parentId ? 1 : 0,
+            depth,
             body: typo(c.text),
             status: "approved",
             created_at: at,

@@ -210,6 +210,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     db,
     mailer,
     shell: async () => ({ site: config.site, sections: await listSections(db), cssHref }),
+    pages,
+    commentsScript: commentsScript.href,
   });
   readerRoutes(app, { config, db, media: deps.media, cssHref, pages, commentsScript: commentsScript.href });
   return app;

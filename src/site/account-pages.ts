@@ -1,6 +1,6 @@
 /** Reader account and comment pages that work without JavaScript: forms, results, the reply and report pages. */
 import type { CommentView } from "../store/comment-store.ts";
-import { type CommentsBlock, commentForm, renderCommentsBlock } from "./comments-view.ts";
+import { type CommentsBlock, commentForm, commentItem, renderCommentsBlock } from "./comments-view.ts";
 import { type SafeHtml, html } from "./html.ts";
 import { type Shell, layout } from "./layout.ts";
 
@@ -71,4 +71,41 @@ export function renderCommentsPage(
 ): string {
   const main = html`<section class="account-page"><p class="kicker"><a href="${story.path}">${story.headline}</a></p>${renderCommentsBlock(block, shell.site.timeZone)}</section>`;
   return layout(shell, { title: `Comments: ${story.headline}`, noindex: true }, main);
+}
+
+export interface ThreadView {
+  story: { id: number; headline: string; path: string };
+  comment: CommentView;
+  /** The comment it answers, quoted for context. */
+  parent?: CommentView | undefined;
+  replies: ReadonlyMap<number, CommentView[]>;
+  /** The reply after which the next page starts; absent on the last page. */
+  next: number | undefined;
+  /** This page starts after that reply (a later page of a long thread). */
+  after: number | undefined;
+  mode: "open" | "closed" | "off";
+  maxDepth: number;
+  maxLength: number;
+  scriptHref?: string | undefined;
+}
+
+/**
+ * A comment's own page: the comment, its replies a page at a time (each
+ * with its first replies), a reply form, and the way back to the story and
+ * to the comment it answers. "Show all replies" links land here without
+ * JavaScript; the enhancement script reads the replies from it in place.
+ */
+export function renderThreadPage(shell: Shell, t: ThreadView): string {
+  const c = t.comment;
+  const self = `/comments/${c.id}`;
+  const main = html`<section class="account-page comments" id="comments" aria-labelledby="thread-h"><p class="kicker"><a href="${t.story.path}#comments">${t.story.headline}</a></p><h1 id="thread-h">Comment by ${c.author.displayName}</h1>${t.parent ? html`<blockquote class="quoted-comment"><p>${t.parent.body}</p><footer>In reply to ${t.parent.author.displayName} · <a href="/comments/${t.parent.id}">their comment and its replies</a></footer></blockquote>` : ""}<p class="thread-context"><a href="${t.story.path}#comments">All comments on the story</a></p>
+${t.scriptHref ? html`<script src="${t.scriptHref}" defer></script>` : ""}
+<ol class="comment-list" data-thread="${c.id}">${commentItem({ ...c, replyCount: 0 }, t, shell.site.timeZone)}</ol>
+${t.next ? html`<p class="comments-more"><a href="${self}?after=${t.next}" data-more-replies="${c.id}">More replies</a></p>` : ""}${t.after ? html`<p class="comments-more"><a href="${self}">First replies</a></p>` : ""}
+${t.mode === "open" && c.depth < t.maxDepth ? commentForm({ storyId: t.story.id, parentId: c.id, maxLength: t.maxLength, returnTo: self }) : ""}</section>`;
+  return layout(
+    shell,
+    { title: `Comment by ${c.author.displayName}: ${t.story.headline}`, noindex: true },
+    main,
+  );
 }

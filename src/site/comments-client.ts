@@ -178,6 +178,42 @@ function enhanceForm(form: HTMLFormElement): void {
   });
 }
 
+/**
+ * "All N replies" / "More replies": reads the next replies from the
+ * comment's own page (the link's target, which works without JavaScript)
+ * and puts them under the comment, skipping those already shown.
+ */
+async function showReplies(section: HTMLElement, link: HTMLAnchorElement, id: string): Promise<void> {
+  const res = await fetch(link.href, { credentials: "same-origin" });
+  if (!res.ok) {
+    say("The replies could not be loaded. Try again.", true);
+    return;
+  }
+  const doc = new DOMParser().parseFromString(await res.text(), "text/html");
+  const li = document.getElementById(`comment-${id}`);
+  if (!li) return;
+  let list = li.querySelector<HTMLOListElement>(":scope > ol.comment-replies");
+  if (!list) {
+    list = document.createElement("ol");
+    list.className = "comment-replies";
+    li.querySelector(":scope > article")?.after(list);
+  }
+  let added = 0;
+  for (const item of doc.querySelectorAll(`#comment-${id} > ol.comment-replies > li`)) {
+    if (document.getElementById(item.id)) continue;
+    list.append(document.importNode(item, true));
+    added++;
+  }
+  const next = doc.querySelector<HTMLAnchorElement>(`a[data-more-replies="${id}"]`);
+  if (next && link.hasAttribute("data-replies")) {
+    link.href = next.href;
+    link.textContent = "More replies";
+  } else if (next) link.href = next.href;
+  else link.parentElement?.remove();
+  ownControls(section);
+  say(added === 1 ? "1 more reply shown." : `${added} more replies shown.`);
+}
+
 function enhance(): void {
   const section = document.getElementById("comments");
   if (!section) return;
@@ -206,6 +242,8 @@ function enhance(): void {
       const li = document.getElementById(`comment-${id}`);
       if (!li || li.querySelector(":scope > form.comment-form")) return;
       const form = main.cloneNode(true) as HTMLFormElement;
+      // On a comment's own page the main form already answers that comment.
+      for (const old of form.querySelectorAll("input[name=parentId]")) old.remove();
       const parent = document.createElement("input");
       parent.type = "hidden";
       parent.name = "parentId";
@@ -224,6 +262,11 @@ function enhance(): void {
       li.querySelector(":scope > article")?.after(form);
       enhanceForm(form);
       textarea?.focus();
+    }
+    const replies = target.closest<HTMLAnchorElement>("a[data-replies], a[data-more-replies]");
+    if (replies) {
+      e.preventDefault();
+      void showReplies(section, replies, replies.dataset["replies"] ?? replies.dataset["moreReplies"]!);
     }
     const more = target.closest<HTMLAnchorElement>("a[data-more]");
     if (more) {

@@ -37,9 +37,25 @@ function bodyHtml(text: string): SafeHtml {
   )}`;
 }
 
-function one(c: CommentView, b: CommentsBlock, tz: string): SafeHtml {
+/** What rendering one comment needs besides the comment. */
+interface ThreadContext {
+  replies: ReadonlyMap<number, CommentView[]>;
+  mode: "open" | "closed" | "off";
+  maxDepth: number;
+}
+
+function repliesLabel(n: number): string {
+  return n === 1 ? "1 reply" : `${n.toLocaleString("en")} replies`;
+}
+
+/** One comment with the replies the page has for it and, when it has more, a link to its thread. */
+export function commentItem(c: CommentView, b: ThreadContext, tz: string): SafeHtml {
   const replies = b.replies.get(c.id) ?? [];
-  return html`<li class="comment" id="comment-${c.id}" data-author="${c.author.id}" data-created="${c.createdAt}"><article aria-labelledby="comment-${c.id}-by"><header class="comment-meta"><strong id="comment-${c.id}-by">${c.author.displayName}</strong>${c.staff ? html` <span class="staff-badge">Staff</span>` : ""} · ${time(c.createdAt, formatDateTime(c.createdAt, tz))}${c.editedAt ? html` · <span class="edited">edited</span>` : ""}</header><div class="comment-body">${bodyHtml(c.body)}</div><footer class="comment-actions"><form method="post" action="/comments/${c.id}/react" class="inline-form" data-react="${c.id}"><button type="submit" aria-label="Recommend this comment by ${c.author.displayName} (${c.reactionCount})">Recommend <span class="reaction-count">${c.reactionCount}</span></button></form>${b.mode === "open" && c.depth < b.maxDepth ? html` <a href="/comments/${c.id}/reply" data-reply="${c.id}">Reply</a>` : ""} <a href="/comments/${c.id}/report" class="report-link">Report</a></footer></article>${replies.length ? html`<ol class="comment-replies">${replies.map((r) => one(r, b, tz))}</ol>` : ""}</li>`;
+  const more =
+    c.replyCount > replies.length
+      ? html`<p class="more-replies"><a href="/comments/${c.id}" data-replies="${c.id}">${replies.length ? `All ${repliesLabel(c.replyCount)}` : `Show ${repliesLabel(c.replyCount)}`}</a></p>`
+      : "";
+  return html`<li class="comment" id="comment-${c.id}" data-author="${c.author.id}" data-created="${c.createdAt}"><article aria-labelledby="comment-${c.id}-by"><header class="comment-meta"><strong id="comment-${c.id}-by">${c.author.displayName}</strong>${c.staff ? html` <span class="staff-badge">Staff</span>` : ""} · <a href="/comments/${c.id}" class="comment-link">${time(c.createdAt, formatDateTime(c.createdAt, tz))}</a>${c.editedAt ? html` · <span class="edited">edited</span>` : ""}</header><div class="comment-body">${bodyHtml(c.body)}</div><footer class="comment-actions"><form method="post" action="/comments/${c.id}/react" class="inline-form" data-react="${c.id}"><button type="submit" aria-label="Recommend this comment by ${c.author.displayName} (${c.reactionCount})">Recommend <span class="reaction-count">${c.reactionCount}</span></button></form>${b.mode === "open" && c.depth < b.maxDepth ? html` <a href="/comments/${c.id}/reply" data-reply="${c.id}">Reply</a>` : ""} <a href="/comments/${c.id}/report" class="report-link">Report</a></footer></article>${replies.length ? html`<ol class="comment-replies">${replies.map((r) => commentItem(r, b, tz))}</ol>` : ""}${more}</li>`;
 }
 
 export function commentForm(b: {
@@ -63,6 +79,6 @@ export function renderCommentsBlock(b: CommentsBlock, tz: string): SafeHtml {
   return html`<section class="comments" id="comments" aria-labelledby="comments-h"><h2 id="comments-h">Comments <span class="comment-total">(${b.count.toLocaleString("en")})</span></h2>
 ${b.mode === "open" ? commentForm({ storyId: b.storyId, maxLength: b.maxLength, returnTo: back }) : html`<p class="comments-closed">Comments on this story are closed.</p>`}
 ${b.scriptHref ? html`<script src="${b.scriptHref}" defer></script>` : ""}
-${b.comments.length ? html`<nav class="comment-sort" aria-label="Sort comments"><ul>${sorts.map(([s, label]) => html`<li><a href="${b.storyPath}?sort=${s}#comments"${s === b.sort ? html` aria-current="true"` : ""}>${label}</a></li>`)}</ul></nav><ol class="comment-list">${b.comments.map((c) => one(c, b, tz))}</ol>${b.next ? html`<p class="comments-more"><a href="/comments/story/${b.storyId}?sort=${b.sort}&amp;cursor=${b.next}" data-more="${b.storyId}">More comments</a></p>` : ""}` : html`<p class="comments-empty">No comments yet.</p>`}
+${b.comments.length ? html`<nav class="comment-sort" aria-label="Sort comments"><ul>${sorts.map(([s, label]) => html`<li><a href="${b.storyPath}?sort=${s}#comments"${s === b.sort ? html` aria-current="true"` : ""}>${label}</a></li>`)}</ul></nav><ol class="comment-list">${b.comments.map((c) => commentItem(c, b, tz))}</ol>${b.next ? html`<p class="comments-more"><a href="/comments/story/${b.storyId}?sort=${b.sort}&amp;cursor=${b.next}" data-more="${b.storyId}">More comments</a></p>` : ""}` : html`<p class="comments-empty">No comments yet.</p>`}
 </section>`;
 }

@@ -75,6 +75,10 @@ del{background:#fadcd8;color:var(--ink);text-decoration:line-through}
 .comment-replies .comment:last-child{border-bottom:0}
 .comment-meta{font:.85rem var(--sans);color:var(--muted)}
 .comment-meta strong{color:var(--ink)}
+.comment-link{color:inherit;text-decoration:none}
+.comment-link:hover,.comment-link:focus-visible{text-decoration:underline}
+.more-replies{font:600 .85rem var(--sans);margin:.5rem 0 0 1.25rem}
+.thread-context{font:.9rem var(--sans);color:var(--muted)}
 .staff-badge{font:700 .7rem var(--sans);text-transform:uppercase;letter-spacing:.06em;background:var(--accent);color:var(--paper);padding:.05rem .4rem;border-radius:3px}
 .comment-body p{margin:.35rem 0}
 .comment-actions{font:.85rem var(--sans);display:flex;gap:1rem;align-items:baseline}

@@ -4,6 +4,7 @@
  * Every change to what readers see records the story's keys on the change
  * feed, so cached article pages show the new count at once.
  */
+import { sql } from "kysely";
 import type { Db } from "./database.ts";
 import { recordChange } from "./change-feed.ts";
 
@@ -173,16 +174,24 @@ export async function editCommentBody(db: Db, id: number, body: string, now = ne
 
 export type CommentSort = "newest" | "oldest" | "reactions";
 
+/** How many replies of each comment a page shows; the rest are on the comment's thread page. */
+export const REPLIES_SHOWN = 3;
+
+/** Approved comments with their first replies, by parent id. */
+export type RepliesByParent = Map<number, CommentView[]>;
+
 /**
- * One page of top-level approved comments with their approved replies
- * (nested to any depth), after `cursor` (an opaque position from the last
- * page). Keyset pagination: the cost of page 500 is the cost of page 1.
+ * One page of top-level approved comments with, under each, its first
+ * REPLIES_SHOWN approved replies (and theirs, down the depth limit), after
+ * `cursor` (an opaque position from the last page). Keyset pagination: the
+ * cost of page 500 is the cost of page 1; and a comment with 5,000 replies
+ * costs what one with three does (its count is stored; the rest are a link).
  */
 export async function commentPage(
   db: Db,
   storyId: number,
   opts: { sort: CommentSort; limit: number; cursor?: string | undefined },
-): Promise<{ comments: CommentView[]; replies: Map<number, CommentView[]>; next: string | undefined }> {
+): Promise<{ comments: CommentView[]; replies: RepliesByParent; next: string | undefined }> {
   let q = base(db)
     .where("comments.story_id", "=", storyId)
     .where("comments.status", "=", "approved")
@@ -209,26 +218,90 @@ export async function commentPage(
   const last = page[page.length - 1];
   const next =
     rows.length > opts.limit && last ? encodeCursor({ k: last.reactionCount, id: last.id }) : undefined;
-  const replies = new Map<number, CommentView[]>();
-  // Replies of this page's threads, level by level (depth is capped by the policy).
-  let parents = page.map((c) => c.id);
-  while (parents.length) {
-    const level = (
-      await base(db)
-        .where("comments.parent_id", "in", parents)
-        .where("comments.status", "=", "approved")
-        .orderBy("comments.id", "asc")
-        .limit(2000)
-        .execute()
-    ).map(toView);
-    for (const r of level) {
+  return { comments: page, replies: await firstReplies(db, page), next };
+}
+
+/**
+ * A comment's thread: the comment, one page of its approved replies
+ * (oldest first, `limit` at a time after the reply `after`), each with its
+ * own first replies.
+ */
+export async function threadPage(
+  db: Db,
+  commentId: number,
+  opts: { limit: number; after?: number | undefined },
+): Promise<{ comment: CommentView; replies: RepliesByParent; next: number | undefined } | undefined> {
+  const row = await base(db).where("comments.id", "=", commentId).executeTakeFirst();
+  if (!row || row.status !== "approved") return undefined;
+  const comment = toView(row);
+  let q = base(db)
+    .where("comments.parent_id", "=", commentId)
+    .where("comments.status", "=", "approved")
+    .orderBy("comments.id", "asc")
+    .limit(opts.limit + 1);
+  if (opts.after !== undefined) q = q.where("comments.id", ">", opts.after);
+  const rows = (await q.execute()).map(toView);
+  const direct = rows.slice(0, opts.limit);
+  const replies = await firstReplies(db, direct);
+  if (direct.length) replies.set(commentId, direct);
+  const next = rows.length > opts.limit ? direct[direct.length - 1]?.id : undefined;
+  return { comment, replies, next };
+}
+
+/** Parents per statement when picking first replies (a compound SELECT has a limit on its arms). */
+const PARENTS_PER_STATEMENT = 100;
+
+/**
+ * The first REPLIES_SHOWN approved replies of each comment in `parents`
+ * that has any (its stored reply count says so), then theirs, level by
+ * level. Each level is two statements: one picks the ids, a LIMIT per parent
+ * read from the (parent_id, status) index, however many replies a parent
+ * has; one reads those comments.
+ */
+async function firstReplies(db: Db, parents: readonly CommentView[]): Promise<RepliesByParent> {
+  const replies: RepliesByParent = new Map();
+  let level = parents.filter((c) => c.replyCount > 0).map((c) => c.id);
+  while (level.length) {
+    const ids: number[] = [];
+    for (let i = 0; i < level.length; i += PARENTS_PER_STATEMENT) {
+      const arms = level
+        .slice(i, i + PARENTS_PER_STATEMENT)
+        .map(
+          (id) =>
+            sql`select id from (select id from comments where parent_id = ${id} and status = 'approved' order by id limit ${REPLIES_SHOWN}) as first_replies`,
+        );
+      const r = await sql<{ id: number }>`${sql.join(arms, sql` union all `)}`.execute(db);
+      for (const { id } of r.rows) ids.push(Number(id));
+    }
+    if (!ids.length) break;
+    const rows = (await base(db).where("comments.id", "in", ids).orderBy("comments.id", "asc").execute()).map(
+      toView,
+    );
+    for (const r of rows) {
       const list = replies.get(r.parentId!) ?? [];
       list.push(r);
       replies.set(r.parentId!, list);
     }
-    parents = level.map((r) => r.id);
+    level = rows.filter((c) => c.replyCount > 0).map((c) => c.id);
   }
-  return { comments: page, replies, next };
+  return replies;
+}
+
+/**
+ * A reader's name changed (renamed, or the account deleted): every story
+ * they commented on shows it, so those pages are dropped from the caches.
+ */
+export async function announceReaderChange(db: Db, readerId: number): Promise<void> {
+  const rows = await db
+    .selectFrom("comments")
+    .select("story_id")
+    .distinct()
+    .where("reader_id", "=", readerId)
+    .execute();
+  await recordChange(
+    db,
+    rows.map((r) => `comments:${r.story_id}`),
+  );
 }
 
 function encodeCursor(c: { k: number; id: number }): string {

@@ -174,4 +174,38 @@ describe("comments, in Chromium", () => {
       "article with comments",
     );
   });
+
+  it("shows a thread's first replies, and the rest in place (with the script) or on the comment's page (without)", async () => {
+    await reader.goto(`${base}${articlePath}?sort=oldest`);
+    const thread = reader
+      .locator(".comment-list > li")
+      .filter({ hasText: "A protected lane each way is the real news here." });
+    assert.equal(await thread.locator(":scope > ol.comment-replies > li").count(), 3);
+    await thread.getByRole("link", { name: "All 4 replies" }).click();
+    await thread.getByText("counted forty-one bikes").waitFor();
+    assert.equal(await thread.locator(":scope > ol.comment-replies > li").count(), 4, "no reply twice");
+    assert.equal(await thread.getByRole("link", { name: "All 4 replies" }).count(), 0);
+    await status(reader).filter({ hasText: "1 more reply shown." }).waitFor();
+
+    const context = await browser.newContext({
+      javaScriptEnabled: false,
+      viewport: { width: 390, height: 844 },
+    });
+    contexts.push(context);
+    const plain = await context.newPage();
+    await plain.goto(`${base}${articlePath}?sort=oldest`);
+    await plain.getByRole("link", { name: "All 4 replies" }).click();
+    await plain.getByRole("heading", { name: "Comment by CycleCommuter" }).waitFor();
+    const replies = plain.locator(".comment-list > li > ol.comment-replies > li");
+    assert.equal(await replies.count(), 4);
+    await plain.getByText("trailers will be a squeeze").waitFor();
+    // axe runs in the page, so it checks the same page in the script-enabled context.
+    await reader.goto(plain.url());
+    const results = await new AxeBuilder({ page: reader }).analyze();
+    assert.deepEqual(
+      results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id),
+      [],
+      "a comment's page",
+    );
+  });
 });

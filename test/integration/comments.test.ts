@@ -11,6 +11,7 @@ import { after, before, describe, it } from "node:test";
 import { SMTPServer } from "smtp-server";
 import type { Message } from "../../src/comments/mailer.ts";
 import { buildApp } from "../../src/http/app.ts";
+import { recordChange } from "../../src/store/change-feed.ts";
 import { writePolicy } from "../../src/store/moderation-policy-store.ts";
 import { saveStory } from "../../src/store/story-store.ts";
 import { upsertSection } from "../../src/store/taxonomy-store.ts";
@@ -267,6 +268,129 @@ for (const dialect of DIALECTS) {
       const off = (await env.app.inject(storyPath)).body;
       assert.doesNotMatch(off, /id="comments"|commentCount/);
       await editor.json("PATCH", `/api/admin/stories/${storyId}/comments`, { mode: "open" });
+      // A policy change reaches pages already cached (the form's length limit here).
+      await env.app.syncChanges();
+      assert.match((await env.app.inject(storyPath)).body, /maxlength="3000"/);
+      const admin = await sessionFor(env.app, env.db, await addUser(env.db, "admin", "Pol Icy"));
+      await admin.json("PATCH", "/api/admin/moderation/policy", { maxLength: 1234 });
+      const policy = await admin.json<{ maxLength: number; newAccountHours: number; bannedWords: string[] }>(
+        "GET",
+        "/api/admin/moderation/policy",
+      );
+      assert.deepEqual(
+        [policy.maxLength, policy.newAccountHours, policy.bannedWords],
+        [1234, 0, ["dolt"]],
+        "changing one field keeps the others",
+      );
+      assert.match((await env.app.inject(storyPath)).body, /maxlength="1234"/);
+    });
+
+    it("shows a long thread's first replies under the comment and the rest on its own page, 50 at a time", async () => {
+      const olu = await reader("Olu Strand");
+      const top = await post(olu, "Who else remembers the old swing bridge?");
+      assert.equal(top.statusCode, 303, top.body);
+      const t = Number(/#comment-(\d+)/.exec(String(top.headers.location))![1]);
+      const readerId = (
+        await env.db
+          .selectFrom("readers")
+          .select("id")
+          .where("display_name", "=", "Olu Strand")
+          .executeTakeFirstOrThrow()
+      ).id;
+      // 60 approved replies, written straight to the store (posting them would meet the rate limit).
+      const now = new Date().toISOString();
+      for (let i = 1; i <= 60; i++)
+        await env.db
+          .insertInto("comments")
+          .values({
+            story_id: storyId,
+            reader_id: readerId,
+            parent_id: t,
+            depth: 1,
+            body: `Memory number ${i}.`,
+            status: "approved",
+            created_at: now,
+          })
+          .execute();
+      await env.db.updateTable("comments").set({ reply_count: 60 }).where("id", "=", t).execute();
+      await env.db
+        .updateTable("stories")
+        .set((eb) => ({ comment_count: eb("comment_count", "+", 60) }))
+        .where("id", "=", storyId)
+        .execute();
+      await recordChange(env.db, [`comments:${storyId}`]);
+      await env.app.syncChanges();
+
+      const article = (await env.app.inject(`${storyPath}?sort=newest`)).body;
+      const start = article.indexOf(`id="comment-${t}"`);
+      const thread = article.slice(start, article.indexOf(`data-replies="${t}"`, start));
+      assert.deepEqual(
+        [...thread.matchAll(/Memory number (\d+)\./g)].map((m) => Number(m[1])),
+        [1, 2, 3],
+        "the first three replies, oldest first",
+      );
+      assert.match(article, new RegExp(`<a href="/comments/${t}" data-replies="${t}">All 60 replies</a>`));
+
+      const page1 = await env.app.inject(`/comments/${t}`);
+      assert.equal(page1.statusCode, 200);
+      assert.match(page1.body, /Who else remembers the old swing bridge\?/);
+      const shown1 = [...page1.body.matchAll(/Memory number (\d+)\./g)].map((m) => Number(m[1]));
+      assert.deepEqual(
+        shown1,
+        Array.from({ length: 50 }, (_, i) => i + 1),
+      );
+      const more = new RegExp(`href="(/comments/${t}\\?after=\\d+)" data-more-replies="${t}"`).exec(
+        page1.body,
+      );
+      assert.ok(more, "a More replies link");
+      const page2 = await env.app.inject(more[1]!);
+      const shown2 = [...page2.body.matchAll(/Memory number (\d+)\./g)].map((m) => Number(m[1]));
+      assert.deepEqual(
+        shown2,
+        Array.from({ length: 10 }, (_, i) => i + 51),
+      );
+      assert.doesNotMatch(page2.body, /data-more-replies/);
+      assert.match(
+        page2.body,
+        /<form method="post" action="\/comments" class="comment-form"[^>]*><input type="hidden" name="storyId"[^>]*><input type="hidden" name="parentId" value="\d+">/,
+      );
+
+      const reply = (await env.app.inject(`/api/comments/${t}/replies`)).json() as {
+        comment: { id: number; replyCount: number };
+        replies: { body: string }[];
+        next: number | null;
+      };
+      assert.equal(reply.comment.replyCount, 60);
+      assert.equal(reply.replies.length, 50);
+      assert.equal(reply.next, Number(/after=(\d+)/.exec(more[1]!)![1]));
+
+      // A reply's own page quotes the comment it answers.
+      const firstReply = (
+        await env.db
+          .selectFrom("comments")
+          .select("id")
+          .where("body", "=", "Memory number 1.")
+          .executeTakeFirstOrThrow()
+      ).id;
+      const own = await env.app.inject(`/comments/${firstReply}`);
+      assert.match(
+        own.body,
+        /<blockquote class="quoted-comment"><p>Who else remembers the old swing bridge\?<\/p><footer>In reply to Olu Strand/,
+      );
+
+      assert.equal((await env.app.inject(`/comments/${t}?after=abc`)).statusCode, 400);
+      assert.equal((await env.app.inject("/comments/999999")).statusCode, 404);
+      assert.equal((await env.app.inject("/comments/not-a-number")).statusCode, 404);
+
+      // A renamed reader's name changes on the cached pages too.
+      assert.match((await env.app.inject(`/comments/${t}`)).body, /Comment by Olu Strand/);
+      assert.equal(
+        (await form("/account", { displayName: "Olu S.", notifyReplies: "1" }, olu)).statusCode,
+        303,
+      );
+      await env.app.syncChanges();
+      assert.match((await env.app.inject(`/comments/${t}`)).body, /Comment by Olu S\./);
+      assert.doesNotMatch((await env.app.inject(storyPath)).body, /Olu Strand/);
     });
 
     it("lets readers edit (within the window, rules again) and delete their own comments, and rename themselves", async () => {
@@ -361,9 +485,16 @@ for (const dialect of DIALECTS) {
 
       const ivy = await reader("Ivy Gone");
       await post(ivy, "Leaving soon.");
+      await env.app.syncChanges();
+      assert.match((await env.app.inject(storyPath)).body, /Ivy Gone/);
       const del = await form("/account/delete", { confirm: "DELETE" }, ivy);
       assert.equal(del.statusCode, 200);
       await env.app.syncChanges();
+      assert.doesNotMatch(
+        (await env.app.inject(storyPath)).body,
+        /Ivy Gone/,
+        "the name leaves the cached article page",
+      );
       const api = (await env.app.inject(`/api/comments/story/${storyId}`)).json() as {
         comments: { author: string; body: string }[];
       };
