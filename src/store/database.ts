@@ -95,8 +95,44 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Db> {
  * CLI importing while the server saves.
  */
 class ImmediateSqliteDriver extends SqliteDriver {
+  readonly #turns = new FairLock();
+
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+  }
+
+  // Kysely's own lock on the one connection wakes every waiter when it is
+  // released and lets whoever runs first take it: under load some requests
+  // kept losing (at 50 connections, p99 was twenty times p50). Turns are
+  // handed over in arrival order here; the inner lock is then never contended.
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    await this.#turns.lock();
+    return super.acquireConnection();
+  }
+
+  override async releaseConnection(): Promise<void> {
+    await super.releaseConnection();
+    this.#turns.unlock();
+  }
+}
+
+/** A mutex that hands itself to waiters first come, first served. */
+export class FairLock {
+  #locked = false;
+  readonly #waiting: (() => void)[] = [];
+
+  lock(): Promise<void> {
+    if (!this.#locked) {
+      this.#locked = true;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  unlock(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#locked = false;
   }
 }
 
