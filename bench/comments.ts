@@ -214,6 +214,32 @@ try {
       proc.kill("SIGTERM");
     }
   }
+  // The same CPU per request in a bare Node server (no Gazette, no database):
+  // what queueing alone does to p99 when one process has more connections
+  // than it can serve at once.
+  const render = results.find((r) => r.page === "article+comments" && !r.cached && r.connections === 1)!;
+  const busy = spawn(
+    process.execPath,
+    [
+      "-e",
+      `require("node:http").createServer((q, s) => { const end = performance.now() + ${render.p50_ms}; while (performance.now() < end); s.end("ok"); }).listen(0, "127.0.0.1", function () { console.log(this.address().port); });`,
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  try {
+    const port = await new Promise<string>((resolve) =>
+      busy.stdout!.once("data", (b: Buffer) => resolve(b.toString().trim())),
+    );
+    for (const connections of [10, 50])
+      results.push({
+        page: `bare Node, ${render.p50_ms.toFixed(2)} ms CPU/request`,
+        cached: false,
+        connections,
+        ...(await load(`http://127.0.0.1:${port}/`, connections)),
+      });
+  } finally {
+    busy.kill("SIGTERM");
+  }
   const report = { tool, comments: total, buildSeconds: (Date.now() - t0) / 1000, results };
   const outDir = path.join(ROOT, "bench", "results");
   fs.mkdirSync(outDir, { recursive: true });
