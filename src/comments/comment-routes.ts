@@ -12,7 +12,7 @@ import { z } from "zod";
 import type { Config } from "../config.ts";
 import { HttpError } from "../http/errors.ts";
 import type { PageSender } from "../http/page-response.ts";
-import { sameOrigin } from "../http/same-origin.ts";
+import { refererPath, sameOrigin } from "../http/same-origin.ts";
 import { DUMMY_HASH, PASSWORD_MIN_LENGTH, hashPassword, verifyPassword } from "../newsroom/passwords.ts";
 import type { CommentsBlock } from "../site/comments-view.ts";
 import {
@@ -560,7 +560,8 @@ export function commentRoutes(app: FastifyInstance, deps: CommentRouteDeps): voi
     }
     const r = await reactTo(db, reader, id).catch(commentFailure);
     if (wantsJson(req)) return reply.send(r);
-    return reply.redirect(`${story.path}#comment-${id}`, 303);
+    // Back to the page the button was on: the story, or a comment's own page.
+    return reply.redirect(`${refererPath(req, story.path)}#comment-${id}`, 303);
   });
 
   app.get("/comments/:id/reply", async (req, reply) => {

@@ -25,3 +25,17 @@ export function sameOrigin(req: FastifyRequest): void {
   }
   if (!host || host !== normalHost(req.headers.host)) throw new HttpError("GZ_ERR_CROSS_SITE");
 }
+
+/**
+ * The page on this site a form was sent from (path and query, from the
+ * Referer), or `fallback`: where a no-JavaScript action sends the reader back.
+ */
+export function refererPath(req: FastifyRequest, fallback: string): string {
+  try {
+    const u = new URL(String(req.headers.referer));
+    if (u.host === normalHost(req.headers.host) && /^\/(?!\/)/.test(u.pathname)) return u.pathname + u.search;
+  } catch {
+    // no Referer, or not a URL
+  }
+  return fallback;
+}

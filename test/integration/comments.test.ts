@@ -378,6 +378,15 @@ for (const dialect of DIALECTS) {
         /<blockquote class="quoted-comment"><p>Who else remembers the old swing bridge\?<\/p><footer>In reply to Olu Strand/,
       );
 
+      // Recommending without JavaScript goes back to the page the button was on.
+      const onThread = await form(`/comments/${firstReply}/react`, {}, olu, {
+        referer: `http://localhost/comments/${t}?after=5`,
+      });
+      assert.equal(onThread.headers.location, `/comments/${t}?after=5#comment-${firstReply}`);
+      const elsewhere = await form(`/comments/${firstReply}/react`, {}, olu, {
+        referer: "https://elsewhere.example/comments/1",
+      });
+      assert.equal(elsewhere.headers.location, `${storyPath}#comment-${firstReply}`);
       assert.equal((await env.app.inject(`/comments/${t}?after=abc`)).statusCode, 400);
       assert.equal((await env.app.inject("/comments/999999")).statusCode, 404);
       assert.equal((await env.app.inject("/comments/not-a-number")).statusCode, 404);
