@@ -206,9 +206,9 @@ async function showReplies(section: HTMLElement, link: HTMLAnchorElement, id: st
   }
   const next = doc.querySelector<HTMLAnchorElement>(`a[data-more-replies="${id}"]`);
   if (next && link.hasAttribute("data-replies")) {
-    link.href = next.href;
+    link.href = next.getAttribute("href")!;
     link.textContent = "More replies";
-  } else if (next) link.href = next.href;
+  } else if (next) link.href = next.getAttribute("href")!;
   else link.parentElement?.remove();
   ownControls(section);
   say(added === 1 ? "1 more reply shown." : `${added} more replies shown.`);
@@ -279,7 +279,7 @@ function enhance(): void {
           for (const li of doc.querySelectorAll(".comment-list > li"))
             list?.append(document.importNode(li, true));
           const next = doc.querySelector<HTMLAnchorElement>("a[data-more]");
-          if (next) more.href = next.href;
+          if (next) more.href = next.getAttribute("href")!;
           else more.parentElement?.remove();
         });
     }

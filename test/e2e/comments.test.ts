@@ -27,6 +27,7 @@ let smtp: SMTPServer;
 const inbox: string[] = [];
 const contexts: BrowserContext[] = [];
 let articlePath = "";
+let ferryPath = "";
 let startCount = 0;
 
 before(async () => {
@@ -53,6 +54,38 @@ before(async () => {
     role: "moderator",
     passwordHash: await hashPassword("moderating all day"),
   });
+  // A long thread on the ferry story: 55 replies to its first comment.
+  const ferry = await db
+    .selectFrom("stories")
+    .select(["id", "path"])
+    .where("uri", "=", "urn:gazette:demo:ferry-jobs")
+    .executeTakeFirstOrThrow();
+  ferryPath = ferry.path;
+  const first = await db
+    .selectFrom("comments")
+    .select(["id", "reader_id"])
+    .where("story_id", "=", ferry.id)
+    .orderBy("id")
+    .executeTakeFirstOrThrow();
+  for (let i = 1; i <= 55; i++)
+    await db
+      .insertInto("comments")
+      .values({
+        story_id: ferry.id,
+        reader_id: first.reader_id,
+        parent_id: first.id,
+        depth: 1,
+        body: `Crew memory ${i}.`,
+        status: "approved",
+        created_at: new Date().toISOString(),
+      })
+      .execute();
+  await db.updateTable("comments").set({ reply_count: 55 }).where("id", "=", first.id).execute();
+  await db
+    .updateTable("stories")
+    .set((eb) => ({ comment_count: eb("comment_count", "+", 55) }))
+    .where("id", "=", ferry.id)
+    .execute();
   await db.destroy();
   ({ server, base } = await startServer(dataDir, { GAZETTE_SMTP_URL: `smtp://127.0.0.1:${port}` }));
   const home = await (await fetch(`${base}/`)).text();
@@ -186,6 +219,16 @@ describe("comments, in Chromium", () => {
     assert.equal(await thread.locator(":scope > ol.comment-replies > li").count(), 4, "no reply twice");
     assert.equal(await thread.getByRole("link", { name: "All 4 replies" }).count(), 0);
     await status(reader).filter({ hasText: "1 more reply shown." }).waitFor();
+
+    // 55 replies: 50 from the comment's page, then the last 5 behind "More replies".
+    await reader.goto(`${base}${ferryPath}`);
+    const long = reader.locator(".comment-list > li").filter({ hasText: "Eleven permanent posts" });
+    await long.getByRole("link", { name: "All 55 replies" }).click();
+    await status(reader).filter({ hasText: "47 more replies shown." }).waitFor();
+    await long.getByRole("link", { name: "More replies" }).click();
+    await status(reader).filter({ hasText: "5 more replies shown." }).waitFor();
+    assert.equal(await long.locator(":scope > ol.comment-replies > li").count(), 55);
+    assert.equal(await long.getByRole("link", { name: "More replies" }).count(), 0);
 
     const context = await browser.newContext({
       javaScriptEnabled: false,
