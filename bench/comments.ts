@@ -9,17 +9,15 @@
  * at one connection (the render time itself, no queueing).
  *   npm run bench:comments -- [--comments 10000] [--hot-thread 2000] [--duration 10] [--json] [--keep]
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import autocannon from "autocannon";
 import { openDatabase } from "../src/store/database.ts";
 import { saveStory } from "../src/store/story-store.ts";
 import { upsertSection } from "../src/store/taxonomy-store.ts";
-
-const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+import { ROOT, load as bench, pickTool, startGazette } from "./load.ts";
 const { values } = parseArgs({
   options: {
     comments: { type: "string", default: "10000" },
@@ -34,38 +32,8 @@ const { values } = parseArgs({
 const total = Number(values.comments);
 const hot = Math.min(Number(values["hot-thread"]), total - 1);
 const seconds = Number(values.duration);
-const tool = spawnSync("wrk", ["--version"]).error ? "autocannon" : "wrk";
-
-function ms(v: string): number {
-  const m = /^([\d.]+)(us|ms|s)$/.exec(v.trim());
-  return m ? Number(m[1]) * (m[2] === "us" ? 0.001 : m[2] === "s" ? 1000 : 1) : NaN;
-}
-
-async function load(url: string, connections: number) {
-  if (tool === "wrk") {
-    const out = spawnSync(
-      "wrk",
-      [
-        `-t${Math.min(2, connections)}`,
-        `-c${connections}`,
-        `-d${seconds}s`,
-        "--latency",
-        "-H",
-        "Accept-Encoding: gzip",
-        url,
-      ],
-      { encoding: "utf8" },
-    ).stdout;
-    if (/Non-2xx/.test(out)) throw new Error(out);
-    return {
-      rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]),
-      p50_ms: ms(/\s50%\s+(\S+)/.exec(out)?.[1] ?? ""),
-      p99_ms: ms(/\s99%\s+(\S+)/.exec(out)?.[1] ?? ""),
-    };
-  }
-  const r = await autocannon({ url, connections, duration: seconds, headers: { "accept-encoding": "gzip" } });
-  return { rps: r.requests.average, p50_ms: r.latency.p50, p99_ms: r.latency.p99 };
-}
+const tool = pickTool();
+const load = (url: string, connections: number) => bench(tool, url, connections, seconds);
 
 async function build(dir: string): Promise<{ articlePath: string; hotId: number }> {
   const db = await openDatabase({ dataDir: dir });
@@ -157,31 +125,7 @@ async function build(dir: string): Promise<{ articlePath: string; hotId: number 
   return { articlePath: s.path, hotId };
 }
 
-function serve(dir: string, env: Record<string, string>): Promise<{ proc: ChildProcess; base: string }> {
-  const proc = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve"], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      LOG_LEVEL: "warn",
-      HOST: "127.0.0.1",
-      PORT: "0",
-      GAZETTE_DEMO: "0",
-      GAZETTE_DATA: dir,
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    proc.stdout!.on("data", (b: Buffer) => {
-      out += b.toString();
-      const m = /at http:\/\/localhost:(\d+)\//.exec(out);
-      if (m) resolve({ proc, base: `http://127.0.0.1:${m[1]}` });
-    });
-    proc.on("exit", (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-  });
-}
+const serve = (dir: string, env: Record<string, string>) => startGazette({ GAZETTE_DATA: dir, ...env });
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gazette-bench-comments-"));
 try {

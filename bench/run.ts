@@ -10,20 +10,17 @@
  * in the same run. Also reports the importer's rate, publish-to-visible
  * latency and the server's resident memory. Results go to bench/results/.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import autocannon from "autocannon";
 import { importFile } from "../src/ingest/ninjs-importer.ts";
 import { MediaStore } from "../src/media/media-store.ts";
 import { openDatabase } from "../src/store/database.ts";
 import { saveStory, storyByUri } from "../src/store/story-store.ts";
+import { ROOT, type Measure, load as bench, pickTool, startGazette } from "./load.ts";
 import { buildSite } from "./site-builder.ts";
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const { values: args } = parseArgs({
   options: {
     stories: { type: "string", default: "10000" },
@@ -41,78 +38,8 @@ if (!Number.isFinite(duration) || duration < 1 || duration > 600)
   throw new Error("--duration: seconds, from 1 to 600");
 const log = (s: string) => (args.json ? process.stderr : process.stdout).write(`${s}\n`);
 
-const haveWrk = spawnSync("wrk", ["--version"], { encoding: "utf8" }).error === undefined;
-const tool: "wrk" | "autocannon" = args.tool === "autocannon" || !haveWrk ? "autocannon" : "wrk";
-
-interface Measure {
-  rps: number;
-  p50_ms: number;
-  p99_ms: number;
-}
-
-function wrkMs(value: string): number {
-  const m = /^([\d.]+)(us|ms|s|m)$/.exec(value.trim());
-  if (!m) return NaN;
-  const n = Number(m[1]);
-  return m[2] === "us" ? n / 1000 : m[2] === "ms" ? n : m[2] === "s" ? n * 1000 : n * 60_000;
-}
-
-async function load(url: string, connections: number, seconds: number): Promise<Measure> {
-  if (tool === "wrk") {
-    const r = spawnSync(
-      "wrk",
-      [
-        `-t${Math.min(2, connections)}`,
-        `-c${connections}`,
-        `-d${seconds}s`,
-        "--latency",
-        "-H",
-        "Accept-Encoding: gzip",
-        url,
-      ],
-      { encoding: "utf8" },
-    );
-    const out = r.stdout;
-    const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
-    const p50 = wrkMs(/\s50%\s+(\S+)/.exec(out)?.[1] ?? "");
-    const p99 = wrkMs(/\s99%\s+(\S+)/.exec(out)?.[1] ?? "");
-    if (/Non-2xx or 3xx responses/.test(out)) throw new Error(`wrk saw errors from ${url}:\n${out}`);
-    return { rps, p50_ms: p50, p99_ms: p99 };
-  }
-  const result = await autocannon({
-    url,
-    connections,
-    duration: seconds,
-    headers: { "accept-encoding": "gzip" },
-  });
-  if (result.non2xx > 0) throw new Error(`autocannon saw ${result.non2xx} non-2xx responses from ${url}`);
-  return { rps: result.requests.average, p50_ms: result.latency.p50, p99_ms: result.latency.p99 };
-}
-
-function startServer(env: Record<string, string>): Promise<{ proc: ChildProcess; base: string }> {
-  const proc = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve"], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      LOG_LEVEL: "warn",
-      HOST: "127.0.0.1",
-      PORT: "0",
-      GAZETTE_DEMO: "0",
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    proc.stdout!.on("data", (b: Buffer) => {
-      out += b.toString();
-      const m = /at http:\/\/localhost:(\d+)\//.exec(out);
-      if (m) resolve({ proc, base: `http://127.0.0.1:${m[1]}` });
-    });
-    proc.on("exit", (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-  });
-}
+const tool = pickTool(args.tool);
+const load = (url: string, connections: number, seconds: number) => bench(tool, url, connections, seconds);
 
 function startBaseline(bytes: number): Promise<{ proc: ChildProcess; base: string }> {
   // The physical limit: Node's http module answering a prebuilt buffer, nothing else.
@@ -225,8 +152,8 @@ const { articlePath } = JSON.parse(fs.readFileSync(path.join(dataDir, ".built"),
 log(
   `Load generator: ${tool}${tool === "autocannon" ? " (wrk is not installed: apt-get install wrk measures closer to the limit)" : ""}; ${duration} s per run; ${os.cpus().length} cores.`,
 );
-const cached = await startServer({ GAZETTE_DATA: dataDir });
-const uncached = await startServer({ GAZETTE_DATA: dataDir, GAZETTE_CACHE: "0" });
+const cached = await startGazette({ GAZETTE_DATA: dataDir });
+const uncached = await startGazette({ GAZETTE_DATA: dataDir, GAZETTE_CACHE: "0" });
 const pages = {
   article: articlePath,
   home: "/",
