@@ -98,6 +98,8 @@ export interface ThreadView {
 export function renderThreadPage(shell: Shell, t: ThreadView): string {
   const c = t.comment;
   const self = `/comments/${c.id}`;
+  // The comment's replies here are paged by the "More replies" link below, not by
+  // commentItem's "All N replies" link (which points at this page): hence replyCount 0.
   const main = html`<section class="account-page comments" id="comments" aria-labelledby="thread-h"><p class="kicker"><a href="${t.story.path}#comments">${t.story.headline}</a></p><h1 id="thread-h">Comment by ${c.author.displayName}</h1>${t.parent ? html`<blockquote class="quoted-comment"><p>${t.parent.body}</p><footer>In reply to ${t.parent.author.displayName} · <a href="/comments/${t.parent.id}">their comment and its replies</a></footer></blockquote>` : ""}<p class="thread-context"><a href="${t.story.path}#comments">All comments on the story</a></p>
 ${t.scriptHref ? html`<script src="${t.scriptHref}" defer></script>` : ""}
 <ol class="comment-list" data-thread="${c.id}">${commentItem({ ...c, replyCount: 0 }, t, shell.site.timeZone)}</ol>

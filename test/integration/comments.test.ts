@@ -58,6 +58,15 @@ for (const dialect of DIALECTS) {
       return String(verified.headers["set-cookie"]).split(";")[0]!;
     }
 
+    const readerIdOf = async (displayName: string) =>
+      (
+        await env.db
+          .selectFrom("readers")
+          .select("id")
+          .where("display_name", "=", displayName)
+          .executeTakeFirstOrThrow()
+      ).id;
+
     const post = (cookie: string, body: string, extra: Record<string, string | number> = {}) =>
       form("/comments", { storyId, body, return: `${storyPath}#comments`, ...extra }, cookie);
 
@@ -290,17 +299,12 @@ for (const dialect of DIALECTS) {
       const top = await post(olu, "Who else remembers the old swing bridge?");
       assert.equal(top.statusCode, 303, top.body);
       const t = Number(/#comment-(\d+)/.exec(String(top.headers.location))![1]);
-      const readerId = (
-        await env.db
-          .selectFrom("readers")
-          .select("id")
-          .where("display_name", "=", "Olu Strand")
-          .executeTakeFirstOrThrow()
-      ).id;
+      const readerId = await readerIdOf("Olu Strand");
       // 60 approved replies, written straight to the store (posting them would meet the rate limit).
       const now = new Date().toISOString();
-      for (let i = 1; i <= 60; i++)
-        await env.db
+      const replyIds: number[] = [];
+      for (let i = 1; i <= 60; i++) {
+        const row = await env.db
           .insertInto("comments")
           .values({
             story_id: storyId,
@@ -311,7 +315,10 @@ for (const dialect of DIALECTS) {
             status: "approved",
             created_at: now,
           })
-          .execute();
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        replyIds.push(row.id);
+      }
       await env.db.updateTable("comments").set({ reply_count: 60 }).where("id", "=", t).execute();
       await env.db
         .updateTable("stories")
@@ -365,13 +372,7 @@ for (const dialect of DIALECTS) {
       assert.equal(reply.next, Number(/after=(\d+)/.exec(more[1]!)![1]));
 
       // A reply's own page quotes the comment it answers.
-      const firstReply = (
-        await env.db
-          .selectFrom("comments")
-          .select("id")
-          .where("body", "=", "Memory number 1.")
-          .executeTakeFirstOrThrow()
-      ).id;
+      const firstReply = replyIds[0]!;
       const own = await env.app.inject(`/comments/${firstReply}`);
       assert.match(
         own.body,
@@ -485,10 +486,7 @@ for (const dialect of DIALECTS) {
       const history = await mod.json<{
         comments: { status: string }[];
         log: { action: string; reason: string }[];
-      }>(
-        "GET",
-        `/api/admin/readers/${(await env.db.selectFrom("readers").select("id").where("display_name", "=", "Hal Spam").executeTakeFirstOrThrow()).id}`,
-      );
+      }>("GET", `/api/admin/readers/${await readerIdOf("Hal Spam")}`);
       assert.equal(history.comments[0]!.status, "rejected");
       assert.ok(history.log.some((l) => l.action === "ban" && l.reason === "spam account"));
 
