@@ -1,7 +1,7 @@
 /** Talking to the admin API in integration tests: accounts, sessions, CSRF, JSON calls. */
 import assert from "node:assert/strict";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
-import { hashPassword } from "../src/newsroom/passwords.ts";
+import { hashPassword } from "../src/auth/passwords.ts";
 import type { Db } from "../src/store/database.ts";
 import { createSession } from "../src/store/session-store.ts";
 import { type User, type UserRole, createUser } from "../src/store/user-store.ts";

@@ -9,7 +9,7 @@
  */
 import { parseArgs } from "node:util";
 import type { Config } from "../config.ts";
-import { generatePassword, hashPassword, PASSWORD_MIN_LENGTH } from "../newsroom/passwords.ts";
+import { generatePassword, hashPassword, PASSWORD_MIN_LENGTH } from "../auth/passwords.ts";
 import type { Db } from "../store/database.ts";
 import { deleteUserSessions } from "../store/session-store.ts";
 import {

@@ -13,7 +13,7 @@ import type { Config } from "../config.ts";
 import { HttpError } from "../http/errors.ts";
 import type { PageSender } from "../http/page-response.ts";
 import { refererPath, sameOrigin } from "../http/same-origin.ts";
-import { DUMMY_HASH, PASSWORD_MIN_LENGTH, hashPassword, verifyPassword } from "../newsroom/passwords.ts";
+import { DUMMY_HASH, PASSWORD_MIN_LENGTH, hashPassword, verifyPassword } from "../auth/passwords.ts";
 import type { CommentsBlock } from "../site/comments-view.ts";
 import {
   renderCommentsPage,
@@ -60,7 +60,7 @@ import {
   reactTo,
   report,
 } from "./comment-service.ts";
-import type { Mailer } from "./mailer.ts";
+import type { Mailer } from "../mail/mailer.ts";
 
 export const READER_COOKIE = "gz_reader";
 

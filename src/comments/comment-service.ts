@@ -19,7 +19,7 @@ import { readPolicy } from "../store/moderation-policy-store.ts";
 import { hit } from "../store/rate-limit-store.ts";
 import type { Reader } from "../store/reader-store.ts";
 import { visibleNow } from "../store/story-store.ts";
-import type { Mailer } from "./mailer.ts";
+import type { Mailer } from "../mail/mailer.ts";
 
 export type CommentErrorCode =
   "closed" | "rejected" | "rate-limited" | "invalid" | "not-found" | "forbidden" | "unverified" | "banned";

@@ -13,7 +13,7 @@ import type { MediaStore } from "../media/media-store.ts";
 import type { Db } from "../store/database.ts";
 import { insertImage, insertVideo } from "../store/media-repo.ts";
 import { upsertPage } from "../store/page-store.ts";
-import { generatePassword, hashPassword } from "../newsroom/passwords.ts";
+import { generatePassword, hashPassword } from "../auth/passwords.ts";
 import { addCorrection } from "../store/revision-store.ts";
 import { saveStory } from "../store/story-store.ts";
 import { type UserRole, createUser } from "../store/user-store.ts";

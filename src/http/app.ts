@@ -28,7 +28,7 @@ import { readerRoutes } from "./reader-routes.ts";
 import { isTls, pageKindOf, securityHeaders } from "./security-headers.ts";
 import { newsroomRoutes } from "../newsroom/newsroom-routes.ts";
 import { commentRoutes } from "../comments/comment-routes.ts";
-import { type Mailer, createMailer } from "../comments/mailer.ts";
+import { type Mailer, createMailer } from "../mail/mailer.ts";
 import { type Scheduler, startScheduler } from "../newsroom/scheduler.ts";
 import { forgetPagePolicy } from "../store/moderation-policy-store.ts";
 

@@ -14,7 +14,7 @@ import { type Session, sessionByToken } from "../store/session-store.ts";
 import { StoreError, StoryConflictError } from "../store/story-store.ts";
 import { type User, UserError, userById } from "../store/user-store.ts";
 import { type Endpoint, fieldsOf, parseOr400 } from "./endpoint.ts";
-import { allowed } from "./permissions.ts";
+import { allowed } from "../auth/permissions.ts";
 import { normalHost } from "../http/same-origin.ts";
 
 export const SESSION_COOKIE = "gz_session";

@@ -17,7 +17,7 @@ import type { Db } from "../store/database.ts";
 import { storyById } from "../store/story-store.ts";
 import { listSections } from "../store/taxonomy-store.ts";
 import { registerEndpoints } from "./admin-http.ts";
-import type { Mailer } from "../comments/mailer.ts";
+import type { Mailer } from "../mail/mailer.ts";
 import type { Endpoint } from "./endpoint.ts";
 import { accountEndpoints } from "./endpoints/account-endpoints.ts";
 import { mediaEndpoints } from "./endpoints/media-endpoints.ts";

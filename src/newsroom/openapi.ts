@@ -6,7 +6,7 @@
 import { type ZodType, z } from "zod";
 import { ERRORS } from "../http/errors.ts";
 import type { Endpoint } from "./endpoint.ts";
-import { PERMISSIONS } from "./permissions.ts";
+import { PERMISSIONS } from "../auth/permissions.ts";
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, unknown>; required?: string[] };
 

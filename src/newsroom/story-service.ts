@@ -17,7 +17,7 @@ import type { Db } from "../store/database.ts";
 import { revisionByNumber } from "../store/revision-store.ts";
 import { type Story, saveStory, storyById } from "../store/story-store.ts";
 import type { User } from "../store/user-store.ts";
-import { allowed, canEditStory } from "./permissions.ts";
+import { allowed, canEditStory } from "../auth/permissions.ts";
 
 /** The editable content of a stored story (what a revision holds). */
 export function contentOf(story: Story): StoryContent {

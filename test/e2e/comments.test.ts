@@ -12,7 +12,7 @@ import { after, before, describe, it } from "node:test";
 import { AxeBuilder } from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { SMTPServer } from "smtp-server";
-import { hashPassword } from "../../src/newsroom/passwords.ts";
+import { hashPassword } from "../../src/auth/passwords.ts";
 import { openDatabase } from "../../src/store/database.ts";
 import { writePolicy } from "../../src/store/moderation-policy-store.ts";
 import { createUser } from "../../src/store/user-store.ts";

@@ -15,7 +15,7 @@ import { AxeBuilder } from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import sharp from "sharp";
 import { panVideo } from "../../src/demo/videos.ts";
-import { hashPassword } from "../../src/newsroom/passwords.ts";
+import { hashPassword } from "../../src/auth/passwords.ts";
 import { openDatabase } from "../../src/store/database.ts";
 import { createUser } from "../../src/store/user-store.ts";
 import { launchChromium, startServer } from "../browser.ts";

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { adminEndpoints } from "../../src/newsroom/newsroom-routes.ts";
-import { PERMISSIONS, type Role } from "../../src/newsroom/permissions.ts";
+import { PERMISSIONS, type Role } from "../../src/auth/permissions.ts";
 import { upsertSection } from "../../src/store/taxonomy-store.ts";
 import type { User } from "../../src/store/user-store.ts";
 import { DIALECTS, type TestEnv, makeEnv } from "../helpers.ts";

@@ -9,7 +9,7 @@ import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { hashPassword } from "../../src/newsroom/passwords.ts";
+import { hashPassword } from "../../src/auth/passwords.ts";
 import { openDatabase } from "../../src/store/database.ts";
 import { upsertSection } from "../../src/store/taxonomy-store.ts";
 import { createUser } from "../../src/store/user-store.ts";

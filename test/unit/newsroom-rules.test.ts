@@ -5,8 +5,8 @@ import type { Block, StoryContent } from "../../src/content/model.ts";
 import { condense, diffStoryContent } from "../../src/content/story-diff.ts";
 import { nextStatus, publishProblems } from "../../src/content/workflow.ts";
 import { blocksToDoc, docToBlocks } from "../../src/newsroom/editor/doc-convert.ts";
-import { generatePassword, hashPassword, verifyPassword } from "../../src/newsroom/passwords.ts";
-import { PERMISSIONS, allowed, canEditStory } from "../../src/newsroom/permissions.ts";
+import { generatePassword, hashPassword, verifyPassword } from "../../src/auth/passwords.ts";
+import { PERMISSIONS, allowed, canEditStory } from "../../src/auth/permissions.ts";
 
 describe("workflow", () => {
   it("allows the documented transitions and explains the others", () => {

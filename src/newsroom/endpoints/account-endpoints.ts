@@ -33,8 +33,8 @@ import {
   generatePassword,
   hashPassword,
   verifyPassword,
-} from "../passwords.ts";
-import { PERMISSIONS, roleSchema } from "../permissions.ts";
+} from "../../auth/passwords.ts";
+import { PERMISSIONS, roleSchema } from "../../auth/permissions.ts";
 
 const passwordSchema = z
   .string()

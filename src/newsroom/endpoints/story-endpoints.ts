@@ -15,7 +15,7 @@ import {
 import { type Story, storyById } from "../../store/story-store.ts";
 import type { User } from "../../store/user-store.ts";
 import { endpoint, idParam } from "../endpoint.ts";
-import { allowed, canEditStory } from "../permissions.ts";
+import { allowed, canEditStory } from "../../auth/permissions.ts";
 import { previewUrl } from "../preview.ts";
 import { contentOf, createStory, restoreRevision, saveContent, transition } from "../story-service.ts";
 
