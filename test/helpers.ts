@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import { type Config, loadConfig } from "../src/config.ts";
 import { seedDemo } from "../src/demo/seed.ts";
-import { buildApp } from "../src/http/app.ts";
+import { buildApp } from "../src/app.ts";
 import { MediaStore } from "../src/media/media-store.ts";
 import { type Db, type Dialect, openDatabase } from "../src/store/database.ts";
 import { after } from "node:test";

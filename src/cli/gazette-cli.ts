@@ -8,7 +8,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { ConfigError, type Config, loadConfig } from "../config.ts";
-import { buildApp } from "../http/app.ts";
+import { buildApp } from "../app.ts";
 import { type ImportResult, importFile } from "../ingest/ninjs-importer.ts";
 import { MediaStore } from "../media/media-store.ts";
 import { DatabaseUnavailableError, backupSqlite, openDatabase } from "../store/database.ts";

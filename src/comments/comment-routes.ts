@@ -10,9 +10,9 @@ import type {} from "@fastify/cookie";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Config } from "../config.ts";
-import { HttpError } from "../http/errors.ts";
-import type { PageSender } from "../http/page-response.ts";
-import { refererPath, sameOrigin } from "../http/same-origin.ts";
+import { HttpError } from "../web/errors.ts";
+import type { PageSender } from "../web/page-response.ts";
+import { refererPath, sameOrigin } from "../web/same-origin.ts";
 import { DUMMY_HASH, PASSWORD_MIN_LENGTH, hashPassword, verifyPassword } from "../auth/passwords.ts";
 import type { CommentsBlock } from "../site/comments-view.ts";
 import {

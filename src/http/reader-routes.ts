@@ -31,9 +31,9 @@ import {
 import { diffStoryContent } from "../content/story-diff.ts";
 import { correctionsForStory, publishedRevisions, recentCorrections } from "../store/revision-store.ts";
 import { renderCorrections, renderHistory } from "../site/history-page.ts";
-import { articleInputs } from "./article-data.ts";
-import { HttpError } from "./errors.ts";
-import type { PageSender } from "./page-response.ts";
+import { articleInputs } from "../site/article-data.ts";
+import { HttpError } from "../web/errors.ts";
+import type { PageSender } from "../web/page-response.ts";
 
 export interface ReaderDeps {
   pages: PageSender;

@@ -12,7 +12,7 @@ import {
   storyContentSchema,
 } from "../content/model.ts";
 import { type WorkflowAction, nextStatus, publishProblems } from "../content/workflow.ts";
-import { HttpError } from "../http/errors.ts";
+import { HttpError } from "../web/errors.ts";
 import type { Db } from "../store/database.ts";
 import { revisionByNumber } from "../store/revision-store.ts";
 import { type Story, saveStory, storyById } from "../store/story-store.ts";

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { SMTPServer } from "smtp-server";
 import type { Message } from "../../src/mail/mailer.ts";
-import { buildApp } from "../../src/http/app.ts";
+import { buildApp } from "../../src/app.ts";
 import { recordChange } from "../../src/store/change-feed.ts";
 import { writePolicy } from "../../src/store/moderation-policy-store.ts";
 import { saveStory } from "../../src/store/story-store.ts";

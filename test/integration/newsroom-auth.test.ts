@@ -282,7 +282,7 @@ for (const dialect of DIALECTS) {
       const editor = await sessionFor(env.app, env.db, users.editor);
       assert.equal((await editor.call("PATCH", "/api/admin/settings", { name: "Nope" })).statusCode, 403);
       // A process started afterwards reads them too.
-      const { buildApp } = await import("../../src/http/app.ts");
+      const { buildApp } = await import("../../src/app.ts");
       const other = await buildApp({
         config: { ...env.config, site: { ...env.config.site }, ads: { ...env.config.ads } },
         db: env.db,

@@ -10,7 +10,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import sharp from "sharp";
-import { buildApp } from "../../src/http/app.ts";
+import { buildApp } from "../../src/app.ts";
 import { publishDueStories } from "../../src/newsroom/story-service.ts";
 import { upsertSection } from "../../src/store/taxonomy-store.ts";
 import type { User } from "../../src/store/user-store.ts";

@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import http from "node:http";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { buildApp } from "../../src/http/app.ts";
+import { buildApp } from "../../src/app.ts";
 import { openDatabase } from "../../src/store/database.ts";
 import { saveStory, storyByUri } from "../../src/store/story-store.ts";
 import { DIALECTS, ROOT, type TestEnv, demoEnv, tempDir, writeJpeg } from "../helpers.ts";

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import zlib from "node:zlib";
 import { after, before, describe, it } from "node:test";
-import { buildApp } from "../../src/http/app.ts";
+import { buildApp } from "../../src/app.ts";
 import { openDatabase } from "../../src/store/database.ts";
 import { DIALECTS, type TestEnv, demoEnv } from "../helpers.ts";
 

@@ -1,7 +1,7 @@
 /** Admin API: signing in and out, the session, invitations, users. */
 import { z } from "zod";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { HttpError } from "../../http/errors.ts";
+import { HttpError } from "../../web/errors.ts";
 import type { Db } from "../../store/database.ts";
 import {
   EMAIL_THROTTLE,
@@ -25,8 +25,8 @@ import {
   openInvitation,
   updateUser,
 } from "../../store/user-store.ts";
-import { clearSessionCookie, preloginCsrf, resolveUser, setSessionCookie } from "../admin-http.ts";
-import { endpoint, idParam } from "../endpoint.ts";
+import { clearSessionCookie, preloginCsrf, resolveUser, setSessionCookie } from "../../web/pipeline.ts";
+import { endpoint, idParam } from "../../web/endpoint.ts";
 import {
   DUMMY_HASH,
   PASSWORD_MIN_LENGTH,

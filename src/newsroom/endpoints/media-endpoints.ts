@@ -11,7 +11,7 @@ import { fileTypeFromBuffer } from "file-type";
 import { z } from "zod";
 import type { Config } from "../../config.ts";
 import { videoSourceSchema } from "../../content/model.ts";
-import { HttpError } from "../../http/errors.ts";
+import { HttpError } from "../../web/errors.ts";
 import { MediaError, type MediaStore } from "../../media/media-store.ts";
 import { posterFrame, probeDurationSeconds } from "../../media/video-probe.ts";
 import type { Db } from "../../store/database.ts";
@@ -31,7 +31,7 @@ import {
   videosByIds,
 } from "../../store/media-repo.ts";
 import { imageUrl } from "../../site/components.ts";
-import { endpoint, idParam } from "../endpoint.ts";
+import { endpoint, idParam } from "../../web/endpoint.ts";
 
 const IMAGE_TYPES = new Set(["image/jpeg", "image/png", "image/webp", "image/gif", "image/avif"]);
 const VIDEO_TYPES = new Map([

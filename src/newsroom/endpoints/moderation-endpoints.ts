@@ -2,10 +2,10 @@
 import { z } from "zod";
 import { policyPatchSchema } from "../../content/comment-rules.ts";
 import { CommentError, moderateComment } from "../../comments/comment-service.ts";
-import { HttpError } from "../../http/errors.ts";
+import { HttpError } from "../../web/errors.ts";
 import { recordChange } from "../../store/change-feed.ts";
 import { readPolicy, writePolicy } from "../../store/moderation-policy-store.ts";
-import { endpoint, idParam } from "../endpoint.ts";
+import { endpoint, idParam } from "../../web/endpoint.ts";
 import type { NewsroomDeps } from "../newsroom-routes.ts";
 
 const queueQuery = z.object({

@@ -5,8 +5,8 @@ import { articleView, renderArticle } from "../../site/article-page.ts";
 import { imagesByIds, videosByIds } from "../../store/media-repo.ts";
 import { storyById } from "../../store/story-store.ts";
 import { listSections, sectionBySlug } from "../../store/taxonomy-store.ts";
-import { HttpError } from "../../http/errors.ts";
-import { endpoint } from "../endpoint.ts";
+import { HttpError } from "../../web/errors.ts";
+import { endpoint } from "../../web/endpoint.ts";
 import type { NewsroomDeps } from "../newsroom-routes.ts";
 
 export function previewEndpoints(deps: NewsroomDeps) {

@@ -1,6 +1,6 @@
 /** Admin API: site settings (name, tagline, time zone, ad placement rules). */
 import { readSettings, siteSettingsSchema, writeSettings } from "../../store/settings-store.ts";
-import { endpoint } from "../endpoint.ts";
+import { endpoint } from "../../web/endpoint.ts";
 import type { NewsroomDeps } from "../newsroom-routes.ts";
 
 export function settingsEndpoints(deps: NewsroomDeps) {

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Config } from "../../config.ts";
 import { storyContentSchema, storyStatus } from "../../content/model.ts";
 import { changedParagraphs, diffStoryContent } from "../../content/story-diff.ts";
-import { HttpError } from "../../http/errors.ts";
+import { HttpError } from "../../web/errors.ts";
 import type { Db } from "../../store/database.ts";
 import {
   addCorrection,
@@ -14,7 +14,7 @@ import {
 } from "../../store/revision-store.ts";
 import { type Story, storyById } from "../../store/story-store.ts";
 import type { User } from "../../store/user-store.ts";
-import { endpoint, idParam } from "../endpoint.ts";
+import { endpoint, idParam } from "../../web/endpoint.ts";
 import { allowed, canEditStory } from "../../auth/permissions.ts";
 import { previewUrl } from "../preview.ts";
 import { contentOf, createStory, restoreRevision, saveContent, transition } from "../story-service.ts";

@@ -4,7 +4,7 @@ import { slugSchema } from "../../content/model.ts";
 import { recordChange } from "../../store/change-feed.ts";
 import type { Db } from "../../store/database.ts";
 import { ensureTopic, listSections, upsertAuthor, upsertSection } from "../../store/taxonomy-store.ts";
-import { endpoint } from "../endpoint.ts";
+import { endpoint } from "../../web/endpoint.ts";
 
 const sectionBody = z.object({
   slug: slugSchema,

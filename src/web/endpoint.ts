@@ -7,7 +7,7 @@
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { type ZodType, z } from "zod";
-import { HttpError } from "../http/errors.ts";
+import { HttpError } from "./errors.ts";
 import type { User } from "../store/user-store.ts";
 import type { Action } from "../auth/permissions.ts";
 

@@ -4,7 +4,7 @@
  * documentation cannot drift from what the server checks.
  */
 import { type ZodType, z } from "zod";
-import { ERRORS } from "../http/errors.ts";
+import { ERRORS } from "./errors.ts";
 import type { Endpoint } from "./endpoint.ts";
 import { PERMISSIONS } from "../auth/permissions.ts";
 

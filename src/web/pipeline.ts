@@ -8,14 +8,14 @@ import crypto from "node:crypto";
 import type {} from "@fastify/cookie";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ZodError } from "zod";
-import { HttpError } from "../http/errors.ts";
+import { HttpError } from "./errors.ts";
 import type { Db } from "../store/database.ts";
 import { type Session, sessionByToken } from "../store/session-store.ts";
 import { StoreError, StoryConflictError } from "../store/story-store.ts";
 import { type User, UserError, userById } from "../store/user-store.ts";
 import { type Endpoint, fieldsOf, parseOr400 } from "./endpoint.ts";
 import { allowed } from "../auth/permissions.ts";
-import { normalHost } from "../http/same-origin.ts";
+import { normalHost } from "./same-origin.ts";
 
 export const SESSION_COOKIE = "gz_session";
 /** Double-submit token for requests made before signing in (the sign-in itself, accepting an invitation). */

@@ -3,8 +3,8 @@
  * the store, and the surrogate keys of all of it. Used by the public page
  * and by signed previews.
  */
-import type { ArticleInputs } from "../site/article-page.ts";
-import { imageIdsOf, videoIdsOf } from "../site/article-page.ts";
+import type { ArticleInputs } from "./article-page.ts";
+import { imageIdsOf, videoIdsOf } from "./article-page.ts";
 import type { Db } from "../store/database.ts";
 import { imagesByIds, videosByIds } from "../store/media-repo.ts";
 import { correctionsForStory } from "../store/revision-store.ts";
@@ -12,7 +12,7 @@ import { type Story, relatedStories, teasersByIds } from "../store/story-store.t
 import { commentsModeOf } from "../comments/comment-service.ts";
 import { type CommentSort, commentPage } from "../store/comment-store.ts";
 import { pagePolicy } from "../store/moderation-policy-store.ts";
-import type { CommentsBlock } from "../site/comments-view.ts";
+import type { CommentsBlock } from "./comments-view.ts";
 
 /** The first page of a story's comments, its count and whether it takes new ones. */
 export async function commentsBlock(
