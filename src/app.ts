@@ -24,7 +24,7 @@ import { ERRORS, HttpError, fromFastifyError } from "./web/errors.ts";
 import { type ChangeFollower, startChangeFollower } from "./web/change-follower.ts";
 import { PageCache } from "./web/page-cache.ts";
 import { pageSender, rawCacheHandler } from "./web/page-response.ts";
-import { readerRoutes } from "./http/reader-routes.ts";
+import { readerRoutes } from "./reading/reader-endpoints.ts";
 import { isTls, pageKindOf, securityHeaders } from "./web/security-headers.ts";
 import { newsroomRoutes } from "./newsroom/newsroom-routes.ts";
 import { commentRoutes } from "./comments/comment-routes.ts";
