@@ -1,7 +1,10 @@
 /**
- * The composition root of the web app: `buildApp(deps)` wires plugins and
- * routes and returns the Fastify instance; `listen` happens elsewhere (the
- * CLI), so tests use `app.inject()` without a port.
+ * The composition root of the web app: `buildApp(deps)` wires the plugins,
+ * the page cache and change follower, the scheduler, and every feature's
+ * declared endpoints into one Fastify instance through the one request
+ * pipeline (web/pipeline.ts); `listen` happens elsewhere (the CLI), so tests
+ * use `app.inject()` without a port. Nothing imports this file but the CLI
+ * and the tests.
  */
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import compress from "@fastify/compress";
@@ -10,27 +13,37 @@ import formbody from "@fastify/formbody";
 import multipart from "@fastify/multipart";
 import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { commentEndpoints } from "./comments/comment-endpoints.ts";
+import { moderationEndpoints } from "./comments/moderation-endpoints.ts";
+import { threadEndpoints } from "./comments/thread-endpoints.ts";
 import type { Config } from "./config.ts";
+import { GazetteError } from "./content/errors.ts";
+import { type Mailer, createMailer } from "./mail/mailer.ts";
 import type { MediaStore } from "./media/media-store.ts";
-import { type Db, databaseUsable } from "./store/database.ts";
-import { setSearchLanguage } from "./store/search-store.ts";
-import { applySettings, readSettings } from "./store/settings-store.ts";
-import { listSections } from "./store/taxonomy-store.ts";
-import { renderError } from "./site/list-pages.ts";
+import { newsroomEndpoints } from "./newsroom/newsroom-endpoints.ts";
+import { type Scheduler, startScheduler } from "./newsroom/scheduler.ts";
+import { readerEndpoints } from "./readers/reader-endpoints.ts";
+import { readingEndpoints } from "./reading/reader-endpoints.ts";
+import { buildCommentsScript } from "./site/comments-script.ts";
+import type { Shell } from "./site/layout.ts";
+import { renderError, renderNotFound } from "./site/list-pages.ts";
 import { LOGO_SVG, logoPng } from "./site/logo.ts";
 import { buildCss } from "./site/styles.ts";
-import { buildCommentsScript } from "./site/comments-script.ts";
-import { ERRORS, HttpError, fromFastifyError } from "./web/errors.ts";
+import { type Db, databaseUsable } from "./store/database.ts";
+import { imagesByIds } from "./store/media-repo.ts";
+import { forgetPagePolicy } from "./store/moderation-policy-store.ts";
+import { setSearchLanguage } from "./store/search-store.ts";
+import { applySettings, readSettings } from "./store/settings-store.ts";
+import { listVisible } from "./store/story-store.ts";
+import { type Section, listSections } from "./store/taxonomy-store.ts";
 import { type ChangeFollower, startChangeFollower } from "./web/change-follower.ts";
+import { type Endpoint, asset, endpoint, json } from "./web/endpoint.ts";
+import { statusOf, toGazetteError } from "./web/errors.ts";
+import { openApiDocument } from "./web/openapi.ts";
 import { PageCache } from "./web/page-cache.ts";
 import { pageSender, rawCacheHandler } from "./web/page-response.ts";
-import { readerRoutes } from "./reading/reader-endpoints.ts";
+import { registerEndpoints, wantsJson } from "./web/pipeline.ts";
 import { isTls, pageKindOf, securityHeaders } from "./web/security-headers.ts";
-import { newsroomRoutes } from "./newsroom/newsroom-routes.ts";
-import { commentRoutes } from "./comments/comment-routes.ts";
-import { type Mailer, createMailer } from "./mail/mailer.ts";
-import { type Scheduler, startScheduler } from "./newsroom/scheduler.ts";
-import { forgetPagePolicy } from "./store/moderation-policy-store.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -39,6 +52,10 @@ declare module "fastify" {
     pageCache: PageCache | undefined;
     /** Publishes due scheduled stories now (tests; the timer does it on its own). */
     runScheduler(): Promise<number[]>;
+    /** Every declared endpoint the app serves (the OpenAPI document and the access tests read it). */
+    endpoints: readonly Endpoint[];
+    /** Every route Fastify registered, as "METHOD /path" (tests compare it with the endpoints). */
+    registeredRoutes: readonly string[];
   }
 }
 
@@ -52,8 +69,24 @@ export interface AppDeps {
   logger?: boolean;
 }
 
-function wantsJson(req: FastifyRequest): boolean {
-  return req.url.startsWith("/api/") || (req.headers.accept ?? "").includes("application/json");
+/** Every endpoint of every feature, given what they need. */
+export function allEndpoints(deps: {
+  config: Config;
+  db: Db;
+  media: MediaStore;
+  mailer: Mailer;
+  shell: (sections?: Section[]) => Promise<Shell>;
+  commentsScript?: string | undefined;
+  reloadSettings?: () => Promise<void>;
+}): Endpoint[] {
+  return [
+    ...newsroomEndpoints(deps),
+    ...moderationEndpoints(deps),
+    ...readerEndpoints(deps),
+    ...commentEndpoints(deps),
+    ...threadEndpoints(deps),
+    ...readingEndpoints(deps),
+  ];
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -61,9 +94,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { css, href: cssHref } = buildCss(config.ads);
   const commentsScript = buildCommentsScript();
   setSearchLanguage(config.site.language);
+  const shell = async (sections?: Section[]): Promise<Shell> => ({
+    site: config.site,
+    sections: sections ?? (await listSections(db)),
+    cssHref,
+  });
 
-  async function sendError(err: HttpError, req: FastifyRequest, reply: FastifyReply) {
-    reply.code(err.status).header("cache-control", "no-store");
+  /** Any error as `{error: {code, message, fields?}}` or as the site's page (a 404 with the latest stories). */
+  async function sendError(err: GazetteError, req: FastifyRequest, reply: FastifyReply) {
+    const status = statusOf(err);
+    reply.code(status).header("cache-control", "no-store");
     if (wantsJson(req)) {
       return reply.send({
         error: {
@@ -74,10 +114,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         },
       });
     }
+    reply.type("text/html; charset=utf-8");
     const sections = await listSections(db).catch(() => []);
-    return reply
-      .type("text/html; charset=utf-8")
-      .send(renderError({ site: config.site, sections, cssHref }, err.status, err.message));
+    const page = { site: config.site, sections, cssHref };
+    if (status !== 404) return reply.send(renderError(page, status, err.message));
+    const { items } = await listVisible(db, { kind: "all" }, { limit: 3, offset: 0, count: false }).catch(
+      () => ({
+        items: [],
+      }),
+    );
+    const images = await imagesByIds(
+      db,
+      items.flatMap((t) => (t.heroImageId ? [t.heroImageId] : [])),
+    ).catch(() => new Map());
+    const path = req.url.split("?")[0] ?? "/";
+    return reply.send(renderNotFound(page, path, items, images, err.specific ? err.message : undefined));
   }
 
   const cache = config.cache.enabled ? new PageCache(config.cache.maxEntries) : undefined;
@@ -94,7 +145,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: true,
     // Malformed URLs (bad percent-encoding) get our 400 page, not Fastify's default.
     frameworkErrors: (error, req, reply) => {
-      void sendError(fromFastifyError(error as { code?: string; message: string }), req, reply);
+      void sendError(toGazetteError(error), req, reply);
     },
   });
 
@@ -143,6 +194,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate("runScheduler", () => scheduler.tick());
   app.addHook("onClose", async () => scheduler.stop());
 
+  const registeredRoutes: string[] = [];
+  app.decorate("registeredRoutes", registeredRoutes);
+  app.addHook("onRoute", (r) => {
+    for (const m of [r.method].flat()) registeredRoutes.push(`${m} ${r.url}`);
+  });
+
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 64 * 1024 });
   await app.register(multipart, {
@@ -152,6 +209,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   await app.register(compress, { threshold: 1024, encodings: ["br", "gzip", "deflate"] });
+  // Media files are immutable content-hash names in the media folder.
   await app.register(fastifyStatic, {
     root: deps.media.root,
     prefix: "/media/",
@@ -163,56 +221,102 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler(async (error, req, reply) => {
-    const err =
-      error instanceof HttpError
-        ? error
-        : fromFastifyError(error as { code?: string; statusCode?: number; message: string });
-    if (err.status === 404 && err.message === ERRORS.GZ_ERR_NOT_FOUND.message && !wantsJson(req))
-      return reply.callNotFound();
-    if (err.status >= 500) req.log.error({ err: error }, "request failed");
+    const err = toGazetteError(error);
+    if (statusOf(err) >= 500) req.log.error({ err: error }, "request failed");
     return sendError(err, req, reply);
   });
-
-  app.get("/healthz", async (_req, reply) => {
-    const ok = await databaseUsable(db);
-    return reply
-      .code(ok ? 200 : 503)
-      .header("cache-control", "no-store")
-      .send(ok ? { status: "ok" } : { status: "unavailable", database: "not usable" });
+  app.setNotFoundHandler(async (req, reply) => {
+    return sendError(new GazetteError("GZ_ERR_NOT_FOUND"), req, reply);
   });
-
-  app.get(cssHref, async (_req, reply) =>
-    reply
-      .type("text/css; charset=utf-8")
-      .header("cache-control", "public, max-age=31536000, immutable")
-      .send(css),
-  );
-  app.get(commentsScript.href, async (_req, reply) =>
-    reply
-      .type("text/javascript; charset=utf-8")
-      .header("cache-control", "public, max-age=31536000, immutable")
-      .send(commentsScript.js),
-  );
-  app.get("/assets/logo.svg", async (_req, reply) =>
-    reply.type("image/svg+xml").header("cache-control", "public, max-age=86400").send(LOGO_SVG),
-  );
-  app.get("/assets/logo.png", async (_req, reply) =>
-    reply
-      .type("image/png")
-      .header("cache-control", "public, max-age=86400")
-      .send(await logoPng()),
-  );
 
   const mailer = deps.mailer ?? createMailer(config.mail, app.log);
-  newsroomRoutes(app, { config, db, media: deps.media, cssHref, reloadSettings, mailer });
-  commentRoutes(app, {
+  const features = allEndpoints({
     config,
     db,
+    media: deps.media,
     mailer,
-    shell: async () => ({ site: config.site, sections: await listSections(db), cssHref }),
-    pages,
+    shell,
     commentsScript: commentsScript.href,
+    reloadSettings,
   });
-  readerRoutes(app, { config, db, media: deps.media, cssHref, pages, commentsScript: commentsScript.href });
+  const immutable = "public, max-age=31536000, immutable";
+  const site: Endpoint[] = [
+    endpoint({
+      method: "GET",
+      path: "/healthz",
+      access: "anyone",
+      responds: "json",
+      tag: "Operations",
+      summary: "200 when the app and its database are usable, 503 when the database is not",
+      handler: async () =>
+        (await databaseUsable(db))
+          ? { status: "ok" }
+          : json({ status: "unavailable", database: "not usable" }, 503),
+    }),
+    endpoint({
+      method: "GET",
+      path: cssHref,
+      access: "anyone",
+      responds: "asset",
+      tag: "Assets",
+      summary: "The stylesheet (its URL carries its content hash)",
+      handler: async () => asset(css, "text/css; charset=utf-8", immutable),
+    }),
+    endpoint({
+      method: "GET",
+      path: commentsScript.href,
+      access: "anyone",
+      responds: "asset",
+      tag: "Assets",
+      summary: "The comments enhancement script (its URL carries its content hash)",
+      handler: async () => asset(commentsScript.js, "text/javascript; charset=utf-8", immutable),
+    }),
+    endpoint({
+      method: "GET",
+      path: "/assets/logo.svg",
+      access: "anyone",
+      responds: "asset",
+      tag: "Assets",
+      summary: "The logo (SVG)",
+      handler: async () => asset(LOGO_SVG, "image/svg+xml", "public, max-age=86400"),
+    }),
+    endpoint({
+      method: "GET",
+      path: "/assets/logo.png",
+      access: "anyone",
+      responds: "asset",
+      tag: "Assets",
+      summary: "The logo (PNG, for feeds and structured data)",
+      handler: async () => asset(await logoPng(), "image/png", "public, max-age=86400"),
+    }),
+    endpoint({
+      method: "GET",
+      path: "/robots.txt",
+      access: "anyone",
+      responds: "asset",
+      tag: "Assets",
+      summary: "robots.txt: the newsroom and the API are not for crawlers; where the sitemaps are",
+      handler: async () =>
+        asset(
+          `User-agent: *\nAllow: /\nDisallow: /admin\nDisallow: /api/\n\nSitemap: ${config.site.baseUrl}/sitemap.xml\nSitemap: ${config.site.baseUrl}/sitemap-news.xml\n`,
+          "text/plain; charset=utf-8",
+          "public, max-age=3600",
+        ),
+    }),
+  ];
+  let openapi = "";
+  const openApiEndpoint: Endpoint = endpoint({
+    method: "GET",
+    path: "/api/openapi.json",
+    access: "anyone",
+    responds: "json",
+    tag: "Operations",
+    summary: "This document: every JSON endpoint, admin and public",
+    handler: async () => asset(openapi, "application/json", "public, max-age=300"),
+  });
+  const endpoints: Endpoint[] = [...features, ...site, openApiEndpoint];
+  openapi = JSON.stringify(openApiDocument(endpoints, config.site.baseUrl));
+  app.decorate("endpoints", endpoints);
+  registerEndpoints(app, { db, pages }, endpoints);
   return app;
 }

@@ -4,7 +4,8 @@
  * moderation policy (reject, hold, publish), rate limits in the database,
  * reply notifications, and the moderation log.
  */
-import { type ModerationPolicy, moderate } from "../content/comment-rules.ts";
+import { commentsModeOf, moderate } from "../content/comment-rules.ts";
+import { type ErrorCode, GazetteError } from "../content/errors.ts";
 import type { Db } from "../store/database.ts";
 import {
   type CommentView,
@@ -18,21 +19,39 @@ import {
 import { readPolicy } from "../store/moderation-policy-store.ts";
 import { hit } from "../store/rate-limit-store.ts";
 import type { Reader } from "../store/reader-store.ts";
-import { visibleNow } from "../store/story-store.ts";
+import { addReport, clearReports, pendingCommentIds, restrictReader } from "../store/moderation-store.ts";
+import { replyNotificationAddress } from "../store/reader-store.ts";
+import { commentableStory, storyRef } from "../store/story-store.ts";
+import { isStaffEmail } from "../store/user-store.ts";
 import type { Mailer } from "../mail/mailer.ts";
 
 export type CommentErrorCode =
   "closed" | "rejected" | "rate-limited" | "invalid" | "not-found" | "forbidden" | "unverified" | "banned";
 
-export class CommentError extends Error {
+const CODES: Record<CommentErrorCode, ErrorCode> = {
+  closed: "GZ_ERR_COMMENTS_CLOSED",
+  rejected: "GZ_ERR_COMMENT_REFUSED",
+  invalid: "GZ_ERR_COMMENT_REFUSED",
+  "rate-limited": "GZ_ERR_RATE_LIMITED",
+  "not-found": "GZ_ERR_COMMENT_NOT_FOUND",
+  forbidden: "GZ_ERR_FORBIDDEN",
+  unverified: "GZ_ERR_READER_UNVERIFIED",
+  banned: "GZ_ERR_READER_BANNED",
+};
+
+/** Why the comment service said no: `reason` for the reader's page, `code` for everyone else. */
+export class CommentError extends GazetteError {
   override name = "CommentError";
   constructor(
-    readonly code: CommentErrorCode,
+    readonly reason: CommentErrorCode,
     message: string,
     readonly field?: string,
     readonly retryAfterSeconds?: number,
   ) {
-    super(message);
+    super(CODES[reason], message, {
+      ...(field ? { fields: [{ path: field, message }] } : {}),
+      ...(retryAfterSeconds !== undefined ? { details: { retryAfterSeconds } } : {}),
+    });
   }
 }
 
@@ -43,23 +62,6 @@ export const COMMENT_LIMITS = {
   perIpMinute: { max: 20, windowMs: 60_000 },
   reactionsPerMinute: { max: 60, windowMs: 60_000 },
 };
-
-export type CommentsMode = "open" | "closed" | "off";
-
-/** Whether a story takes comments now: its own mode, then the automatic closing after N days. */
-export function commentsModeOf(
-  story: { comments_mode: string; first_published_at: string | null },
-  policy: ModerationPolicy,
-  now = new Date(),
-): CommentsMode {
-  if (story.comments_mode === "off") return "off";
-  if (story.comments_mode === "closed") return "closed";
-  if (policy.closeAfterDays > 0 && story.first_published_at) {
-    const closes = Date.parse(story.first_published_at) + policy.closeAfterDays * 86_400_000;
-    if (now.getTime() > closes) return "closed";
-  }
-  return "open";
-}
 
 function checkReader(reader: Reader, now: Date): void {
   if (reader.bannedAt) throw new CommentError("banned", "This account may no longer comment.");
@@ -107,21 +109,7 @@ export async function postComment(
       `Comments can be at most ${policy.maxLength} characters (this one has ${body.length}).`,
       "body",
     );
-  const story = await db
-    .selectFrom("stories")
-    .innerJoin("sections", "sections.id", "stories.section_id")
-    .select([
-      "stories.id",
-      "stories.comments_mode",
-      "stories.first_published_at",
-      "stories.premoderate",
-      "sections.premoderate as section_premoderate",
-      "stories.headline",
-      "stories.path",
-    ])
-    .where("stories.id", "=", input.storyId)
-    .where(visibleNow(now.toISOString()))
-    .executeTakeFirst();
+  const story = await commentableStory(db, input.storyId, now.toISOString());
   if (!story) throw new CommentError("not-found", "There is no such story.", "storyId");
   const mode = commentsModeOf(story, policy, now);
   if (mode !== "open")
@@ -151,16 +139,11 @@ export async function postComment(
   await limit(db, `comment:reader:${reader.id}:h`, COMMENT_LIMITS.perReaderHour, now);
   await limit(db, `comment:ip:${input.ip}:m`, COMMENT_LIMITS.perIpMinute, now);
 
-  const staff = !!(await db
-    .selectFrom("users")
-    .select("id")
-    .where("email", "=", reader.email)
-    .where("disabled_at", "is", null)
-    .executeTakeFirst());
+  const staff = await isStaffEmail(db, reader.email);
   const decision = moderate(body, {
     policy,
     accountAgeHours: (now.getTime() - Date.parse(reader.createdAt)) / 3600_000,
-    premoderated: story.premoderate === 1 || story.section_premoderate === 1,
+    premoderated: story.premoderated,
     staff,
   });
   if (decision.outcome === "reject") {
@@ -213,14 +196,10 @@ export async function notifyReply(
   story: { headline: string; path: string },
 ): Promise<void> {
   if (parent.author.id === reply.author.id) return;
-  const to = await db
-    .selectFrom("readers")
-    .select(["email", "notify_replies", "deleted_at"])
-    .where("id", "=", parent.author.id)
-    .executeTakeFirst();
-  if (!to || to.notify_replies !== 1 || to.deleted_at) return;
+  const to = await replyNotificationAddress(db, parent.author.id);
+  if (!to) return;
   await deps.mailer.send({
-    to: to.email,
+    to,
     subject: `${reply.author.displayName} replied to your comment`,
     text: `${reply.author.displayName} replied to your comment on “${story.headline}”:\n\n${reply.body}\n\nRead the conversation: ${deps.baseUrl}/comments/${reply.id}\n\nTo stop these emails, untick “Email me when someone replies” on ${deps.baseUrl}/account`,
   });
@@ -313,28 +292,12 @@ export async function report(
   const c = await commentById(db, id);
   if (!c || c.status !== "approved") throw new CommentError("not-found", "There is no such comment.");
   await db.transaction().execute(async (tx) => {
-    const exists = await tx
-      .selectFrom("comment_reports")
-      .select("id")
-      .where("comment_id", "=", id)
-      .where("reader_id", "=", reader.id)
-      .executeTakeFirst();
-    if (exists) return;
-    await tx
-      .insertInto("comment_reports")
-      .values({
-        comment_id: id,
-        reader_id: reader.id,
-        reason,
-        note: note.slice(0, 500),
-        created_at: now.toISOString(),
-      })
-      .execute();
-    await tx
-      .updateTable("comments")
-      .set((eb) => ({ report_count: eb("report_count", "+", 1) }))
-      .where("id", "=", id)
-      .execute();
+    const added = await addReport(
+      tx,
+      { commentId: id, readerId: reader.id, reason, note: note.slice(0, 500) },
+      now,
+    );
+    if (!added) return;
     await logModeration(
       tx,
       {
@@ -369,28 +332,19 @@ export async function moderateComment(
     if (action.kind === "approve") await setCommentStatus(tx, commentId, "approved");
     else await setCommentStatus(tx, commentId, "rejected");
     if (action.kind === "ban" || action.kind === "suspend") {
-      await tx
-        .updateTable("readers")
-        .set(
-          action.kind === "ban"
-            ? { banned_at: now.toISOString() }
-            : { suspended_until: new Date(now.getTime() + action.days * 86_400_000).toISOString() },
-        )
-        .where("id", "=", c.author.id)
-        .execute();
+      await restrictReader(
+        tx,
+        c.author.id,
+        action.kind === "ban"
+          ? { bannedAt: now.toISOString() }
+          : { suspendedUntil: new Date(now.getTime() + action.days * 86_400_000).toISOString() },
+      );
     }
     if (action.kind === "ban") {
       // Their other waiting comments go too.
-      const waiting = await tx
-        .selectFrom("comments")
-        .select("id")
-        .where("reader_id", "=", c.author.id)
-        .where("status", "=", "pending")
-        .execute();
-      for (const w of waiting) await setCommentStatus(tx, w.id, "rejected");
+      for (const id of await pendingCommentIds(tx, c.author.id)) await setCommentStatus(tx, id, "rejected");
     }
-    if (action.kind === "approve")
-      await tx.updateTable("comments").set({ report_count: 0 }).where("id", "=", commentId).execute();
+    if (action.kind === "approve") await clearReports(tx, commentId);
     await logModeration(
       tx,
       {
@@ -406,12 +360,8 @@ export async function moderateComment(
   const after = (await commentById(db, commentId))!;
   if (!wasApproved && after.status === "approved" && after.parentId !== null) {
     const parent = await commentById(db, after.parentId);
-    const story = await db
-      .selectFrom("stories")
-      .select(["headline", "path"])
-      .where("id", "=", after.storyId)
-      .executeTakeFirstOrThrow();
-    if (parent) await notifyReply(db, deps, parent, after, story);
+    const story = await storyRef(db, after.storyId);
+    if (parent && story) await notifyReply(db, deps, parent, after, story);
   }
   return after;
 }

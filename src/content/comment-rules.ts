@@ -123,3 +123,20 @@ export function linkify(text: string): TextRun[] {
   if (last < text.length) out.push({ text: text.slice(last) });
   return out;
 }
+
+export type CommentsMode = "open" | "closed" | "off";
+
+/** Whether a story takes comments now: its own mode, then the automatic closing after N days. */
+export function commentsModeOf(
+  story: { commentsMode: string; firstPublishedAt: string | null },
+  policy: ModerationPolicy,
+  now = new Date(),
+): CommentsMode {
+  if (story.commentsMode === "off") return "off";
+  if (story.commentsMode === "closed") return "closed";
+  if (policy.closeAfterDays > 0 && story.firstPublishedAt) {
+    const closes = Date.parse(story.firstPublishedAt) + policy.closeAfterDays * 86_400_000;
+    if (now.getTime() > closes) return "closed";
+  }
+  return "open";
+}

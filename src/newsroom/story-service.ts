@@ -12,7 +12,7 @@ import {
   storyContentSchema,
 } from "../content/model.ts";
 import { type WorkflowAction, nextStatus, publishProblems } from "../content/workflow.ts";
-import { HttpError } from "../web/errors.ts";
+import { GazetteError } from "../content/errors.ts";
 import type { Db } from "../store/database.ts";
 import { revisionByNumber } from "../store/revision-store.ts";
 import { type Story, saveStory, storyById } from "../store/story-store.ts";
@@ -53,7 +53,7 @@ const actorOf = (user: User) => ({ userId: user.id, name: user.name });
 
 async function load(db: Db, id: number): Promise<Story> {
   const story = await storyById(db, id);
-  if (!story) throw new HttpError("GZ_ERR_STORY_NOT_FOUND", `There is no story ${id}.`);
+  if (!story) throw new GazetteError("GZ_ERR_STORY_NOT_FOUND", `There is no story ${id}.`);
   return story;
 }
 
@@ -70,7 +70,7 @@ async function assertReady(db: Db, content: StoryContent): Promise<void> {
         .execute()
     : [];
   const problems = publishProblems(content, new Map(rows.map((r) => [r.id, r])));
-  if (problems.length) throw new HttpError("GZ_ERR_NOT_READY", undefined, problems);
+  if (problems.length) throw new GazetteError("GZ_ERR_NOT_READY", undefined, { fields: problems });
 }
 
 export async function createStory(db: Db, user: User, content: StoryContent): Promise<Story> {
@@ -103,7 +103,7 @@ export async function saveContent(
   return db.transaction().execute(async (tx) => {
     const story = await load(tx, id);
     if (!canEditStory(user, story)) {
-      throw new HttpError(
+      throw new GazetteError(
         "GZ_ERR_FORBIDDEN",
         story.createdBy === user.id
           ? `This story is ${story.status}; an editor can change it now.`
@@ -112,7 +112,7 @@ export async function saveContent(
     }
     const live = story.status === "published" || story.status === "scheduled";
     if (live && !allowed(user.role, "story.publish")) {
-      throw new HttpError("GZ_ERR_FORBIDDEN", "Changing a published or scheduled story needs an editor.");
+      throw new GazetteError("GZ_ERR_FORBIDDEN", "Changing a published or scheduled story needs an editor.");
     }
     if (live) await assertReady(tx, content);
     await saveStory(
@@ -150,11 +150,11 @@ export async function transition(
   return db.transaction().execute(async (tx) => {
     const story = await load(tx, id);
     if (action.kind === "submit" && !canEditStory(user, story)) {
-      throw new HttpError("GZ_ERR_FORBIDDEN", "Contributors can submit their own drafts only.");
+      throw new GazetteError("GZ_ERR_FORBIDDEN", "Contributors can submit their own drafts only.");
     }
     const next = nextStatus(story.status, action, now);
     if (!next.ok)
-      throw new HttpError("GZ_ERR_INVALID_TRANSITION", `This story cannot change: ${next.message}.`);
+      throw new GazetteError("GZ_ERR_INVALID_TRANSITION", `This story cannot change: ${next.message}.`);
     const content = contentOf(story);
     if (next.status === "published" || next.status === "scheduled") await assertReady(tx, content);
     const note = action.kind === "schedule" ? `Scheduled for ${action.at}` : NOTES[action.kind];
@@ -179,14 +179,14 @@ export async function restoreRevision(
   number: number,
 ): Promise<Story> {
   const rev = await revisionByNumber(db, id, number);
-  if (!rev) throw new HttpError("GZ_ERR_NOT_FOUND", `Story ${id} has no revision ${number}.`);
+  if (!rev) throw new GazetteError("GZ_ERR_NOT_FOUND", `Story ${id} has no revision ${number}.`);
   return db.transaction().execute(async (tx) => {
     const story = await load(tx, id);
     if (!canEditStory(user, story))
-      throw new HttpError("GZ_ERR_FORBIDDEN", "Contributors can restore their own drafts only.");
+      throw new GazetteError("GZ_ERR_FORBIDDEN", "Contributors can restore their own drafts only.");
     const live = story.status === "published" || story.status === "scheduled";
     if (live && !allowed(user.role, "story.publish")) {
-      throw new HttpError("GZ_ERR_FORBIDDEN", "Restoring a published or scheduled story needs an editor.");
+      throw new GazetteError("GZ_ERR_FORBIDDEN", "Restoring a published or scheduled story needs an editor.");
     }
     if (live) await assertReady(tx, rev.content);
     await saveStory(

@@ -1,15 +1,42 @@
-/** Reader routes: each gathers data from the store and hands it to a pure page renderer. */
+/**
+ * The reader site: the front page, articles and their history, section,
+ * topic and author pages, videos, site pages, feeds, sitemaps and search.
+ * Each endpoint gathers data from the store and hands it to a pure page
+ * renderer in site/; the answer is a cacheable page tagged with the cache
+ * keys of everything it shows.
+ */
 import fs from "node:fs";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Config } from "../config.ts";
+import { GazetteError } from "../content/errors.ts";
+import { diffStoryContent } from "../content/story-diff.ts";
 import type { MediaStore } from "../media/media-store.ts";
-import type { Db } from "../store/database.ts";
-import { imagesByIds, listVideos, videoById, type Image } from "../store/media-repo.ts";
-import { pageBySlug } from "../store/page-store.ts";
-import { searchStories } from "../store/search-store.ts";
+import { articleInputs } from "../site/article-data.ts";
+import { articleView, renderArticle } from "../site/article-page.ts";
+import { newsSitemap, rssFeed, sitemap } from "../site/feeds.ts";
+import { renderCorrections, renderHistory } from "../site/history-page.ts";
+import type { Shell } from "../site/layout.ts";
+import {
+  renderHome,
+  renderListing,
+  renderSitePage,
+  renderVideoIndex,
+  renderVideoPage,
+} from "../site/list-pages.ts";
 import { highlight, renderSearch } from "../site/search-page.ts";
-import { type StoryTeaser, listVisible, storiesWithVideo, visibleStoryByPath } from "../store/story-store.ts";
+import { type CacheKey, cacheKey, storyKeys } from "../store/cache-keys.ts";
+import type { Db } from "../store/database.ts";
+import { type Image, countVideos, imagesByIds, listVideos, videoById } from "../store/media-repo.ts";
+import { pageBySlug } from "../store/page-store.ts";
+import { correctionsForStory, publishedRevisions, recentCorrections } from "../store/revision-store.ts";
+import { searchStories } from "../store/search-store.ts";
+import {
+  type StoryFilter,
+  type StoryTeaser,
+  listVisible,
+  storiesWithVideo,
+  visibleStoryByPath,
+} from "../store/story-store.ts";
 import {
   type Section,
   authorBySlug,
@@ -17,74 +44,82 @@ import {
   sectionBySlug,
   topicBySlug,
 } from "../store/taxonomy-store.ts";
-import { articleView, renderArticle } from "../site/article-page.ts";
-import { newsSitemap, rssFeed, sitemap } from "../site/feeds.ts";
-import type { Shell } from "../site/layout.ts";
-import {
-  renderHome,
-  renderListing,
-  renderNotFound,
-  renderSitePage,
-  renderVideoIndex,
-  renderVideoPage,
-} from "../site/list-pages.ts";
-import { diffStoryContent } from "../content/story-diff.ts";
-import { correctionsForStory, publishedRevisions, recentCorrections } from "../store/revision-store.ts";
-import { renderCorrections, renderHistory } from "../site/history-page.ts";
-import { articleInputs } from "../site/article-data.ts";
-import { HttpError } from "../web/errors.ts";
-import type { PageSender } from "../web/page-response.ts";
+import { type Endpoint, cached, endpoint, idParam, redirect, slugSchema } from "../web/endpoint.ts";
 
-export interface ReaderDeps {
-  pages: PageSender;
+export interface ReadingDeps {
   config: Config;
   db: Db;
   media: MediaStore;
-  cssHref: string;
+  /** The page shell; pass the sections when the endpoint has already read them. */
+  shell: (sections?: Section[]) => Promise<Shell>;
   /** The comments enhancement script's URL. */
-  commentsScript?: string;
+  commentsScript?: string | undefined;
 }
 
-const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(100000).default(1) }).passthrough();
-const slugParam = z
-  .string()
-  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/)
-  .max(120);
+const PAGE_NUMBER = "must be a whole number from 1 upwards, as in ?page=2";
+const pageQuery = z.object({
+  page: z.coerce.number(PAGE_NUMBER).int(PAGE_NUMBER).min(1, PAGE_NUMBER).max(100000).default(1),
+});
 
-function pageOf(req: FastifyRequest): number {
-  const q = pageQuery.safeParse(req.query);
-  if (!q.success)
-    throw new HttpError("GZ_ERR_BAD_PARAMETER", "page: must be a whole number from 1 upwards, as in ?page=2");
-  return q.data.page;
-}
+const slugParams = (...names: string[]) => z.object(Object.fromEntries(names.map((n) => [n, slugSchema])));
 
-function slugOf(value: unknown): string {
-  const r = slugParam.safeParse(value);
-  if (!r.success) throw new HttpError("GZ_ERR_NOT_FOUND");
-  return r.data;
-}
+const storyParams = z.object({
+  section: slugSchema,
+  y: z.string().regex(/^\d{4}$/),
+  m: z.string().regex(/^\d{2}$/),
+  d: z.string().regex(/^\d{2}$/),
+  slug: slugSchema,
+});
+type StoryParams = z.infer<typeof storyParams>;
+const pathOf = (p: StoryParams) => `/${p.section}/${p.y}/${p.m}/${p.d}/${p.slug}`;
+
+const searchQuery = z.object({
+  q: z
+    .string()
+    .optional()
+    .transform((s) =>
+      (s ?? "")
+        // eslint-disable-next-line no-control-regex -- control characters in a query become spaces
+        .replace(/[\u0000-\u001f\u007f]/g, " ")
+        .trim()
+        .slice(0, 500),
+    ),
+  section: z
+    .string()
+    .optional()
+    .transform((s) => s || undefined)
+    .pipe(
+      z
+        .string()
+        .regex(/^[a-z0-9-]{1,120}$/, "must be a section slug such as city")
+        .optional(),
+    ),
+  from: z
+    .string()
+    .optional()
+    .transform((s) => s || undefined)
+    .pipe(z.iso.date("must be a date as YYYY-MM-DD").optional()),
+  to: z
+    .string()
+    .optional()
+    .transform((s) => s || undefined)
+    .pipe(z.iso.date("must be a date as YYYY-MM-DD").optional()),
+  page: z.coerce.number().int().min(1).max(1000).default(1),
+});
+type SearchParams = z.infer<typeof searchQuery>;
 
 function teaserImageIds(teasers: readonly StoryTeaser[]): number[] {
   return teasers.flatMap((t) => (t.heroImageId ? [t.heroImageId] : []));
 }
 
-export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
-  const { db, config } = deps;
-  const { sendPage } = deps.pages;
-  const storyKeys = (teasers: readonly { id: number }[]) => teasers.map((t) => `story:${t.id}`);
-  /** The page shell; pass the sections when the route has already read them. */
-  const shell = async (sections?: Section[]): Promise<Shell> => ({
-    site: config.site,
-    sections: sections ?? (await listSections(db)),
-    cssHref: deps.cssHref,
-  });
+export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
+  const { db, config, shell } = deps;
   const size = config.pageSize;
 
   async function listing(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    filter: Parameters<typeof listVisible>[1],
-    key: string,
+    page: number,
+    filter: StoryFilter,
+    key: CacheKey,
     p: {
       title: string;
       kicker?: string;
@@ -94,176 +129,20 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
       currentSection?: string;
     },
   ) {
-    const page = pageOf(req);
     // One more than a page tells whether an older page exists: counting a
     // section of a large archive costs more than rendering the page.
     const found = await listVisible(db, filter, { limit: size + 1, offset: (page - 1) * size, count: false });
     const hasNext = found.items.length > size;
     const items = found.items.slice(0, size);
     if (page > 1 && items.length === 0)
-      throw new HttpError("GZ_ERR_NOT_FOUND", `There is no page ${page} here.`);
+      throw new GazetteError("GZ_ERR_NOT_FOUND", `There is no page ${page} here.`);
     const images = await imagesByIds(db, teaserImageIds(items));
-    return sendPage(req, reply, {
-      body: renderListing(await shell(), { ...p, page, hasNext, stories: items, images }),
-      keys: [key, "sections", ...storyKeys(items)],
-    });
+    return cached(renderListing(await shell(), { ...p, page, hasNext, stories: items, images }), [
+      key,
+      cacheKey.sections,
+      ...storyKeys.of(items),
+    ]);
   }
-
-  app.get("/", async (req, reply) => {
-    const sections = await listSections(db);
-    const { items: latest } = await listVisible(db, { kind: "all" }, { limit: 7, offset: 0, count: false });
-    const seen = new Set(latest.map((t) => t.id));
-    const bySection = [];
-    for (const section of sections) {
-      const { items } = await listVisible(
-        db,
-        { kind: "section", sectionId: section.id },
-        { limit: 7, offset: 0, count: false },
-      );
-      const fresh = items.filter((t) => !seen.has(t.id)).slice(0, 4);
-      fresh.forEach((t) => seen.add(t.id));
-      if (fresh.length) bySection.push({ section, stories: fresh });
-    }
-    const videos = await listVideos(db, 4, 0);
-    const all = [...latest, ...bySection.flatMap((s) => s.stories)];
-    const images = await imagesByIds(db, teaserImageIds(all));
-    return sendPage(req, reply, {
-      body: renderHome(await shell(sections), latest[0], latest.slice(1), bySection, images, videos),
-      keys: ["home", "sections", "videos", ...storyKeys(all), ...videos.map((v) => `video:${v.id}`)],
-    });
-  });
-
-  app.get<{ Params: { section: string; y: string; m: string; d: string; slug: string } }>(
-    "/:section/:y/:m/:d/:slug",
-    async (req, reply) => {
-      const { section, y, m, d, slug } = req.params;
-      if (!/^\d{4}$/.test(y) || !/^\d{2}$/.test(m) || !/^\d{2}$/.test(d))
-        throw new HttpError("GZ_ERR_NOT_FOUND");
-      const path = `/${slugOf(section)}/${y}/${m}/${d}/${slugOf(slug)}`;
-      const found = await visibleStoryByPath(db, path);
-      if (!found) throw new HttpError("GZ_ERR_NOT_FOUND");
-      if ("redirect" in found) return reply.redirect(found.redirect, 301);
-      const sort = z
-        .enum(["newest", "oldest", "reactions"])
-        .catch("newest")
-        .parse((req.query as { sort?: unknown }).sort);
-      const { inputs, keys } = await articleInputs(db, found.story, {
-        commentSort: sort,
-        ...(deps.commentsScript ? { commentsScript: deps.commentsScript } : {}),
-      });
-      const view = articleView(inputs, config.site, config.ads);
-      return sendPage(req, reply, { body: renderArticle(view, await shell(), config.ads), keys });
-    },
-  );
-
-  app.get<{ Params: { section: string; y: string; m: string; d: string; slug: string } }>(
-    "/:section/:y/:m/:d/:slug/history",
-    async (req, reply) => {
-      const { section, y, m, d, slug } = req.params;
-      if (!/^\d{4}$/.test(y) || !/^\d{2}$/.test(m) || !/^\d{2}$/.test(d))
-        throw new HttpError("GZ_ERR_NOT_FOUND");
-      const path = `/${slugOf(section)}/${y}/${m}/${d}/${slugOf(slug)}`;
-      const found = await visibleStoryByPath(db, path);
-      if (!found) throw new HttpError("GZ_ERR_NOT_FOUND");
-      if ("redirect" in found) return reply.redirect(`${found.redirect}/history`, 301);
-      const story = found.story;
-      const [versions, corrections] = await Promise.all([
-        publishedRevisions(db, story.id),
-        correctionsForStory(db, story.id),
-      ]);
-      const entries = versions.map((v, i) => ({
-        number: v.number,
-        at: v.createdAt,
-        label: i === 0 ? "First published" : "Updated",
-        diff: i === 0 ? undefined : diffStoryContent(versions[i - 1]!.content, v.content),
-      }));
-      return sendPage(req, reply, {
-        body: renderHistory(await shell(), story, entries, corrections),
-        keys: [`story:${story.id}`, "sections"],
-      });
-    },
-  );
-
-  app.get("/corrections", async (req, reply) => {
-    const items = await recentCorrections(db, 100);
-    return sendPage(req, reply, {
-      body: renderCorrections(await shell(), items),
-      keys: ["corrections", "sections", ...storyKeys(items.map((c) => ({ id: c.storyId })))],
-    });
-  });
-
-  app.get<{ Params: { section: string } }>("/:section", async (req, reply) => {
-    const section = await sectionBySlug(db, slugOf(req.params.section));
-    if (!section) throw new HttpError("GZ_ERR_NOT_FOUND");
-    return listing(req, reply, { kind: "section", sectionId: section.id }, `section:${section.slug}`, {
-      title: section.name,
-      description: section.description,
-      basePath: `/${section.slug}`,
-      feedPath: `/${section.slug}/feed.xml`,
-      currentSection: section.slug,
-    });
-  });
-
-  app.get<{ Params: { slug: string } }>("/topic/:slug", async (req, reply) => {
-    const topic = await topicBySlug(db, slugOf(req.params.slug));
-    if (!topic) throw new HttpError("GZ_ERR_NOT_FOUND");
-    return listing(req, reply, { kind: "topic", topicId: topic.id }, `topic:${topic.slug}`, {
-      title: topic.name,
-      kicker: "Topic",
-      basePath: `/topic/${topic.slug}`,
-    });
-  });
-
-  app.get<{ Params: { slug: string } }>("/author/:slug", async (req, reply) => {
-    const author = await authorBySlug(db, slugOf(req.params.slug));
-    if (!author) throw new HttpError("GZ_ERR_NOT_FOUND");
-    return listing(req, reply, { kind: "author", authorId: author.id }, `author:${author.slug}`, {
-      title: author.name,
-      kicker: author.role || "Author",
-      description: author.bio,
-      basePath: `/author/${author.slug}`,
-    });
-  });
-
-  app.get("/video", async (req, reply) => {
-    const page = pageOf(req);
-    const total = Number(
-      (
-        await db
-          .selectFrom("videos")
-          .select((eb) => eb.fn.countAll<number>().as("n"))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
-    const totalPages = Math.max(1, Math.ceil(total / size));
-    if (page > totalPages) throw new HttpError("GZ_ERR_NOT_FOUND");
-    const videos = await listVideos(db, size, (page - 1) * size);
-    return sendPage(req, reply, {
-      body: renderVideoIndex(await shell(), videos, page, page < totalPages),
-      keys: ["videos", "sections", ...videos.map((v) => `video:${v.id}`)],
-    });
-  });
-
-  app.get<{ Params: { id: string } }>("/video/:id", async (req, reply) => {
-    if (!/^\d{1,9}$/.test(req.params.id)) throw new HttpError("GZ_ERR_NOT_FOUND");
-    const video = await videoById(db, Number(req.params.id));
-    if (!video) throw new HttpError("GZ_ERR_NOT_FOUND");
-    const stories = await storiesWithVideo(db, video.id);
-    const images = await imagesByIds(db, teaserImageIds(stories));
-    return sendPage(req, reply, {
-      body: renderVideoPage(await shell(), video, stories, images),
-      keys: [`video:${video.id}`, "sections", ...storyKeys(stories)],
-    });
-  });
-
-  app.get<{ Params: { slug: string } }>("/about/:slug", async (req, reply) => {
-    const page = await pageBySlug(db, slugOf(req.params.slug));
-    if (!page) throw new HttpError("GZ_ERR_NOT_FOUND");
-    return sendPage(req, reply, {
-      body: renderSitePage(await shell(), page),
-      keys: [`page:${page.slug}`, "sections"],
-    });
-  });
 
   const imageBytes = (img: Image) => {
     if (!img.file) return 0;
@@ -277,127 +156,22 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
   };
 
   /** An RSS feed of the newest 50 visible stories matching `filter`. */
-  async function sendFeed(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    filter: Parameters<typeof listVisible>[1],
-    feed: { title: string; description: string; path: string; feedPath: string },
-    key: string,
+  async function feed(
+    filter: StoryFilter,
+    f: { title: string; description: string; path: string; feedPath: string },
+    key: CacheKey,
   ) {
     const { items } = await listVisible(db, filter, { limit: 50, offset: 0, count: false });
     const images = await imagesByIds(db, teaserImageIds(items));
-    return sendPage(req, reply, {
-      body: rssFeed(config.site, feed, items, images, imageBytes),
-      contentType: "application/rss+xml; charset=utf-8",
-      keys: [key, ...storyKeys(items)],
-    });
-  }
-
-  app.get("/feed.xml", (req, reply) =>
-    sendFeed(
-      req,
-      reply,
-      { kind: "all" },
-      { title: config.site.name, description: config.site.tagline, path: "/", feedPath: "/feed.xml" },
-      "all",
-    ),
-  );
-
-  app.get<{ Params: { section: string } }>("/:section/feed.xml", async (req, reply) => {
-    const section = await sectionBySlug(db, slugOf(req.params.section));
-    if (!section) throw new HttpError("GZ_ERR_NOT_FOUND");
-    return sendFeed(
-      req,
-      reply,
-      { kind: "section", sectionId: section.id },
-      {
-        title: `${section.name} | ${config.site.name}`,
-        description: section.description || section.name,
-        path: `/${section.slug}`,
-        feedPath: `/${section.slug}/feed.xml`,
-      },
-      `section:${section.slug}`,
+    return cached(
+      rssFeed(config.site, f, items, images, imageBytes),
+      [key, ...storyKeys.of(items)],
+      "application/rss+xml; charset=utf-8",
     );
-  });
-
-  app.get("/sitemap.xml", async (req, reply) => {
-    const { items } = await listVisible(db, { kind: "all" }, { limit: 50000 - 200, offset: 0, count: false });
-    const sections = await listSections(db);
-    const entries = [
-      { path: "/", ...(items[0] ? { lastmod: items[0].updatedAt } : {}) },
-      ...sections.map((s) => ({ path: `/${s.slug}` })),
-      ...items.map((t) => ({ path: t.path, lastmod: t.updatedAt })),
-    ];
-    return sendPage(req, reply, {
-      body: sitemap(config.site, entries),
-      contentType: "application/xml; charset=utf-8",
-      keys: ["all", "sections"],
-    });
-  });
-
-  app.get("/sitemap-news.xml", async (req, reply) => {
-    const since = new Date(Date.now() - 48 * 3600 * 1000).toISOString();
-    const { items } = await listVisible(
-      db,
-      { kind: "since", since },
-      { limit: 1000, offset: 0, count: false },
-    );
-    return sendPage(req, reply, {
-      body: newsSitemap(config.site, items),
-      contentType: "application/xml; charset=utf-8",
-      keys: ["all"],
-    });
-  });
-
-  const searchQuery = z.object({
-    q: z
-      .string()
-      .optional()
-      .transform((s) =>
-        (s ?? "")
-          // eslint-disable-next-line no-control-regex -- control characters in a query become spaces
-          .replace(/[\u0000-\u001f\u007f]/g, " ")
-          .trim()
-          .slice(0, 500),
-      ),
-    section: z
-      .string()
-      .optional()
-      .transform((s) => s || undefined)
-      .pipe(
-        z
-          .string()
-          .regex(/^[a-z0-9-]{1,120}$/, "must be a section slug such as city")
-          .optional(),
-      ),
-    from: z
-      .string()
-      .optional()
-      .transform((s) => s || undefined)
-      .pipe(z.iso.date("must be a date as YYYY-MM-DD").optional()),
-    to: z
-      .string()
-      .optional()
-      .transform((s) => s || undefined)
-      .pipe(z.iso.date("must be a date as YYYY-MM-DD").optional()),
-    page: z.coerce.number().int().min(1).max(1000).default(1),
-  });
-
-  function parseSearch(req: FastifyRequest) {
-    const r = searchQuery.safeParse(req.query);
-    if (!r.success) {
-      const fields = r.error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
-      throw new HttpError(
-        "GZ_ERR_BAD_PARAMETER",
-        fields.map((f) => `${f.path}: ${f.message}`).join("; "),
-        fields,
-      );
-    }
-    return r.data;
   }
 
   /** The search a request asks for; undefined when it asks for nothing (an empty `q`). */
-  function runSearch(p: ReturnType<typeof parseSearch>) {
+  function runSearch(p: SearchParams) {
     return p.q
       ? searchStories(db, {
           text: p.q,
@@ -410,63 +184,335 @@ export function readerRoutes(app: FastifyInstance, deps: ReaderDeps): void {
       : Promise.resolve(undefined);
   }
 
-  app.get("/search", async (req, reply) => {
-    const p = parseSearch(req);
-    const sections = await listSections(db);
-    const result = await runSearch(p);
-    return sendPage(req, reply, {
-      body: renderSearch(await shell(sections), p, result, sections, new Map(), size),
-      keys: ["all", "sections"],
-    });
-  });
+  const page = { tag: "Reader pages", access: "anyone", responds: "html" } as const;
 
-  app.get("/api/search", async (req, reply) => {
-    const p = parseSearch(req);
-    const result = (await runSearch(p)) ?? { total: 0, totalIsLowerBound: false, hits: [] };
-    const json = JSON.stringify({
-      query: p.q,
-      total: result.total,
-      /** True when more stories match than were counted (total is then a lower bound). */
-      totalIsLowerBound: result.totalIsLowerBound,
-      page: p.page,
-      pageSize: size,
-      results: result.hits.map((h) => ({
-        headline: h.story.headline,
-        url: `${config.site.baseUrl}${h.story.path}`,
-        path: h.story.path,
-        section: { slug: h.story.sectionSlug, name: h.story.sectionName },
-        publishedAt: h.story.firstPublishedAt,
-        summary: h.story.summary,
-        /** HTML: the text escaped, matched terms in <mark>. */
-        snippetHtml: highlight(h.snippet).value,
-      })),
-    });
-    return sendPage(req, reply, {
-      body: json,
-      contentType: "application/json; charset=utf-8",
-      keys: ["all"],
-    });
-  });
-
-  app.get("/robots.txt", async (_req, reply) =>
-    reply
-      .type("text/plain; charset=utf-8")
-      .send(
-        `User-agent: *\nAllow: /\nDisallow: /admin\nDisallow: /api/\n\nSitemap: ${config.site.baseUrl}/sitemap.xml\nSitemap: ${config.site.baseUrl}/sitemap-news.xml\n`,
-      ),
-  );
-
-  app.setNotFoundHandler(async (req, reply) => {
-    const { items } = await listVisible(db, { kind: "all" }, { limit: 3, offset: 0, count: false }).catch(
-      () => ({
-        items: [] as StoryTeaser[],
-      }),
-    );
-    const images = await imagesByIds(db, teaserImageIds(items)).catch(() => new Map<number, Image>());
-    return reply
-      .code(404)
-      .type("text/html; charset=utf-8")
-      .header("cache-control", "no-store")
-      .send(renderNotFound(await shell(), req.url.split("?")[0] ?? "/", items, images));
-  });
+  return [
+    endpoint({
+      ...page,
+      method: "GET",
+      path: "/",
+      summary: "The front page: the latest stories, each section's newest, and videos",
+      handler: async () => {
+        const sections = await listSections(db);
+        const { items: latest } = await listVisible(
+          db,
+          { kind: "all" },
+          { limit: 7, offset: 0, count: false },
+        );
+        const seen = new Set(latest.map((t) => t.id));
+        const bySection = [];
+        for (const section of sections) {
+          const { items } = await listVisible(
+            db,
+            { kind: "section", sectionId: section.id },
+            { limit: 7, offset: 0, count: false },
+          );
+          const fresh = items.filter((t) => !seen.has(t.id)).slice(0, 4);
+          fresh.forEach((t) => seen.add(t.id));
+          if (fresh.length) bySection.push({ section, stories: fresh });
+        }
+        const videos = await listVideos(db, 4, 0);
+        const all = [...latest, ...bySection.flatMap((s) => s.stories)];
+        const images = await imagesByIds(db, teaserImageIds(all));
+        return cached(
+          renderHome(await shell(sections), latest[0], latest.slice(1), bySection, images, videos),
+          [
+            cacheKey.home,
+            cacheKey.sections,
+            cacheKey.videos,
+            ...storyKeys.of(all),
+            ...videos.map((v) => cacheKey.video(v.id)),
+          ],
+        );
+      },
+    }),
+    endpoint({
+      ...page,
+      method: "GET",
+      path: "/:section/:y/:m/:d/:slug",
+      summary: "An article (an old address answers 301 to the story's address now)",
+      params: storyParams,
+      query: z.object({ sort: z.enum(["newest", "oldest", "reactions"]).catch("newest") }),
+      handler: async ({ params, query }) => {
+        const found = await visibleStoryByPath(db, pathOf(params));
+        if (!found) throw new GazetteError("GZ_ERR_NOT_FOUND");
+        if ("redirect" in found) return redirect(found.redirect, 301);
+        const { inputs, keys } = await articleInputs(db, found.story, {
+          commentSort: query.sort,
+          ...(deps.commentsScript ? { commentsScript: deps.commentsScript } : {}),
+        });
+        const view = articleView(inputs, config.site, config.ads);
+        return cached(renderArticle(view, await shell(), config.ads), keys);
+      },
+    }),
+    endpoint({
+      ...page,
+      method: "GET",
+      path: "/:section/:y/:m/:d/:slug/history",
+      summary: "An article's public history: every published version, with what changed, and its corrections",
+      params: storyParams,
+      handler: async ({ params }) => {
+        const found = await visibleStoryByPath(db, pathOf(params));
+        if (!found) throw new GazetteError("GZ_ERR_NOT_FOUND");
+        if ("redirect" in found) return redirect(`${found.redirect}/history`, 301);
+        const story = found.story;
+        const [versions, corrections] = await Promise.all([
+          publishedRevisions(db, story.id),
+          correctionsForStory(db, story.id),
+        ]);
+        const entries = versions.map((v, i) => ({
+          number: v.number,
+          at: v.createdAt,
+          label: i === 0 ? "First published" : "Updated",
+          diff: i === 0 ? undefined : diffStoryContent(versions[i - 1]!.content, v.content),
+        }));
+        return cached(renderHistory(await shell(), story, entries, corrections), [
+          cacheKey.story(story.id),
+          cacheKey.sections,
+        ]);
+      },
+    }),
+    endpoint({
+      ...page,
+      method: "GET",
+      path: "/corrections",
+      summary: "The latest corrections, newest first",
+      handler: async () => {
+        const items = await recentCorrections(db, 100);
+        return cached(renderCorrections(await shell(), items), [
+          cacheKey.corrections,
+          cacheKey.sections,
+          ...items.map((c) => cacheKey.story(c.storyId)),
+        ]);
+      },
+    }),
+    endpoint({
+      ...page,
+      method: "GET",
+      path: "/:section",
+      summary: "A section's stories, newest first, a page at a time",
+      params: slugParams("section"),
+      query: pageQuery,
+      handler: async ({ params, query }) => {
+        const section = await sectionBySlug(db, params["section"]!);
+        if (!section) throw new GazetteError("GZ_ERR_NOT_FOUND");
+        return listing(
+          query.page,
+          { kind: "section", sectionId: section.id },
+          cacheKey.section(section.slug),
+          {
+            title: section.name,
+            description: section.description,
+            basePath: `/${section.slug}`,
+            feedPath: `/${section.slug}/feed.xml`,
+            currentSection: section.slug,
+          },
+        );
+      },
+    }),
+    endpoint({
+      ...page,
+      method: "GET",
+      path: "/topic/:slug",
+      summary: "A topic's stories, newest first",
+      params: slugParams("slug"),
+      query: pageQuery,
+      handler: async ({ params, query }) => {
+        const topic = await topicBySlug(db, params["slug"]!);
+        if (!topic) throw new GazetteError("GZ_ERR_NOT_FOUND");
+        return listing(query.page, { kind: "topic", topicId: topic.id }, cacheKey.topic(topic.slug), {
+          title: topic.name,
+          kicker: "Topic",
+          basePath: `/topic/${topic.slug}`,
+        });
+      },
+    }),
+    endpoint({
+      ...page,
+      method: "GET",
+      path: "/author/:slug",
+      summary: "An author's page: who they are and their stories",
+      params: slugParams("slug"),
+      query: pageQuery,
+      handler: async ({ params, query }) => {
+        const author = await authorBySlug(db, params["slug"]!);
+        if (!author) throw new GazetteError("GZ_ERR_NOT_FOUND");
+        return listing(query.page, { kind: "author", authorId: author.id }, cacheKey.author(author.slug), {
+          title: author.name,
+          kicker: author.role || "Author",
+          description: author.bio,
+          basePath: `/author/${author.slug}`,
+        });
+      },
+    }),
+    endpoint({
+      ...page,
+      method: "GET",
+      path: "/video",
+      summary: "Every video, newest first",
+      query: pageQuery,
+      handler: async ({ query }) => {
+        const totalPages = Math.max(1, Math.ceil((await countVideos(db)) / size));
+        if (query.page > totalPages) throw new GazetteError("GZ_ERR_NOT_FOUND");
+        const videos = await listVideos(db, size, (query.page - 1) * size);
+        return cached(renderVideoIndex(await shell(), videos, query.page, query.page < totalPages), [
+          cacheKey.videos,
+          cacheKey.sections,
+          ...videos.map((v) => cacheKey.video(v.id)),
+        ]);
+      },
+    }),
+    endpoint({
+      ...page,
+      method: "GET",
+      path: "/video/:id",
+      summary: "A video's page, with the stories that show it",
+      params: idParam,
+      handler: async ({ params }) => {
+        const video = await videoById(db, params.id);
+        if (!video) throw new GazetteError("GZ_ERR_NOT_FOUND");
+        const stories = await storiesWithVideo(db, video.id);
+        const images = await imagesByIds(db, teaserImageIds(stories));
+        return cached(renderVideoPage(await shell(), video, stories, images), [
+          cacheKey.video(video.id),
+          cacheKey.sections,
+          ...storyKeys.of(stories),
+        ]);
+      },
+    }),
+    endpoint({
+      ...page,
+      method: "GET",
+      path: "/about/:slug",
+      summary: "A site page (editorial standards, contact, community rules …)",
+      params: slugParams("slug"),
+      handler: async ({ params }) => {
+        const p = await pageBySlug(db, params["slug"]!);
+        if (!p) throw new GazetteError("GZ_ERR_NOT_FOUND");
+        return cached(renderSitePage(await shell(), p), [cacheKey.page(p.slug), cacheKey.sections]);
+      },
+    }),
+    endpoint({
+      ...page,
+      responds: "asset",
+      method: "GET",
+      path: "/feed.xml",
+      summary: "RSS: the newest 50 stories",
+      handler: async () =>
+        feed(
+          { kind: "all" },
+          { title: config.site.name, description: config.site.tagline, path: "/", feedPath: "/feed.xml" },
+          cacheKey.all,
+        ),
+    }),
+    endpoint({
+      ...page,
+      responds: "asset",
+      method: "GET",
+      path: "/:section/feed.xml",
+      summary: "RSS: a section's newest 50 stories",
+      params: slugParams("section"),
+      handler: async ({ params }) => {
+        const section = await sectionBySlug(db, params["section"]!);
+        if (!section) throw new GazetteError("GZ_ERR_NOT_FOUND");
+        return feed(
+          { kind: "section", sectionId: section.id },
+          {
+            title: `${section.name} | ${config.site.name}`,
+            description: section.description || section.name,
+            path: `/${section.slug}`,
+            feedPath: `/${section.slug}/feed.xml`,
+          },
+          cacheKey.section(section.slug),
+        );
+      },
+    }),
+    endpoint({
+      ...page,
+      responds: "asset",
+      method: "GET",
+      path: "/sitemap.xml",
+      summary: "The sitemap: the front page, sections and stories",
+      handler: async () => {
+        const { items } = await listVisible(
+          db,
+          { kind: "all" },
+          { limit: 50000 - 200, offset: 0, count: false },
+        );
+        const sections = await listSections(db);
+        const entries = [
+          { path: "/", ...(items[0] ? { lastmod: items[0].updatedAt } : {}) },
+          ...sections.map((s) => ({ path: `/${s.slug}` })),
+          ...items.map((t) => ({ path: t.path, lastmod: t.updatedAt })),
+        ];
+        return cached(
+          sitemap(config.site, entries),
+          [cacheKey.all, cacheKey.sections],
+          "application/xml; charset=utf-8",
+        );
+      },
+    }),
+    endpoint({
+      ...page,
+      responds: "asset",
+      method: "GET",
+      path: "/sitemap-news.xml",
+      summary: "The news sitemap: stories of the last 48 hours",
+      handler: async () => {
+        const since = new Date(Date.now() - 48 * 3600 * 1000).toISOString();
+        const { items } = await listVisible(
+          db,
+          { kind: "since", since },
+          { limit: 1000, offset: 0, count: false },
+        );
+        return cached(newsSitemap(config.site, items), [cacheKey.all], "application/xml; charset=utf-8");
+      },
+    }),
+    endpoint({
+      ...page,
+      method: "GET",
+      path: "/search",
+      summary: "Search stories, with section and date filters",
+      query: searchQuery,
+      handler: async ({ query }) => {
+        const sections = await listSections(db);
+        const result = await runSearch(query);
+        return cached(renderSearch(await shell(sections), query, result, sections, new Map(), size), [
+          cacheKey.all,
+          cacheKey.sections,
+        ]);
+      },
+    }),
+    endpoint({
+      ...page,
+      responds: "json",
+      tag: "Search",
+      method: "GET",
+      path: "/api/search",
+      summary: "Search stories readers can see now; matched terms come back marked in `snippetHtml`",
+      query: searchQuery,
+      handler: async ({ query }) => {
+        const result = (await runSearch(query)) ?? { total: 0, totalIsLowerBound: false, hits: [] };
+        const json = JSON.stringify({
+          query: query.q,
+          total: result.total,
+          /** True when more stories match than were counted (total is then a lower bound). */
+          totalIsLowerBound: result.totalIsLowerBound,
+          page: query.page,
+          pageSize: size,
+          results: result.hits.map((h) => ({
+            headline: h.story.headline,
+            url: `${config.site.baseUrl}${h.story.path}`,
+            path: h.story.path,
+            section: { slug: h.story.sectionSlug, name: h.story.sectionName },
+            publishedAt: h.story.firstPublishedAt,
+            summary: h.story.summary,
+            /** HTML: the text escaped, matched terms in <mark>. */
+            snippetHtml: highlight(h.snippet).value,
+          })),
+        });
+        return cached(json, [cacheKey.all], "application/json; charset=utf-8");
+      },
+    }),
+  ];
 }

@@ -111,3 +111,107 @@ ${t.mode === "open" && c.depth < t.maxDepth ? commentForm({ storyId: t.story.id,
     main,
   );
 }
+
+/** Values typed into a form, and a message per field that needs another look. */
+export interface FormState {
+  values?: Record<string, unknown>;
+  errors?: Record<string, string>;
+  returnTo: string;
+  /** A message over the whole form. */
+  error?: string | undefined;
+}
+
+const str = (v: unknown) => (typeof v === "string" ? v : "");
+
+export function renderSignupPage(shell: Shell, s: FormState, passwordMinLength: number): string {
+  const v = s.values ?? {};
+  const e = s.errors ?? {};
+  return renderForm(shell, {
+    title: "Create an account to comment",
+    action: "/account/signup",
+    fields: [
+      {
+        name: "displayName",
+        label: "Name shown with your comments",
+        value: str(v["displayName"]),
+        autocomplete: "nickname",
+        error: e["displayName"],
+      },
+      {
+        name: "email",
+        label: "Email",
+        type: "email",
+        value: str(v["email"]),
+        autocomplete: "email",
+        error: e["email"],
+      },
+      {
+        name: "password",
+        label: `Password (at least ${passwordMinLength} characters)`,
+        type: "password",
+        autocomplete: "new-password",
+        error: e["password"],
+      },
+    ],
+    hidden: { return: s.returnTo },
+    submit: "Create account",
+    error: s.error,
+    after: html`<p>Already have one? <a href="/account/signin">Sign in</a>.</p>`,
+  });
+}
+
+export function renderSigninPage(shell: Shell, s: FormState): string {
+  return renderForm(shell, {
+    title: "Sign in to comment",
+    action: "/account/signin",
+    fields: [
+      {
+        name: "email",
+        label: "Email",
+        type: "email",
+        value: str(s.values?.["email"]),
+        autocomplete: "username",
+      },
+      { name: "password", label: "Password", type: "password", autocomplete: "current-password" },
+    ],
+    hidden: { return: s.returnTo },
+    submit: "Sign in",
+    error: s.error,
+    after: html`<p>New here? <a href="/account/signup">Create an account</a>.</p>`,
+  });
+}
+
+/** The reader's own page: name, reply emails, sign out, delete the account. */
+export function renderAccountPage(
+  shell: Shell,
+  reader: { displayName: string; email: string; verified: boolean; notifyReplies: boolean },
+): string {
+  const main = html`<section class="account-page"><h1>Your account</h1><p>Signed in as <strong>${reader.displayName}</strong> (${reader.email})${reader.verified ? "" : " — email not confirmed yet"}.</p>
+<form method="post" action="/account" class="account-form"><p class="form-field"><label for="f-displayName">Name shown with your comments</label><input id="f-displayName" name="displayName" value="${reader.displayName}" required maxlength="40"></p><p class="form-field"><label><input type="checkbox" name="notifyReplies" value="1"${reader.notifyReplies ? html` checked` : ""}> Email me when someone replies to my comments</label></p><button type="submit">Save</button></form>
+<form method="post" action="/account/signout" class="account-form"><button type="submit">Sign out</button></form>
+<form method="post" action="/account/delete" class="account-form"><h2>Delete your account</h2><p>Your comments stay, shown as “Deleted account”; your name, email and password are removed.</p><p class="form-field"><label for="f-confirm">Type DELETE to confirm</label><input id="f-confirm" name="confirm" required></p><button type="submit">Delete my account</button></form></section>`;
+  return layout(shell, { title: "Your account", noindex: true }, main);
+}
+
+/** A comment that was not posted: why, and the form again with the reader's text, so nothing typed is lost. */
+export function renderCommentNotPosted(
+  shell: Shell,
+  p: { message: string; storyId: number; parentId?: number | undefined; returnTo: string; body: string },
+): string {
+  return renderMessage(
+    shell,
+    "Your comment was not posted",
+    html`<p>${p.message}</p><form method="post" action="/comments" class="comment-form"><input type="hidden" name="storyId" value="${p.storyId}">${p.parentId ? html`<input type="hidden" name="parentId" value="${p.parentId}">` : ""}<input type="hidden" name="return" value="${p.returnTo}"><label for="comment-body">Your comment</label><textarea id="comment-body" name="body" rows="6" required>${p.body}</textarea><button type="submit">Post again</button></form><p><a href="${p.returnTo}">Back to the story</a></p>`,
+    "error",
+  );
+}
+
+/** A signed-out reader posted a comment: it is shown back to copy, with the ways to sign in. */
+export function renderSignInToComment(shell: Shell, p: { returnTo: string; body: string }): string {
+  return renderMessage(
+    shell,
+    "Sign in to comment",
+    html`<p>Your comment was not posted. Copy it, then <a href="/account/signin?return=${encodeURIComponent(p.returnTo)}">sign in</a> or <a href="/account/signup?return=${encodeURIComponent(p.returnTo)}">create an account</a>:</p><textarea readonly rows="6" aria-label="Your comment">${p.body}</textarea>`,
+    "error",
+  );
+}

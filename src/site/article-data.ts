@@ -7,9 +7,10 @@ import type { ArticleInputs } from "./article-page.ts";
 import { imageIdsOf, videoIdsOf } from "./article-page.ts";
 import type { Db } from "../store/database.ts";
 import { imagesByIds, videosByIds } from "../store/media-repo.ts";
-import { correctionsForStory } from "../store/revision-store.ts";
+import { type CacheKey, cacheKey, storyKeys } from "../store/cache-keys.ts";
+import { correctionsForStory, countPublicRevisions } from "../store/revision-store.ts";
 import { type Story, relatedStories, teasersByIds } from "../store/story-store.ts";
-import { commentsModeOf } from "../comments/comment-service.ts";
+import { commentsModeOf } from "../content/comment-rules.ts";
 import { type CommentSort, commentPage } from "../store/comment-store.ts";
 import { pagePolicy } from "../store/moderation-policy-store.ts";
 import type { CommentsBlock } from "./comments-view.ts";
@@ -23,10 +24,7 @@ export async function commentsBlock(
 ): Promise<CommentsBlock> {
   // Count and mode come with the story row: no second read of it per render.
   const policy = await pagePolicy(db);
-  const mode = commentsModeOf(
-    { comments_mode: story.commentsMode, first_published_at: story.firstPublishedAt },
-    policy,
-  );
+  const mode = commentsModeOf(story, policy);
   const page =
     mode === "off"
       ? { comments: [], replies: new Map(), next: undefined }
@@ -53,7 +51,7 @@ export async function articleInputs(
   db: Db,
   story: Story,
   opts: { commentSort?: CommentSort; commentsScript?: string } = {},
-): Promise<{ inputs: Omit<ArticleInputs, "preview">; keys: string[] }> {
+): Promise<{ inputs: Omit<ArticleInputs, "preview">; keys: CacheKey[] }> {
   const videos = await videosByIds(db, videoIdsOf(story));
   const linkedIds = story.body.flatMap((b) => (b.type === "related-story" ? [b.storyId] : []));
   const [images, related, linked, corrections, versions, comments] = await Promise.all([
@@ -61,19 +59,13 @@ export async function articleInputs(
     relatedStories(db, story, 4),
     teasersByIds(db, linkedIds),
     correctionsForStory(db, story.id),
-    db
-      .selectFrom("story_revisions")
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .where("story_id", "=", story.id)
-      .where("published", "=", 1)
-      .executeTakeFirstOrThrow(),
+    countPublicRevisions(db, story.id),
     commentsBlock(db, story, opts.commentSort ?? "newest", opts.commentsScript),
   ]);
   const relatedImages = await imagesByIds(
     db,
     related.flatMap((t) => (t.heroImageId ? [t.heroImageId] : [])),
   );
-  const storyKeys = (teasers: Iterable<{ id: number }>) => [...teasers].map((t) => `story:${t.id}`);
   return {
     inputs: {
       story,
@@ -83,20 +75,20 @@ export async function articleInputs(
       linked,
       relatedImages,
       corrections,
-      historyPath: Number(versions.n) > 1 ? historyPathOf(story.path) : undefined,
+      historyPath: versions > 1 ? historyPathOf(story.path) : undefined,
       comments,
     },
     keys: [
-      `story:${story.id}`,
-      `section:${story.section.slug}`,
-      ...story.topics.map((t) => `topic:${t.slug}`),
-      ...story.authors.map((a) => `author:${a.slug}`),
-      ...[...videos.keys()].map((id) => `video:${id}`),
-      ...storyKeys(related),
-      ...storyKeys(linked.values()),
-      ...linkedIds.map((id) => `story:${id}`),
-      "sections",
-      `comments:${story.id}`,
+      cacheKey.story(story.id),
+      cacheKey.section(story.section.slug),
+      ...story.topics.map((t) => cacheKey.topic(t.slug)),
+      ...story.authors.map((a) => cacheKey.author(a.slug)),
+      ...[...videos.keys()].map(cacheKey.video),
+      ...storyKeys.of(related),
+      ...storyKeys.of([...linked.values()]),
+      ...linkedIds.map(cacheKey.story),
+      cacheKey.sections,
+      cacheKey.comments(story.id),
     ],
   };
 }

@@ -168,8 +168,10 @@ export function renderNotFound(
   path: string,
   suggestions: StoryTeaser[],
   images: Map<number, Image>,
+  /** What the site knows more specifically (“There is no page 5 here.”). */
+  note?: string,
 ): string {
-  const main = html`<div class="not-found"><h1>We can’t find that page</h1><p>There is nothing at <code>${path.slice(0, 200)}</code>. It may have moved, or the address may have a typo.</p><ul><li><a href="/">Go to the front page</a></li>${shell.sections.map((s) => html`<li><a href="/${s.slug}">${s.name}</a></li>`)}</ul>${suggestions.length ? html`<h2 class="section-title">Latest stories</h2><div class="teaser-grid">${suggestions.map((t) => teaser(t, images, shell.site.timeZone, { showSection: true }))}</div>` : ""}</div>`;
+  const main = html`<div class="not-found"><h1>We can’t find that page</h1>${note ? html`<p>${note}</p>` : ""}<p>There is nothing at <code>${path.slice(0, 200)}</code>. It may have moved, or the address may have a typo.</p><ul><li><a href="/">Go to the front page</a></li>${shell.sections.map((s) => html`<li><a href="/${s.slug}">${s.name}</a></li>`)}</ul>${suggestions.length ? html`<h2 class="section-title">Latest stories</h2><div class="teaser-grid">${suggestions.map((t) => teaser(t, images, shell.site.timeZone, { showSection: true }))}</div>` : ""}</div>`;
   return layout(shell, { title: "Page not found", noindex: true }, main);
 }
 

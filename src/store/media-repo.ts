@@ -264,3 +264,11 @@ export async function updateVideo(
   }
   return videoById(db, id);
 }
+
+export async function countVideos(db: Db): Promise<number> {
+  const r = await db
+    .selectFrom("videos")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}

@@ -6,6 +6,8 @@
 import crypto from "node:crypto";
 import { z } from "zod";
 import type { Db } from "./database.ts";
+import { FieldError } from "../content/errors.ts";
+import { announceReaderChange } from "./comment-store.ts";
 import { emailSchema } from "./user-store.ts";
 
 export interface Reader {
@@ -27,14 +29,8 @@ export const displayNameSchema = z
   .max(40, "must be at most 40 characters")
   .regex(/^[\p{L}\p{N} .'’_-]+$/u, "may use letters, digits, spaces and . ' _ - only");
 
-export class ReaderError extends Error {
+export class ReaderError extends FieldError {
   override name = "ReaderError";
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(`${field}: ${message}`);
-  }
 }
 
 const sha256 = (s: string) => crypto.createHash("sha256").update(s).digest("hex");
@@ -190,6 +186,7 @@ export async function deleteReader(db: Db, readerId: number, now = new Date()): 
     .where("id", "=", readerId)
     .execute();
   await db.deleteFrom("reader_sessions").where("reader_id", "=", readerId).execute();
+  await announceReaderChange(db, readerId);
 }
 
 export async function createReaderSession(db: Db, readerId: number, now = new Date()): Promise<string> {
@@ -220,4 +217,29 @@ export async function readerBySession(db: Db, token: string, now = new Date()): 
 
 export async function deleteReaderSession(db: Db, token: string): Promise<void> {
   await db.deleteFrom("reader_sessions").where("id", "=", sha256(token)).execute();
+}
+
+/** Where to email a reader about replies; undefined when they opted out or left. */
+export async function replyNotificationAddress(db: Db, readerId: number): Promise<string | undefined> {
+  const r = await db
+    .selectFrom("readers")
+    .select(["email", "notify_replies", "deleted_at"])
+    .where("id", "=", readerId)
+    .executeTakeFirst();
+  return r && r.notify_replies === 1 && !r.deleted_at ? r.email : undefined;
+}
+
+/** Changes a reader's shown name and reply emails; a new name is announced to the pages showing it. */
+export async function updateReaderProfile(
+  db: Db,
+  readerId: number,
+  p: { displayName: string; notifyReplies: boolean },
+): Promise<void> {
+  const before = await readerById(db, readerId);
+  await db
+    .updateTable("readers")
+    .set({ notify_replies: p.notifyReplies ? 1 : 0, display_name: p.displayName })
+    .where("id", "=", readerId)
+    .execute();
+  if (before && before.displayName !== p.displayName) await announceReaderChange(db, readerId);
 }

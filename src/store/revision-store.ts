@@ -173,3 +173,14 @@ export async function recentCorrections(
     path: r.path,
   }));
 }
+
+/** How many of a story's revisions readers saw (more than one: it has a public history). */
+export async function countPublicRevisions(db: Db, storyId: number): Promise<number> {
+  const r = await db
+    .selectFrom("story_revisions")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("story_id", "=", storyId)
+    .where("published", "=", 1)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}

@@ -21,6 +21,7 @@ import {
 } from "../content/model.ts";
 import { bodyWordCount } from "../content/text.ts";
 import { slugify } from "../content/slug.ts";
+import { FieldError, GazetteError } from "../content/errors.ts";
 import type { Db } from "./database.ts";
 import type { Database } from "./schema.ts";
 import { keysForStory, recordChange } from "./change-feed.ts";
@@ -75,14 +76,9 @@ export interface StoryTeaser {
   commentCount: number;
 }
 
-export class StoreError extends Error {
+/** A story input that the store cannot take (an unknown section, a taken slug): names the field. */
+export class StoreError extends FieldError {
   override name = "StoreError";
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(`${field}: ${message}`);
-  }
 }
 
 /** Who made a save, as the revision history records it. */
@@ -92,13 +88,17 @@ export interface Actor {
 }
 
 /** A save based on an older revision than the story's latest (optimistic concurrency). */
-export class StoryConflictError extends Error {
+export class StoryConflictError extends GazetteError {
   override name = "StoryConflictError";
   constructor(
     readonly storyId: number,
     readonly latest: { revision: number; userName: string; at: string },
   ) {
-    super(`story ${storyId} was changed by ${latest.userName} at ${latest.at} (revision ${latest.revision})`);
+    super(
+      "GZ_ERR_CONFLICT",
+      `${latest.userName} changed this story at ${latest.at} (revision ${latest.revision}). Your version was not saved; compare the two and save again.`,
+      { details: { latest } },
+    );
   }
 }
 
@@ -608,4 +608,58 @@ export async function countStories(db: Db): Promise<number> {
     .select(sql<number>`count(*)`.as("n"))
     .executeTakeFirstOrThrow();
   return Number(r.n);
+}
+
+/** A story's headline and public path (for links and emails about it). */
+export async function storyRef(
+  db: Db,
+  id: number,
+): Promise<{ id: number; headline: string; path: string } | undefined> {
+  return db.selectFrom("stories").select(["id", "headline", "path"]).where("id", "=", id).executeTakeFirst();
+}
+
+/** What the comment rules need of a story readers can see now; undefined if they cannot. */
+export interface CommentableStory {
+  id: number;
+  headline: string;
+  path: string;
+  commentsMode: string;
+  firstPublishedAt: string | null;
+  /** The story's or its section's pre-moderation. */
+  premoderated: boolean;
+  commentCount: number;
+}
+
+export async function commentableStory(
+  db: Db,
+  storyId: number,
+  now = new Date().toISOString(),
+): Promise<CommentableStory | undefined> {
+  const r = await db
+    .selectFrom("stories")
+    .innerJoin("sections", "sections.id", "stories.section_id")
+    .select([
+      "stories.id",
+      "stories.headline",
+      "stories.path",
+      "stories.comments_mode",
+      "stories.first_published_at",
+      "stories.premoderate",
+      "sections.premoderate as section_premoderate",
+      "stories.comment_count",
+    ])
+    .where("stories.id", "=", storyId)
+    .where(visibleNow(now))
+    .executeTakeFirst();
+  return r
+    ? {
+        id: r.id,
+        headline: r.headline,
+        path: r.path,
+        commentsMode: r.comments_mode,
+        firstPublishedAt: r.first_published_at,
+        premoderated: r.premoderate === 1 || r.section_premoderate === 1,
+        commentCount: r.comment_count,
+      }
+    : undefined;
 }

@@ -4,6 +4,7 @@
  */
 import crypto from "node:crypto";
 import { z } from "zod";
+import { FieldError } from "../content/errors.ts";
 import type { Db } from "./database.ts";
 import { upsertAuthor } from "./taxonomy-store.ts";
 
@@ -28,14 +29,8 @@ export const emailSchema = z
   .max(320)
   .pipe(z.email("must be an email address such as name@example.org"));
 
-export class UserError extends Error {
+export class UserError extends FieldError {
   override name = "UserError";
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(`${field}: ${message}`);
-  }
 }
 
 const roleOf = (r: string): UserRole => z.enum(ROLES).parse(r);
@@ -207,4 +202,14 @@ export async function acceptInvitation(
     { email: inv.email, name: a.name, role: inv.role, passwordHash: a.passwordHash },
     now,
   );
+}
+
+/** Whether an email belongs to an active newsroom account (a reader with it is shown as staff). */
+export async function isStaffEmail(db: Db, email: string): Promise<boolean> {
+  return !!(await db
+    .selectFrom("users")
+    .select("id")
+    .where("email", "=", email)
+    .where("disabled_at", "is", null)
+    .executeTakeFirst());
 }

@@ -1,81 +1,85 @@
 /**
- * Gazette's coded HTTP errors: one table, a code is never reused. Anything
- * thrown is normalised to an HttpError at one boundary (the app's error
- * handler), which renders it as a site page or as JSON.
+ * Errors over HTTP: the one table from error code to status, and the one
+ * normalisation of anything thrown (a GazetteError from a service, a zod
+ * error, one of Fastify's own) into a GazetteError.
  */
-export const ERRORS = {
-  GZ_ERR_NOT_FOUND: { status: 404, message: "There is nothing at this address." },
-  GZ_ERR_BAD_PARAMETER: { status: 400, message: "A parameter in the address is not valid." },
-  GZ_ERR_BAD_URL: { status: 400, message: "The address is not a valid URL." },
-  GZ_ERR_BAD_JSON: { status: 400, message: "The request body is not valid JSON." },
-  GZ_ERR_BODY_TOO_LARGE: { status: 413, message: "The request body is too large." },
-  GZ_ERR_UNSUPPORTED_MEDIA_TYPE: {
-    status: 415,
-    message: "The request body's content type is not supported.",
-  },
-  GZ_ERR_METHOD_NOT_ALLOWED: { status: 405, message: "That method is not allowed here." },
-  GZ_ERR_UNAVAILABLE: { status: 503, message: "The service is not available right now." },
-  GZ_ERR_VALIDATION: { status: 400, message: "Some fields are not valid; see `fields`." },
-  GZ_ERR_UNAUTHENTICATED: { status: 401, message: "Sign in to do this." },
-  GZ_ERR_BAD_CREDENTIALS: { status: 401, message: "That email and password do not match an account." },
-  GZ_ERR_FORBIDDEN: { status: 403, message: "Your role does not allow this." },
-  GZ_ERR_CSRF: {
-    status: 403,
-    message:
-      "The request lacks a valid CSRF token (send the x-csrf-token header from GET /api/admin/session).",
-  },
-  GZ_ERR_STORY_NOT_FOUND: { status: 404, message: "There is no story with that id." },
-  GZ_ERR_CONFLICT: { status: 409, message: "Someone else changed this since you loaded it." },
-  GZ_ERR_INVALID_TRANSITION: {
-    status: 409,
-    message: "The story cannot make that change in its current state.",
-  },
-  GZ_ERR_NOT_READY: { status: 422, message: "The story is not ready to publish; see `fields`." },
-  GZ_ERR_UPLOAD_TYPE: { status: 415, message: "That file is not a supported type." },
-  GZ_ERR_LOCKED_OUT: { status: 429, message: "Too many failed sign-ins. Try again later." },
-  GZ_ERR_PREVIEW_LINK: { status: 403, message: "This preview link is not valid or has expired." },
-  GZ_ERR_COMMENT_REFUSED: { status: 422, message: "The comment was not accepted; see the message." },
-  GZ_ERR_COMMENTS_CLOSED: { status: 409, message: "This story does not take comments now." },
-  GZ_ERR_RATE_LIMITED: { status: 429, message: "Too many requests; slow down and try again shortly." },
-  GZ_ERR_CROSS_SITE: { status: 403, message: "Forms can only be sent from this site's own pages." },
-  GZ_ERR_INTERNAL: { status: 500, message: "Something went wrong on our side. It has been logged." },
-} as const;
+import { ZodError } from "zod";
+import { type ErrorCode, type FieldProblem, GazetteError } from "../content/errors.ts";
 
-export type ErrorCode = keyof typeof ERRORS;
+/** Every code's HTTP status; the compiler refuses a code left out. */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  GZ_ERR_NOT_FOUND: 404,
+  GZ_ERR_BAD_PARAMETER: 400,
+  GZ_ERR_BAD_URL: 400,
+  GZ_ERR_BAD_JSON: 400,
+  GZ_ERR_BODY_TOO_LARGE: 413,
+  GZ_ERR_UNSUPPORTED_MEDIA_TYPE: 415,
+  GZ_ERR_METHOD_NOT_ALLOWED: 405,
+  GZ_ERR_UNAVAILABLE: 503,
+  GZ_ERR_VALIDATION: 400,
+  GZ_ERR_UNAUTHENTICATED: 401,
+  GZ_ERR_BAD_CREDENTIALS: 401,
+  GZ_ERR_FORBIDDEN: 403,
+  GZ_ERR_CSRF: 403,
+  GZ_ERR_STORY_NOT_FOUND: 404,
+  GZ_ERR_CONFLICT: 409,
+  GZ_ERR_INVALID_TRANSITION: 409,
+  GZ_ERR_NOT_READY: 422,
+  GZ_ERR_UPLOAD_TYPE: 415,
+  GZ_ERR_LOCKED_OUT: 429,
+  GZ_ERR_PREVIEW_LINK: 403,
+  GZ_ERR_COMMENT_NOT_FOUND: 404,
+  GZ_ERR_COMMENT_REFUSED: 422,
+  GZ_ERR_COMMENTS_CLOSED: 409,
+  GZ_ERR_READER_UNVERIFIED: 403,
+  GZ_ERR_READER_BANNED: 403,
+  GZ_ERR_RATE_LIMITED: 429,
+  GZ_ERR_CROSS_SITE: 403,
+  GZ_ERR_INTERNAL: 500,
+};
 
-export class HttpError extends Error {
-  override name = "HttpError";
-  readonly status: number;
-  constructor(
-    readonly code: ErrorCode,
-    message?: string,
-    readonly fields?: { path: string; message: string }[],
-    /** Further members of the error object (a conflict's latest revision, a lockout's end). */
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(message ?? ERRORS[code].message);
-    this.status = ERRORS[code].status;
-  }
+export const statusOf = (err: GazetteError): number => HTTP_STATUS[err.code];
+
+/** zod issues as the API's field list: `[{path: "body.3.content", message}]`. */
+export function fieldsOf(error: ZodError): FieldProblem[] {
+  return error.issues.map((i) => ({
+    path: i.path.map(String).join(".") || "(root)",
+    message: i.message,
+  }));
 }
 
-/** Maps Fastify's own error codes (body parsing, routing) to ours. */
-export function fromFastifyError(err: { code?: string; statusCode?: number; message: string }): HttpError {
+/** Fastify's own error codes (body parsing, routing) as ours. */
+function fromFastify(err: { code?: string; statusCode?: number; message: string }): GazetteError {
   switch (err.code) {
     case "FST_ERR_CTP_BODY_TOO_LARGE":
-      return new HttpError("GZ_ERR_BODY_TOO_LARGE");
+      return new GazetteError("GZ_ERR_BODY_TOO_LARGE", undefined, { cause: err });
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
-      return new HttpError("GZ_ERR_UNSUPPORTED_MEDIA_TYPE");
+      return new GazetteError("GZ_ERR_UNSUPPORTED_MEDIA_TYPE", undefined, { cause: err });
     case "FST_ERR_CTP_EMPTY_JSON_BODY":
     case "FST_ERR_CTP_INVALID_JSON_BODY":
-      return new HttpError("GZ_ERR_BAD_JSON", `The request body is not valid JSON: ${err.message}`);
+      return new GazetteError("GZ_ERR_BAD_JSON", `The request body is not valid JSON: ${err.message}`, {
+        cause: err,
+      });
     case "FST_ERR_BAD_URL":
-      return new HttpError("GZ_ERR_BAD_URL");
+      return new GazetteError("GZ_ERR_BAD_URL", undefined, { cause: err });
   }
   if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON/i.test(err.message))) {
-    return new HttpError("GZ_ERR_BAD_JSON", `The request body is not valid JSON: ${err.message}`);
+    return new GazetteError("GZ_ERR_BAD_JSON", `The request body is not valid JSON: ${err.message}`, {
+      cause: err,
+    });
   }
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
-    return new HttpError("GZ_ERR_BAD_PARAMETER", err.message);
+    return new GazetteError("GZ_ERR_BAD_PARAMETER", err.message, { cause: err });
   }
-  return new HttpError("GZ_ERR_INTERNAL");
+  return new GazetteError("GZ_ERR_INTERNAL", undefined, { cause: err });
+}
+
+/** Anything thrown, as a GazetteError (the cause kept for the log). */
+export function toGazetteError(err: unknown): GazetteError {
+  if (err instanceof GazetteError) return err;
+  if (err instanceof ZodError)
+    return new GazetteError("GZ_ERR_VALIDATION", undefined, { fields: fieldsOf(err), cause: err });
+  if (err && typeof err === "object" && "message" in err)
+    return fromFastify(err as { code?: string; statusCode?: number; message: string });
+  return new GazetteError("GZ_ERR_INTERNAL", undefined, { cause: err });
 }

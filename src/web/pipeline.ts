@@ -1,76 +1,35 @@
 /**
- * The admin API's HTTP steps, the same for every endpoint: who is signed in
- * (a server-side session from the `gz_session` cookie), whether their role
- * allows the endpoint's action, CSRF on every state-changing request,
- * input validation, and one error shape for whatever goes wrong.
+ * The request pipeline: the same steps, in the same order, for every
+ * declared endpoint (endpoint.ts):
+ *
+ *   identify (newsroom or reader session) → access (401/403) → guard
+ *   (CSRF token or same origin) → input (params, query, body by zod) →
+ *   rate limit → handler → answer (JSON, page, cached page, redirect, file)
+ *
+ * Anything thrown goes to the app's one error handler (errors.ts maps it).
  */
 import crypto from "node:crypto";
-import type {} from "@fastify/cookie";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { ZodError } from "zod";
-import { HttpError } from "./errors.ts";
-import type { Db } from "../store/database.ts";
-import { type Session, sessionByToken } from "../store/session-store.ts";
-import { StoreError, StoryConflictError } from "../store/story-store.ts";
-import { type User, UserError, userById } from "../store/user-store.ts";
-import { type Endpoint, fieldsOf, parseOr400 } from "./endpoint.ts";
+import type { ZodType } from "zod";
 import { allowed } from "../auth/permissions.ts";
-import { normalHost } from "./same-origin.ts";
+import { GazetteError } from "../content/errors.ts";
+import type { Db } from "../store/database.ts";
+import { hit } from "../store/rate-limit-store.ts";
+import { type Endpoint, type EndpointContext, Result, guardOf, newsroomAccess } from "./endpoint.ts";
+import { fieldsOf } from "./errors.ts";
+import type { PageSender } from "./page-response.ts";
+import { normalHost, sameOrigin } from "./same-origin.ts";
+import { PRELOGIN_CSRF_COOKIE, newsroomSession, readerSession } from "./sessions.ts";
 
-export const SESSION_COOKIE = "gz_session";
-/** Double-submit token for requests made before signing in (the sign-in itself, accepting an invitation). */
-export const PRELOGIN_CSRF_COOKIE = "gz_csrf";
-
-declare module "fastify" {
-  interface FastifyRequest {
-    newsroom?: { user: User; session: Session; token: string } | null;
-  }
+export interface PipelineDeps {
+  db: Db;
+  /** Sends cacheable public pages. */
+  pages: PageSender;
 }
 
-export function isSecure(req: FastifyRequest): boolean {
-  return req.protocol === "https";
-}
-
-export function setSessionCookie(req: FastifyRequest, reply: FastifyReply, token: string, expiresAt: string) {
-  reply.setCookie(SESSION_COOKIE, token, {
-    path: "/",
-    httpOnly: true,
-    sameSite: "lax",
-    secure: isSecure(req),
-    expires: new Date(expiresAt),
-  });
-}
-
-export function clearSessionCookie(req: FastifyRequest, reply: FastifyReply) {
-  reply.clearCookie(SESSION_COOKIE, { path: "/", httpOnly: true, sameSite: "lax", secure: isSecure(req) });
-}
-
-/** The pre-login CSRF token: the cookie's, or a new one set now. */
-export function preloginCsrf(req: FastifyRequest, reply: FastifyReply): string {
-  const existing = req.cookies[PRELOGIN_CSRF_COOKIE];
-  if (existing && /^[\w-]{20,}$/.test(existing)) return existing;
-  const token = crypto.randomBytes(24).toString("base64url");
-  reply.setCookie(PRELOGIN_CSRF_COOKIE, token, {
-    path: "/",
-    httpOnly: false,
-    sameSite: "strict",
-    secure: isSecure(req),
-  });
-  return token;
-}
-
-/** Resolves the session cookie once per request. */
-export async function resolveUser(db: Db, req: FastifyRequest): Promise<FastifyRequest["newsroom"]> {
-  if (req.newsroom !== undefined) return req.newsroom;
-  const token = req.cookies[SESSION_COOKIE];
-  let found: FastifyRequest["newsroom"] = null;
-  if (token && token.length <= 100) {
-    const session = await sessionByToken(db, token);
-    const user = session ? await userById(db, session.userId) : undefined;
-    if (session && user && !user.disabled) found = { user, session, token };
-  }
-  req.newsroom = found;
-  return found;
+/** True when the caller asked for JSON: an /api/ URL, or `Accept: application/json`. */
+export function wantsJson(req: FastifyRequest): boolean {
+  return req.url.startsWith("/api/") || (req.headers.accept ?? "").includes("application/json");
 }
 
 function sameToken(a: string | undefined, b: string | undefined): boolean {
@@ -96,64 +55,140 @@ export function checkCsrf(req: FastifyRequest, expected: string | undefined): vo
     }
     // Compared as URL hosts: an Origin drops the default port a Host header may carry.
     if (host !== normalHost(req.headers.host))
-      throw new HttpError("GZ_ERR_CSRF", "Cross-site requests are not accepted.");
+      throw new GazetteError("GZ_ERR_CSRF", "Cross-site requests are not accepted.");
   }
   const sent = req.headers["x-csrf-token"];
-  if (!sameToken(typeof sent === "string" ? sent : undefined, expected)) throw new HttpError("GZ_ERR_CSRF");
+  if (!sameToken(typeof sent === "string" ? sent : undefined, expected))
+    throw new GazetteError("GZ_ERR_CSRF");
 }
 
-/** Anything a handler throws, as the API's one error type. */
-export function toHttpError(err: unknown): unknown {
-  if (err instanceof ZodError) {
-    return new HttpError("GZ_ERR_VALIDATION", undefined, fieldsOf(err));
-  }
-  if (err instanceof StoreError || err instanceof UserError) {
-    return new HttpError("GZ_ERR_VALIDATION", err.message, [
-      { path: err.field, message: err.message.replace(/^[^:]+: /, "") },
-    ]);
-  }
-  if (err instanceof StoryConflictError) {
-    return new HttpError(
-      "GZ_ERR_CONFLICT",
-      `${err.latest.userName} changed this story at ${err.latest.at} (revision ${err.latest.revision}). Your version was not saved; compare the two and save again.`,
-      undefined,
-      { latest: err.latest },
-    );
-  }
-  return err;
+type Where = "params" | "query" | "body";
+
+function parse<T>(schema: ZodType<T> | undefined, value: unknown, where: Where): T {
+  if (!schema) return value as T;
+  const r = schema.safeParse(value ?? (where === "body" ? {} : value));
+  if (r.success) return r.data;
+  // An address that cannot name anything is not found; a bad query or body says which field.
+  if (where === "params") throw new GazetteError("GZ_ERR_NOT_FOUND", undefined, { cause: r.error });
+  const fields = fieldsOf(r.error);
+  const listed = fields
+    .slice(0, 3)
+    .map((f) => `${f.path === "(root)" ? where : f.path}: ${f.message}`)
+    .join("; ");
+  throw where === "query"
+    ? new GazetteError("GZ_ERR_BAD_PARAMETER", listed, { fields, cause: r.error })
+    : new GazetteError("GZ_ERR_VALIDATION", `The ${where} is not valid: ${listed}`, {
+        fields,
+        cause: r.error,
+      });
 }
 
-export function registerEndpoints(app: FastifyInstance, db: Db, endpoints: readonly Endpoint[]): void {
-  for (const e of endpoints) {
-    app.route({
-      method: e.method,
-      url: e.url,
-      handler: async (req, reply) => {
-        const signedIn = await resolveUser(db, req);
-        if (e.permission !== "public") {
-          if (!signedIn) throw new HttpError("GZ_ERR_UNAUTHENTICATED");
-          if (e.permission !== "signed-in" && !allowed(signedIn.user.role, e.permission)) {
-            throw new HttpError(
-              "GZ_ERR_FORBIDDEN",
-              `Your role (${signedIn.user.role}) does not allow ${e.permission}.`,
-            );
-          }
-        }
-        if (e.method !== "GET") {
-          checkCsrf(req, signedIn ? signedIn.session.csrfToken : req.cookies[PRELOGIN_CSRF_COOKIE]);
-        }
-        try {
-          const params = parseOr400(e.params, req.params, "address");
-          const query = parseOr400(e.query, req.query, "query");
-          const body = e.multipart ? undefined : parseOr400(e.body, req.body, "body");
-          const result = await e.handler({ params, query, body, user: signedIn?.user, req, reply });
-          reply.header("cache-control", "no-store");
-          if (reply.sent) return reply;
-          return reply.code(e.status ?? 200).send(result ?? { ok: true });
-        } catch (err) {
-          throw toHttpError(err);
-        }
-      },
-    });
+/** Sends what a handler returned. */
+function answer(deps: PipelineDeps, e: Endpoint, req: FastifyRequest, reply: FastifyReply, out: unknown) {
+  if (reply.sent) return reply;
+  if (!(out instanceof Result)) {
+    return reply
+      .code(e.status ?? 200)
+      .header("cache-control", "no-store")
+      .send(out ?? { ok: true });
   }
+  const r = out.spec;
+  switch (r.kind) {
+    case "json":
+      return reply.code(r.status).header("cache-control", "no-store").send(r.data);
+    case "page":
+      return reply
+        .code(r.status)
+        .type("text/html; charset=utf-8")
+        .header("cache-control", "private, no-store")
+        .send(r.html);
+    case "cached":
+      return deps.pages.sendPage(req, reply, { body: r.body, keys: r.keys, contentType: r.contentType });
+    case "redirect":
+      return reply.header("cache-control", "no-store").redirect(r.to, r.status);
+    case "asset":
+      return reply
+        .code(r.status)
+        .type(r.contentType)
+        .header("cache-control", r.cacheControl)
+        .headers(r.headers ?? {})
+        .send(r.body);
+  }
+}
+
+/** One endpoint's steps, as a Fastify handler. */
+export function endpointHandler(deps: PipelineDeps, e: Endpoint) {
+  const { db } = deps;
+  const guard = guardOf(e);
+  const identify = e.access === "reader" ? "reader" : newsroomAccess(e) ? "newsroom" : e.identify;
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    const signedIn = identify === "newsroom" ? await newsroomSession(db, req) : null;
+    const reader = identify === "reader" ? await readerSession(db, req) : null;
+
+    if (e.access === "reader" && !reader)
+      throw new GazetteError("GZ_ERR_UNAUTHENTICATED", "Sign in to do this.");
+    if (e.access !== "anyone" && e.access !== "reader") {
+      if (!signedIn) throw new GazetteError("GZ_ERR_UNAUTHENTICATED");
+      if (e.access !== "signed-in" && !allowed(signedIn.user.role, e.access))
+        throw new GazetteError(
+          "GZ_ERR_FORBIDDEN",
+          `Your role (${signedIn.user.role}) does not allow ${e.access}.`,
+        );
+    }
+
+    if (guard === "csrf-token")
+      checkCsrf(req, signedIn ? signedIn.session.csrfToken : req.cookies[PRELOGIN_CSRF_COOKIE]);
+    else if (guard === "same-origin") sameOrigin(req);
+
+    const params = parse(e.params, req.params, "params");
+    const query = parse(e.query, req.query, "query");
+    const ctx: EndpointContext<unknown, unknown, unknown> = {
+      params,
+      query,
+      body: undefined,
+      user: signedIn?.user,
+      session: signedIn ? { session: signedIn.session, token: signedIn.token } : undefined,
+      reader: reader ?? undefined,
+      wantsJson: wantsJson(req),
+      ip: req.ip,
+      req,
+      reply,
+    };
+    if (!e.multipart) {
+      if (e.onInvalidBody && e.body) {
+        const r = e.body.safeParse(req.body ?? {});
+        if (!r.success)
+          return answer(
+            deps,
+            e,
+            req,
+            reply,
+            await e.onInvalidBody({ ...ctx, body: (req.body ?? {}) as Record<string, unknown> }, r.error),
+          );
+        ctx.body = r.data;
+      } else ctx.body = parse(e.body, req.body, "body");
+    }
+
+    if (e.rateLimit) {
+      const l = e.rateLimit;
+      const key = l.by === "ip" ? req.ip : l.by({ body: ctx.body, ip: req.ip });
+      const r = await hit(db, `${l.name}:${key}`, { max: l.max, windowMs: l.windowMs });
+      if (!r.allowed) {
+        reply.header("retry-after", String(r.retryAfterSeconds));
+        throw new GazetteError("GZ_ERR_RATE_LIMITED", l.message(r.retryAfterSeconds), {
+          details: { retryAfterSeconds: r.retryAfterSeconds },
+        });
+      }
+    }
+
+    return answer(deps, e, req, reply, await e.handler(ctx));
+  };
+}
+
+export function registerEndpoints(
+  app: FastifyInstance,
+  deps: PipelineDeps,
+  endpoints: readonly Endpoint[],
+): void {
+  for (const e of endpoints) app.route({ method: e.method, url: e.path, handler: endpointHandler(deps, e) });
 }

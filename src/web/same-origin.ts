@@ -3,7 +3,7 @@
  * with standard headers" (Origin, else Referer, against Host).
  */
 import type { FastifyRequest } from "fastify";
-import { HttpError } from "./errors.ts";
+import { GazetteError } from "../content/errors.ts";
 
 /** The Host header as URL.host gives it (default ports dropped), for comparing with an Origin. */
 export function normalHost(host: string | undefined): string | undefined {
@@ -23,7 +23,7 @@ export function sameOrigin(req: FastifyRequest): void {
   } catch {
     host = undefined;
   }
-  if (!host || host !== normalHost(req.headers.host)) throw new HttpError("GZ_ERR_CROSS_SITE");
+  if (!host || host !== normalHost(req.headers.host)) throw new GazetteError("GZ_ERR_CROSS_SITE");
 }
 
 /**

@@ -33,9 +33,9 @@ type Queue = "pending" | "reported" | "all";
 function ReaderHistory({ id, onClose }: { id: number; onClose: () => void }) {
   const ref = useRef<HTMLDialogElement>(null);
   const [data, setData] = useState<null | {
-    reader: { display_name: string; created_at: string; banned_at: string | null };
-    comments: { id: number; body: string; status: string; created_at: string }[];
-    log: { action: string; reason: string; created_at: string }[];
+    reader: { displayName: string; createdAt: string; bannedAt: string | null };
+    comments: { id: number; body: string; status: string; createdAt: string }[];
+    log: { action: string; reason: string; createdAt: string }[];
   }>(null);
   useEffect(() => {
     ref.current?.showModal();
@@ -43,12 +43,12 @@ function ReaderHistory({ id, onClose }: { id: number; onClose: () => void }) {
   }, [id]);
   return (
     <dialog ref={ref} class="picker" aria-labelledby="rh-h" onClose={onClose}>
-      <h2 id="rh-h">{data ? `${data.reader.display_name}: history` : "Reader history"}</h2>
+      <h2 id="rh-h">{data ? `${data.reader.displayName}: history` : "Reader history"}</h2>
       {data ? (
         <>
           <p class="sub">
-            Reader since {when(data.reader.created_at)}
-            {data.reader.banned_at ? ` · banned ${when(data.reader.banned_at)}` : ""}
+            Reader since {when(data.reader.createdAt)}
+            {data.reader.bannedAt ? ` · banned ${when(data.reader.bannedAt)}` : ""}
           </p>
           <h3>Comments</h3>
           <ul class="plain">
@@ -59,7 +59,7 @@ function ReaderHistory({ id, onClose }: { id: number; onClose: () => void }) {
                 >
                   {c.status}
                 </span>{" "}
-                {when(c.created_at)}: {c.body.slice(0, 200)}
+                {when(c.createdAt)}: {c.body.slice(0, 200)}
               </li>
             ))}
           </ul>
@@ -67,7 +67,7 @@ function ReaderHistory({ id, onClose }: { id: number; onClose: () => void }) {
           <ul class="plain">
             {data.log.map((l) => (
               <li>
-                {when(l.created_at)}: {l.action}
+                {when(l.createdAt)}: {l.action}
                 {l.reason ? ` — ${l.reason}` : ""}
               </li>
             ))}

@@ -1,7 +1,7 @@
 /** Admin API: signing in and out, the session, invitations, users. */
 import { z } from "zod";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { HttpError } from "../../web/errors.ts";
+import { GazetteError } from "../../content/errors.ts";
 import type { Db } from "../../store/database.ts";
 import {
   EMAIL_THROTTLE,
@@ -25,7 +25,7 @@ import {
   openInvitation,
   updateUser,
 } from "../../store/user-store.ts";
-import { clearSessionCookie, preloginCsrf, resolveUser, setSessionCookie } from "../../web/pipeline.ts";
+import { SESSION_COOKIE, clearSessionCookie, preloginCsrf, setSessionCookie } from "../../web/sessions.ts";
 import { endpoint, idParam } from "../../web/endpoint.ts";
 import {
   DUMMY_HASH,
@@ -58,7 +58,7 @@ export function userJson(u: User) {
 
 /** Starts a new session (rotating away any the request came with). */
 async function signIn(db: Db, req: FastifyRequest, reply: FastifyReply, user: User) {
-  const old = req.cookies["gz_session"];
+  const old = req.cookies[SESSION_COOKIE];
   if (old) await deleteSession(db, old);
   const { token, session } = await createSession(db, user.id, {
     ip: req.ip,
@@ -72,12 +72,11 @@ function minutesUntil(iso: string): number {
   return Math.max(1, Math.ceil((Date.parse(iso) - Date.now()) / 60_000));
 }
 
-function lockedOut(until: string): HttpError {
-  return new HttpError(
+function lockedOut(until: string): GazetteError {
+  return new GazetteError(
     "GZ_ERR_LOCKED_OUT",
     `Too many failed sign-ins. Try again in ${minutesUntil(until)} minute${minutesUntil(until) === 1 ? "" : "s"}.`,
-    undefined,
-    { retryAt: until },
+    { details: { retryAt: until } },
   );
 }
 
@@ -85,21 +84,24 @@ export function accountEndpoints(db: Db) {
   return [
     endpoint({
       method: "GET",
-      url: "/api/admin/session",
-      permission: "public",
+      path: "/api/admin/session",
+      access: "anyone",
+      identify: "newsroom",
+      responds: "json",
       tag: "Session",
       summary:
         "Who is signed in, and the CSRF token to send as x-csrf-token (before sign-in: the token for signing in)",
-      handler: async ({ req, reply }) => {
-        const s = await resolveUser(db, req);
-        if (s) return { user: userJson(s.user), csrfToken: s.session.csrfToken };
+      handler: async ({ user, session, req, reply }) => {
+        if (user && session) return { user: userJson(user), csrfToken: session.session.csrfToken };
         return { user: null, csrfToken: preloginCsrf(req, reply) };
       },
     }),
     endpoint({
       method: "POST",
-      url: "/api/admin/session",
-      permission: "public",
+      path: "/api/admin/session",
+      access: "anyone",
+      identify: "newsroom",
+      responds: "json",
       tag: "Session",
       summary: "Sign in (rate-limited; five failures lock the account for 15 minutes)",
       body: z.object({
@@ -126,7 +128,7 @@ export function accountEndpoints(db: Db) {
           ]);
           const until = locks.find(Boolean);
           if (until) throw lockedOut(until);
-          throw new HttpError("GZ_ERR_BAD_CREDENTIALS");
+          throw new GazetteError("GZ_ERR_BAD_CREDENTIALS");
         }
         await clearFailures(db, keys[0]!);
         return signIn(db, req, reply, found.user);
@@ -134,12 +136,13 @@ export function accountEndpoints(db: Db) {
     }),
     endpoint({
       method: "DELETE",
-      url: "/api/admin/session",
-      permission: "signed-in",
+      path: "/api/admin/session",
+      access: "signed-in",
+      responds: "json",
       tag: "Session",
       summary: "Sign out of this browser",
       handler: async ({ req, reply }) => {
-        const token = req.cookies["gz_session"];
+        const token = req.cookies[SESSION_COOKIE];
         if (token) await deleteSession(db, token);
         clearSessionCookie(req, reply);
         return { ok: true };
@@ -147,8 +150,9 @@ export function accountEndpoints(db: Db) {
     }),
     endpoint({
       method: "DELETE",
-      url: "/api/admin/sessions",
-      permission: "signed-in",
+      path: "/api/admin/sessions",
+      access: "signed-in",
+      responds: "json",
       tag: "Session",
       summary: "Sign out everywhere: ends every session of your account",
       handler: async ({ req, reply, user }) => {
@@ -159,17 +163,18 @@ export function accountEndpoints(db: Db) {
     }),
     endpoint({
       method: "POST",
-      url: "/api/admin/me/password",
-      permission: "signed-in",
+      path: "/api/admin/me/password",
+      access: "signed-in",
+      responds: "json",
       tag: "Session",
       summary: "Change your password (ends your other sessions)",
       body: z.object({ current: z.string().max(200), password: passwordSchema }),
       handler: async ({ body, user, req, reply }) => {
         const c = await credentialsByEmail(db, user!.email);
         if (!c || !(await verifyPassword(body.current, c.passwordHash))) {
-          throw new HttpError("GZ_ERR_VALIDATION", "Your current password is not right.", [
-            { path: "current", message: "is not your current password" },
-          ]);
+          throw new GazetteError("GZ_ERR_VALIDATION", "Your current password is not right.", {
+            fields: [{ path: "current", message: "is not your current password" }],
+          });
         }
         await updateUser(db, user!.id, { passwordHash: await hashPassword(body.password) });
         await deleteUserSessions(db, user!.id);
@@ -178,15 +183,17 @@ export function accountEndpoints(db: Db) {
     }),
     endpoint({
       method: "GET",
-      url: "/api/admin/invitations/:token",
-      permission: "public",
+      path: "/api/admin/invitations/:token",
+      access: "anyone",
+      identify: "newsroom",
+      responds: "json",
       tag: "Users",
       summary: "What an invitation link is for (email and role), if it is still valid",
       params: z.object({ token: z.string().min(10).max(100) }),
       handler: async ({ params, req, reply }) => {
         const inv = await openInvitation(db, params.token);
         if (!inv)
-          throw new HttpError(
+          throw new GazetteError(
             "GZ_ERR_NOT_FOUND",
             "This invitation link was used already or has expired. Ask for a new one.",
           );
@@ -195,8 +202,10 @@ export function accountEndpoints(db: Db) {
     }),
     endpoint({
       method: "POST",
-      url: "/api/admin/invitations/:token/accept",
-      permission: "public",
+      path: "/api/admin/invitations/:token/accept",
+      access: "anyone",
+      identify: "newsroom",
+      responds: "json",
       tag: "Users",
       summary: "Accept an invitation: choose a name and password; signs you in",
       status: 201,
@@ -215,8 +224,9 @@ export function accountEndpoints(db: Db) {
     }),
     endpoint({
       method: "POST",
-      url: "/api/admin/invitations",
-      permission: "users.manage",
+      path: "/api/admin/invitations",
+      access: "users.manage",
+      responds: "json",
       tag: "Users",
       summary: "Invite someone: returns a one-time link, valid for 7 days",
       status: 201,
@@ -234,16 +244,18 @@ export function accountEndpoints(db: Db) {
     }),
     endpoint({
       method: "GET",
-      url: "/api/admin/users",
-      permission: "users.manage",
+      path: "/api/admin/users",
+      access: "users.manage",
+      responds: "json",
       tag: "Users",
       summary: "Every account",
       handler: async () => ({ items: (await listUsers(db)).map(userJson) }),
     }),
     endpoint({
       method: "POST",
-      url: "/api/admin/users",
-      permission: "users.manage",
+      path: "/api/admin/users",
+      access: "users.manage",
+      responds: "json",
       tag: "Users",
       summary: "Create an account; without a password one is generated and returned once",
       status: 201,
@@ -268,8 +280,9 @@ export function accountEndpoints(db: Db) {
     }),
     endpoint({
       method: "PATCH",
-      url: "/api/admin/users/:id",
-      permission: "users.manage",
+      path: "/api/admin/users/:id",
+      access: "users.manage",
+      responds: "json",
       tag: "Users",
       summary: "Change a user's name or role, or disable the account (which ends its sessions)",
       params: idParam,
@@ -280,12 +293,12 @@ export function accountEndpoints(db: Db) {
       }),
       handler: async ({ params, body, user }) => {
         if (params.id === user!.id && (body.disabled || (body.role && body.role !== "admin"))) {
-          throw new HttpError("GZ_ERR_VALIDATION", "You cannot disable or demote your own account.", [
-            { path: body.disabled ? "disabled" : "role", message: "ask another admin" },
-          ]);
+          throw new GazetteError("GZ_ERR_VALIDATION", "You cannot disable or demote your own account.", {
+            fields: [{ path: body.disabled ? "disabled" : "role", message: "ask another admin" }],
+          });
         }
         const updated = await updateUser(db, params.id, body);
-        if (!updated) throw new HttpError("GZ_ERR_NOT_FOUND", `There is no user ${params.id}.`);
+        if (!updated) throw new GazetteError("GZ_ERR_NOT_FOUND", `There is no user ${params.id}.`);
         if (body.disabled) await deleteUserSessions(db, params.id);
         return userJson(updated);
       },

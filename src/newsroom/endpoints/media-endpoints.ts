@@ -11,7 +11,7 @@ import { fileTypeFromBuffer } from "file-type";
 import { z } from "zod";
 import type { Config } from "../../config.ts";
 import { videoSourceSchema } from "../../content/model.ts";
-import { HttpError } from "../../web/errors.ts";
+import { GazetteError } from "../../content/errors.ts";
 import { MediaError, type MediaStore } from "../../media/media-store.ts";
 import { posterFrame, probeDurationSeconds } from "../../media/video-probe.ts";
 import type { Db } from "../../store/database.ts";
@@ -71,19 +71,19 @@ async function readUpload(
   maxMb: number,
 ): Promise<{ data: Buffer; fields: Record<string, string> }> {
   if (!part) {
-    throw new HttpError(
+    throw new GazetteError(
       "GZ_ERR_VALIDATION",
       "Send the file as multipart/form-data in a field named “file”.",
-      [{ path: "file", message: "is required" }],
+      { fields: [{ path: "file", message: "is required" }] },
     );
   }
   let data: Buffer;
   try {
     data = await part.toBuffer();
   } catch {
-    throw new HttpError("GZ_ERR_BODY_TOO_LARGE", `The file is larger than the ${maxMb} MB limit.`, [
-      { path: "file", message: `must be at most ${maxMb} MB` },
-    ]);
+    throw new GazetteError("GZ_ERR_BODY_TOO_LARGE", `The file is larger than the ${maxMb} MB limit.`, {
+      fields: [{ path: "file", message: `must be at most ${maxMb} MB` }],
+    });
   }
   const fields: Record<string, string> = {};
   for (const [name, f] of Object.entries(part.fields)) {
@@ -111,8 +111,9 @@ export function mediaEndpoints(db: Db, media: MediaStore, config: Config) {
   return [
     endpoint({
       method: "GET",
-      url: "/api/admin/images",
-      permission: "newsroom.read",
+      path: "/api/admin/images",
+      access: "newsroom.read",
+      responds: "json",
       tag: "Media",
       summary: "The image library, newest first; q searches caption, alt text and credit",
       query: pageQuery,
@@ -124,8 +125,9 @@ export function mediaEndpoints(db: Db, media: MediaStore, config: Config) {
     }),
     endpoint({
       method: "POST",
-      url: "/api/admin/images",
-      permission: "media.upload",
+      path: "/api/admin/images",
+      access: "media.upload",
+      responds: "json",
       tag: "Media",
       summary: `Upload an image (multipart: file, and optional alt, caption, credit); JPEG, PNG, WebP, GIF or AVIF, at most ${maxImageMb} MB`,
       status: 201,
@@ -137,10 +139,10 @@ export function mediaEndpoints(db: Db, media: MediaStore, config: Config) {
         );
         const type = await fileTypeFromBuffer(data);
         if (!type || !IMAGE_TYPES.has(type.mime)) {
-          throw new HttpError(
+          throw new GazetteError(
             "GZ_ERR_UPLOAD_TYPE",
             `That file is ${type ? type.mime : "not a known type"}; upload a JPEG, PNG, WebP, GIF or AVIF image.`,
-            [{ path: "file", message: "must be a JPEG, PNG, WebP, GIF or AVIF image" }],
+            { fields: [{ path: "file", message: "must be a JPEG, PNG, WebP, GIF or AVIF image" }] },
           );
         }
         const text = imageTextSchema.parse({
@@ -153,7 +155,9 @@ export function mediaEndpoints(db: Db, media: MediaStore, config: Config) {
           stored = await media.putImage(data, { stripMetadata: true });
         } catch (e) {
           if (e instanceof MediaError)
-            throw new HttpError("GZ_ERR_UPLOAD_TYPE", e.message, [{ path: "file", message: e.message }]);
+            throw new GazetteError("GZ_ERR_UPLOAD_TYPE", e.message, {
+              fields: [{ path: "file", message: e.message }],
+            });
           throw e;
         }
         const id = await insertImage(db, {
@@ -172,22 +176,24 @@ export function mediaEndpoints(db: Db, media: MediaStore, config: Config) {
     }),
     endpoint({
       method: "PATCH",
-      url: "/api/admin/images/:id",
-      permission: "media.edit",
+      path: "/api/admin/images/:id",
+      access: "media.edit",
+      responds: "json",
       tag: "Media",
       summary: "Change an image's alt text, caption or credit (every page showing it is refreshed)",
       params: idParam,
       body: imageTextSchema,
       handler: async ({ params, body }) => {
         const img = await db.transaction().execute((tx) => updateImageText(tx, params.id, body));
-        if (!img) throw new HttpError("GZ_ERR_NOT_FOUND", `There is no image ${params.id}.`);
+        if (!img) throw new GazetteError("GZ_ERR_NOT_FOUND", `There is no image ${params.id}.`);
         return imageJson(img);
       },
     }),
     endpoint({
       method: "GET",
-      url: "/api/admin/videos",
-      permission: "newsroom.read",
+      path: "/api/admin/videos",
+      access: "newsroom.read",
+      responds: "json",
       tag: "Media",
       summary: "The video library, newest first",
       query: pageQuery,
@@ -199,8 +205,9 @@ export function mediaEndpoints(db: Db, media: MediaStore, config: Config) {
     }),
     endpoint({
       method: "POST",
-      url: "/api/admin/videos",
-      permission: "media.upload",
+      path: "/api/admin/videos",
+      access: "media.upload",
+      responds: "json",
       tag: "Media",
       summary: `Upload a video (multipart: file, title, optional caption, credit); MP4, WebM or QuickTime, at most ${maxVideoMb} MB. Duration read from the file, poster taken from it.`,
       status: 201,
@@ -213,10 +220,10 @@ export function mediaEndpoints(db: Db, media: MediaStore, config: Config) {
         const type = await fileTypeFromBuffer(data);
         const ext = type ? VIDEO_TYPES.get(type.mime) : undefined;
         if (!type || !ext) {
-          throw new HttpError(
+          throw new GazetteError(
             "GZ_ERR_UPLOAD_TYPE",
             `That file is ${type ? type.mime : "not a known type"}; upload an MP4, WebM or QuickTime video.`,
-            [{ path: "file", message: "must be an MP4, WebM or QuickTime video" }],
+            { fields: [{ path: "file", message: "must be an MP4, WebM or QuickTime video" }] },
           );
         }
         const meta = z
@@ -235,10 +242,10 @@ export function mediaEndpoints(db: Db, media: MediaStore, config: Config) {
         const durationSeconds = await probeDurationSeconds(abs);
         if (durationSeconds === null) {
           fs.rmSync(abs, { force: true });
-          throw new HttpError(
+          throw new GazetteError(
             "GZ_ERR_UPLOAD_TYPE",
             "That video cannot be read (no duration in its metadata).",
-            [{ path: "file", message: "is not a playable video" }],
+            { fields: [{ path: "file", message: "is not a playable video" }] },
           );
         }
         const frame = await posterFrame(abs);
@@ -268,8 +275,9 @@ export function mediaEndpoints(db: Db, media: MediaStore, config: Config) {
     }),
     endpoint({
       method: "POST",
-      url: "/api/admin/videos/remote",
-      permission: "media.upload",
+      path: "/api/admin/videos/remote",
+      access: "media.upload",
+      responds: "json",
       tag: "Media",
       summary:
         "Add a video hosted elsewhere: its URL, title and duration (entered, since the file is not here)",
@@ -305,15 +313,16 @@ export function mediaEndpoints(db: Db, media: MediaStore, config: Config) {
     }),
     endpoint({
       method: "PATCH",
-      url: "/api/admin/videos/:id",
-      permission: "media.edit",
+      path: "/api/admin/videos/:id",
+      access: "media.edit",
+      responds: "json",
       tag: "Media",
       summary: "Change a video's title, duration, poster, caption or credit",
       params: idParam,
       body: videoPatchSchema,
       handler: async ({ params, body }) => {
         const v = await db.transaction().execute((tx) => updateVideo(tx, params.id, body));
-        if (!v) throw new HttpError("GZ_ERR_NOT_FOUND", `There is no video ${params.id}.`);
+        if (!v) throw new GazetteError("GZ_ERR_NOT_FOUND", `There is no video ${params.id}.`);
         return videoJson(v);
       },
     }),

@@ -4,18 +4,19 @@ import { storyContentSchema } from "../../content/model.ts";
 import { articleView, renderArticle } from "../../site/article-page.ts";
 import { imagesByIds, videosByIds } from "../../store/media-repo.ts";
 import { storyById } from "../../store/story-store.ts";
-import { listSections, sectionBySlug } from "../../store/taxonomy-store.ts";
-import { HttpError } from "../../web/errors.ts";
+import { sectionBySlug } from "../../store/taxonomy-store.ts";
+import { GazetteError } from "../../content/errors.ts";
 import { endpoint } from "../../web/endpoint.ts";
-import type { NewsroomDeps } from "../newsroom-routes.ts";
+import type { NewsroomDeps } from "../newsroom-endpoints.ts";
 
 export function previewEndpoints(deps: NewsroomDeps) {
   const { db, config } = deps;
   return [
     endpoint({
       method: "POST",
-      url: "/api/admin/preview",
-      permission: "story.preview",
+      path: "/api/admin/preview",
+      access: "story.preview",
+      responds: "json",
       tag: "Stories",
       summary: "Render unsaved content as the reader page would show it (HTML in `html`)",
       body: z.object({ storyId: z.number().int().positive().optional(), content: storyContentSchema }),
@@ -23,9 +24,9 @@ export function previewEndpoints(deps: NewsroomDeps) {
         const c = body.content;
         const section = await sectionBySlug(db, c.sectionSlug);
         if (!section) {
-          throw new HttpError("GZ_ERR_VALIDATION", `There is no section "${c.sectionSlug}".`, [
-            { path: "content.sectionSlug", message: "is not a section" },
-          ]);
+          throw new GazetteError("GZ_ERR_VALIDATION", `There is no section "${c.sectionSlug}".`, {
+            fields: [{ path: "content.sectionSlug", message: "is not a section" }],
+          });
         }
         const stored = body.storyId ? await storyById(db, body.storyId) : undefined;
         const imageIds = [
@@ -82,8 +83,7 @@ export function previewEndpoints(deps: NewsroomDeps) {
           config.site,
           config.ads,
         );
-        const shell = { site: config.site, sections: await listSections(db), cssHref: deps.cssHref };
-        return { html: renderArticle(view, shell, config.ads) };
+        return { html: renderArticle(view, await deps.shell(), config.ads) };
       },
     }),
   ];

@@ -1,7 +1,7 @@
 /** Admin API: site settings (name, tagline, time zone, ad placement rules). */
 import { readSettings, siteSettingsSchema, writeSettings } from "../../store/settings-store.ts";
 import { endpoint } from "../../web/endpoint.ts";
-import type { NewsroomDeps } from "../newsroom-routes.ts";
+import type { NewsroomDeps } from "../newsroom-endpoints.ts";
 
 export function settingsEndpoints(deps: NewsroomDeps) {
   const { db, config } = deps;
@@ -22,8 +22,9 @@ export function settingsEndpoints(deps: NewsroomDeps) {
   return [
     endpoint({
       method: "GET",
-      url: "/api/admin/settings",
-      permission: "settings.manage",
+      path: "/api/admin/settings",
+      access: "settings.manage",
+      responds: "json",
       tag: "Settings",
       summary:
         "The site settings in effect, and which of them were changed here (the rest come from the configuration file)",
@@ -31,8 +32,9 @@ export function settingsEndpoints(deps: NewsroomDeps) {
     }),
     endpoint({
       method: "PATCH",
-      url: "/api/admin/settings",
-      permission: "settings.manage",
+      path: "/api/admin/settings",
+      access: "settings.manage",
+      responds: "json",
       tag: "Settings",
       summary: "Change site settings; every page of every app process shows them at once",
       body: siteSettingsSchema,

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Config } from "../../config.ts";
 import { storyContentSchema, storyStatus } from "../../content/model.ts";
 import { changedParagraphs, diffStoryContent } from "../../content/story-diff.ts";
-import { HttpError } from "../../web/errors.ts";
+import { GazetteError } from "../../content/errors.ts";
 import type { Db } from "../../store/database.ts";
 import {
   addCorrection,
@@ -47,7 +47,7 @@ export function storyJson(story: Story, user: User) {
 
 async function mustFind(db: Db, id: number): Promise<Story> {
   const s = await storyById(db, id);
-  if (!s) throw new HttpError("GZ_ERR_STORY_NOT_FOUND", `There is no story ${id}.`);
+  if (!s) throw new GazetteError("GZ_ERR_STORY_NOT_FOUND", `There is no story ${id}.`);
   return s;
 }
 
@@ -71,8 +71,9 @@ export function storyEndpoints(db: Db, config: Config) {
   const flow = (kind: "submit" | "return" | "publish" | "unschedule" | "unpublish", summary: string) =>
     endpoint({
       method: "POST",
-      url: `/api/admin/stories/:id/${kind}`,
-      permission: kind === "submit" ? "story.submit" : "story.publish",
+      path: `/api/admin/stories/:id/${kind}`,
+      access: kind === "submit" ? "story.submit" : "story.publish",
+      responds: "json",
       tag: "Workflow",
       summary,
       params: idParam,
@@ -84,8 +85,9 @@ export function storyEndpoints(db: Db, config: Config) {
   return [
     endpoint({
       method: "GET",
-      url: "/api/admin/stories",
-      permission: "newsroom.read",
+      path: "/api/admin/stories",
+      access: "newsroom.read",
+      responds: "json",
       tag: "Stories",
       summary: "List stories, newest change first, with filters (status, section, author, headline search)",
       query: listQuery,
@@ -148,8 +150,9 @@ export function storyEndpoints(db: Db, config: Config) {
     }),
     endpoint({
       method: "POST",
-      url: "/api/admin/stories",
-      permission: "story.create",
+      path: "/api/admin/stories",
+      access: "story.create",
+      responds: "json",
       tag: "Stories",
       summary: "Create a draft",
       status: 201,
@@ -158,8 +161,9 @@ export function storyEndpoints(db: Db, config: Config) {
     }),
     endpoint({
       method: "GET",
-      url: "/api/admin/stories/:id",
-      permission: "newsroom.read",
+      path: "/api/admin/stories/:id",
+      access: "newsroom.read",
+      responds: "json",
       tag: "Stories",
       summary: "One story with its content, workflow state and what you may do with it",
       params: idParam,
@@ -167,8 +171,9 @@ export function storyEndpoints(db: Db, config: Config) {
     }),
     endpoint({
       method: "PUT",
-      url: "/api/admin/stories/:id",
-      permission: "story.edit",
+      path: "/api/admin/stories/:id",
+      access: "story.edit",
+      responds: "json",
       tag: "Stories",
       summary:
         "Save the story's content on top of baseRevision; 409 GZ_ERR_CONFLICT (with `latest`) when someone saved in between",
@@ -182,8 +187,9 @@ export function storyEndpoints(db: Db, config: Config) {
     flow("publish", "Publish now"),
     endpoint({
       method: "POST",
-      url: "/api/admin/stories/:id/schedule",
-      permission: "story.publish",
+      path: "/api/admin/stories/:id/schedule",
+      access: "story.publish",
+      responds: "json",
       tag: "Workflow",
       summary: "Schedule publication at a future time",
       params: idParam,
@@ -201,8 +207,9 @@ export function storyEndpoints(db: Db, config: Config) {
     flow("unpublish", "Take a published story down"),
     endpoint({
       method: "GET",
-      url: "/api/admin/stories/:id/revisions",
-      permission: "newsroom.read",
+      path: "/api/admin/stories/:id/revisions",
+      access: "newsroom.read",
+      responds: "json",
       tag: "Revisions",
       summary: "Every revision (who, when, what), newest first",
       params: idParam,
@@ -213,8 +220,9 @@ export function storyEndpoints(db: Db, config: Config) {
     }),
     endpoint({
       method: "GET",
-      url: "/api/admin/stories/:id/revisions/:number",
-      permission: "newsroom.read",
+      path: "/api/admin/stories/:id/revisions/:number",
+      access: "newsroom.read",
+      responds: "json",
       tag: "Revisions",
       summary: "One revision's content",
       params: idParam.extend({
@@ -227,14 +235,15 @@ export function storyEndpoints(db: Db, config: Config) {
       handler: async ({ params }) => {
         const r = await revisionByNumber(db, params.id, params.number);
         if (!r)
-          throw new HttpError("GZ_ERR_NOT_FOUND", `Story ${params.id} has no revision ${params.number}.`);
+          throw new GazetteError("GZ_ERR_NOT_FOUND", `Story ${params.id} has no revision ${params.number}.`);
         return r;
       },
     }),
     endpoint({
       method: "GET",
-      url: "/api/admin/stories/:id/diff",
-      permission: "newsroom.read",
+      path: "/api/admin/stories/:id/diff",
+      access: "newsroom.read",
+      responds: "json",
       tag: "Revisions",
       summary: "What changed between two revisions (word-level text diff, other changes in words)",
       params: idParam,
@@ -248,7 +257,7 @@ export function storyEndpoints(db: Db, config: Config) {
           revisionByNumber(db, params.id, query.to),
         ]);
         if (!a || !b)
-          throw new HttpError(
+          throw new GazetteError(
             "GZ_ERR_NOT_FOUND",
             `Story ${params.id} lacks revision ${!a ? query.from : query.to}.`,
           );
@@ -263,8 +272,9 @@ export function storyEndpoints(db: Db, config: Config) {
     }),
     endpoint({
       method: "POST",
-      url: "/api/admin/stories/:id/revisions/:number/restore",
-      permission: "story.edit",
+      path: "/api/admin/stories/:id/revisions/:number/restore",
+      access: "story.edit",
+      responds: "json",
       tag: "Revisions",
       summary: "Save an old revision's content as the newest revision",
       params: idParam.extend({
@@ -280,8 +290,9 @@ export function storyEndpoints(db: Db, config: Config) {
     }),
     endpoint({
       method: "GET",
-      url: "/api/admin/stories/:id/corrections",
-      permission: "newsroom.read",
+      path: "/api/admin/stories/:id/corrections",
+      access: "newsroom.read",
+      responds: "json",
       tag: "Corrections",
       summary: "The story's corrections and clarifications",
       params: idParam,
@@ -289,8 +300,9 @@ export function storyEndpoints(db: Db, config: Config) {
     }),
     endpoint({
       method: "POST",
-      url: "/api/admin/stories/:id/corrections",
-      permission: "story.correct",
+      path: "/api/admin/stories/:id/corrections",
+      access: "story.correct",
+      responds: "json",
       tag: "Corrections",
       summary:
         "Attach a correction or clarification to a published story (shown on the page and at /corrections)",
@@ -300,15 +312,19 @@ export function storyEndpoints(db: Db, config: Config) {
       handler: async ({ params, body, user }) => {
         const story = await mustFind(db, params.id);
         if (story.status !== "published") {
-          throw new HttpError("GZ_ERR_INVALID_TRANSITION", "Only a published story can carry a correction.");
+          throw new GazetteError(
+            "GZ_ERR_INVALID_TRANSITION",
+            "Only a published story can carry a correction.",
+          );
         }
         return db.transaction().execute((tx) => addCorrection(tx, params.id, body, user!.id));
       },
     }),
     endpoint({
       method: "POST",
-      url: "/api/admin/stories/:id/preview-link",
-      permission: "story.preview",
+      path: "/api/admin/stories/:id/preview-link",
+      access: "story.preview",
+      responds: "json",
       tag: "Stories",
       summary: "A signed link that shows the story as readers would see it, until it expires",
       params: idParam,
