@@ -15,7 +15,9 @@ import { insertImage, insertVideo } from "../store/media-repo.ts";
 import { upsertPage } from "../store/page-store.ts";
 import { generatePassword, hashPassword } from "../auth/passwords.ts";
 import { addCorrection } from "../store/revision-store.ts";
-import { saveStory } from "../store/story-store.ts";
+import { saveStory, storyByUri } from "../store/story-store.ts";
+import { insertComment } from "../store/comment-store.ts";
+import { createReader, markVerified } from "../store/reader-store.ts";
 import { type UserRole, createUser } from "../store/user-store.ts";
 import { upsertAuthor, upsertSection } from "../store/taxonomy-store.ts";
 import {
@@ -279,63 +281,44 @@ export async function seedDemo({
   await db.transaction().execute(async (trx) => {
     const readerIds = new Map<string, number>();
     for (const [i, name] of DEMO_READERS.entries()) {
-      const created = new Date(now.getTime() - (30 + i) * 86_400_000).toISOString();
-      const r = await trx
-        .insertInto("readers")
-        .values({
+      const created = new Date(now.getTime() - (30 + i) * 86_400_000);
+      const r = await createReader(
+        trx,
+        {
           email: `reader${i + 1}@demo.gazette.test`,
-          display_name: name,
-          password_hash: "!",
-          created_at: created,
-          verified_at: created,
-          notify_replies: 0,
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow();
+          displayName: name,
+          passwordHash: "!",
+          notifyReplies: false,
+        },
+        created,
+      );
+      await markVerified(trx, r.id, created);
       readerIds.set(name, r.id);
     }
     for (const [key, comments] of Object.entries(DEMO_COMMENTS)) {
-      const story = await trx
-        .selectFrom("stories")
-        .select(["id", "first_published_at"])
-        .where("uri", "=", `urn:gazette:demo:${key}`)
-        .executeTakeFirst();
-      if (!story) continue;
-      const ids: number[] = [];
-      const depths: number[] = [];
+      const story = await storyByUri(trx, `urn:gazette:demo:${key}`);
+      if (!story?.firstPublishedAt) continue;
+      const added: { id: number; depth: number }[] = [];
       for (const [i, c] of comments.entries()) {
-        const parentId = c.replyTo !== undefined ? ids[c.replyTo]! : null;
-        const depth = c.replyTo !== undefined ? depths[c.replyTo]! + 1 : 0;
-        depths.push(depth);
-        const at = new Date(Date.parse(story.first_published_at!) + (i + 1) * 11 * 60_000).toISOString();
-        const row = await trx
-          .insertInto("comments")
-          .values({
-            story_id: story.id,
-            reader_id: readerIds.get(c.by)!,
-            parent_id: parentId,
-            depth,
+        const parent = c.replyTo !== undefined ? added[c.replyTo]! : undefined;
+        const at = new Date(Date.parse(story.firstPublishedAt) + (i + 1) * 11 * 60_000);
+        const row = await insertComment(
+          trx,
+          {
+            storyId: story.id,
+            readerId: readerIds.get(c.by)!,
+            parentId: parent?.id ?? null,
+            depth: parent ? parent.depth + 1 : 0,
             body: typo(c.text),
             status: "approved",
-            created_at: at,
-            reaction_count: c.reactions ?? 0,
-            is_staff: c.staff ? 1 : 0,
-          })
-          .returning("id")
-          .executeTakeFirstOrThrow();
-        ids.push(row.id);
-        if (parentId)
-          await trx
-            .updateTable("comments")
-            .set((eb) => ({ reply_count: eb("reply_count", "+", 1) }))
-            .where("id", "=", parentId)
-            .execute();
+            holdReasons: [],
+            staff: c.staff ?? false,
+            reactionCount: c.reactions ?? 0,
+          },
+          at,
+        );
+        added.push({ id: row.id, depth: row.depth });
       }
-      await trx
-        .updateTable("stories")
-        .set({ comment_count: comments.length })
-        .where("id", "=", story.id)
-        .execute();
     }
   });
 

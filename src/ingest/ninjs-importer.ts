@@ -12,8 +12,8 @@ import type { Block } from "../content/model.ts";
 import { MediaError, type MediaStore } from "../media/media-store.ts";
 import type { Db } from "../store/database.ts";
 import { insertImage, insertVideo } from "../store/media-repo.ts";
-import { saveStory, storyByUri, visibleNow } from "../store/story-store.ts";
-import { upsertSection } from "../store/taxonomy-store.ts";
+import { saveStory, storyByUri, visiblePathById } from "../store/story-store.ts";
+import { sectionBySlug, upsertSection } from "../store/taxonomy-store.ts";
 import {
   type MappedImage,
   type MappedVideo,
@@ -289,19 +289,13 @@ async function importItem(
 }
 
 async function upsertSectionIfMissing(db: Db, s: { slug: string; name: string }): Promise<void> {
-  const found = await db.selectFrom("sections").select("id").where("slug", "=", s.slug).executeTakeFirst();
-  if (!found) await upsertSection(db, s);
+  if (!(await sectionBySlug(db, s.slug))) await upsertSection(db, s);
 }
 
 async function publicUrl(deps: ImportDeps, id: number): Promise<{ url?: string }> {
   const now = (deps.now?.() ?? new Date()).toISOString();
-  const row = await deps.db
-    .selectFrom("stories")
-    .select("path")
-    .where("id", "=", id)
-    .where(visibleNow(now))
-    .executeTakeFirst();
-  return row ? { url: row.path } : {};
+  const path = await visiblePathById(deps.db, id, now);
+  return path ? { url: path } : {};
 }
 
 /** Imports every item of one file. Invalid JSON is one error result. */

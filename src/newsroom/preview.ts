@@ -6,22 +6,13 @@
  */
 import crypto from "node:crypto";
 import type { Db } from "../store/database.ts";
+import { settingOrInit } from "../store/settings-store.ts";
 
 const KEY_SETTING = "preview_signing_key";
 
 async function signingKey(db: Db): Promise<Buffer> {
-  const found = await db
-    .selectFrom("settings")
-    .select("value")
-    .where("key", "=", KEY_SETTING)
-    .executeTakeFirst();
-  if (found) return Buffer.from(found.value, "base64url");
-  await db
-    .insertInto("settings")
-    .values({ key: KEY_SETTING, value: crypto.randomBytes(32).toString("base64url") })
-    .onConflict((oc) => oc.column("key").doNothing())
-    .execute();
-  return signingKey(db);
+  const key = await settingOrInit(db, KEY_SETTING, () => crypto.randomBytes(32).toString("base64url"));
+  return Buffer.from(key, "base64url");
 }
 
 function signature(key: Buffer, id: number, expires: number): string {

@@ -4,7 +4,6 @@
  * several processes never publish one twice). Nothing is held in memory:
  * after a restart, overdue stories are published on the first tick.
  */
-import type { FastifyBaseLogger } from "fastify";
 import type { Db } from "../store/database.ts";
 import { publishDueStories } from "./story-service.ts";
 
@@ -14,7 +13,13 @@ export interface Scheduler {
   stop(): void;
 }
 
-export function startScheduler(db: Db, everyMs: number, log: FastifyBaseLogger): Scheduler {
+/** Where the scheduler reports (the app's logger). */
+export interface SchedulerLog {
+  info(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export function startScheduler(db: Db, everyMs: number, log: SchedulerLog): Scheduler {
   let running: Promise<number[]> | undefined;
   const tick = async () => {
     // One pass at a time per process; a pass in progress is shared.

@@ -4,7 +4,6 @@
  * and the scheduler's claim. Every write goes through saveStory, which
  * records the revision, the search index and the change feed.
  */
-import { sql } from "kysely";
 import {
   type StoryContent,
   type StoryInput,
@@ -15,7 +14,14 @@ import { type WorkflowAction, nextStatus, publishProblems } from "../content/wor
 import { GazetteError } from "../content/errors.ts";
 import type { Db } from "../store/database.ts";
 import { revisionByNumber } from "../store/revision-store.ts";
-import { type Story, saveStory, storyById } from "../store/story-store.ts";
+import { imagesByIds } from "../store/media-repo.ts";
+import {
+  type Story,
+  claimScheduledStory,
+  dueScheduledStories,
+  saveStory,
+  storyById,
+} from "../store/story-store.ts";
 import type { User } from "../store/user-store.ts";
 import { allowed, canEditStory } from "../auth/permissions.ts";
 
@@ -62,14 +68,7 @@ async function assertReady(db: Db, content: StoryContent): Promise<void> {
     ...(content.heroImageId ? [content.heroImageId] : []),
     ...content.body.flatMap((b) => (b.type === "image" ? [b.imageId] : [])),
   ];
-  const rows = ids.length
-    ? await db
-        .selectFrom("images")
-        .select(["id", "alt", "caption", "credit"])
-        .where("id", "in", ids)
-        .execute()
-    : [];
-  const problems = publishProblems(content, new Map(rows.map((r) => [r.id, r])));
+  const problems = publishProblems(content, await imagesByIds(db, ids));
   if (problems.length) throw new GazetteError("GZ_ERR_NOT_READY", undefined, { fields: problems });
 }
 
@@ -210,28 +209,12 @@ export async function restoreRevision(
  * exactly once. Returns the ids this call published.
  */
 export async function publishDueStories(db: Db, now = new Date()): Promise<number[]> {
-  const due = await db
-    .selectFrom("stories")
-    .select("id")
-    // A literal, so that SQLite can use the partial index (scheduled stories only).
-    .where("status", "=", sql.lit("scheduled"))
-    .where("scheduled_at", "<=", now.toISOString())
-    .orderBy("scheduled_at")
-    .limit(100)
-    .execute();
   const published: number[] = [];
-  for (const { id } of due) {
+  for (const id of await dueScheduledStories(db, now.toISOString(), 100)) {
     const done = await db.transaction().execute(async (tx) => {
       const story = await storyById(tx, id);
       if (!story || story.status !== "scheduled" || !story.scheduledAt) return false;
-      const claim = await tx
-        .updateTable("stories")
-        .set({ status: "published" })
-        .where("id", "=", id)
-        .where("status", "=", "scheduled")
-        .where("revision", "=", story.revision)
-        .executeTakeFirst();
-      if (Number(claim.numUpdatedRows) !== 1) return false;
+      if (!(await claimScheduledStory(tx, id, story.revision))) return false;
       await saveStory(
         tx,
         {

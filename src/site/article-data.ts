@@ -4,7 +4,7 @@
  * and by signed previews.
  */
 import type { ArticleInputs } from "./article-page.ts";
-import { imageIdsOf, videoIdsOf } from "./article-page.ts";
+import { storyMedia } from "../content/story-media.ts";
 import type { Db } from "../store/database.ts";
 import { imagesByIds, videosByIds } from "../store/media-repo.ts";
 import { type CacheKey, cacheKey, storyKeys } from "../store/cache-keys.ts";
@@ -52,10 +52,11 @@ export async function articleInputs(
   story: Story,
   opts: { commentSort?: CommentSort; commentsScript?: string } = {},
 ): Promise<{ inputs: Omit<ArticleInputs, "preview">; keys: CacheKey[] }> {
-  const videos = await videosByIds(db, videoIdsOf(story));
+  const media = storyMedia(story);
+  const videos = await videosByIds(db, media.videoIds);
   const linkedIds = story.body.flatMap((b) => (b.type === "related-story" ? [b.storyId] : []));
   const [images, related, linked, corrections, versions, comments] = await Promise.all([
-    imagesByIds(db, imageIdsOf(story)),
+    imagesByIds(db, media.imageIds),
     relatedStories(db, story, 4),
     teasersByIds(db, linkedIds),
     correctionsForStory(db, story.id),

@@ -58,16 +58,6 @@ export interface ArticleView extends ArticleInputs {
 }
 
 /** Every image the story refers to (hero, body blocks, video posters are loaded with the videos). */
-export function imageIdsOf(story: Story): number[] {
-  const ids = story.body.flatMap((b) => (b.type === "image" ? [b.imageId] : []));
-  if (story.heroImageId) ids.push(story.heroImageId);
-  return ids;
-}
-
-export function videoIdsOf(story: Story): number[] {
-  return [...story.body.flatMap((b) => (b.type === "video" ? [b.videoId] : [])), ...story.relatedVideoIds];
-}
-
 export function articleView(inputs: ArticleInputs, site: SiteConfig, ads: AdRules): ArticleView {
   const { story, images, videos } = inputs;
   const hero = story.heroImageId ? images.get(story.heroImageId) : undefined;

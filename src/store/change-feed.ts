@@ -7,19 +7,20 @@
  */
 import { PostgresAdapter, sql } from "kysely";
 import { z } from "zod";
+import { type CacheKey, cacheKey } from "./cache-keys.ts";
 import type { Db } from "./database.ts";
 
 export const CHANGE_CHANNEL = "gazette_changes";
 
 /** The keys a story's page and its listings depend on, as the story is now in the store. */
-export async function keysForStory(db: Db, storyId: number): Promise<string[]> {
+export async function keysForStory(db: Db, storyId: number): Promise<CacheKey[]> {
   const row = await db
     .selectFrom("stories")
     .innerJoin("sections", "sections.id", "stories.section_id")
-    .select(["sections.slug as section", "stories.body", "stories.related_video_ids"])
+    .select(["sections.slug as section"])
     .where("stories.id", "=", storyId)
     .executeTakeFirst();
-  if (!row) return [`story:${storyId}`, "home", "all"];
+  if (!row) return [cacheKey.story(storyId), cacheKey.home, cacheKey.all];
   const topics = await db
     .selectFrom("story_topics")
     .innerJoin("topics", "topics.id", "story_topics.topic_id")
@@ -32,23 +33,25 @@ export async function keysForStory(db: Db, storyId: number): Promise<string[]> {
     .select("authors.slug")
     .where("story_authors.story_id", "=", storyId)
     .execute();
-  const videoIds = [
-    ...(row.body.match(/"videoId":(\d+)/g) ?? []).map((m) => Number(m.slice(10))),
-    ...z.array(z.number()).parse(JSON.parse(row.related_video_ids)),
-  ];
+  const videos = await db
+    .selectFrom("story_media")
+    .select("media_id")
+    .where("story_id", "=", storyId)
+    .where("kind", "=", "video")
+    .execute();
   return [
-    `story:${storyId}`,
-    `section:${row.section}`,
-    ...topics.map((t) => `topic:${t.slug}`),
-    ...authors.map((a) => `author:${a.slug}`),
-    ...videoIds.map((id) => `video:${id}`),
-    "home",
-    "all",
+    cacheKey.story(storyId),
+    cacheKey.section(row.section),
+    ...topics.map((t) => cacheKey.topic(t.slug)),
+    ...authors.map((a) => cacheKey.author(a.slug)),
+    ...videos.map((v) => cacheKey.video(v.media_id)),
+    cacheKey.home,
+    cacheKey.all,
   ];
 }
 
 /** Appends keys to the feed (inside the caller's transaction) and wakes the other processes. */
-export async function recordChange(db: Db, keys: readonly string[]): Promise<void> {
+export async function recordChange(db: Db, keys: readonly CacheKey[]): Promise<void> {
   const unique = [...new Set(keys)];
   if (!unique.length) return;
   await db
@@ -110,6 +113,51 @@ export async function storiesBecomingVisible(db: Db, after: string, upTo: string
     )
     .execute();
   return rows.map((r) => r.id);
+}
+
+const VISIBILITY_KEY = "visibility_checked_at";
+
+/** Claims the time window since the last visibility check; undefined when another process has it. */
+async function claimVisibilityWindow(db: Db, now: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom("settings")
+    .select("value")
+    .where("key", "=", VISIBILITY_KEY)
+    .executeTakeFirst();
+  if (!row) {
+    await db
+      .insertInto("settings")
+      .values({ key: VISIBILITY_KEY, value: now })
+      .onConflict((oc) => oc.column("key").doNothing())
+      .execute();
+    return undefined;
+  }
+  if (row.value >= now) return undefined;
+  const r = await db
+    .updateTable("settings")
+    .set({ value: now })
+    .where("key", "=", VISIBILITY_KEY)
+    .where("value", "=", row.value)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1 ? row.value : undefined;
+}
+
+/**
+ * Turns the passing of time into changes: when an embargo lifts or a
+ * publication time arrives, exactly one process (the one that advances the
+ * `visibility_checked_at` setting) records those stories' keys.
+ */
+export async function recordStoriesBecomingVisible(db: Db, now: string): Promise<void> {
+  // Read-only unless something became visible: no write every tick (it would,
+  // among other things, restart every online backup of a SQLite file).
+  const since = (
+    await db.selectFrom("settings").select("value").where("key", "=", VISIBILITY_KEY).executeTakeFirst()
+  )?.value;
+  if (since !== undefined && (await storiesBecomingVisible(db, since, now)).length === 0) return;
+  const window = await claimVisibilityWindow(db, now);
+  if (!window) return;
+  for (const id of await storiesBecomingVisible(db, window, now))
+    await recordChange(db, await keysForStory(db, id));
 }
 
 /** Drops feed rows older than `maxAgeMs` (every process has long since read them). */

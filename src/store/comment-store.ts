@@ -5,6 +5,7 @@
  * feed, so cached article pages show the new count at once.
  */
 import { sql } from "kysely";
+import { cacheKey, storyKeys } from "./cache-keys.ts";
 import type { Db } from "./database.ts";
 import { recordChange } from "./change-feed.ts";
 
@@ -102,7 +103,7 @@ async function counted(
       .where("id", "=", c.parent_id)
       .execute();
   }
-  await recordChange(db, [`story:${c.story_id}`, `comments:${c.story_id}`]);
+  await recordChange(db, storyKeys.comments(c.story_id));
 }
 
 export async function insertComment(
@@ -116,6 +117,8 @@ export async function insertComment(
     status: "pending" | "approved";
     holdReasons: string[];
     staff: boolean;
+    /** Recommendations it came with (an imported comment); new comments have none. */
+    reactionCount?: number;
   },
   now = new Date(),
 ): Promise<CommentView> {
@@ -131,6 +134,7 @@ export async function insertComment(
       hold_reasons: c.holdReasons.join("; "),
       created_at: now.toISOString(),
       is_staff: c.staff ? 1 : 0,
+      reaction_count: c.reactionCount ?? 0,
     })
     .returning("id")
     .executeTakeFirstOrThrow();
@@ -158,7 +162,7 @@ export async function setCommentStatus(db: Db, id: number, status: CommentStatus
   if (Number(r.numUpdatedRows) !== 1) return false;
   if (c.status === "approved") await counted(db, c, -1);
   else if (status === "approved") await counted(db, c, 1);
-  else await recordChange(db, [`comments:${c.story_id}`]);
+  else await recordChange(db, [cacheKey.comments(c.story_id)]);
   return true;
 }
 
@@ -169,7 +173,7 @@ export async function editCommentBody(db: Db, id: number, body: string, now = ne
     .where("id", "=", id)
     .executeTakeFirstOrThrow();
   await db.updateTable("comments").set({ body, edited_at: now.toISOString() }).where("id", "=", id).execute();
-  await recordChange(db, [`story:${c.story_id}`, `comments:${c.story_id}`]);
+  await recordChange(db, storyKeys.comments(c.story_id));
 }
 
 export type CommentSort = "newest" | "oldest" | "reactions";
@@ -300,7 +304,7 @@ export async function announceReaderChange(db: Db, readerId: number): Promise<vo
     .execute();
   await recordChange(
     db,
-    rows.map((r) => `comments:${r.story_id}`),
+    rows.map((r) => cacheKey.comments(r.story_id)),
   );
 }
 
@@ -344,7 +348,7 @@ export async function toggleReaction(
     .select(["reaction_count", "story_id"])
     .where("id", "=", commentId)
     .executeTakeFirstOrThrow();
-  await recordChange(db, [`comments:${c.story_id}`]);
+  await recordChange(db, [cacheKey.comments(c.story_id)]);
   return { on: !had, count: c.reaction_count };
 }
 

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Rendition } from "../media/media-store.ts";
 import { type VideoInput, videoInputSchema, videoSourceSchema } from "../content/model.ts";
 import { recordChange } from "./change-feed.ts";
+import { cacheKey } from "./cache-keys.ts";
 import type { Db } from "./database.ts";
 
 export interface Image {
@@ -90,7 +91,7 @@ export async function insertVideo(
     })
     .returning("id")
     .executeTakeFirstOrThrow();
-  await recordChange(db, ["videos"]);
+  await recordChange(db, [cacheKey.videos]);
   return row.id;
 }
 
@@ -196,17 +197,12 @@ export async function listImages(
 /** Stories that show an image (as hero or in the body): their pages change with it. */
 async function storiesShowingImage(db: Db, imageId: number): Promise<number[]> {
   const rows = await db
-    .selectFrom("stories")
-    .select("id")
-    .where((eb) =>
-      eb.or([
-        eb("hero_image_id", "=", imageId),
-        eb("body", "like", `%"imageId":${imageId},%`),
-        eb("body", "like", `%"imageId":${imageId}}%`),
-      ]),
-    )
+    .selectFrom("story_media")
+    .select("story_id")
+    .where("kind", "=", "image")
+    .where("media_id", "=", imageId)
     .execute();
-  return rows.map((r) => r.id);
+  return rows.map((r) => r.story_id);
 }
 
 export const imageTextSchema = z.object({
@@ -228,7 +224,7 @@ export async function updateImageText(
   if (Object.keys(set).length) {
     await db.updateTable("images").set(set).where("id", "=", id).execute();
     const stories = await storiesShowingImage(db, id);
-    await recordChange(db, [...stories.map((s) => `story:${s}`), "home", "all"]);
+    await recordChange(db, [...stories.map(cacheKey.story), cacheKey.home, cacheKey.all]);
   }
   return (await imagesByIds(db, [id])).get(id);
 }
@@ -260,7 +256,7 @@ export async function updateVideo(
   if (patch.credit !== undefined) set.credit = patch.credit || null;
   if (Object.keys(set).length) {
     await db.updateTable("videos").set(set).where("id", "=", id).execute();
-    await recordChange(db, [`video:${id}`, "videos"]);
+    await recordChange(db, [cacheKey.video(id), cacheKey.videos]);
   }
   return videoById(db, id);
 }

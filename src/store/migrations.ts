@@ -13,6 +13,9 @@ import {
   PostgresAdapter,
   sql,
 } from "kysely";
+import type { Block } from "../content/model.ts";
+import { storyMedia } from "../content/story-media.ts";
+import type { Database } from "./schema.ts";
 
 /** An auto-numbered primary key: SQLite's rowid alias, PostgreSQL's identity column. */
 function idColumn(db: Kysely<unknown>) {
@@ -475,6 +478,60 @@ const m0006_scheduled_index: Migration = {
   },
 };
 
+/**
+ * Which stories show which media, as rows (it was a text search of the
+ * body's JSON, which depended on key order). Filled here from every
+ * stored story, a thousand at a time; saveStory keeps it from then on.
+ */
+const m0007_story_media: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable("story_media")
+      .addColumn("story_id", "integer", (c) => c.notNull().references("stories.id").onDelete("cascade"))
+      .addColumn("kind", "text", (c) => c.notNull())
+      .addColumn("media_id", "integer", (c) => c.notNull())
+      .addPrimaryKeyConstraint("story_media_pk", ["story_id", "kind", "media_id"])
+      .execute();
+    await db.schema
+      .createIndex("story_media_by_media")
+      .on("story_media")
+      .columns(["kind", "media_id"])
+      .execute();
+    const typed = db as unknown as Kysely<Database>;
+    for (let after = 0; ;) {
+      const rows = await typed
+        .selectFrom("stories")
+        .select(["id", "hero_image_id", "body", "related_video_ids"])
+        .where("id", ">", after)
+        .orderBy("id")
+        .limit(1000)
+        .execute();
+      if (!rows.length) break;
+      after = rows[rows.length - 1]!.id;
+      const values = rows.flatMap((r) => {
+        const m = storyMedia({
+          heroImageId: r.hero_image_id,
+          // As stored then: only `type`, `imageId` and `videoId` are read.
+          body: JSON.parse(r.body) as Block[],
+          relatedVideoIds: JSON.parse(r.related_video_ids) as number[],
+        });
+        return [
+          ...m.imageIds.map((id) => ({ story_id: r.id, kind: "image" as const, media_id: id })),
+          ...m.videoIds.map((id) => ({ story_id: r.id, kind: "video" as const, media_id: id })),
+        ];
+      });
+      for (let i = 0; i < values.length; i += 300)
+        await typed
+          .insertInto("story_media")
+          .values(values.slice(i, i + 300))
+          .execute();
+    }
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable("story_media").execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001_foundation,
   "0002_search": m0002_search,
@@ -482,6 +539,7 @@ export const migrations: Record<string, Migration> = {
   "0004_newsroom": m0004_newsroom,
   "0005_comments": m0005_comments,
   "0006_scheduled_index": m0006_scheduled_index,
+  "0007_story_media": m0007_story_media,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

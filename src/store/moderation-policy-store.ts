@@ -1,7 +1,9 @@
 /** The comment moderation policy, set by admins in the newsroom and kept in the settings table. */
 import { type ModerationPolicy, type PolicyPatch, moderationPolicySchema } from "../content/comment-rules.ts";
 import { recordChange } from "./change-feed.ts";
+import { cacheKey } from "./cache-keys.ts";
 import type { Db } from "./database.ts";
+import { putSetting } from "./settings-store.ts";
 
 const KEY = "moderation_policy";
 
@@ -43,9 +45,8 @@ export async function writePolicy(db: Db, patch: PolicyPatch): Promise<Moderatio
     const given = Object.entries(patch).filter(([, v]) => v !== undefined);
     const merged = moderationPolicySchema.parse({ ...(await readPolicy(tx)), ...Object.fromEntries(given) });
     const value = JSON.stringify(merged);
-    const r = await tx.updateTable("settings").set({ value }).where("key", "=", KEY).executeTakeFirst();
-    if (Number(r.numUpdatedRows) === 0) await tx.insertInto("settings").values({ key: KEY, value }).execute();
-    await recordChange(tx, ["settings"]);
+    await putSetting(tx, KEY, value);
+    await recordChange(tx, [cacheKey.settings]);
     return merged;
   });
   forgetPagePolicy(db);

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { type Block, type PageInput, blockSchema, pageInputSchema } from "../content/model.ts";
 import { recordChange } from "./change-feed.ts";
+import { cacheKey } from "./cache-keys.ts";
 import type { Db } from "./database.ts";
 
 export interface SitePage {
@@ -21,7 +22,7 @@ export async function upsertPage(db: Db, input: PageInput, now = new Date()): Pr
       .insertInto("pages")
       .values({ slug: p.slug, ...values })
       .execute();
-  await recordChange(db, [`page:${p.slug}`]);
+  await recordChange(db, [cacheKey.page(p.slug)]);
 }
 
 export async function pageBySlug(db: Db, slug: string): Promise<SitePage | undefined> {

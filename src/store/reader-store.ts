@@ -93,7 +93,7 @@ export async function readerCredentials(
 
 export async function createReader(
   db: Db,
-  r: { email: string; displayName: string; passwordHash: string },
+  r: { email: string; displayName: string; passwordHash: string; notifyReplies?: boolean },
   now = new Date(),
 ): Promise<Reader> {
   const email = emailSchema.parse(r.email);
@@ -107,7 +107,7 @@ export async function createReader(
       display_name: displayName,
       password_hash: r.passwordHash,
       created_at: now.toISOString(),
-      notify_replies: 1,
+      notify_replies: r.notifyReplies === false ? 0 : 1,
     })
     .returning("id")
     .executeTakeFirstOrThrow();

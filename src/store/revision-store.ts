@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { type StoryContent, storyContentSchema } from "../content/model.ts";
+import { cacheKey } from "./cache-keys.ts";
 import type { Db } from "./database.ts";
 import { keysForStory, recordChange } from "./change-feed.ts";
 
@@ -120,7 +121,7 @@ export async function addCorrection(
     .returning("id")
     .executeTakeFirstOrThrow();
   await db.updateTable("stories").set({ updated_at: createdAt }).where("id", "=", storyId).execute();
-  await recordChange(db, [...(await keysForStory(db, storyId)), "corrections"]);
+  await recordChange(db, [...(await keysForStory(db, storyId)), cacheKey.corrections]);
   return { id: row.id, storyId, kind: c.kind, text: c.text, createdAt };
 }
 

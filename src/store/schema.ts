@@ -104,6 +104,13 @@ export interface StoryTable {
   premoderate: Generated<number>;
 }
 
+/** Which pictures and videos a story shows (content/story-media.ts), written by saveStory. */
+export interface StoryMediaTable {
+  story_id: number;
+  kind: "image" | "video";
+  media_id: number;
+}
+
 export interface StoryTopicTable {
   story_id: number;
   topic_id: number;
@@ -317,6 +324,7 @@ export interface Database {
   videos: VideoTable;
   stories: StoryTable;
   story_topics: StoryTopicTable;
+  story_media: StoryMediaTable;
   story_authors: StoryAuthorTable;
   redirects: RedirectTable;
   pages: PageTable;

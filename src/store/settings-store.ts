@@ -11,6 +11,7 @@ import { adRulesSchema } from "../content/ad-placement.ts";
 import { siteSchema } from "../config.ts";
 import type { Config } from "../config.ts";
 import { recordChange } from "./change-feed.ts";
+import { cacheKey } from "./cache-keys.ts";
 import type { Db } from "./database.ts";
 
 const KEY = "site_settings";
@@ -49,9 +50,8 @@ export async function writeSettings(db: Db, patch: SiteSettings): Promise<SiteSe
   const current = await readSettings(db);
   const next = siteSettingsSchema.parse({ ...current, ...patch, ads: { ...current.ads, ...patch.ads } });
   const value = JSON.stringify(next);
-  const r = await db.updateTable("settings").set({ value }).where("key", "=", KEY).executeTakeFirst();
-  if (Number(r.numUpdatedRows) === 0) await db.insertInto("settings").values({ key: KEY, value }).execute();
-  await recordChange(db, ["settings"]);
+  await putSetting(db, KEY, value);
+  await recordChange(db, [cacheKey.settings]);
   return next;
 }
 
@@ -66,4 +66,25 @@ export function applySettings(config: Config, base: Pick<Config, "site" | "ads">
     ...(s.timeZone !== undefined ? { timeZone: s.timeZone } : {}),
   });
   Object.assign(config.ads, base.ads, s.ads ?? {});
+}
+
+/** Stores a value under a key, replacing what was there (one statement: no race between processes). */
+export async function putSetting(db: Db, key: string, value: string): Promise<void> {
+  await db
+    .insertInto("settings")
+    .values({ key, value })
+    .onConflict((oc) => oc.column("key").doUpdateSet({ value }))
+    .execute();
+}
+
+/** The value under a key, made by `make` and stored on first use (the first process to store it wins). */
+export async function settingOrInit(db: Db, key: string, make: () => string): Promise<string> {
+  const found = await db.selectFrom("settings").select("value").where("key", "=", key).executeTakeFirst();
+  if (found) return found.value;
+  await db
+    .insertInto("settings")
+    .values({ key, value: make() })
+    .onConflict((oc) => oc.column("key").doNothing())
+    .execute();
+  return settingOrInit(db, key, make);
 }

@@ -21,6 +21,7 @@ import {
 } from "../content/model.ts";
 import { bodyWordCount } from "../content/text.ts";
 import { slugify } from "../content/slug.ts";
+import { storyMedia } from "../content/story-media.ts";
 import { FieldError, GazetteError } from "../content/errors.ts";
 import type { Db } from "./database.ts";
 import type { Database } from "./schema.ts";
@@ -304,6 +305,13 @@ export async function saveStory(db: Db, input: StoryInput, opts: SaveOptions = {
     if (!a) throw new StoreError("authorSlugs", `no author "${slugA}"`);
     await db.insertInto("story_authors").values({ story_id: id, author_id: a.id, position: ++pos }).execute();
   }
+  await db.deleteFrom("story_media").where("story_id", "=", id).execute();
+  const media = storyMedia(data);
+  const mediaRows = [
+    ...media.imageIds.map((m) => ({ story_id: id, kind: "image" as const, media_id: m })),
+    ...media.videoIds.map((m) => ({ story_id: id, kind: "video" as const, media_id: m })),
+  ];
+  if (mediaRows.length) await db.insertInto("story_media").values(mediaRows).execute();
   await indexStory(db, id);
   await recordChange(db, [...keysBefore, ...(await keysForStory(db, id))]);
   return { id, path, created, revision };
@@ -586,14 +594,12 @@ export async function storiesWithVideo(
     db
       .selectFrom("stories")
       .where(visibleNow(now))
-      .where((eb) =>
-        eb.or([
-          eb("stories.body", "like", `%"videoId":${videoId}}%`),
-          eb("stories.related_video_ids", "like", `%[${videoId}]%`),
-          eb("stories.related_video_ids", "like", `%[${videoId},%`),
-          eb("stories.related_video_ids", "like", `%,${videoId}]%`),
-          eb("stories.related_video_ids", "like", `%,${videoId},%`),
-        ]),
+      .where("stories.id", "in", (eb) =>
+        eb
+          .selectFrom("story_media")
+          .select("story_media.story_id")
+          .where("story_media.kind", "=", "video")
+          .where("story_media.media_id", "=", videoId),
       ),
   )
     .orderBy("stories.first_published_at", "desc")
@@ -662,4 +668,129 @@ export async function commentableStory(
         commentCount: r.comment_count,
       }
     : undefined;
+}
+
+export interface NewsroomListItem {
+  id: number;
+  headline: string;
+  status: StoryStatus;
+  updatedAt: string;
+  firstPublishedAt: string | null;
+  scheduledAt: string | null;
+  path: string;
+  section: { slug: string; name: string };
+  createdBy: number | null;
+  revision: number;
+}
+
+/** The newsroom's story list: newest change first, filtered; `hasMore` when a next page exists. */
+export async function newsroomStoryList(
+  db: Db,
+  f: {
+    status?: StoryStatus | undefined;
+    sectionSlug?: string | undefined;
+    authorSlug?: string | undefined;
+    createdBy?: number | undefined;
+    /** Part of a headline (% and _ act as wildcards: harmless in a headline filter). */
+    headlineContains?: string | undefined;
+    limit: number;
+    offset: number;
+  },
+): Promise<{ items: NewsroomListItem[]; hasMore: boolean }> {
+  let q = db
+    .selectFrom("stories")
+    .innerJoin("sections", "sections.id", "stories.section_id")
+    .select([
+      "stories.id",
+      "stories.headline",
+      "stories.status",
+      "stories.updated_at",
+      "stories.first_published_at",
+      "stories.scheduled_at",
+      "stories.path",
+      "stories.created_by",
+      "stories.revision",
+      "sections.slug as section_slug",
+      "sections.name as section_name",
+    ]);
+  if (f.status) q = q.where("stories.status", "=", f.status);
+  if (f.sectionSlug) q = q.where("sections.slug", "=", f.sectionSlug);
+  if (f.createdBy !== undefined) q = q.where("stories.created_by", "=", f.createdBy);
+  if (f.authorSlug) {
+    const slug = f.authorSlug;
+    q = q.where("stories.id", "in", (eb) =>
+      eb
+        .selectFrom("story_authors")
+        .innerJoin("authors", "authors.id", "story_authors.author_id")
+        .select("story_authors.story_id")
+        .where("authors.slug", "=", slug),
+    );
+  }
+  if (f.headlineContains) q = q.where("stories.headline", "like", `%${f.headlineContains}%`);
+  const rows = await q
+    .orderBy("stories.updated_at", "desc")
+    .orderBy("stories.id", "desc")
+    .limit(f.limit + 1)
+    .offset(f.offset)
+    .execute();
+  return {
+    items: rows.slice(0, f.limit).map((r) => ({
+      id: r.id,
+      headline: r.headline,
+      status: r.status as StoryStatus,
+      updatedAt: r.updated_at,
+      firstPublishedAt: r.first_published_at,
+      scheduledAt: r.scheduled_at,
+      path: r.path,
+      section: { slug: r.section_slug, name: r.section_name },
+      createdBy: r.created_by,
+      revision: r.revision,
+    })),
+    hasMore: rows.length > f.limit,
+  };
+}
+
+/** Scheduled stories whose time has come, the earliest first. */
+export async function dueScheduledStories(db: Db, now: string, limit: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom("stories")
+    .select("id")
+    // A literal, so that SQLite can use the partial index (scheduled stories only).
+    .where("status", "=", sql.lit("scheduled"))
+    .where("scheduled_at", "<=", now)
+    .orderBy("scheduled_at")
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Claims a scheduled story for publication: a conditional update (still
+ * scheduled, still at this revision), so that of several processes only one
+ * wins. True for the winner.
+ */
+export async function claimScheduledStory(db: Db, id: number, revision: number): Promise<boolean> {
+  const claim = await db
+    .updateTable("stories")
+    .set({ status: "published" })
+    .where("id", "=", id)
+    .where("status", "=", "scheduled")
+    .where("revision", "=", revision)
+    .executeTakeFirst();
+  return Number(claim.numUpdatedRows) === 1;
+}
+
+/** A story's public path if readers can see it now. */
+export async function visiblePathById(
+  db: Db,
+  id: number,
+  now = new Date().toISOString(),
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom("stories")
+    .select("path")
+    .where("id", "=", id)
+    .where(visibleNow(now))
+    .executeTakeFirst();
+  return row?.path;
 }

@@ -1,5 +1,6 @@
 /** Sections, topics and authors: the ways stories are grouped and signed. */
 import { slugify } from "../content/slug.ts";
+import { cacheKey } from "./cache-keys.ts";
 import { recordChange } from "./change-feed.ts";
 import type { Db } from "./database.ts";
 
@@ -26,9 +27,10 @@ export interface Author {
 
 export async function upsertSection(
   db: Db,
-  s: { slug: string; name: string; description?: string; position?: number },
+  s: { slug: string; name: string; description?: string; position?: number; premoderate?: boolean },
 ): Promise<Section> {
   const existing = await db.selectFrom("sections").selectAll().where("slug", "=", s.slug).executeTakeFirst();
+  const premoderate = s.premoderate === undefined ? {} : { premoderate: s.premoderate ? 1 : 0 };
   if (existing) {
     await db
       .updateTable("sections")
@@ -36,19 +38,46 @@ export async function upsertSection(
         name: s.name,
         description: s.description ?? existing.description,
         position: s.position ?? existing.position,
+        ...premoderate,
       })
       .where("id", "=", existing.id)
       .execute();
-    await recordChange(db, ["sections", `section:${s.slug}`]);
+    await recordChange(db, [cacheKey.sections, cacheKey.section(s.slug)]);
     return { ...existing, name: s.name };
   }
   const row = await db
     .insertInto("sections")
-    .values({ slug: s.slug, name: s.name, description: s.description ?? "", position: s.position ?? 100 })
+    .values({
+      slug: s.slug,
+      name: s.name,
+      description: s.description ?? "",
+      position: s.position ?? 100,
+      ...premoderate,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordChange(db, ["sections"]);
+  await recordChange(db, [cacheKey.sections]);
   return row;
+}
+
+/** Topics by name, at most 500; `nameContains` filters. */
+export async function listTopics(db: Db, nameContains?: string): Promise<Topic[]> {
+  let q = db.selectFrom("topics").select(["id", "slug", "name", "kind"]).orderBy("name").limit(500);
+  if (nameContains) q = q.where("name", "like", `%${nameContains}%`);
+  return q.execute();
+}
+
+export function listAuthors(db: Db): Promise<Author[]> {
+  return db.selectFrom("authors").select(["id", "slug", "name", "bio", "role"]).orderBy("name").execute();
+}
+
+export function authorsBySlugs(db: Db, slugs: readonly string[]): Promise<Author[]> {
+  if (!slugs.length) return Promise.resolve([]);
+  return db
+    .selectFrom("authors")
+    .select(["id", "slug", "name", "bio", "role"])
+    .where("slug", "in", slugs)
+    .execute();
 }
 
 export function listSections(db: Db): Promise<Section[]> {
@@ -85,6 +114,7 @@ export async function upsertAuthor(
       .set({ name: next.name, bio: next.bio, role: next.role })
       .where("id", "=", existing.id)
       .execute();
+    await recordChange(db, [cacheKey.author(slug)]);
     return next;
   }
   return db

@@ -14,11 +14,9 @@ import {
   CHANGE_CHANNEL,
   changesSince,
   claimPurge,
-  keysForStory,
   latestChangeId,
   pruneChanges,
-  recordChange,
-  storiesBecomingVisible,
+  recordStoriesBecomingVisible,
 } from "../store/change-feed.ts";
 import type { PageCache } from "./page-cache.ts";
 
@@ -37,33 +35,6 @@ export interface ChangeFollower {
   /** Reads the feed now (tests, and the LISTEN wake-up). */
   sync(): Promise<void>;
   stop(): Promise<void>;
-}
-
-const VISIBILITY_KEY = "visibility_checked_at";
-
-/** Claims the time window since the last visibility check; undefined when another process has it. */
-async function claimVisibilityWindow(db: Db, now: string): Promise<string | undefined> {
-  const row = await db
-    .selectFrom("settings")
-    .select("value")
-    .where("key", "=", VISIBILITY_KEY)
-    .executeTakeFirst();
-  if (!row) {
-    await db
-      .insertInto("settings")
-      .values({ key: VISIBILITY_KEY, value: now })
-      .onConflict((oc) => oc.column("key").doNothing())
-      .execute();
-    return undefined;
-  }
-  if (row.value >= now) return undefined;
-  const r = await db
-    .updateTable("settings")
-    .set({ value: now })
-    .where("key", "=", VISIBILITY_KEY)
-    .where("value", "=", row.value)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1 ? row.value : undefined;
 }
 
 export async function startChangeFollower(opts: FollowerOptions): Promise<ChangeFollower> {
@@ -92,19 +63,7 @@ export async function startChangeFollower(opts: FollowerOptions): Promise<Change
   }
 
   async function once(): Promise<void> {
-    const now = new Date().toISOString();
-    // Read-only unless something became visible: no write every tick (it would,
-    // among other things, restart every online backup of a SQLite file).
-    const since = (
-      await db.selectFrom("settings").select("value").where("key", "=", VISIBILITY_KEY).executeTakeFirst()
-    )?.value;
-    if (since === undefined || (await storiesBecomingVisible(db, since, now)).length > 0) {
-      const window = await claimVisibilityWindow(db, now);
-      if (window) {
-        for (const id of await storiesBecomingVisible(db, window, now))
-          await recordChange(db, await keysForStory(db, id));
-      }
-    }
+    await recordStoriesBecomingVisible(db, new Date().toISOString());
     for (;;) {
       const rows = await changesSince(db, last);
       for (const row of rows) {

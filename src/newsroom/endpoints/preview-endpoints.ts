@@ -1,10 +1,11 @@
 /** Admin API: the editor's live preview, rendered by the reader site's own templates. */
 import { z } from "zod";
 import { storyContentSchema } from "../../content/model.ts";
+import { storyMedia } from "../../content/story-media.ts";
 import { articleView, renderArticle } from "../../site/article-page.ts";
 import { imagesByIds, videosByIds } from "../../store/media-repo.ts";
 import { storyById } from "../../store/story-store.ts";
-import { sectionBySlug } from "../../store/taxonomy-store.ts";
+import { authorsBySlugs, sectionBySlug } from "../../store/taxonomy-store.ts";
 import { GazetteError } from "../../content/errors.ts";
 import { endpoint } from "../../web/endpoint.ts";
 import type { NewsroomDeps } from "../newsroom-endpoints.ts";
@@ -29,17 +30,8 @@ export function previewEndpoints(deps: NewsroomDeps) {
           });
         }
         const stored = body.storyId ? await storyById(db, body.storyId) : undefined;
-        const imageIds = [
-          ...(c.heroImageId ? [c.heroImageId] : []),
-          ...c.body.flatMap((b) => (b.type === "image" ? [b.imageId] : [])),
-        ];
-        const videoIds = [
-          ...c.body.flatMap((b) => (b.type === "video" ? [b.videoId] : [])),
-          ...c.relatedVideoIds,
-        ];
-        const authors = c.authorSlugs.length
-          ? await db.selectFrom("authors").selectAll().where("slug", "in", c.authorSlugs).execute()
-          : [];
+        const { imageIds, videoIds } = storyMedia(c);
+        const authors = await authorsBySlugs(db, c.authorSlugs);
         const now = new Date().toISOString();
         const story = {
           id: stored?.id ?? 0,

@@ -12,7 +12,7 @@ import {
   listRevisions,
   revisionByNumber,
 } from "../../store/revision-store.ts";
-import { type Story, storyById } from "../../store/story-store.ts";
+import { type Story, newsroomStoryList, storyById } from "../../store/story-store.ts";
 import type { User } from "../../store/user-store.ts";
 import { endpoint, idParam } from "../../web/endpoint.ts";
 import { allowed, canEditStory } from "../../auth/permissions.ts";
@@ -92,59 +92,22 @@ export function storyEndpoints(db: Db, config: Config) {
       summary: "List stories, newest change first, with filters (status, section, author, headline search)",
       query: listQuery,
       handler: async ({ query, user }) => {
-        let q = db
-          .selectFrom("stories")
-          .innerJoin("sections", "sections.id", "stories.section_id")
-          .select([
-            "stories.id",
-            "stories.headline",
-            "stories.status",
-            "stories.updated_at",
-            "stories.first_published_at",
-            "stories.scheduled_at",
-            "stories.path",
-            "stories.created_by",
-            "stories.revision",
-            "sections.slug as section_slug",
-            "sections.name as section_name",
-          ]);
-        if (query.status) q = q.where("stories.status", "=", query.status);
-        if (query.section) q = q.where("sections.slug", "=", query.section);
-        if (query.mine === "1") q = q.where("stories.created_by", "=", user!.id);
-        if (query.author) {
-          const slug = query.author;
-          q = q.where("stories.id", "in", (eb) =>
-            eb
-              .selectFrom("story_authors")
-              .innerJoin("authors", "authors.id", "story_authors.author_id")
-              .select("story_authors.story_id")
-              .where("authors.slug", "=", slug),
-          );
-        }
-        if (query.q?.trim()) {
-          // % and _ in the query act as wildcards: harmless in a headline filter.
-          q = q.where("stories.headline", "like", `%${query.q.trim()}%`);
-        }
-        const rows = await q
-          .orderBy("stories.updated_at", "desc")
-          .orderBy("stories.id", "desc")
-          .limit(query.limit + 1)
-          .offset(query.offset)
-          .execute();
+        const { items, hasMore } = await newsroomStoryList(db, {
+          status: query.status,
+          sectionSlug: query.section,
+          authorSlug: query.author,
+          createdBy: query.mine === "1" ? user!.id : undefined,
+          headlineContains: query.q?.trim() || undefined,
+          limit: query.limit,
+          offset: query.offset,
+        });
         return {
-          items: rows.slice(0, query.limit).map((r) => ({
-            id: r.id,
-            headline: r.headline,
-            status: r.status,
-            updatedAt: r.updated_at,
-            firstPublishedAt: r.first_published_at,
-            scheduledAt: r.scheduled_at,
+          items: items.map(({ createdBy, ...r }) => ({
+            ...r,
             path: r.status === "published" ? r.path : null,
-            section: { slug: r.section_slug, name: r.section_name },
-            mine: r.created_by === user!.id,
-            revision: r.revision,
+            mine: createdBy === user!.id,
           })),
-          hasMore: rows.length > query.limit,
+          hasMore,
         };
       },
     }),

@@ -1,9 +1,15 @@
 /** Admin API: sections, topics and author profiles. */
 import { z } from "zod";
 import { slugSchema } from "../../content/model.ts";
-import { recordChange } from "../../store/change-feed.ts";
 import type { Db } from "../../store/database.ts";
-import { ensureTopic, listSections, upsertAuthor, upsertSection } from "../../store/taxonomy-store.ts";
+import {
+  ensureTopic,
+  listAuthors,
+  listSections,
+  listTopics,
+  upsertAuthor,
+  upsertSection,
+} from "../../store/taxonomy-store.ts";
 import { endpoint } from "../../web/endpoint.ts";
 
 const sectionBody = z.object({
@@ -43,15 +49,8 @@ export function taxonomyEndpoints(db: Db) {
       body: sectionBody,
       handler: async ({ body }) =>
         db.transaction().execute(async (tx) => {
-          const { premoderate, ...section } = body;
-          const saved = await upsertSection(tx, section);
-          if (premoderate !== undefined)
-            await tx
-              .updateTable("sections")
-              .set({ premoderate: premoderate ? 1 : 0 })
-              .where("slug", "=", body.slug)
-              .execute();
-          return { ...saved, ...(premoderate !== undefined ? { premoderate } : {}) };
+          const saved = await upsertSection(tx, body);
+          return { ...saved, ...(body.premoderate !== undefined ? { premoderate: body.premoderate } : {}) };
         }),
     }),
     endpoint({
@@ -63,9 +62,7 @@ export function taxonomyEndpoints(db: Db) {
       summary: "Topics, by name; q filters",
       query: z.object({ q: z.string().max(120).optional() }),
       handler: async ({ query }) => {
-        let q = db.selectFrom("topics").selectAll().orderBy("name").limit(500);
-        if (query.q?.trim()) q = q.where("name", "like", `%${query.q.trim()}%`);
-        return { items: await q.execute() };
+        return { items: await listTopics(db, query.q?.trim() || undefined) };
       },
     }),
     endpoint({
@@ -89,7 +86,7 @@ export function taxonomyEndpoints(db: Db) {
       responds: "json",
       tag: "Taxonomy",
       summary: "Author profiles, by name",
-      handler: async () => ({ items: await db.selectFrom("authors").selectAll().orderBy("name").execute() }),
+      handler: async () => ({ items: await listAuthors(db) }),
     }),
     endpoint({
       method: "PUT",
@@ -100,11 +97,9 @@ export function taxonomyEndpoints(db: Db) {
       summary: "Create an author profile, or update the one with this slug",
       body: authorBody,
       handler: async ({ body }) =>
-        db.transaction().execute(async (tx) => {
-          const a = await upsertAuthor(tx, { ...body, bio: body.bio ?? "", role: body.role ?? "" });
-          await recordChange(tx, [`author:${a.slug}`]);
-          return a;
-        }),
+        db
+          .transaction()
+          .execute((tx) => upsertAuthor(tx, { ...body, bio: body.bio ?? "", role: body.role ?? "" })),
     }),
   ];
 }
