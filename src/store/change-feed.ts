@@ -5,10 +5,11 @@
  * story: feeds, sitemaps, search), `sections` (the navigation). A page is
  * tagged with every key it shows; a write records the keys it touches.
  */
-import { PostgresAdapter, sql } from "kysely";
+import { sql } from "kysely";
 import { z } from "zod";
 import { type CacheKey, cacheKey } from "./cache-keys.ts";
 import type { Db } from "./database.ts";
+import { dialectOf } from "./dialect.ts";
 
 export const CHANGE_CHANNEL = "gazette_changes";
 
@@ -58,7 +59,7 @@ export async function recordChange(db: Db, keys: readonly CacheKey[]): Promise<v
     .insertInto("changes")
     .values({ keys: JSON.stringify(unique), created_at: new Date().toISOString() })
     .execute();
-  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+  if (dialectOf(db).notifies) {
     // Delivered when the transaction commits, never before.
     await sql`SELECT pg_notify(${CHANGE_CHANNEL}, '')`.execute(db);
   }

@@ -11,6 +11,7 @@ import {
   SqliteDriver,
 } from "kysely";
 import pg from "pg";
+import { POSTGRES, SQLITE, setDialect } from "./dialect.ts";
 import { migrateToLatest } from "./migrations.ts";
 import type { Database } from "./schema.ts";
 
@@ -72,6 +73,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Db> {
       );
     }
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    setDialect(db, POSTGRES);
   } else {
     fs.mkdirSync(opts.dataDir, { recursive: true });
     const sqlite = new SQLite(path.join(opts.dataDir, "gazette.sqlite"));
@@ -82,6 +84,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Db> {
     db = new Kysely<Database>({
       dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
     });
+    setDialect(db, SQLITE);
   }
   if (opts.migrate !== false) await migrateToLatest(db as Kysely<unknown>);
   return db;

@@ -10,19 +10,19 @@ import {
   type Migration,
   type MigrationProvider,
   Migrator,
-  PostgresAdapter,
   sql,
 } from "kysely";
 import type { Block } from "../content/model.ts";
+import { dialectOf } from "./dialect.ts";
 import { storyMedia } from "../content/story-media.ts";
 import type { Database } from "./schema.ts";
 
 /** An auto-numbered primary key: SQLite's rowid alias, PostgreSQL's identity column. */
 function idColumn(db: Kysely<unknown>) {
-  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const identity = dialectOf(db).autoId === "identity";
   return <T extends string>(t: CreateTableBuilder<T, never>) =>
     t.addColumn("id", "integer", (c) =>
-      postgres ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement(),
+      identity ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement(),
     );
 }
 
@@ -174,7 +174,7 @@ const m0001_foundation: Migration = {
  */
 const m0002_search: Migration = {
   async up(db: Kysely<unknown>) {
-    if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    if (dialectOf(db).textSearch === "tsvector") {
       await sql`CREATE TABLE story_search (
         story_id integer PRIMARY KEY REFERENCES stories(id) ON DELETE CASCADE,
         headline text NOT NULL,
@@ -549,7 +549,7 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
   // On PostgreSQL the bookkeeping tables go in the connection's own schema:
   // Kysely would otherwise find another schema's tables and skip creating them.
   let migrationTableSchema: string | undefined;
-  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+  if (dialectOf(db).schemas) {
     const r = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
     migrationTableSchema = r.rows[0]?.schema;
   }

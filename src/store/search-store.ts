@@ -7,12 +7,13 @@
  * any input. Either way quotes, operators, control characters and very long
  * strings cannot cause an error.
  */
-import { PostgresAdapter, sql } from "kysely";
+import { sql } from "kysely";
 import { z } from "zod";
 import { blockSchema } from "../content/model.ts";
 import { plainText } from "../content/text.ts";
 import type { Db } from "./database.ts";
-import { type StoryTeaser, type TeaserRow, toTeaser, visibleNow } from "./story-store.ts";
+import { dialectOf } from "./dialect.ts";
+import { type StoryTeaser, type TeaserRow, toTeaser, visibleNow } from "./story-teasers.ts";
 
 export interface SearchQuery {
   text: string;
@@ -35,7 +36,7 @@ export interface SearchHit {
 export const MARK_START = "\u0001";
 export const MARK_END = "\u0002";
 
-const isPostgres = (db: Db) => db.getExecutor().adapter instanceof PostgresAdapter;
+const isPostgres = (db: Db) => dialectOf(db).textSearch === "tsvector";
 
 /** The text-search configuration for a site language on PostgreSQL. */
 export function pgTextConfig(language: string): string {

@@ -5,7 +5,7 @@
  * any) has passed.
  */
 import crypto from "node:crypto";
-import { type ExpressionBuilder, type SelectQueryBuilder, type Selectable, sql } from "kysely";
+import { type SelectQueryBuilder, type Selectable, sql } from "kysely";
 import { z } from "zod";
 import {
   type Block,
@@ -27,6 +27,9 @@ import type { Db } from "./database.ts";
 import type { Database } from "./schema.ts";
 import { keysForStory, recordChange } from "./change-feed.ts";
 import { indexStory } from "./search-store.ts";
+import { type StoryTeaser, toTeaser, visibleNow } from "./story-teasers.ts";
+
+export type { StoryTeaser } from "./story-teasers.ts";
 import { type Author, type Section, type Topic, ensureTopic } from "./taxonomy-store.ts";
 
 export interface Story {
@@ -62,21 +65,6 @@ export interface Story {
 }
 
 /** A story in a list: enough for a teaser. */
-export interface StoryTeaser {
-  id: number;
-  path: string;
-  headline: string;
-  summary: string[];
-  heroImageId: number | null;
-  sectionSlug: string;
-  sectionName: string;
-  firstPublishedAt: string;
-  updatedAt: string;
-  byline: string | null;
-  /** Approved comments; 0 also when comments are off (then not shown). */
-  commentCount: number;
-}
-
 /** A story input that the store cannot take (an unknown section, a taken slug): names the field. */
 export class StoreError extends FieldError {
   override name = "StoreError";
@@ -114,17 +102,7 @@ export function storyPath(sectionSlug: string, firstPublishedAt: string, slug: s
   return `/${sectionSlug}/${datePath(firstPublishedAt)}/${slug}`;
 }
 
-/** The condition "a reader may see this story now". */
-export function visibleNow(now: string) {
-  return (eb: ExpressionBuilder<Database, "stories">) =>
-    eb.and([
-      eb("stories.status", "=", "published"),
-      eb("stories.first_published_at", "is not", null),
-      eb("stories.first_published_at", "<=", now),
-      eb.or([eb("stories.embargo_until", "is", null), eb("stories.embargo_until", "<=", now)]),
-    ]);
-}
-
+/** The path wanted, or with -2, -3 … when another story (or a redirect) has it. */
 async function uniquePath(db: Db, wanted: string, storyId: number | null): Promise<string> {
   for (let n = 1; ; n++) {
     const candidate = n === 1 ? wanted : `${wanted}-${n}`;
@@ -443,37 +421,6 @@ function teaserSelect(qb: SelectQueryBuilder<Database, "stories", object>) {
 }
 
 /** A teaser as the store reads it (see teaserSelect). */
-export type TeaserRow = {
-  id: number;
-  path: string;
-  headline: string;
-  summary: string;
-  hero_image_id: number | null;
-  first_published_at: string | null;
-  updated_at: string;
-  byline: string | null;
-  section_slug: string;
-  section_name: string;
-  /** Absent in search hits. */
-  comment_count?: number | null;
-};
-
-export function toTeaser(r: TeaserRow): StoryTeaser {
-  return {
-    id: r.id,
-    path: r.path,
-    headline: r.headline,
-    summary: jsonStrings.parse(JSON.parse(r.summary)),
-    heroImageId: r.hero_image_id,
-    sectionSlug: r.section_slug,
-    sectionName: r.section_name,
-    firstPublishedAt: r.first_published_at ?? r.updated_at,
-    updatedAt: r.updated_at,
-    byline: r.byline,
-    commentCount: Number(r.comment_count ?? 0),
-  };
-}
-
 export type StoryFilter =
   | { kind: "all" }
   | { kind: "section"; sectionId: number }
