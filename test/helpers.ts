@@ -15,7 +15,7 @@ import { buildApp } from "../src/app.ts";
 import { MediaStore } from "../src/media/media-store.ts";
 import { type Db, type Dialect, openDatabase } from "../src/store/database.ts";
 import { after } from "node:test";
-import { freshPostgresUrl, stopPostgres } from "./postgres.ts";
+import { dropPostgres, freshPostgresUrl, postgresFromTemplate, stopPostgres } from "./postgres.ts";
 
 // Registered at the root of every test file that uses these helpers (top-level hook).
 after(stopPostgres);
@@ -49,11 +49,11 @@ export function tempDir(prefix = "gazette-test-"): string {
 }
 
 export async function makeEnv(
-  opts: { dialect?: Dialect; dataDir?: string; env?: Record<string, string> } = {},
+  opts: { dialect?: Dialect; dataDir?: string; env?: Record<string, string>; databaseUrl?: string } = {},
 ): Promise<TestEnv> {
   const dialect = opts.dialect ?? "sqlite";
   const dataDir = opts.dataDir ?? tempDir();
-  const databaseUrl = dialect === "postgres" ? await freshPostgresUrl() : undefined;
+  const databaseUrl = dialect === "postgres" ? (opts.databaseUrl ?? (await freshPostgresUrl())) : undefined;
   const config = loadConfig(
     {
       GAZETTE_DATA: dataDir,
@@ -79,6 +79,7 @@ export async function makeEnv(
     close: async () => {
       await app.close();
       await db.destroy();
+      if (databaseUrl) await dropPostgres(databaseUrl);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -99,15 +100,25 @@ function demoHash(): string {
  * is encoded twice) and a fresh seed into a new schema.
  */
 export async function demoEnv(dialect: Dialect): Promise<TestEnv> {
-  const dataDir = await demoDataDir();
-  if (dialect === "sqlite") return makeEnv({ dataDir });
-  fs.rmSync(path.join(dataDir, "gazette.sqlite"), { force: true });
-  const env = await makeEnv({ dialect, dataDir });
-  await seedDemo({ db: env.db, media: env.media, config: env.config });
-  // The app was built before the seed: let it read the seed's changes now, not during a test.
-  await env.app.syncChanges();
-  return env;
+  if (dialect === "sqlite") return makeEnv({ dataDir: await demoDataDir() });
+  // PostgreSQL: the demo is seeded once per test file into a template database
+  // (and its media folder kept); each test gets a copy of both.
+  const databaseUrl = await postgresFromTemplate("demo", async (url) => {
+    const seededDir = await demoDataDir();
+    fs.rmSync(path.join(seededDir, "gazette.sqlite"), { force: true });
+    const config = loadConfig({ GAZETTE_DATA: seededDir, DATABASE_URL: url }, ROOT);
+    const db = await openDatabase({ dataDir: seededDir, databaseUrl: url });
+    await seedDemo({ db, media: new MediaStore(config.mediaDir), config });
+    await db.destroy();
+    pgDemoDir = seededDir;
+  });
+  const dataDir = tempDir();
+  fs.cpSync(pgDemoDir!, dataDir, { recursive: true });
+  return makeEnv({ dialect, dataDir, databaseUrl });
 }
+
+/** The data folder (media, configuration) the PostgreSQL demo template was seeded with. */
+let pgDemoDir: string | undefined;
 
 /** A fresh copy of a data folder holding the seeded demo newsroom (SQLite). */
 export async function demoDataDir(): Promise<string> {

@@ -4,7 +4,7 @@
  * invitations, and the security headers.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { afterEach, beforeEach, describe, it } from "node:test";
 import type { Role } from "../../src/auth/permissions.ts";
 import { upsertSection } from "../../src/store/taxonomy-store.ts";
 import type { User } from "../../src/store/user-store.ts";
@@ -17,12 +17,12 @@ for (const dialect of DIALECTS) {
   describe(`newsroom accounts and security (${dialect})`, () => {
     let env: TestEnv;
     const users = {} as Record<Role, User>;
-    before(async () => {
+    beforeEach(async () => {
       env = await makeEnv({ dialect });
       await upsertSection(env.db, { slug: "city", name: "City" });
       for (const r of ROLES) users[r] = await addUser(env.db, r);
     });
-    after(() => env.close());
+    afterEach(() => env.close());
 
     it("refuses state-changing requests without the session's CSRF token, or from another site", async () => {
       const c = await sessionFor(env.app, env.db, users.editor);

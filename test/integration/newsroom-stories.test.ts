@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { after, before, describe, it } from "node:test";
+import { afterEach, beforeEach, describe, it } from "node:test";
 import { promisify } from "node:util";
 import sharp from "sharp";
 import { buildApp } from "../../src/app.ts";
@@ -84,7 +84,7 @@ for (const dialect of DIALECTS) {
     let env: TestEnv;
     let contributor: User, editor: User, editor2: User;
     let reporter: Client, desk: Client, desk2: Client;
-    before(async () => {
+    beforeEach(async () => {
       env = await makeEnv({ dialect, env: {} });
       await upsertSection(env.db, { slug: "city", name: "City" });
       await env.db
@@ -103,7 +103,7 @@ for (const dialect of DIALECTS) {
       desk = await sessionFor(env.app, env.db, editor);
       desk2 = await sessionFor(env.app, env.db, editor2);
     });
-    after(() => env.close());
+    afterEach(() => env.close());
 
     it("takes a contributor's draft through review to publication, and the site shows it", async () => {
       const draft = await reporter.json<StoryJson>(

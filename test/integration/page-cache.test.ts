@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import http from "node:http";
 import path from "node:path";
-import { after, before, describe, it } from "node:test";
+import { afterEach, beforeEach, describe, it } from "node:test";
 import { buildApp } from "../../src/app.ts";
 import { openDatabase } from "../../src/store/database.ts";
 import { saveStory, storyByUri } from "../../src/store/story-store.ts";
@@ -24,12 +24,12 @@ for (const dialect of DIALECTS) {
     let env: TestEnv;
     let bridge: string;
     let seagrass: string;
-    before(async () => {
+    beforeEach(async () => {
       env = await demoEnv(dialect);
       bridge = (await storyByUri(env.db, "urn:gazette:demo:bridge"))!.path;
       seagrass = (await storyByUri(env.db, "urn:gazette:demo:seagrass"))!.path;
     });
-    after(() => env.close());
+    afterEach(() => env.close());
     const get = (url: string, headers: Record<string, string> = {}) =>
       env.app.inject({ method: "GET", url, headers });
 

@@ -1,7 +1,7 @@
 /** Every reader page type, through app.inject() on the seeded demo newsroom (a real SQLite file). */
 import assert from "node:assert/strict";
 import zlib from "node:zlib";
-import { after, before, describe, it } from "node:test";
+import { afterEach, beforeEach, describe, it } from "node:test";
 import { buildApp } from "../../src/app.ts";
 import { openDatabase } from "../../src/store/database.ts";
 import { DIALECTS, type TestEnv, demoEnv } from "../helpers.ts";
@@ -13,7 +13,7 @@ for (const dialect of DIALECTS) {
     let env: TestEnv;
     let articlePath: string;
 
-    before(async () => {
+    beforeEach(async () => {
       env = await demoEnv(dialect);
       const row = await env.db
         .selectFrom("stories")
@@ -22,7 +22,7 @@ for (const dialect of DIALECTS) {
         .executeTakeFirstOrThrow();
       articlePath = row.path;
     });
-    after(() => env.close());
+    afterEach(() => env.close());
 
     const get = (url: string, headers: Record<string, string> = {}) =>
       env.app.inject({ method: "GET", url, headers });

@@ -1,16 +1,16 @@
 /** Search on both engines: ranking, highlighting, filters, hostile queries, and staying in step with writes. */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { afterEach, beforeEach, describe, it } from "node:test";
 import { saveStory, storyByUri } from "../../src/store/story-store.ts";
 import { DIALECTS, type TestEnv, demoEnv } from "../helpers.ts";
 
 for (const dialect of DIALECTS) {
   describe(`search (${dialect})`, () => {
     let env: TestEnv;
-    before(async () => {
+    beforeEach(async () => {
       env = await demoEnv(dialect);
     });
-    after(() => env.close());
+    afterEach(() => env.close());
     const api = async (qs: string) => {
       const res = await env.app.inject(`/api/search?${qs}`);
       assert.equal(res.statusCode, 200, res.body);
