@@ -102,41 +102,9 @@ export interface Me {
   permissions: string[];
 }
 
-export type Inline = { text: string; bold?: true; italic?: true; href?: string };
-export type Block =
-  | { type: "paragraph"; content: Inline[] }
-  | { type: "heading"; level: 2 | 3 | 4; text: string }
-  | { type: "quote"; text: string; attribution?: string; sourceUrl?: string }
-  | { type: "list"; ordered: boolean; items: Inline[][] }
-  | { type: "image"; imageId: number; caption?: string }
-  | { type: "video"; videoId: number }
-  | { type: "embed"; url: string; title: string; provider?: string }
-  | { type: "divider" }
-  | { type: "related-story"; storyId: number };
-
-export interface Source {
-  name: string;
-  description?: string;
-  url?: string;
-}
-
-export interface StoryContent {
-  slug?: string;
-  headline: string;
-  summary: string[];
-  body: Block[];
-  heroImageId?: number;
-  sectionSlug: string;
-  topicNames: string[];
-  authorSlugs: string[];
-  byline?: string;
-  dateline?: string;
-  sources: Source[];
-  relatedVideoIds: number[];
-  embargoUntil?: string;
-}
-
-export type Status = "draft" | "review" | "scheduled" | "published" | "unpublished";
+// The story model comes from the content core (types only: nothing of zod reaches the browser bundle).
+export type { Block, Inline, Source, StoryContent, StoryStatus as Status } from "../../content/model.ts";
+import type { StoryContent, StoryStatus as Status } from "../../content/model.ts";
 
 export interface StoryJson {
   id: number;

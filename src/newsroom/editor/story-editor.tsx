@@ -5,11 +5,10 @@
  * it, conflicts shown side by side, a live preview, keyboard shortcuts.
  */
 import type { Editor } from "@tiptap/core";
-import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { useCallback, useEffect, useReducer, useRef, useState } from "preact/hooks";
 import {
   ApiError,
   type Author,
-  type FieldError,
   type ImageJson,
   type Me,
   type Section,
@@ -18,16 +17,22 @@ import {
   type VideoJson,
   api,
 } from "./api.ts";
-import { type Lookups, createBodyEditor, formatDuration } from "./body-editor.ts";
+import { type Lookups, createBodyEditor } from "./body-editor.ts";
+import { BodyToolbar, ShortcutList } from "./body-toolbar.tsx";
+import { DescribeDialog } from "./describe-dialog.tsx";
+import { actedMessage, draftReducer, fieldMessages, initialDraft, saveStateLabel } from "./draft-state.ts";
+import { HeadlineFields } from "./headline-fields.tsx";
+import { HeroPanel, RelatedVideosPanel, StoryFieldsPanel } from "./story-settings.tsx";
+import { WorkflowPanel } from "./workflow-panel.tsx";
 import { ConflictPanel, contentText } from "./conflict.tsx";
 import { blocksToDoc, docToBlocks } from "./doc-convert.ts";
-import { STATUS_LABEL, fromLocalInput, toLocalInput, when } from "./format.ts";
+import { STATUS_LABEL, when } from "./format.ts";
 import { clearLocal, readLocal, sameContent, writeLocal } from "./local-copy.ts";
-import { ImageDetails, ImagePicker, VideoPicker, imageFiles, uploadImage } from "./media-library.tsx";
+import { ImagePicker, VideoPicker, imageFiles, uploadImage } from "./media-library.tsx";
 import { CorrectionsPanel, RevisionsPanel, SourcesEditor } from "./story-panels.tsx";
 import { StoryPicker } from "./story-picker.tsx";
+import { storyMedia } from "../../content/story-media.ts";
 
-type SaveState = "saved" | "dirty" | "saving" | "offline" | "error" | "conflict";
 type Picker =
   | { kind: "related-story" }
   | null
@@ -41,13 +46,9 @@ const AUTOSAVE_MS = 1500;
 export function StoryEditor({ id, me }: { id: number; me: Me }) {
   const [story, setStory] = useState<StoryJson | null>(null);
   const [content, setContent] = useState<StoryContent | null>(null);
-  const [saveState, setSaveState] = useState<SaveState>("saved");
-  const [message, setMessage] = useState("");
-  const [fields, setFields] = useState<FieldError[]>([]);
-  const [conflict, setConflict] = useState<null | {
-    latest: { userName: string; at: string; revision: number };
-    theirs: StoryJson;
-  }>(null);
+  const [draft, dispatch] = useReducer(draftReducer, initialDraft);
+  const { saveState, message, fields, conflict } = draft;
+  const setMessage = (m: string) => dispatch({ type: "message", message: m });
   const [localOffer, setLocalOffer] = useState<null | { at: string; content: StoryContent }>(null);
   const [sections, setSections] = useState<Section[]>([]);
   const [authors, setAuthors] = useState<Author[]>([]);
@@ -56,8 +57,6 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
   const [picker, setPicker] = useState<Picker>(null);
   const [describe, setDescribe] = useState<ImageJson | null>(null);
   const [preview, setPreview] = useState<string | null>(null);
-  const [scheduleAt, setScheduleAt] = useState("");
-  const [previewLink, setPreviewLink] = useState("");
   const [topicsText, setTopicsText] = useState("");
 
   const editorEl = useRef<HTMLDivElement>(null);
@@ -77,14 +76,7 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
     (story.status === "draft" || story.status === "review" || story.status === "unpublished");
 
   const rememberMedia = useCallback(async (c: StoryContent) => {
-    const imageIds = [
-      ...(c.heroImageId ? [c.heroImageId] : []),
-      ...c.body.flatMap((b) => (b.type === "image" ? [b.imageId] : [])),
-    ];
-    const videoIds = [
-      ...c.relatedVideoIds,
-      ...c.body.flatMap((b) => (b.type === "video" ? [b.videoId] : [])),
-    ];
+    const { imageIds, videoIds } = storyMedia(c);
     const [imgs, vids] = await Promise.all([
       imageIds.length
         ? api<{ items: ImageJson[] }>("GET", `/api/admin/images?ids=${imageIds.join(",")}`)
@@ -135,7 +127,7 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
     if (!c || saving.current) return false;
     clearTimeout(timer.current);
     saving.current = true;
-    setSaveState("saving");
+    dispatch({ type: "save-started" });
     try {
       const s = await api<StoryJson>("PUT", `/api/admin/stories/${id}`, {
         baseRevision: baseRevision.current,
@@ -144,31 +136,28 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
       setStory(s);
       storyRef.current = s;
       baseRevision.current = s.revision;
-      setFields([]);
-      setMessage("");
       // Only what the server now holds leaves the local copy.
-      if (sameContent(contentRef.current!, c)) {
-        clearLocal(id);
-        setSaveState("saved");
-      } else {
-        setSaveState("dirty");
-      }
+      const caughtUp = sameContent(contentRef.current!, c);
+      if (caughtUp) clearLocal(id);
+      dispatch({ type: "save-succeeded", caughtUp });
       return true;
     } catch (err) {
       if (err instanceof ApiError && err.status === 409 && err.code === "GZ_ERR_CONFLICT") {
         const theirs = await api<StoryJson>("GET", `/api/admin/stories/${id}`);
-        setConflict({
-          latest: err.details["latest"] as { userName: string; at: string; revision: number },
-          theirs,
+        dispatch({
+          type: "conflict",
+          conflict: {
+            latest: err.details["latest"] as { userName: string; at: string; revision: number },
+            theirs,
+          },
         });
-        setSaveState("conflict");
-      } else if (err instanceof ApiError && err.code === "GZ_ERR_OFFLINE") {
-        setSaveState("offline");
-        setMessage(err.message);
       } else if (err instanceof ApiError) {
-        setSaveState("error");
-        setMessage(err.message);
-        setFields(err.fields);
+        dispatch({
+          type: "save-failed",
+          offline: err.code === "GZ_ERR_OFFLINE",
+          message: err.message,
+          fields: err.fields,
+        });
       }
       return false;
     } finally {
@@ -186,12 +175,12 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
         // Back to what the server has (an undo): nothing to save.
         clearTimeout(timer.current);
         clearLocal(id);
-        setSaveState((s) => (s === "conflict" ? s : "saved"));
+        dispatch({ type: "reverted" });
         return;
       }
       // Editor housekeeping (a trailing empty paragraph) changes nothing a reader sees.
       if (unchanged) return;
-      setSaveState((s) => (s === "conflict" ? s : "dirty"));
+      dispatch({ type: "edited" });
       writeLocal(id, { baseRevision: baseRevision.current, content: next, at: new Date().toISOString() });
       const s = storyRef.current;
       if (s && s.can.edit && (s.status === "draft" || s.status === "review" || s.status === "unpublished")) {
@@ -271,22 +260,9 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
         ...body,
       });
       adopt(s, contentRef.current ?? s.content);
-      setFields([]);
-      setMessage(
-        {
-          submit: "Submitted for review. An editor will take it from here.",
-          publish: "Published. It is on the site now.",
-          schedule: `Scheduled for ${when(s.scheduledAt)}.`,
-          unschedule: "No longer scheduled.",
-          return: "Returned to draft.",
-          unpublish: "Taken down from the site.",
-        }[action] ?? "Done.",
-      );
+      dispatch({ type: "acted", message: actedMessage(action, when(s.scheduledAt)) });
     } catch (err) {
-      if (err instanceof ApiError) {
-        setMessage(err.message);
-        setFields(err.fields);
-      }
+      if (err instanceof ApiError) dispatch({ type: "act-failed", message: err.message, fields: err.fields });
     }
   };
 
@@ -317,10 +293,7 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
 
   if (!story || !content) return <p role="status">{message || "Opening the story…"}</p>;
 
-  const f = (path: string) =>
-    fields
-      .filter((x) => x.path === path || x.path.startsWith(`${path}.`) || x.path === `content.${path}`)
-      .map((x) => x.message);
+  const f = (path: string) => fieldMessages(fields, path);
   const hero = content.heroImageId ? images.get(content.heroImageId) : undefined;
 
   const pick = (img: ImageJson) => {
@@ -372,19 +345,6 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
     }
   };
 
-  const stateLabel: Record<SaveState, string> = {
-    saved: story.status === "published" ? "All changes are live" : "All changes saved",
-    dirty: autosaves
-      ? "Unsaved changes…"
-      : story.status === "published"
-        ? "Changes not yet on the site — press Update"
-        : "Unsaved changes",
-    saving: "Saving…",
-    offline: "Offline — kept in this browser",
-    error: "Not saved — see the message",
-    conflict: "Not saved — someone else changed the story",
-  };
-
   return (
     <div class="editor-page">
       <div class="editor-bar">
@@ -399,7 +359,7 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
           ) : null}
         </p>
         <p class={`save-state save-${saveState}`} role="status" aria-live="polite">
-          {stateLabel[saveState]}
+          {saveStateLabel(saveState, story.status, autosaves)}
         </p>
         <div class="tabs" role="group" aria-label="View">
           <button type="button" aria-pressed={preview === null} onClick={() => setPreview(null)}>
@@ -462,7 +422,7 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
           mine={content}
           onKeepMine={() => {
             baseRevision.current = conflict.theirs.revision;
-            setConflict(null);
+            dispatch({ type: "kept-mine" });
             void save();
           }}
           onUseTheirs={() => {
@@ -478,11 +438,11 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
             adopt(conflict.theirs);
             loadIntoEditor(conflict.theirs.content);
             clearLocal(id);
-            setConflict(null);
-            setSaveState("saved");
-            setMessage(
-              "Their version is loaded. Yours was copied to the clipboard and set aside in this browser.",
-            );
+            dispatch({
+              type: "used-theirs",
+              message:
+                "Their version is loaded. Yours was copied to the clipboard and set aside in this browser.",
+            });
           }}
         />
       ) : null}
@@ -504,125 +464,15 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
 
       <div class="editor-columns">
         <div class="write" hidden={preview !== null}>
-          <label class="headline-field">
-            <span class="visually-hidden">Headline</span>
-            <textarea
-              class="headline"
-              rows={2}
-              placeholder="Headline"
-              value={content.headline}
-              readOnly={!editable}
-              onInput={(e) => change({ headline: e.currentTarget.value })}
-              aria-invalid={f("headline").length ? true : undefined}
-            />
-          </label>
-          <fieldset class="summary-points" disabled={!editable}>
-            <legend>Summary points (up to five)</legend>
-            {content.summary.map((s, i) => (
-              <div class="summary-point">
-                <label class="visually-hidden" for={`sum-${i}`}>
-                  Summary point {i + 1}
-                </label>
-                <input
-                  id={`sum-${i}`}
-                  value={s}
-                  onInput={(e) =>
-                    change({ summary: content.summary.map((x, j) => (j === i ? e.currentTarget.value : x)) })
-                  }
-                />
-                <button
-                  type="button"
-                  class="small"
-                  onClick={() => change({ summary: content.summary.filter((_, j) => j !== i) })}
-                  aria-label={`Remove summary point ${i + 1}`}
-                >
-                  ×
-                </button>
-              </div>
-            ))}
-            {content.summary.length < 5 ? (
-              <button
-                type="button"
-                class="small"
-                onClick={() => change({ summary: [...content.summary, ""] })}
-              >
-                Add a summary point
-              </button>
-            ) : null}
-          </fieldset>
+          <HeadlineFields
+            content={content}
+            editable={editable}
+            invalid={f("headline").length > 0}
+            onChange={change}
+          />
 
           {editable ? (
-            <div class="toolbar" role="toolbar" aria-label="Formatting">
-              <button
-                type="button"
-                onClick={() => editor.current?.chain().focus().toggleHeading({ level: 2 }).run()}
-              >
-                Heading
-              </button>
-              <button
-                type="button"
-                onClick={() => editor.current?.chain().focus().toggleHeading({ level: 3 }).run()}
-              >
-                Subheading
-              </button>
-              <button
-                type="button"
-                onClick={() => editor.current?.chain().focus().toggleBold().run()}
-                title="Ctrl+B"
-              >
-                <b>Bold</b>
-              </button>
-              <button
-                type="button"
-                onClick={() => editor.current?.chain().focus().toggleItalic().run()}
-                title="Ctrl+I"
-              >
-                <i>Italic</i>
-              </button>
-              <button
-                type="button"
-                title="Ctrl+K"
-                onClick={() => {
-                  const href = prompt("Link address (https://…)", "https://");
-                  if (href) editor.current?.chain().focus().extendMarkRange("link").setLink({ href }).run();
-                }}
-              >
-                Link
-              </button>
-              <button type="button" onClick={() => editor.current?.chain().focus().toggleBulletList().run()}>
-                • List
-              </button>
-              <button type="button" onClick={() => editor.current?.chain().focus().toggleOrderedList().run()}>
-                1. List
-              </button>
-              <button type="button" onClick={() => editor.current?.chain().focus().setNode("gzQuote").run()}>
-                Quote
-              </button>
-              <button type="button" onClick={() => setPicker({ kind: "body-image" })}>
-                Picture
-              </button>
-              <button type="button" onClick={() => setPicker({ kind: "body-video" })}>
-                Video
-              </button>
-              <button
-                type="button"
-                onClick={() =>
-                  editor.current
-                    ?.chain()
-                    .focus()
-                    .insertContent({ type: "gzEmbed", attrs: { url: "", title: "" } })
-                    .run()
-                }
-              >
-                Link card
-              </button>
-              <button type="button" onClick={() => setPicker({ kind: "related-story" })}>
-                Related story
-              </button>
-              <button type="button" onClick={() => editor.current?.chain().focus().setHorizontalRule().run()}>
-                Divider
-              </button>
-            </div>
+            <BodyToolbar editor={() => editor.current} onPick={(kind) => setPicker({ kind })} />
           ) : null}
           <div
             class="body-wrap"
@@ -644,27 +494,7 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
             }}
           />
           {f("body").length ? <p class="error">{f("body").join("; ")}</p> : null}
-          <details class="shortcuts">
-            <summary>Keyboard shortcuts</summary>
-            <dl>
-              <dt>Ctrl/⌘ + S</dt>
-              <dd>Save now</dd>
-              <dt>Ctrl/⌘ + B, I</dt>
-              <dd>Bold, italic</dd>
-              <dt>Ctrl/⌘ + K</dt>
-              <dd>Link the selected words</dd>
-              <dt>Ctrl/⌘ + Alt + 2, 3</dt>
-              <dd>Heading, subheading</dd>
-              <dt>Ctrl/⌘ + Shift + 8, 7</dt>
-              <dd>Bulleted, numbered list</dd>
-              <dt>Ctrl/⌘ + Shift + 9</dt>
-              <dd>Quote</dd>
-              <dt>Ctrl/⌘ + Shift + P</dt>
-              <dd>Preview on / off</dd>
-              <dt>Ctrl/⌘ + Z</dt>
-              <dd>Undo</dd>
-            </dl>
-          </details>
+          <ShortcutList />
         </div>
 
         {preview !== null ? (
@@ -674,247 +504,36 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
         ) : null}
 
         <aside class="settings" aria-label="Story settings">
-          <section class="panel workflow">
-            <h2>Publishing</h2>
-            {story.can.submit && story.status === "draft" && !story.can.publish ? (
-              <button type="button" class="primary" onClick={() => void act("submit")}>
-                Submit for review
-              </button>
-            ) : null}
-            {story.can.publish && story.status !== "published" ? (
-              <button type="button" class="primary" onClick={() => void act("publish")}>
-                Publish now
-              </button>
-            ) : null}
-            {story.can.publish &&
-            (story.status === "draft" || story.status === "review" || story.status === "unpublished") ? (
-              <form
-                class="schedule"
-                onSubmit={(e) => {
-                  e.preventDefault();
-                  const at = fromLocalInput(scheduleAt);
-                  if (!at) return setMessage("Choose the date and time to publish.");
-                  void act("schedule", { at });
-                }}
-              >
-                <label class="field">
-                  <span>Publish at</span>
-                  <input
-                    type="datetime-local"
-                    value={scheduleAt}
-                    onInput={(e) => setScheduleAt(e.currentTarget.value)}
-                  />
-                </label>
-                <button type="submit">Schedule</button>
-              </form>
-            ) : null}
-            {story.can.publish && story.status === "scheduled" ? (
-              <button type="button" onClick={() => void act("unschedule")}>
-                Cancel the schedule
-              </button>
-            ) : null}
-            {story.can.publish && (story.status === "review" || story.status === "scheduled") ? (
-              <button type="button" onClick={() => void act("return")}>
-                Return to draft
-              </button>
-            ) : null}
-            {story.can.publish && story.status === "published" ? (
-              <button
-                type="button"
-                class="danger"
-                onClick={() => confirm("Take this story off the site?") && void act("unpublish")}
-              >
-                Unpublish
-              </button>
-            ) : null}
-            {!story.can.edit ? (
-              <p class="sub">
-                {story.status === "review"
-                  ? "Submitted: an editor has it now."
-                  : "You can read this story but not change it."}
-              </p>
-            ) : null}
-            <button
-              type="button"
-              class="small"
-              onClick={() =>
-                void api<{ url: string; path: string }>("POST", `/api/admin/stories/${id}/preview-link`, {
-                  hours: 48,
-                }).then((r) => setPreviewLink(`${location.origin}${r.path}`))
-              }
-            >
-              Make a preview link (48 hours)
-            </button>
-            {previewLink ? (
-              <label class="field">
-                <span>Preview link</span>
-                <input readOnly value={previewLink} onFocus={(e) => e.currentTarget.select()} />
-              </label>
-            ) : null}
-          </section>
+          <WorkflowPanel story={story} onAct={(a, body) => void act(a, body)} onMessage={setMessage} />
 
-          <section class="panel">
-            <h2>Story</h2>
-            <label class="field">
-              <span>Section</span>
-              <select
-                value={content.sectionSlug}
-                disabled={!editable}
-                onChange={(e) => change({ sectionSlug: e.currentTarget.value })}
-              >
-                {sections.map((s) => (
-                  <option value={s.slug}>{s.name}</option>
-                ))}
-              </select>
-            </label>
-            <fieldset class="authors" disabled={!editable}>
-              <legend>Authors</legend>
-              {authors.map((a) => (
-                <label>
-                  <input
-                    type="checkbox"
-                    checked={content.authorSlugs.includes(a.slug)}
-                    onChange={(e) =>
-                      change({
-                        authorSlugs: e.currentTarget.checked
-                          ? [...content.authorSlugs, a.slug]
-                          : content.authorSlugs.filter((s) => s !== a.slug),
-                      })
-                    }
-                  />{" "}
-                  {a.name}
-                </label>
-              ))}
-            </fieldset>
-            <label class="field">
-              <span>Topics (separated by commas)</span>
-              <input
-                value={topicsText}
-                readOnly={!editable}
-                onInput={(e) => {
-                  setTopicsText(e.currentTarget.value);
-                  change({
-                    topicNames: e.currentTarget.value
-                      .split(",")
-                      .map((t) => t.trim())
-                      .filter(Boolean),
-                  });
-                }}
-              />
-            </label>
-            <label class="field">
-              <span>Dateline</span>
-              <input
-                value={content.dateline ?? ""}
-                readOnly={!editable}
-                placeholder="PORT ELLERY"
-                onInput={(e) => change({ dateline: e.currentTarget.value || undefined })}
-              />
-            </label>
-            <label class="field">
-              <span>Byline text (only when no author above)</span>
-              <input
-                value={content.byline ?? ""}
-                readOnly={!editable}
-                onInput={(e) => change({ byline: e.currentTarget.value || undefined })}
-              />
-            </label>
-            <label class="field">
-              <span>Embargo: not visible before</span>
-              <input
-                type="datetime-local"
-                value={toLocalInput(content.embargoUntil)}
-                readOnly={!editable}
-                onInput={(e) => change({ embargoUntil: fromLocalInput(e.currentTarget.value) })}
-              />
-            </label>
-            {story.firstPublishedAt ? (
-              <label class="field">
-                <span>Address (changing it redirects the old one)</span>
-                <input
-                  value={content.slug ?? ""}
-                  readOnly={!editable}
-                  onInput={(e) => change({ slug: e.currentTarget.value })}
-                />
-              </label>
-            ) : null}
-          </section>
+          <StoryFieldsPanel
+            story={story}
+            content={content}
+            editable={editable}
+            sections={sections}
+            authors={authors}
+            topicsText={topicsText}
+            onTopicsText={setTopicsText}
+            onChange={change}
+          />
 
-          <section class="panel">
-            <h2>Main picture</h2>
-            <div
-              class="dropzone"
-              onDragOver={(e) => e.preventDefault()}
-              onDrop={(e) => {
-                e.preventDefault();
-                if (editable) void dropImages(imageFiles(e.dataTransfer?.files), "hero");
-              }}
-            >
-              {hero ? (
-                <>
-                  <img
-                    src={hero.thumbnail}
-                    alt={hero.alt}
-                    width={240}
-                    height={Math.round((240 * hero.height) / hero.width)}
-                  />
-                  <p class="sub">
-                    {hero.caption || <em>No caption yet</em>} · {hero.credit || <em>no credit yet</em>}
-                  </p>
-                  {editable ? (
-                    <>
-                      <button type="button" class="small" onClick={() => setDescribe(hero)}>
-                        Edit picture details
-                      </button>{" "}
-                      <button type="button" class="small" onClick={() => change({ heroImageId: undefined })}>
-                        Remove
-                      </button>
-                    </>
-                  ) : null}
-                </>
-              ) : (
-                <p class="sub">Drop a picture here, or</p>
-              )}
-              {editable ? (
-                <button type="button" class="small" onClick={() => setPicker({ kind: "hero" })}>
-                  {hero ? "Choose another" : "Choose or upload a picture"}
-                </button>
-              ) : null}
-            </div>
-            {f("heroImageId").length ? <p class="error">{f("heroImageId").join("; ")}</p> : null}
-          </section>
+          <HeroPanel
+            hero={hero}
+            editable={editable}
+            problems={f("heroImageId")}
+            onDropFiles={(files) => void dropImages(files, "hero")}
+            onDescribe={setDescribe}
+            onRemove={() => change({ heroImageId: undefined })}
+            onChoose={() => setPicker({ kind: "hero" })}
+          />
 
-          <section class="panel">
-            <h2>Related videos</h2>
-            <ul class="plain">
-              {content.relatedVideoIds.map((vid) => {
-                const v = videos.get(vid);
-                return (
-                  <li>
-                    {v
-                      ? `${v.title}${v.durationSeconds !== null ? ` (${formatDuration(v.durationSeconds)})` : ""}`
-                      : `Video ${vid}`}{" "}
-                    {editable ? (
-                      <button
-                        type="button"
-                        class="small"
-                        onClick={() =>
-                          change({ relatedVideoIds: content.relatedVideoIds.filter((x) => x !== vid) })
-                        }
-                      >
-                        Remove
-                      </button>
-                    ) : null}
-                  </li>
-                );
-              })}
-            </ul>
-            {editable ? (
-              <button type="button" class="small" onClick={() => setPicker({ kind: "related-video" })}>
-                Add a video
-              </button>
-            ) : null}
-          </section>
+          <RelatedVideosPanel
+            ids={content.relatedVideoIds}
+            videos={videos}
+            editable={editable}
+            onChange={change}
+            onAdd={() => setPicker({ kind: "related-video" })}
+          />
 
           <section class="panel">
             <SourcesEditor
@@ -971,28 +590,5 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
         />
       ) : null}
     </div>
-  );
-}
-
-function DescribeDialog({
-  image,
-  onSaved,
-  onClose,
-}: {
-  image: ImageJson;
-  onSaved: (img: ImageJson) => void;
-  onClose: () => void;
-}) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => ref.current?.showModal(), []);
-  return (
-    <dialog ref={ref} class="picker" aria-labelledby="describe-h" onClose={onClose}>
-      <h2 id="describe-h">Describe this picture</h2>
-      <p class="sub">Alt text, caption and credit are needed before the story can be published.</p>
-      <ImageDetails image={image} onSaved={onSaved} />
-      <form method="dialog">
-        <button type="submit">Later</button>
-      </form>
-    </dialog>
   );
 }

@@ -1,0 +1,98 @@
+/** The "Publishing" panel: submit, publish, schedule, return, unpublish, and a preview link. */
+import { useState } from "preact/hooks";
+import { type StoryJson, api } from "./api.ts";
+import { fromLocalInput } from "./format.ts";
+
+export function WorkflowPanel({
+  story,
+  onAct,
+  onMessage,
+}: {
+  story: StoryJson;
+  /** Runs a workflow step (`publish`, `schedule` with `{at}` …). */
+  onAct: (action: string, body?: Record<string, unknown>) => void;
+  onMessage: (message: string) => void;
+}) {
+  const [scheduleAt, setScheduleAt] = useState("");
+  const [previewLink, setPreviewLink] = useState("");
+  const { can, status } = story;
+  return (
+    <section class="panel workflow">
+      <h2>Publishing</h2>
+      {can.submit && status === "draft" && !can.publish ? (
+        <button type="button" class="primary" onClick={() => onAct("submit")}>
+          Submit for review
+        </button>
+      ) : null}
+      {can.publish && status !== "published" ? (
+        <button type="button" class="primary" onClick={() => onAct("publish")}>
+          Publish now
+        </button>
+      ) : null}
+      {can.publish && (status === "draft" || status === "review" || status === "unpublished") ? (
+        <form
+          class="schedule"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const at = fromLocalInput(scheduleAt);
+            if (!at) return onMessage("Choose the date and time to publish.");
+            onAct("schedule", { at });
+          }}
+        >
+          <label class="field">
+            <span>Publish at</span>
+            <input
+              type="datetime-local"
+              value={scheduleAt}
+              onInput={(e) => setScheduleAt(e.currentTarget.value)}
+            />
+          </label>
+          <button type="submit">Schedule</button>
+        </form>
+      ) : null}
+      {can.publish && status === "scheduled" ? (
+        <button type="button" onClick={() => onAct("unschedule")}>
+          Cancel the schedule
+        </button>
+      ) : null}
+      {can.publish && (status === "review" || status === "scheduled") ? (
+        <button type="button" onClick={() => onAct("return")}>
+          Return to draft
+        </button>
+      ) : null}
+      {can.publish && status === "published" ? (
+        <button
+          type="button"
+          class="danger"
+          onClick={() => confirm("Take this story off the site?") && onAct("unpublish")}
+        >
+          Unpublish
+        </button>
+      ) : null}
+      {!can.edit ? (
+        <p class="sub">
+          {status === "review"
+            ? "Submitted: an editor has it now."
+            : "You can read this story but not change it."}
+        </p>
+      ) : null}
+      <button
+        type="button"
+        class="small"
+        onClick={() =>
+          void api<{ url: string; path: string }>("POST", `/api/admin/stories/${story.id}/preview-link`, {
+            hours: 48,
+          }).then((r) => setPreviewLink(`${location.origin}${r.path}`))
+        }
+      >
+        Make a preview link (48 hours)
+      </button>
+      {previewLink ? (
+        <label class="field">
+          <span>Preview link</span>
+          <input readOnly value={previewLink} onFocus={(e) => e.currentTarget.select()} />
+        </label>
+      ) : null}
+    </section>
+  );
+}
