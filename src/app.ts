@@ -34,7 +34,7 @@ import { imagesByIds } from "./store/media-repo.ts";
 import { forgetPagePolicy } from "./store/moderation-policy-store.ts";
 import { setSearchLanguage } from "./store/search-store.ts";
 import { applySettings, readSettings } from "./store/settings-store.ts";
-import { listVisible } from "./store/story-store.ts";
+import { listVisible } from "./store/story-queries.ts";
 import { type Section, listSections } from "./store/taxonomy-store.ts";
 import { type ChangeFollower, startChangeFollower } from "./web/change-follower.ts";
 import { type Endpoint, asset, endpoint, json } from "./web/endpoint.ts";

@@ -14,7 +14,7 @@ import { MediaStore } from "../media/media-store.ts";
 import { DatabaseUnavailableError, backupSqlite, openDatabase } from "../store/database.ts";
 import { migrateToLatest } from "../store/migrations.ts";
 import { ensureSearchIndex, setSearchLanguage } from "../store/search-store.ts";
-import { countStories } from "../store/story-store.ts";
+import { countStories } from "../store/story-queries.ts";
 import { slugSchema } from "../content/model.ts";
 import { type DemoAccount, seedDemo } from "../demo/seed.ts";
 import { USER_USAGE, UserCommandError, userCommand } from "./user-command.ts";

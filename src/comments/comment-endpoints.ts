@@ -19,7 +19,7 @@ import type { Shell } from "../site/layout.ts";
 import { commentById } from "../store/comment-store.ts";
 import type { Db } from "../store/database.ts";
 import { pagePolicy } from "../store/moderation-policy-store.ts";
-import { storyRef } from "../store/story-store.ts";
+import { storyRef } from "../store/story-queries.ts";
 import { CommentError } from "./comment-service.ts";
 import {
   REPORT_REASONS,

@@ -21,7 +21,7 @@ import { hit } from "../store/rate-limit-store.ts";
 import type { Reader } from "../store/reader-store.ts";
 import { addReport, clearReports, pendingCommentIds, restrictReader } from "../store/moderation-store.ts";
 import { replyNotificationAddress } from "../store/reader-store.ts";
-import { commentableStory, storyRef } from "../store/story-store.ts";
+import { commentableStory, storyRef } from "../store/story-queries.ts";
 import { isStaffEmail } from "../store/user-store.ts";
 import type { Mailer } from "../mail/mailer.ts";
 

@@ -13,7 +13,7 @@ import { type CacheKey, cacheKey } from "../store/cache-keys.ts";
 import { type CommentView, commentById, commentPage, threadPage } from "../store/comment-store.ts";
 import type { Db } from "../store/database.ts";
 import { pagePolicy } from "../store/moderation-policy-store.ts";
-import { commentableStory } from "../store/story-store.ts";
+import { commentableStory } from "../store/story-queries.ts";
 import { type Endpoint, cached, endpoint, idParam } from "../web/endpoint.ts";
 
 export interface ThreadEndpointDeps {

@@ -12,7 +12,8 @@ import type { Block } from "../content/model.ts";
 import { MediaError, type MediaStore } from "../media/media-store.ts";
 import type { Db } from "../store/database.ts";
 import { insertImage, insertVideo } from "../store/media-repo.ts";
-import { saveStory, storyByUri, visiblePathById } from "../store/story-store.ts";
+import { saveStory, storyByUri } from "../store/story-store.ts";
+import { visiblePathById } from "../store/story-queries.ts";
 import { sectionBySlug, upsertSection } from "../store/taxonomy-store.ts";
 import {
   type MappedImage,

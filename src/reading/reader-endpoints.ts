@@ -30,13 +30,8 @@ import { type Image, countVideos, imagesByIds, listVideos, videoById } from "../
 import { pageBySlug } from "../store/page-store.ts";
 import { correctionsForStory, publishedRevisions, recentCorrections } from "../store/revision-store.ts";
 import { searchStories } from "../store/search-store.ts";
-import {
-  type StoryFilter,
-  type StoryTeaser,
-  listVisible,
-  storiesWithVideo,
-  visibleStoryByPath,
-} from "../store/story-store.ts";
+import { type StoryTeaser, visibleStoryByPath } from "../store/story-store.ts";
+import { type StoryFilter, listVisible, storiesWithVideo } from "../store/story-queries.ts";
 import {
   type Section,
   authorBySlug,

@@ -12,7 +12,8 @@ import {
   listRevisions,
   revisionByNumber,
 } from "../../store/revision-store.ts";
-import { type Story, newsroomStoryList, storyById } from "../../store/story-store.ts";
+import { type Story, storyById } from "../../store/story-store.ts";
+import { newsroomStoryList } from "../../store/story-queries.ts";
 import type { User } from "../../store/user-store.ts";
 import { endpoint, idParam } from "../../web/endpoint.ts";
 import { allowed, canEditStory } from "../../auth/permissions.ts";
