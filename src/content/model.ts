@@ -146,12 +146,6 @@ export const storyContentSchema = storyInputSchema.omit({
 });
 export type StoryContent = z.output<typeof storyContentSchema>;
 
-export const imageInputSchema = z.object({
-  alt: z.string().max(500),
-  caption: z.string().max(2000).optional(),
-  credit: z.string().max(300).optional(),
-});
-
 export const videoSourceSchema = z.object({
   /** A remote http(s) URL, or a file in the media store (/media/…). */
   url: z

@@ -49,10 +49,3 @@ export const storyKeys = {
   /** The pages listing these stories. */
   of: (stories: readonly { id: number }[]): CacheKey[] => stories.map((s) => cacheKey.story(s.id)),
 };
-
-/** Whether a string read back from the change feed is a key (the feed is JSON text). */
-export function isCacheKey(s: string): s is CacheKey {
-  return /^(?:(?:story|comments|video):\d+|(?:section|topic|author|page):[\w-]+|home|all|sections|videos|corrections|settings)$/.test(
-    s,
-  );
-}

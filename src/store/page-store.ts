@@ -36,7 +36,3 @@ export async function pageBySlug(db: Db, slug: string): Promise<SitePage | undef
       }
     : undefined;
 }
-
-export async function listPages(db: Db): Promise<{ slug: string; title: string }[]> {
-  return db.selectFrom("pages").select(["slug", "title"]).orderBy("title").execute();
-}

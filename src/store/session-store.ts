@@ -82,15 +82,6 @@ export async function deleteUserSessions(db: Db, userId: number): Promise<number
   return Number(r.numDeletedRows);
 }
 
-export async function countUserSessions(db: Db, userId: number): Promise<number> {
-  const r = await db
-    .selectFrom("sessions")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("user_id", "=", userId)
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
-}
-
 /** Login throttling policy: failures per key within a window, then a lockout. */
 export interface ThrottlePolicy {
   maxFailures: number;

@@ -127,14 +127,6 @@ export async function updateUser(
   return userById(db, id);
 }
 
-export async function countUsers(db: Db): Promise<number> {
-  const r = await db
-    .selectFrom("users")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
-}
-
 const sha256 = (s: string) => crypto.createHash("sha256").update(s).digest("hex");
 
 /** Makes a one-time invitation; returns the token (shown once, stored hashed). */
