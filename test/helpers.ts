@@ -3,6 +3,7 @@
  * temp folder (a real SQLite file), never on another test's leftovers. The
  * seeded demo newsroom is made once per content version and copied.
  */
+import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -148,4 +149,19 @@ export async function writeJpeg(file: string, width = 1200, height = 800, color 
   await sharp({ create: { width, height, channels: 3, background: color } })
     .jpeg()
     .toFile(file);
+}
+
+/**
+ * Waits until `check` holds, polling. For what happens without being told
+ * (a follower's poll, a scheduler's tick): how soon is the benchmark's
+ * business, so the deadline only stops a test that would wait for ever, and
+ * is generous for a busy machine.
+ */
+export async function eventually(what: string, check: () => Promise<boolean>, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  assert.fail(`${what} did not happen within ${ms / 1000} s`);
 }

@@ -7,17 +7,10 @@ import { afterEach, beforeEach, describe, it } from "node:test";
 import { buildApp } from "../../src/app.ts";
 import { openDatabase } from "../../src/store/database.ts";
 import { saveStory, storyByUri } from "../../src/store/story-store.ts";
-import { DIALECTS, ROOT, type TestEnv, demoEnv, tempDir, writeJpeg } from "../helpers.ts";
+import { DIALECTS, ROOT, type TestEnv, demoEnv, eventually, tempDir, writeJpeg } from "../helpers.ts";
 import fs from "node:fs";
 
-const until = async (what: string, check: () => Promise<boolean>, ms = 3000) => {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  assert.fail(`${what} did not happen within ${ms} ms`);
-};
+const until = eventually;
 
 for (const dialect of DIALECTS) {
   describe(`page cache (${dialect})`, () => {
@@ -165,10 +158,8 @@ for (const dialect of DIALECTS) {
           },
           { id: s.id },
         );
-        await until(
-          "the other process's edit to show",
-          async () => /Seagrass meadows keep spreading<\/h1>/.test((await get(seagrass)).body),
-          1000 + env.config.cache.pollMs,
+        await until("the other process's edit to show", async () =>
+          /Seagrass meadows keep spreading<\/h1>/.test((await get(seagrass)).body),
         );
       } finally {
         await other.destroy();
@@ -196,10 +187,8 @@ for (const dialect of DIALECTS) {
         },
       );
       assert.equal(r.status, 0, r.stderr);
-      await until(
-        "the imported story to reach the cached front page",
-        async () => /Branch libraries to open on Sundays/.test((await get("/")).body),
-        1500,
+      await until("the imported story to reach the cached front page", async () =>
+        /Branch libraries to open on Sundays/.test((await get("/")).body),
       );
       fs.rmSync(fx, { recursive: true, force: true });
     });
@@ -222,10 +211,8 @@ for (const dialect of DIALECTS) {
       await env.app.syncChanges();
       assert.doesNotMatch((await get("/politics")).body, /Embargoed: tram fares/);
       assert.equal((await get("/politics")).headers["x-cache"], "HIT");
-      await until(
-        "the story to appear when its embargo lifts",
-        async () => /Embargoed: tram fares/.test((await get("/politics")).body),
-        4000,
+      await until("the story to appear when its embargo lifts", async () =>
+        /Embargoed: tram fares/.test((await get("/politics")).body),
       );
     });
 
@@ -254,12 +241,11 @@ for (const dialect of DIALECTS) {
       try {
         await edit("urn:gazette:demo:orchestra", (h) => `${h}!`);
         const id = (await storyByUri(env.db, "urn:gazette:demo:orchestra"))!.id;
-        await until(
-          "the purge hook to be called",
-          async () => received.some((k) => k.includes(`story:${id}`)),
-          2000,
+        await until("the purge hook to be called", async () =>
+          received.some((k) => k.includes(`story:${id}`)),
         );
-        await new Promise((r) => setTimeout(r, 300));
+        // Both followers have read the change (and so had their chance to claim its purge).
+        for (const a of apps) await a.syncChanges();
         assert.equal(received.filter((k) => k.includes(`story:${id}`)).length, 1, JSON.stringify(received));
         assert.ok(received.some((k) => k.includes("section:culture") && k.includes("home")));
       } finally {

@@ -1,7 +1,7 @@
 /**
  * Two `gazette serve` processes on one database, as behind a load
  * balancer: a story published through one is read through the other
- * within a second; a session made on one works on the other; a scheduled
+ * without being told; a session made on one works on the other; a scheduled
  * story is published exactly once while both schedulers run.
  */
 import assert from "node:assert/strict";
@@ -14,7 +14,7 @@ import { openDatabase } from "../../src/store/database.ts";
 import { upsertSection } from "../../src/store/taxonomy-store.ts";
 import { createUser } from "../../src/store/user-store.ts";
 import { startServer } from "../browser.ts";
-import { DIALECTS, tempDir } from "../helpers.ts";
+import { DIALECTS, eventually, tempDir } from "../helpers.ts";
 import { freshPostgresUrl } from "../postgres.ts";
 
 const PASSWORD = "two processes, one newsroom";
@@ -96,7 +96,7 @@ for (const dialect of DIALECTS) {
       for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
     });
 
-    it("publishes through one process and reads through the other within a second; sessions work on both", async () => {
+    it("publishes through one process and the other shows it without being told; sessions work on both", async () => {
       const onA = client(a);
       await onA.signIn("desk@example.org");
       const created = await onA.call("POST", "/api/admin/stories", {
@@ -113,17 +113,10 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(pub.status, 200);
       const { path: storyPath } = (await pub.json()) as { path: string };
-      const t0 = Date.now();
-      let seen = false;
-      while (Date.now() - t0 < 1000) {
-        const home = await (await fetch(`${b}/`)).text();
-        if (home.includes("Night ferry timetable returns")) {
-          seen = true;
-          break;
-        }
-        await new Promise((r) => setTimeout(r, 25));
-      }
-      assert.ok(seen, "the other process shows it within a second");
+      // How soon is the benchmark's business (bench/); here: it gets there without being told.
+      await eventually("the other process to show it", async () =>
+        (await (await fetch(`${b}/`)).text()).includes("Night ferry timetable returns"),
+      );
       assert.equal((await fetch(`${b}${storyPath}`)).status, 200);
       // The session is in the database: the other process knows it.
       const onB = client(b);
@@ -144,7 +137,7 @@ for (const dialect of DIALECTS) {
           sectionSlug: "city",
         });
         const s = (await r.json()) as { id: number; revision: number };
-        const at = new Date(Date.now() + 1500).toISOString();
+        const at = new Date(Date.now() + 4000).toISOString();
         const sch = await onA.call("POST", `/api/admin/stories/${s.id}/schedule`, {
           baseRevision: s.revision,
           at,
@@ -152,14 +145,19 @@ for (const dialect of DIALECTS) {
         assert.equal(sch.status, 200, await sch.text());
         ids.push(s.id);
       }
-      await new Promise((r) => setTimeout(r, 3000));
+      const onB = client(b);
+      onB.share(onA);
+      const statusOn = async (c: typeof onA, id: number) =>
+        ((await (await c.call("GET", `/api/admin/stories/${id}`)).json()) as { status: string }).status;
+      await eventually("both schedulers to publish every story", async () => {
+        for (const id of ids) if ((await statusOn(onA, id)) !== "published") return false;
+        return true;
+      });
       for (const id of ids) {
         const revs = (await (await onA.call("GET", `/api/admin/stories/${id}/revisions`)).json()) as {
           items: { note: string }[];
         };
         assert.equal(revs.items.filter((r) => r.note === "Published on schedule").length, 1, `story ${id}`);
-        const onB = client(b);
-        onB.share(onA);
         const s = (await (await onB.call("GET", `/api/admin/stories/${id}`)).json()) as {
           status: string;
           path: string;
