@@ -23,7 +23,7 @@ import type { MediaStore } from "./media/media-store.ts";
 import { newsroomEndpoints } from "./newsroom/newsroom-endpoints.ts";
 import { type Scheduler, startScheduler } from "./newsroom/scheduler.ts";
 import { readerEndpoints } from "./readers/reader-endpoints.ts";
-import { readingEndpoints } from "./reading/reader-endpoints.ts";
+import { readingEndpoints } from "./reading/page-endpoints.ts";
 import { buildCommentsScript } from "./site/comments-script.ts";
 import type { Shell } from "./site/layout.ts";
 import { renderError, renderNotFound } from "./site/list-pages.ts";
