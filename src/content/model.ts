@@ -108,8 +108,14 @@ const isoDate = z.iso.datetime({ offset: true });
 export const storyInputSchema = z.object({
   uri: z.string().min(1).max(1000).optional(),
   slug: slugSchema.optional(),
-  headline: z.string().trim().min(1).max(300),
-  summary: z.array(z.string().trim().min(1).max(500)).max(5).default([]),
+  /** May be empty while a draft is written; publishing needs one (workflow.ts publishProblems). */
+  headline: z.string().trim().max(300, "keep the headline under 300 characters"),
+  /** Summary points; an empty one (a point added and left blank) is dropped, not refused. */
+  summary: z
+    .array(z.string().trim().max(500, "keep each summary point under 500 characters"))
+    .default([])
+    .transform((points) => points.filter((p) => p !== ""))
+    .pipe(z.array(z.string()).max(5, "use at most five summary points")),
   body: z.array(blockSchema).default([]),
   heroImageId: z.number().int().positive().optional(),
   sectionSlug: slugSchema,

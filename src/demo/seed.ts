@@ -106,6 +106,8 @@ export async function seedDemo({
     !process.env["GAZETTE_CONFIG"] &&
     !fs.existsSync(path.resolve("gazette.config.json"))
   ) {
+    // On PostgreSQL nothing else has made the data folder yet.
+    fs.mkdirSync(config.dataDir, { recursive: true });
     fs.writeFileSync(configFile, `${JSON.stringify({ ads: { houseAds: HOUSE_ADS } }, null, 2)}\n`);
     config.ads = { ...config.ads, houseAds: HOUSE_ADS };
   }

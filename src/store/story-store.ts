@@ -141,6 +141,8 @@ export interface SaveOptions {
  */
 export async function saveStory(db: Db, input: StoryInput, opts: SaveOptions = {}): Promise<SaveOutcome> {
   const data: StoryData = storyInputSchema.parse(input);
+  if (!data.headline && (data.status === "published" || data.status === "scheduled"))
+    throw new StoreError("headline", "a story readers can see needs a headline");
   const now = (opts.now ?? new Date()).toISOString();
   const section = await db
     .selectFrom("sections")

@@ -118,6 +118,25 @@ describe("the newsroom, in Chromium", () => {
     );
     await page.keyboard.press("Enter");
     await page.keyboard.type("Engineers replaced a flooded battery cabinet.");
+    // A second point added and left blank: the focus moves into it, and it stops no save.
+    await page.getByRole("button", { name: "Add a summary point" }).click();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), "sum-1");
+    await saveStateIs(page, "All changes saved");
+    // Everything typed is on the server: a reload shows it.
+    await page.reload();
+    await body.waitFor();
+    assert.equal(await page.getByLabel("Headline").inputValue(), headline);
+    assert.equal(
+      await page.getByLabel("Summary point 1", { exact: true }).inputValue(),
+      "Readings resume after a storm cut the power in October",
+    );
+    assert.equal(
+      await page.getByLabel("Summary point 2", { exact: true }).count(),
+      0,
+      "the blank point was dropped",
+    );
+    assert.match((await body.textContent()) ?? "", /Engineers replaced a flooded battery cabinet\./);
+    assert.equal(await page.getByText("Restore my unsaved changes").count(), 0, "nothing was left unsaved");
 
     await page.getByRole("button", { name: "Choose or upload a picture" }).click();
     await page.getByLabel("Upload a picture (or drop it here)").setInputFiles(path.join(files, "quay.jpg"));

@@ -25,7 +25,7 @@ type StoryJson = {
   revision: number;
   status: string;
   path: string | null;
-  content: { headline: string; body: unknown[] };
+  content: { headline: string; summary: string[]; body: unknown[] };
 };
 
 const para = (text: string) => ({ type: "paragraph", content: [{ text }] });
@@ -246,6 +246,43 @@ for (const dialect of DIALECTS) {
       const list = await env.app.inject("/corrections");
       assert.match(list.body, /Council votes on the pier/);
       assert.match(list.body, /it was eight to three/);
+    });
+
+    it("saves a draft with a blank summary point or no headline yet, and asks for the headline only to publish", async () => {
+      const draft = await reporter.json<StoryJson>(
+        "POST",
+        "/api/admin/stories",
+        content("Tide gauge", ["The gauge is read hourly."]),
+        201,
+      );
+      // A point added and left blank (or only spaces) is dropped; the rest of the draft is saved.
+      const saved = await reporter.json<StoryJson>("PUT", `/api/admin/stories/${draft.id}`, {
+        baseRevision: 1,
+        content: content("Tide gauge reads high", ["The gauge is read hourly."], {
+          summary: ["  ", "The gauge read 5.1 m at noon.", ""],
+        }),
+      });
+      assert.equal(saved.content.headline, "Tide gauge reads high");
+      assert.deepEqual(saved.content.summary, ["The gauge read 5.1 m at noon."]);
+      // A writer who cleared the headline to retype it keeps their summary and body.
+      const cleared = await reporter.json<StoryJson>("PUT", `/api/admin/stories/${draft.id}`, {
+        baseRevision: saved.revision,
+        content: content("", ["The gauge is read hourly."], { summary: ["The gauge read 5.1 m at noon."] }),
+      });
+      assert.equal(cleared.content.headline, "");
+      assert.deepEqual(cleared.content.summary, ["The gauge read 5.1 m at noon."]);
+      const refused = await desk.call("POST", `/api/admin/stories/${draft.id}/publish`, {
+        baseRevision: cleared.revision,
+      });
+      assert.equal(refused.statusCode, 422);
+      assert.deepEqual(refused.json().error.fields, [{ path: "headline", message: "needs a headline" }]);
+      // Six points with words in them are still too many, and the message says so in words.
+      const tooMany = await reporter.call("PUT", `/api/admin/stories/${draft.id}`, {
+        baseRevision: cleared.revision,
+        content: content("Tide gauge", ["x"], { summary: ["a", "b", "c", "d", "e", "f"] }),
+      });
+      assert.equal(tooMany.statusCode, 400);
+      assert.equal(tooMany.json().error.fields[0].message, "use at most five summary points");
     });
 
     it("refuses a save based on an old revision with 409 naming who changed it, and loses nothing", async () => {

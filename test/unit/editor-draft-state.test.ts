@@ -5,6 +5,8 @@ import type { StoryJson } from "../../src/newsroom/editor/api.ts";
 import {
   type DraftState,
   actedMessage,
+  cleanContent,
+  fieldLabel,
   draftReducer,
   fieldMessages,
   initialDraft,
@@ -74,5 +76,23 @@ describe("editor draft state", () => {
     assert.equal(actedMessage("publish", ""), "Published. It is on the site now.");
     assert.equal(actedMessage("schedule", "1 Dec, 09:00"), "Scheduled for 1 Dec, 09:00.");
     assert.equal(actedMessage("revisions/3/restore", ""), "Done.");
+  });
+});
+
+describe("editor field names", () => {
+  it("names fields in words, never as paths", () => {
+    assert.equal(fieldLabel("content.summary.0"), "Summary point 1");
+    assert.equal(fieldLabel("content.headline"), "Headline");
+    assert.equal(fieldLabel("body.3"), "The text, block 4");
+    assert.equal(fieldLabel("content.body.2.content.0.href"), "The text, block 3");
+    assert.equal(fieldLabel("heroImageId"), "Main picture");
+    assert.equal(fieldLabel("content.sources.1.url"), "Source 2");
+    assert.equal(fieldLabel("content.embargoUntil"), "Embargo");
+    assert.equal(fieldLabel("somethingNew"), "Something New");
+  });
+
+  it("sends no blank summary points or topics", () => {
+    const c = cleanContent({ summary: [" One ", "", "  "], topicNames: ["Port", " "], headline: "x" });
+    assert.deepEqual([c.summary, c.topicNames, c.headline], [["One"], ["Port"], "x"]);
   });
 });

@@ -113,3 +113,52 @@ export function actedMessage(action: string, scheduledAt: string): string {
     }[action] ?? "Done."
   );
 }
+
+const FIELD_NAMES: Record<string, string> = {
+  headline: "Headline",
+  summary: "Summary points",
+  body: "The text",
+  heroImageId: "Main picture",
+  sectionSlug: "Section",
+  topicNames: "Topics",
+  authorSlugs: "Authors",
+  byline: "Byline",
+  dateline: "Dateline",
+  sources: "Sources",
+  relatedVideoIds: "Related videos",
+  embargoUntil: "Embargo",
+  slug: "Address",
+};
+
+/**
+ * A field the server named by its path (`content.summary.0`, `body.3`), in
+ * words a writer knows: "Summary point 1", "The text, block 4".
+ */
+export function fieldLabel(path: string): string {
+  const parts = path.replace(/^content\./, "").split(".");
+  const [field = "", index] = parts;
+  const n = index !== undefined && /^\d+$/.test(index) ? Number(index) + 1 : undefined;
+  switch (field) {
+    case "summary":
+      return n ? `Summary point ${n}` : "Summary points";
+    case "body":
+      return n ? `The text, block ${n}` : "The text";
+    case "topicNames":
+      return n ? `Topic ${n}` : "Topics";
+    case "sources":
+      return n ? `Source ${n}` : "Sources";
+    default:
+      return (
+        FIELD_NAMES[field] ?? field.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/^./, (c) => c.toUpperCase())
+      );
+  }
+}
+
+/** What the editor sends: the content as typed, less what means nothing (blank summary points and topics). */
+export function cleanContent<C extends { summary: string[]; topicNames: string[] }>(c: C): C {
+  return {
+    ...c,
+    summary: c.summary.map((p) => p.trim()).filter(Boolean),
+    topicNames: c.topicNames.map((t) => t.trim()).filter(Boolean),
+  };
+}

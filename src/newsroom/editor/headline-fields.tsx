@@ -1,4 +1,5 @@
 /** The headline and the summary points under it. */
+import { useEffect, useRef } from "preact/hooks";
 import type { StoryContent } from "./api.ts";
 
 export function HeadlineFields({
@@ -13,6 +14,14 @@ export function HeadlineFields({
   invalid: boolean;
   onChange: (patch: Partial<StoryContent>) => void;
 }) {
+  // A point just added takes the focus, so what is typed next goes into it
+  // (a space on the still-focused button would add another empty point).
+  const focusPoint = useRef<number | null>(null);
+  useEffect(() => {
+    if (focusPoint.current === null) return;
+    document.getElementById(`sum-${focusPoint.current}`)?.focus();
+    focusPoint.current = null;
+  });
   return (
     <>
       <label class="headline-field">
@@ -52,7 +61,14 @@ export function HeadlineFields({
           </div>
         ))}
         {content.summary.length < 5 ? (
-          <button type="button" class="small" onClick={() => onChange({ summary: [...content.summary, ""] })}>
+          <button
+            type="button"
+            class="small"
+            onClick={() => {
+              focusPoint.current = content.summary.length;
+              onChange({ summary: [...content.summary, ""] });
+            }}
+          >
             Add a summary point
           </button>
         ) : null}

@@ -20,7 +20,15 @@ import {
 import { type Lookups, createBodyEditor } from "./body-editor.ts";
 import { BodyToolbar, ShortcutList } from "./body-toolbar.tsx";
 import { DescribeDialog } from "./describe-dialog.tsx";
-import { actedMessage, draftReducer, fieldMessages, initialDraft, saveStateLabel } from "./draft-state.ts";
+import {
+  actedMessage,
+  cleanContent,
+  draftReducer,
+  fieldLabel,
+  fieldMessages,
+  initialDraft,
+  saveStateLabel,
+} from "./draft-state.ts";
 import { HeadlineFields } from "./headline-fields.tsx";
 import { HeroPanel, RelatedVideosPanel, StoryFieldsPanel } from "./story-settings.tsx";
 import { WorkflowPanel } from "./workflow-panel.tsx";
@@ -131,7 +139,7 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
     try {
       const s = await api<StoryJson>("PUT", `/api/admin/stories/${id}`, {
         baseRevision: baseRevision.current,
-        content: c,
+        content: cleanContent(c),
       });
       setStory(s);
       storyRef.current = s;
@@ -155,7 +163,8 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
         dispatch({
           type: "save-failed",
           offline: err.code === "GZ_ERR_OFFLINE",
-          message: err.message,
+          // The fields say what is wrong, in words; the server's message names paths.
+          message: err.fields.length ? "Not saved: these need another look." : err.message,
           fields: err.fields,
         });
       }
@@ -454,7 +463,7 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
             <ul>
               {fields.map((x) => (
                 <li>
-                  {x.path}: {x.message}
+                  {fieldLabel(x.path)}: {x.message}
                 </li>
               ))}
             </ul>
