@@ -59,6 +59,8 @@ function jsonFilesIn(target: string): string[] {
 }
 
 async function open(config: Config) {
+  // The data folder holds the media (and, on SQLite, the database): made on first start on either engine.
+  fs.mkdirSync(config.mediaDir, { recursive: true });
   const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   return { db, media: new MediaStore(config.mediaDir) };
 }
