@@ -98,7 +98,10 @@ export function diffStoryContent(before: StoryContent | undefined, after: StoryC
     if (!sameList(before.authorSlugs, after.authorSlugs)) other.push("Authors changed");
     if (!sameList(before.relatedVideoIds, after.relatedVideoIds)) other.push("Related videos changed");
     if (before.embargoUntil !== after.embargoUntil) other.push("Embargo changed");
-    if (before.slug !== after.slug) other.push("Address changed");
+    // A revision saved before first publication has no slug of its own (the
+    // address then followed the headline): only two known addresses can differ.
+    if (before.slug !== undefined && after.slug !== undefined && before.slug !== after.slug)
+      other.push("Address changed");
   }
   return { text, other };
 }

@@ -439,6 +439,7 @@ for (const dialect of DIALECTS) {
       assert.equal(ok.statusCode, 200);
       assert.match(ok.body, /Secret draft/);
       assert.match(ok.body, /Preview — not published/);
+      assert.match(ok.body, /<p class="dates">Not published yet<\/p>/, "no made-up publication date");
       assert.match(ok.body, /<meta name="robots" content="noindex">/);
       assert.equal(ok.headers["cache-control"], "private, no-store");
       const forged = link.path.replace(/sig=./, (m) => (m.endsWith("A") ? "sig=B" : "sig=A"));

@@ -91,6 +91,14 @@ describe("story diff", () => {
     assert.deepEqual(d.other, ["Main picture added", "Moved from section “city” to “politics”"]);
     assert.deepEqual(diffStoryContent(base, base), { text: [], other: [] });
   });
+  it("says the address changed only when two known addresses differ", () => {
+    // The revision made at first publication has no slug of its own; the next one has.
+    assert.deepEqual(diffStoryContent(base, { ...base, slug: "council-votes-on-the-pier" }).other, []);
+    assert.deepEqual(
+      diffStoryContent({ ...base, slug: "council-votes-on-the-pier" }, { ...base, slug: "pier-vote" }).other,
+      ["Address changed"],
+    );
+  });
   it("condenses long unchanged stretches around a change", () => {
     const long = Array.from({ length: 200 }, (_, i) => `word${i}`).join(" ");
     const d = diffStoryContent(

@@ -53,7 +53,7 @@ export function previewEndpoints(deps: NewsroomDeps) {
           firstPublishedAt: stored?.firstPublishedAt ?? now,
           updatedAt: now,
           embargoUntil: c.embargoUntil ?? null,
-          scheduledAt: null,
+          scheduledAt: stored?.scheduledAt ?? null,
           sourceVersion: null,
           wordCount: 0,
           revision: stored?.revision ?? 0,
