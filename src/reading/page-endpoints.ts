@@ -31,7 +31,7 @@ import { pageBySlug } from "../store/page-store.ts";
 import { correctionsForStory, publishedRevisions, recentCorrections } from "../store/revision-store.ts";
 import { searchStories } from "../store/search-store.ts";
 import { type StoryTeaser, visibleStoryByPath } from "../store/story-store.ts";
-import { type StoryFilter, listVisible, storiesWithVideo } from "../store/story-queries.ts";
+import { type StoryFilter, authorNamesByStory, listVisible, storiesWithVideo } from "../store/story-queries.ts";
 import {
   type Section,
   authorBySlug,
@@ -157,9 +157,12 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
     key: CacheKey,
   ) {
     const { items } = await listVisible(db, filter, { limit: 50, offset: 0, count: false });
-    const images = await imagesByIds(db, teaserImageIds(items));
+    const [images, authors] = await Promise.all([
+      imagesByIds(db, teaserImageIds(items)),
+      authorNamesByStory(db, items.map((t) => t.id)),
+    ]);
     return cached(
-      rssFeed(config.site, f, items, images, imageBytes),
+      rssFeed(config.site, f, items, images, imageBytes, authors),
       [key, ...storyKeys.of(items)],
       "application/rss+xml; charset=utf-8",
     );

@@ -69,7 +69,7 @@ export function renderCommentsPage(
   story: { headline: string; path: string },
   block: CommentsBlock,
 ): string {
-  const main = html`<section class="account-page"><p class="kicker"><a href="${story.path}">${story.headline}</a></p>${renderCommentsBlock(block, shell.site.timeZone)}</section>`;
+  const main = html`<section class="account-page"><h1 class="comments-page-title">Comments on <a href="${story.path}">${story.headline}</a></h1>${renderCommentsBlock(block, shell.site.timeZone)}</section>`;
   return layout(shell, { title: `Comments: ${story.headline}`, noindex: true }, main);
 }
 

@@ -16,6 +16,7 @@ import type { Story, StoryTeaser } from "../store/story-store.ts";
 import {
   adSlot,
   credit,
+  imageRendition,
   imageUrl,
   inline,
   pickHouseAd,
@@ -71,7 +72,8 @@ export function articleView(inputs: ArticleInputs, site: SiteConfig, ads: AdRule
   const published = story.firstPublishedAt ?? story.updatedAt;
   const url = `${site.baseUrl}${story.path}`;
   const standardsPath = `/about/${site.standardsPage}`;
-  const heroUrl = hero ? imageUrl(hero, 1200) : undefined;
+  const heroFile = hero ? imageRendition(hero, 1200) : undefined;
+  const heroUrl = heroFile?.url;
   const abs = (u: string) => (/^https?:/.test(u) ? u : `${site.baseUrl}${u}`);
   const bodyVideos = story.body
     .flatMap((b) => (b.type === "video" ? [videos.get(b.videoId)] : []))
@@ -114,8 +116,8 @@ export function articleView(inputs: ArticleInputs, site: SiteConfig, ads: AdRule
     jsonLd["image"] = {
       "@type": "ImageObject",
       url: abs(heroUrl),
-      width: hero.width,
-      height: hero.height,
+      width: heroFile!.width,
+      height: heroFile!.height,
       ...(hero.credit ? { creditText: hero.credit } : {}),
       ...(hero.caption ? { caption: hero.caption } : {}),
     };
@@ -163,7 +165,7 @@ export function articleView(inputs: ArticleInputs, site: SiteConfig, ads: AdRule
       og: {
         type: "article",
         ...(hero && heroUrl
-          ? { image: { url: heroUrl, width: hero.width, height: hero.height, alt: hero.alt } }
+          ? { image: { url: heroUrl, width: heroFile!.width, height: heroFile!.height, alt: hero.alt } }
           : {}),
       },
       jsonLd: [jsonLd],
@@ -172,16 +174,34 @@ export function articleView(inputs: ArticleInputs, site: SiteConfig, ads: AdRule
   };
 }
 
-function blockHtml(b: Block, v: ArticleView, first: boolean): SafeHtml {
+/**
+ * The HTML level of each heading in a body: never more than one below the
+ * one before it, counting from the page's h1, so a story whose first
+ * heading is a subheading gets an h2 (a skipped level confuses screen
+ * readers' heading navigation; the W3C checker flags it).
+ */
+export function headingLevels(body: readonly Block[]): Map<number, 2 | 3 | 4> {
+  const out = new Map<number, 2 | 3 | 4>();
+  let last = 1;
+  body.forEach((b, i) => {
+    if (b.type !== "heading") return;
+    const level = Math.min(b.level, last + 1) as 2 | 3 | 4;
+    out.set(i, level);
+    last = level;
+  });
+  return out;
+}
+
+function blockHtml(b: Block, v: ArticleView, first: boolean, headingLevel = 2): SafeHtml {
   switch (b.type) {
     case "paragraph":
       return first && v.story.dateline
         ? html`<p><span class="dateline">${v.story.dateline} —</span> ${inline(b.content)}</p>`
         : html`<p>${inline(b.content)}</p>`;
     case "heading":
-      return b.level === 2
+      return headingLevel === 2
         ? html`<h2>${b.text}</h2>`
-        : b.level === 3
+        : headingLevel === 3
           ? html`<h3>${b.text}</h3>`
           : html`<h4>${b.text}</h4>`;
     case "quote":
@@ -236,10 +256,11 @@ export function renderArticle(v: ArticleView, shell: Shell, ads: AdRules): strin
       : html``;
   let firstParagraph = true;
   let slotNo = 0;
+  const levels = headingLevels(story.body);
   const body = story.body.map((b, i) => {
     const isFirst = b.type === "paragraph" && firstParagraph;
     if (b.type === "paragraph") firstParagraph = false;
-    const block = blockHtml(b, v, isFirst);
+    const block = blockHtml(b, v, isFirst, levels.get(i));
     if (!v.adAfter.has(i)) return block;
     slotNo++;
     return html`${block}${adSlot("body", `story-body-${slotNo}`, ads.bodySizes, pickHouseAd(ads.houseAds, story.id + slotNo))}`;

@@ -28,10 +28,21 @@ export function inline(runs: readonly Inline[]): SafeHtml {
 
 /** The URL of an image at about `width` pixels (JPEG), for teasers, feeds and meta tags. */
 export function imageUrl(img: Image, width = 1200): string {
-  if (!img.file) return img.remoteUrl ?? "";
+  return imageRendition(img, width).url;
+}
+
+/**
+ * The JPEG rendition at least `width` wide (else the widest), with its own
+ * size: what og:image and JSON-LD name, so their width and height describe
+ * the file they point at. A remote picture is itself.
+ */
+export function imageRendition(img: Image, width = 1200): { url: string; width: number; height: number } {
+  if (!img.file) return { url: img.remoteUrl ?? "", width: img.width, height: img.height };
   const jpegs = img.renditions.filter((r) => r.format === "jpeg").sort((a, b) => a.width - b.width);
   const pick = jpegs.find((r) => r.width >= width) ?? jpegs[jpegs.length - 1];
-  return mediaUrl(pick ? pick.file : img.file);
+  return pick
+    ? { url: mediaUrl(pick.file), width: pick.width, height: pick.height }
+    : { url: mediaUrl(img.file), width: img.width, height: img.height };
 }
 
 /**
@@ -92,11 +103,12 @@ export function teaser(
   t: StoryTeaser,
   images: Map<number, Image>,
   timeZone: string,
-  opts: { lead?: boolean; showSection?: boolean } = {},
+  /** `level`: the headline's heading level (2 where the teaser sits right under the page's h1). */
+  opts: { lead?: boolean; showSection?: boolean; level?: 2 | 3 } = {},
 ): SafeHtml {
   const img = t.heroImageId ? images.get(t.heroImageId) : undefined;
   const headline = html`<a href="${t.path}">${t.headline}</a>`;
-  return html`<article class="teaser${opts.lead ? " teaser--lead" : ""}">${img ? html`<div class="teaser-image">${picture(img, { sizes: opts.lead ? "(min-width: 1000px) 640px, 100vw" : "(min-width: 700px) 300px, 100vw", alt: img.alt, eager: opts.lead === true })}</div>` : ""}<div class="teaser-text">${opts.showSection ? html`<p class="kicker"><a href="/${t.sectionSlug}">${t.sectionName}</a></p>` : ""}${opts.lead ? html`<h2>${headline}</h2>` : html`<h3>${headline}</h3>`}${t.summary[0] ? html`<p class="teaser-summary">${t.summary[0]}</p>` : ""}<p class="teaser-meta">${time(t.firstPublishedAt, formatDate(t.firstPublishedAt, timeZone))}${t.commentCount > 0 ? html` · <a href="${t.path}#comments">${t.commentCount === 1 ? "1 comment" : `${t.commentCount.toLocaleString("en")} comments`}</a>` : ""}</p></div></article>`;
+  return html`<article class="teaser${opts.lead ? " teaser--lead" : ""}">${img ? html`<div class="teaser-image">${picture(img, { sizes: opts.lead ? "(min-width: 1000px) 640px, 100vw" : "(min-width: 700px) 300px, 100vw", alt: img.alt, eager: opts.lead === true })}</div>` : ""}<div class="teaser-text">${opts.showSection ? html`<p class="kicker"><a href="/${t.sectionSlug}">${t.sectionName}</a></p>` : ""}${opts.lead ? html`<h2>${headline}</h2>` : opts.level === 2 ? html`<h2>${headline}</h2>` : html`<h3>${headline}</h3>`}${t.summary[0] ? html`<p class="teaser-summary">${t.summary[0]}</p>` : ""}<p class="teaser-meta">${time(t.firstPublishedAt, formatDate(t.firstPublishedAt, timeZone))}${t.commentCount > 0 ? html` · <a href="${t.path}#comments">${t.commentCount === 1 ? "1 comment" : `${t.commentCount.toLocaleString("en")} comments`}</a>` : ""}</p></div></article>`;
 }
 
 /**

@@ -12,6 +12,8 @@ export function rssFeed(
   stories: StoryTeaser[],
   images: Map<number, Image>,
   imageBytes: (img: Image) => number,
+  /** Each story's authors by name (the byline text is used when it has none). */
+  authors: ReadonlyMap<number, string[]> = new Map(),
 ): string {
   const feed = new Feed({
     title: opts.title,
@@ -34,9 +36,14 @@ export function rssFeed(
       id: `${site.baseUrl}${s.path}`,
       link: `${site.baseUrl}${s.path}`,
       date: new Date(s.firstPublishedAt),
-      description: s.summary.join(" "),
+      // Summary points are sentences of their own: each ends, and the next begins, clearly.
+      description: s.summary.map((p) => (/[.!?…”"]$/.test(p) ? p : `${p}.`)).join(" · "),
       category: [{ name: s.sectionName }],
-      ...(s.byline ? { author: [{ name: s.byline }] } : {}),
+      ...(authors.get(s.id)?.length
+        ? { author: authors.get(s.id)!.map((name) => ({ name })) }
+        : s.byline
+          ? { author: [{ name: s.byline }] }
+          : {}),
       ...(img && url
         ? {
             enclosure: {

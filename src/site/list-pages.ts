@@ -64,7 +64,7 @@ export interface ListingPage {
 export function renderListing(shell: Shell, p: ListingPage): string {
   const tz = shell.site.timeZone;
   const main = html`<header class="page-header">${p.kicker ? html`<p class="kicker">${p.kicker}</p>` : ""}<h1>${p.title}</h1>${p.description ? html`<p>${p.description}</p>` : ""}${p.page > 1 ? html`<p>Page ${p.page}</p>` : ""}</header>
-<div class="list">${p.stories.length ? html`<div class="teaser-grid">${p.stories.map((t) => teaser(t, p.images, tz, { showSection: !p.currentSection }))}</div>` : html`<p>Nothing has been published here yet.</p>`}${pagination(p.basePath, p.page, p.hasNext)}</div>`;
+<div class="list">${p.stories.length ? html`<div class="teaser-grid">${p.stories.map((t) => teaser(t, p.images, tz, { showSection: !p.currentSection, level: 2 }))}</div>` : html`<p>Nothing has been published here yet.</p>`}${pagination(p.basePath, p.page, p.hasNext)}</div>`;
   const canonicalPath = p.page > 1 ? `${p.basePath}?page=${p.page}` : p.basePath;
   const links = [
     ...(p.feedPath

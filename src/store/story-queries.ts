@@ -323,3 +323,19 @@ export async function visiblePathById(
     .executeTakeFirst();
   return row?.path;
 }
+
+/** The authors' names of each story, in byline order (for feeds). */
+export async function authorNamesByStory(db: Db, storyIds: readonly number[]): Promise<Map<number, string[]>> {
+  const out = new Map<number, string[]>();
+  if (!storyIds.length) return out;
+  const rows = await db
+    .selectFrom("story_authors")
+    .innerJoin("authors", "authors.id", "story_authors.author_id")
+    .select(["story_authors.story_id", "authors.name"])
+    .where("story_authors.story_id", "in", storyIds)
+    .orderBy("story_authors.story_id")
+    .orderBy("story_authors.position")
+    .execute();
+  for (const r of rows) out.set(r.story_id, [...(out.get(r.story_id) ?? []), r.name]);
+  return out;
+}

@@ -132,6 +132,42 @@ for (const dialect of DIALECTS) {
         assert.ok(ld.wordCount > 500);
         assert.equal(ld.articleSection, "City");
         assert.equal(ld.video[0].duration, "PT1M47S");
+        // og:image's size is the size of the file it names (a 1200 px rendition, not the original).
+        const ogUrl =
+          /<meta property="og:image" content="https:\/\/news\.example\.org(\/media\/[^"]+)">/.exec(html)![1]!;
+        const ogWidth = Number(/<meta property="og:image:width" content="(\d+)">/.exec(html)![1]);
+        const ogHeight = Number(/<meta property="og:image:height" content="(\d+)">/.exec(html)![1]);
+        const { default: sharp } = await import("sharp");
+        const meta = await sharp((await get(ogUrl)).rawPayload).metadata();
+        assert.deepEqual([ogWidth, ogHeight], [meta.width, meta.height]);
+        assert.deepEqual([ld.image.width, ld.image.height], [meta.width, meta.height]);
+      });
+
+      it("never skips a heading level after the h1", async () => {
+        const bridge = await env.db
+          .selectFrom("stories")
+          .select("id")
+          .where("uri", "=", "urn:gazette:demo:bridge")
+          .executeTakeFirstOrThrow();
+        for (const url of [
+          `/comments/story/${bridge.id}`,
+          articlePath,
+          `${articlePath}/history`,
+          "/",
+          "/city",
+          "/topic/ellery-harbour",
+          "/search?q=bridge",
+          "/video",
+          "/video/1",
+          "/corrections",
+          "/about/editorial-standards",
+        ]) {
+          const levels = [...(await get(url)).body.matchAll(/<h([1-6])[\s>]/g)].map((m) => Number(m[1]));
+          assert.equal(levels.filter((l) => l === 1).length, 1, `${url}: one h1`);
+          levels.forEach((l, i) => {
+            if (i > 0) assert.ok(l <= levels[i - 1]! + 1, `${url}: h${levels[i - 1]} then h${l}`);
+          });
+        }
       });
 
       it("stays under 30 KB of HTML+CSS compressed", async () => {
@@ -235,6 +271,14 @@ for (const dialect of DIALECTS) {
           assert.match(
             res.body,
             /<enclosure length="\d{4,}" type="image\/jpeg" url="https:\/\/news.example.org\/media\/[^"]+\.jpg"\/>/,
+          );
+          // Every item names its author(s); summary points stay apart in the description.
+          const items = res.body.split("<item>").slice(1);
+          assert.ok(items.length > 0);
+          for (const item of items) assert.match(item, /<author>|<dc:creator>/, `${url}: an author`);
+          assert.ok(
+            items.some((i) => /<description><!\[CDATA\[[^\]]*\. · /.test(i)),
+            `${url}: points separated`,
           );
         }
       });
