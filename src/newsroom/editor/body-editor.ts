@@ -172,7 +172,9 @@ const GzImage = atomNode(
   "gzImage",
   { imageId: { default: 0 }, caption: { default: "" } },
   ({ node, set, editor, getPos, lookups }) => {
-    const img = lookups.image(Number(node.attrs["imageId"]));
+    const imageId = Number(node.attrs["imageId"]);
+    const img = lookups.image(imageId);
+    const note = el("p", { className: "nv-note", textContent: img ? describeImage(img) : "" });
     const fig = el(
       "figure",
       { className: "nv nv-image" },
@@ -195,15 +197,30 @@ const GzImage = atomNode(
         (v) => set({ caption: v }),
         { placeholder: img?.caption ?? "Caption" },
       ),
-      el("p", {
-        className: "nv-note",
-        textContent: img ? `Alt: ${img.alt || "— missing —"} · Credit: ${img.credit || "— missing —"}` : "",
-      }),
+      note,
       removeButton(editor, getPos, "picture"),
     );
+    // A picture's details saved elsewhere on the page (the describe dialog)
+    // show here at once, not after a reload.
+    const onUpdated = (e: Event) => {
+      if (!fig.isConnected) return document.removeEventListener(IMAGE_UPDATED, onUpdated);
+      const updated = (e as CustomEvent<ImageJson>).detail;
+      if (updated.id !== imageId) return;
+      note.textContent = describeImage(updated);
+      const thumb = fig.querySelector("img");
+      if (thumb) thumb.alt = updated.alt;
+    };
+    document.addEventListener(IMAGE_UPDATED, onUpdated);
     return fig;
   },
 );
+
+/** Announced on `document` with the image (`detail`) when its alt text, caption or credit is saved. */
+export const IMAGE_UPDATED = "gz-image-updated";
+
+function describeImage(img: ImageJson): string {
+  return `Alt: ${img.alt || "— missing —"} · Credit: ${img.credit || "— missing —"}`;
+}
 
 const GzVideo = atomNode("gzVideo", { videoId: { default: 0 } }, ({ node, editor, getPos, lookups }) => {
   const v = lookups.video(Number(node.attrs["videoId"]));

@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, type FieldError, type ImageJson, type Me, type VideoJson, api, upload } from "./api.ts";
-import { formatDuration } from "./body-editor.ts";
+import { IMAGE_UPDATED, formatDuration } from "./body-editor.ts";
 
 export function uploadImage(file: File, fields: Record<string, string> = {}): Promise<ImageJson> {
   return upload<ImageJson>("/api/admin/images", file, fields);
@@ -63,6 +63,8 @@ export function ImageDetails({ image, onSaved }: { image: ImageJson; onSaved: (i
     e.preventDefault();
     try {
       const img = await api<ImageJson>("PATCH", `/api/admin/images/${image.id}`, { alt, caption, credit });
+      // Every view of the picture on the page (the story text's picture blocks) shows the new details.
+      document.dispatchEvent(new CustomEvent(IMAGE_UPDATED, { detail: img }));
       setFields([]);
       setStatus("Saved.");
       onSaved(img);
