@@ -4,7 +4,8 @@
  *
  *   draft ──submit──▶ review ──schedule──▶ scheduled ──(due)──▶ published
  *     ▲                 │  ▲                   │                    │
- *     └────return───────┘  └────unschedule─────┘      unpublish ◀───┘
+ *     └──return/withdraw┘  └────unschedule─────┘      unpublish ◀───┘
+ *   withdraw: the writer takes their own story back from review.
  *   publish: from draft, review, scheduled or unpublished, straight to published.
  */
 import type { Block, StoryStatus } from "./model.ts";
@@ -12,6 +13,7 @@ import type { Block, StoryStatus } from "./model.ts";
 export type WorkflowAction =
   | { kind: "submit" }
   | { kind: "return" }
+  | { kind: "withdraw" }
   | { kind: "publish" }
   | { kind: "schedule"; at: string }
   | { kind: "unschedule" }
@@ -22,6 +24,7 @@ export type WorkflowActionKind = WorkflowAction["kind"];
 const FROM: Record<WorkflowActionKind, readonly StoryStatus[]> = {
   submit: ["draft"],
   return: ["review", "scheduled"],
+  withdraw: ["review"],
   publish: ["draft", "review", "scheduled", "unpublished"],
   schedule: ["draft", "review", "unpublished"],
   unschedule: ["scheduled"],
@@ -31,6 +34,7 @@ const FROM: Record<WorkflowActionKind, readonly StoryStatus[]> = {
 const TO: Record<WorkflowActionKind, StoryStatus> = {
   submit: "review",
   return: "draft",
+  withdraw: "draft",
   publish: "published",
   schedule: "scheduled",
   unschedule: "review",
@@ -56,6 +60,7 @@ function pastTense(kind: WorkflowActionKind): string {
   return {
     submit: "submitted for review",
     return: "returned to draft",
+    withdraw: "withdrawn from review",
     publish: "published",
     schedule: "scheduled",
     unschedule: "unscheduled",

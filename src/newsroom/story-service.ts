@@ -131,6 +131,7 @@ export async function saveContent(
 const NOTES: Record<WorkflowAction["kind"], string> = {
   submit: "Submitted for review",
   return: "Returned to draft",
+  withdraw: "Withdrawn from review",
   publish: "Published",
   schedule: "Scheduled",
   unschedule: "Unscheduled",
@@ -150,6 +151,12 @@ export async function transition(
     const story = await load(tx, id);
     if (action.kind === "submit" && !canEditStory(user, story)) {
       throw new GazetteError("GZ_ERR_FORBIDDEN", "Contributors can submit their own drafts only.");
+    }
+    if (action.kind === "withdraw" && story.createdBy !== user.id) {
+      throw new GazetteError(
+        "GZ_ERR_FORBIDDEN",
+        "Only the story's writer can withdraw it; an editor returns it.",
+      );
     }
     const next = nextStatus(story.status, action, now);
     if (!next.ok)

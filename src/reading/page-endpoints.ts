@@ -31,7 +31,12 @@ import { pageBySlug } from "../store/page-store.ts";
 import { correctionsForStory, publishedRevisions, recentCorrections } from "../store/revision-store.ts";
 import { searchStories } from "../store/search-store.ts";
 import { type StoryTeaser, visibleStoryByPath } from "../store/story-store.ts";
-import { type StoryFilter, authorNamesByStory, listVisible, storiesWithVideo } from "../store/story-queries.ts";
+import {
+  type StoryFilter,
+  authorNamesByStory,
+  listVisible,
+  storiesWithVideo,
+} from "../store/story-queries.ts";
 import {
   type Section,
   authorBySlug,
@@ -159,7 +164,10 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
     const { items } = await listVisible(db, filter, { limit: 50, offset: 0, count: false });
     const [images, authors] = await Promise.all([
       imagesByIds(db, teaserImageIds(items)),
-      authorNamesByStory(db, items.map((t) => t.id)),
+      authorNamesByStory(
+        db,
+        items.map((t) => t.id),
+      ),
     ]);
     return cached(
       rssFeed(config.site, f, items, images, imageBytes, authors),

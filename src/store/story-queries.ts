@@ -325,7 +325,10 @@ export async function visiblePathById(
 }
 
 /** The authors' names of each story, in byline order (for feeds). */
-export async function authorNamesByStory(db: Db, storyIds: readonly number[]): Promise<Map<number, string[]>> {
+export async function authorNamesByStory(
+  db: Db,
+  storyIds: readonly number[],
+): Promise<Map<number, string[]>> {
   const out = new Map<number, string[]>();
   if (!storyIds.length) return out;
   const rows = await db

@@ -162,8 +162,15 @@ describe("the newsroom, in Chromium", () => {
     await page.getByRole("button", { name: "Submit for review" }).click();
     await page.getByText("Submitted for review. An editor will take it from here.").waitFor();
     assert.equal(await page.locator(".status").first().textContent(), "In review");
-    // Handed over: the contributor can no longer change it.
+    // Handed over: the contributor can no longer change it, is told why, and may take it back.
     assert.equal(await page.getByLabel("Headline").getAttribute("readonly"), "");
+    await page.getByText(/it is read-only for you\. Withdraw it to change it\./).waitFor();
+    await page.getByRole("button", { name: "Withdraw from review" }).click();
+    await page.getByText("Withdrawn from review: it is yours to change again.").waitFor();
+    assert.equal(await page.getByLabel("Headline").getAttribute("readonly"), null);
+    await page.getByRole("button", { name: "Submit for review" }).click();
+    await page.getByText("Submitted for review. An editor will take it from here.").waitFor();
+    assert.equal(await page.locator(".status").first().textContent(), "In review");
   });
 
   it("an editor publishes it and it appears on the site", async () => {

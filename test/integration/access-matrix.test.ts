@@ -44,6 +44,7 @@ const EXPECTED: Record<string, string> = {
   "GET /api/admin/stories/:id": "UUAAAA",
   "PUT /api/admin/stories/:id": "UUAFAA",
   "POST /api/admin/stories/:id/submit": "UUAFAA",
+  "POST /api/admin/stories/:id/withdraw": "UUAFAA",
   "POST /api/admin/stories/:id/return": "UUFFAA",
   "POST /api/admin/stories/:id/publish": "UUFFAA",
   "POST /api/admin/stories/:id/schedule": "UUFFAA",

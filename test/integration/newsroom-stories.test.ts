@@ -285,6 +285,49 @@ for (const dialect of DIALECTS) {
       assert.equal(tooMany.json().error.fields[0].message, "use at most five summary points");
     });
 
+    it("lets a writer withdraw their story from review, change it and submit it again", async () => {
+      type WithCan = StoryJson & { can: { edit: boolean; withdraw: boolean } };
+      const draft = await reporter.json<WithCan>(
+        "POST",
+        "/api/admin/stories",
+        content("Quay lights", ["On."]),
+        201,
+      );
+      const submitted = await reporter.json<WithCan>("POST", `/api/admin/stories/${draft.id}/submit`, {
+        baseRevision: draft.revision,
+      });
+      assert.deepEqual(
+        [submitted.status, submitted.can.edit, submitted.can.withdraw],
+        ["review", false, true],
+      );
+      // Someone else's story is not theirs to withdraw; an editor returns it instead.
+      const notTheirs = await desk.call("POST", `/api/admin/stories/${draft.id}/withdraw`, {
+        baseRevision: submitted.revision,
+      });
+      assert.equal(notTheirs.statusCode, 403);
+      const back = await reporter.json<WithCan>("POST", `/api/admin/stories/${draft.id}/withdraw`, {
+        baseRevision: submitted.revision,
+      });
+      assert.deepEqual([back.status, back.can.edit, back.can.withdraw], ["draft", true, false]);
+      const edited = await reporter.json<WithCan>("PUT", `/api/admin/stories/${draft.id}`, {
+        baseRevision: back.revision,
+        content: content("Quay lights back on", ["On again."]),
+      });
+      const again = await reporter.json<WithCan>("POST", `/api/admin/stories/${draft.id}/submit`, {
+        baseRevision: edited.revision,
+      });
+      assert.equal(again.status, "review");
+      const twice = await reporter.call("POST", `/api/admin/stories/${draft.id}/withdraw`, {
+        baseRevision: edited.revision,
+      });
+      assert.equal(twice.statusCode, 409, "a stale revision is refused");
+      const revisions = await reporter.json<{ items: { note: string }[] }>(
+        "GET",
+        `/api/admin/stories/${draft.id}/revisions`,
+      );
+      assert.ok(revisions.items.some((r) => r.note === "Withdrawn from review"));
+    });
+
     it("refuses a save based on an old revision with 409 naming who changed it, and loses nothing", async () => {
       const s = await desk.json<StoryJson>(
         "POST",

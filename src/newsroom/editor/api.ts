@@ -116,7 +116,7 @@ export interface StoryJson {
   scheduledAt: string | null;
   createdBy: number | null;
   content: StoryContent;
-  can: { edit: boolean; submit: boolean; publish: boolean; correct: boolean };
+  can: { edit: boolean; submit: boolean; withdraw: boolean; publish: boolean; correct: boolean };
 }
 
 export interface ImageJson {

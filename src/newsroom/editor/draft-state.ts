@@ -109,6 +109,7 @@ export function actedMessage(action: string, scheduledAt: string): string {
       schedule: `Scheduled for ${scheduledAt}.`,
       unschedule: "No longer scheduled.",
       return: "Returned to draft.",
+      withdraw: "Withdrawn from review: it is yours to change again.",
       unpublish: "Taken down from the site.",
     }[action] ?? "Done."
   );

@@ -70,11 +70,20 @@ export function WorkflowPanel({
         </button>
       ) : null}
       {!can.edit ? (
-        <p class="sub">
+        <p class="sub read-only-why">
           {status === "review"
-            ? "Submitted: an editor has it now."
-            : "You can read this story but not change it."}
+            ? can.withdraw
+              ? "Submitted for review: an editor has it now, so it is read-only for you. Withdraw it to change it."
+              : "In review: the writer has handed it to the editors."
+            : status === "published" || status === "scheduled"
+              ? "Only an editor can change a published or scheduled story."
+              : "You can read this story but not change it."}
         </p>
+      ) : null}
+      {can.withdraw ? (
+        <button type="button" onClick={() => onAct("withdraw")}>
+          Withdraw from review
+        </button>
       ) : null}
       <button
         type="button"

@@ -40,6 +40,9 @@ export function storyJson(story: Story, user: User) {
         (allowed(user.role, "story.publish") ||
           (story.status !== "published" && story.status !== "scheduled")),
       submit: canEditStory(user, story) && story.status === "draft",
+      /** The writer may take it back from review to keep working on it. */
+      withdraw:
+        story.status === "review" && story.createdBy === user.id && allowed(user.role, "story.submit"),
       publish: allowed(user.role, "story.publish"),
       correct: allowed(user.role, "story.correct") && story.status === "published",
     },
@@ -69,11 +72,14 @@ const scheduleBody = z.object({
 });
 
 export function storyEndpoints(db: Db, config: Config) {
-  const flow = (kind: "submit" | "return" | "publish" | "unschedule" | "unpublish", summary: string) =>
+  const flow = (
+    kind: "submit" | "withdraw" | "return" | "publish" | "unschedule" | "unpublish",
+    summary: string,
+  ) =>
     endpoint({
       method: "POST",
       path: `/api/admin/stories/:id/${kind}`,
-      access: kind === "submit" ? "story.submit" : "story.publish",
+      access: kind === "submit" || kind === "withdraw" ? "story.submit" : "story.publish",
       responds: "json",
       tag: "Workflow",
       summary,
@@ -147,6 +153,7 @@ export function storyEndpoints(db: Db, config: Config) {
         storyJson(await saveContent(db, user!, params.id, body.baseRevision, body.content), user!),
     }),
     flow("submit", "Submit a draft for review"),
+    flow("withdraw", "Take your own story back from review, to keep working on it"),
     flow("return", "Send a story in review (or scheduled) back to draft"),
     flow("publish", "Publish now"),
     endpoint({
