@@ -22,6 +22,7 @@ export const ERROR_MESSAGES = {
     "The request lacks a valid CSRF token (send the x-csrf-token header from GET /api/admin/session).",
   GZ_ERR_STORY_NOT_FOUND: "There is no story with that id.",
   GZ_ERR_CONFLICT: "Someone else changed this since you loaded it.",
+  GZ_ERR_DUPLICATE: "That is already there.",
   GZ_ERR_INVALID_TRANSITION: "The story cannot make that change in its current state.",
   GZ_ERR_NOT_READY: "The story is not ready to publish; see `fields`.",
   GZ_ERR_UPLOAD_TYPE: "That file is not a supported type.",

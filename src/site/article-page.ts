@@ -16,6 +16,7 @@ import type { Story, StoryTeaser } from "../store/story-store.ts";
 import {
   adSlot,
   credit,
+  correctionLine,
   imageRendition,
   imageUrl,
   inline,
@@ -135,9 +136,11 @@ export function articleView(inputs: ArticleInputs, site: SiteConfig, ads: AdRule
     }));
   }
   if (inputs.comments && inputs.comments.mode !== "off") jsonLd["commentCount"] = inputs.comments.count;
-  if (inputs.corrections.length) {
+  // A retracted correction is shown to readers, struck through, but is no longer a correction.
+  const standing = inputs.corrections.filter((c) => !c.retractedAt);
+  if (standing.length) {
     // schema.org CreativeWork.correction, one CorrectionComment each.
-    jsonLd["correction"] = inputs.corrections.map((c) => ({
+    jsonLd["correction"] = standing.map((c) => ({
       "@type": "CorrectionComment",
       text: `${c.kind === "clarification" ? "Clarification" : "Correction"}: ${c.text}`,
       datePublished: c.createdAt,
@@ -240,7 +243,7 @@ function correctionsBox(v: ArticleView, tz: string): SafeHtml {
   const heading = one
     ? `${name(one)}${v.corrections.length > 1 ? "s" : ""}`
     : "Corrections and clarifications";
-  return html`<section class="corrections-box" aria-labelledby="corr-h"><h2 id="corr-h">${heading}</h2>${v.corrections.map((c) => html`<p><strong>${one ? "" : `${name(c.kind)}, `}${time(c.createdAt, formatDateTime(c.createdAt, tz))}:</strong> ${c.text}</p>`)}<p class="corrections-more"><a href="/corrections">All corrections</a>${v.historyPath ? html` · <a href="${v.historyPath}">Every version of this story</a>` : ""}</p></section>`;
+  return html`<section class="corrections-box" aria-labelledby="corr-h"><h2 id="corr-h">${heading}</h2>${v.corrections.map((c) => correctionLine(c, tz, { showKind: !one }))}<p class="corrections-more"><a href="/corrections">All corrections</a>${v.historyPath ? html` · <a href="${v.historyPath}">Every version of this story</a>` : ""}</p></section>`;
 }
 
 export function renderArticle(v: ArticleView, shell: Shell, ads: AdRules): string {

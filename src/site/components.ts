@@ -4,7 +4,8 @@ import { formatDuration } from "../content/duration.ts";
 import type { Inline } from "../content/model.ts";
 import type { Image, Video } from "../store/media-repo.ts";
 import type { StoryTeaser } from "../store/story-store.ts";
-import { formatDate } from "./format.ts";
+import type { Correction } from "../store/revision-store.ts";
+import { formatDate, formatDateTime } from "./format.ts";
 import { type SafeHtml, html } from "./html.ts";
 
 export function mediaUrl(file: string): string {
@@ -134,4 +135,18 @@ export function pagination(basePath: string, page: number, hasNext: boolean): Sa
   if (page === 1 && !hasNext) return html``;
   const link = (p: number) => (p === 1 ? basePath : `${basePath}?page=${p}`);
   return html`<nav class="pagination" aria-label="Pages">${page > 1 ? html`<a rel="prev" href="${link(page - 1)}">← Newer</a>` : html`<span></span>`}<span>Page ${page}</span>${hasNext ? html`<a rel="next" href="${link(page + 1)}">Older →</a>` : html`<span></span>`}</nav>`;
+}
+
+/**
+ * One correction as readers see it, wherever it is shown (the story, its
+ * history, /corrections): its kind and time, "updated" when it was reworded,
+ * and when retracted, its text struck through and the retraction dated —
+ * never silently removed.
+ */
+export function correctionLine(c: Correction, timeZone: string, opts: { showKind?: boolean } = {}): SafeHtml {
+  const name = c.kind === "clarification" ? "Clarification" : "Correction";
+  const label = html`${opts.showKind === false ? "" : `${name}, `}${time(c.createdAt, formatDateTime(c.createdAt, timeZone))}`;
+  if (c.retractedAt)
+    return html`<p class="correction correction--retracted"><strong>${label}, retracted ${time(c.retractedAt, formatDateTime(c.retractedAt, timeZone))}:</strong> <del>${c.text}</del></p>`;
+  return html`<p class="correction"><strong>${label}${c.updatedAt ? html` (updated ${time(c.updatedAt, formatDateTime(c.updatedAt, timeZone))})` : ""}:</strong> ${c.text}</p>`;
 }

@@ -5,7 +5,7 @@
  */
 import { type DiffPart, type StoryDiff, changedParagraphs } from "../content/story-diff.ts";
 import type { Correction } from "../store/revision-store.ts";
-import { time } from "./components.ts";
+import { correctionLine, time } from "./components.ts";
 import { formatDateTime } from "./format.ts";
 import { type SafeHtml, html } from "./html.ts";
 import { type Shell, layout } from "./layout.ts";
@@ -48,7 +48,7 @@ export function renderHistory(
 <h1>How this story changed</h1>
 <p class="history-headline"><a href="${story.path}">${story.headline}</a></p>
 <p class="history-intro">Every version readers have seen, newest first. Words removed are <del>struck through</del>; words added are <ins>underlined</ins>. Read how we correct mistakes in <a href="/about/${shell.site.standardsPage}">our editorial standards</a>.</p>
-${corrections.length ? html`<section class="corrections-box" aria-labelledby="hc-h"><h2 id="hc-h">Corrections</h2>${corrections.map((c) => html`<p><strong>${c.kind === "clarification" ? "Clarification" : "Correction"}, ${time(c.createdAt, formatDateTime(c.createdAt, tz))}:</strong> ${c.text}</p>`)}</section>` : ""}
+${corrections.length ? html`<section class="corrections-box" aria-labelledby="hc-h"><h2 id="hc-h">Corrections</h2>${corrections.map((c) => correctionLine(c, tz))}</section>` : ""}
 <ol class="history-list" reversed>
 ${[...entries].reverse().map(
   (
@@ -83,7 +83,7 @@ export function renderCorrections(
 <p class="history-intro">When we get something wrong, we fix it and say so here and on the story. How we decide: <a href="/about/${shell.site.standardsPage}">our editorial standards</a>.</p>
 ${
   items.length
-    ? html`<ol class="corrections-list">${items.map((c) => html`<li><p class="corrections-story"><a href="${c.path}">${c.headline}</a></p><p><strong>${c.kind === "clarification" ? "Clarification" : "Correction"}, ${time(c.createdAt, formatDateTime(c.createdAt, tz))}:</strong> ${c.text}</p><p><a href="${c.path}/history">What changed in this story</a></p></li>`)}</ol>`
+    ? html`<ol class="corrections-list">${items.map((c) => html`<li><p class="corrections-story"><a href="${c.path}">${c.headline}</a></p>${correctionLine(c, tz)}<p><a href="${c.path}/history">What changed in this story</a></p></li>`)}</ol>`
     : html`<p>No corrections have been published.</p>`
 }
 </section>`;

@@ -532,6 +532,36 @@ const m0007_story_media: Migration = {
   },
 };
 
+/** Corrections can be edited (each change kept) and retracted (shown as retracted, never removed). */
+const m0008_correction_changes: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable("corrections").addColumn("updated_at", "varchar(40)").execute();
+    await db.schema.alterTable("corrections").addColumn("retracted_at", "varchar(40)").execute();
+    await db.schema
+      .createTable("correction_changes")
+      .$call(idColumn(db))
+      .addColumn("correction_id", "integer", (c) =>
+        c.notNull().references("corrections.id").onDelete("cascade"),
+      )
+      .addColumn("action", "text", (c) => c.notNull())
+      .addColumn("previous_kind", "text", (c) => c.notNull())
+      .addColumn("previous_text", "text", (c) => c.notNull())
+      .addColumn("user_id", "integer", (c) => c.references("users.id").onDelete("set null"))
+      .addColumn("created_at", "varchar(40)", (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex("correction_changes_correction")
+      .on("correction_changes")
+      .column("correction_id")
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable("correction_changes").execute();
+    await db.schema.alterTable("corrections").dropColumn("retracted_at").execute();
+    await db.schema.alterTable("corrections").dropColumn("updated_at").execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001_foundation,
   "0002_search": m0002_search,
@@ -540,6 +570,7 @@ export const migrations: Record<string, Migration> = {
   "0005_comments": m0005_comments,
   "0006_scheduled_index": m0006_scheduled_index,
   "0007_story_media": m0007_story_media,
+  "0008_correction_changes": m0008_correction_changes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

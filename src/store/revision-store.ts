@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { type StoryContent, storyContentSchema } from "../content/model.ts";
 import { cacheKey } from "./cache-keys.ts";
+import { GazetteError } from "../content/errors.ts";
 import type { Db } from "./database.ts";
 import { keysForStory, recordChange } from "./change-feed.ts";
 
@@ -103,6 +104,36 @@ export interface Correction {
   kind: z.infer<typeof correctionKind>;
   text: string;
   createdAt: string;
+  /** The text was last changed then (the earlier wording is kept in correction_changes). */
+  updatedAt: string | null;
+  /** Withdrawn then: still shown, marked as retracted. */
+  retractedAt: string | null;
+}
+
+type CorrectionRow = {
+  id: number;
+  story_id: number;
+  kind: string;
+  text: string;
+  created_at: string;
+  updated_at: string | null;
+  retracted_at: string | null;
+};
+
+const toCorrection = (r: CorrectionRow): Correction => ({
+  id: r.id,
+  storyId: r.story_id,
+  kind: correctionKind.parse(r.kind),
+  text: r.text,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  retractedAt: r.retracted_at,
+});
+
+/** Pages showing a story's corrections: the story's, and /corrections. */
+async function announceCorrection(db: Db, storyId: number, at: string): Promise<void> {
+  await db.updateTable("stories").set({ updated_at: at }).where("id", "=", storyId).execute();
+  await recordChange(db, [...(await keysForStory(db, storyId)), cacheKey.corrections]);
 }
 
 /** Attaches a correction to a story and invalidates every page that shows it. */
@@ -115,30 +146,132 @@ export async function addCorrection(
 ): Promise<Correction> {
   const c = correctionInputSchema.parse(input);
   const createdAt = now.toISOString();
+  // Sending the same correction twice (a double click, a retry) publishes it once.
+  const same = await db
+    .selectFrom("corrections")
+    .select("id")
+    .where("story_id", "=", storyId)
+    .where("kind", "=", c.kind)
+    .where("text", "=", c.text)
+    .where("retracted_at", "is", null)
+    .executeTakeFirst();
+  if (same)
+    throw new GazetteError("GZ_ERR_DUPLICATE", "This correction is already on the story.", {
+      fields: [{ path: "text", message: "is already on the story" }],
+      details: { correctionId: same.id },
+    });
   const row = await db
     .insertInto("corrections")
     .values({ story_id: storyId, kind: c.kind, text: c.text, created_at: createdAt, user_id: userId })
     .returning("id")
     .executeTakeFirstOrThrow();
-  await db.updateTable("stories").set({ updated_at: createdAt }).where("id", "=", storyId).execute();
-  await recordChange(db, [...(await keysForStory(db, storyId)), cacheKey.corrections]);
-  return { id: row.id, storyId, kind: c.kind, text: c.text, createdAt };
+  await announceCorrection(db, storyId, createdAt);
+  return { id: row.id, storyId, kind: c.kind, text: c.text, createdAt, updatedAt: null, retractedAt: null };
+}
+
+async function correctionOf(db: Db, storyId: number, id: number): Promise<CorrectionRow> {
+  const row = await db
+    .selectFrom("corrections")
+    .select(["id", "story_id", "kind", "text", "created_at", "updated_at", "retracted_at"])
+    .where("id", "=", id)
+    .where("story_id", "=", storyId)
+    .executeTakeFirst();
+  if (!row) throw new GazetteError("GZ_ERR_NOT_FOUND", `Story ${storyId} has no correction ${id}.`);
+  return row;
+}
+
+/** Rewords a correction; what it said before is kept, with who changed it and when. */
+export async function editCorrection(
+  db: Db,
+  storyId: number,
+  id: number,
+  input: CorrectionInput,
+  userId: number | null,
+  now = new Date(),
+): Promise<Correction> {
+  const c = correctionInputSchema.parse(input);
+  const before = await correctionOf(db, storyId, id);
+  if (before.retracted_at)
+    throw new GazetteError("GZ_ERR_INVALID_TRANSITION", "A retracted correction cannot be changed.");
+  if (before.text === c.text && before.kind === c.kind) return toCorrection(before);
+  const at = now.toISOString();
+  await db
+    .insertInto("correction_changes")
+    .values({
+      correction_id: id,
+      action: "edited",
+      previous_kind: before.kind,
+      previous_text: before.text,
+      user_id: userId,
+      created_at: at,
+    })
+    .execute();
+  await db
+    .updateTable("corrections")
+    .set({ kind: c.kind, text: c.text, updated_at: at })
+    .where("id", "=", id)
+    .execute();
+  await announceCorrection(db, storyId, at);
+  return toCorrection(await correctionOf(db, storyId, id));
+}
+
+/** Withdraws a correction: it stays on the story and at /corrections, marked as retracted. */
+export async function retractCorrection(
+  db: Db,
+  storyId: number,
+  id: number,
+  userId: number | null,
+  now = new Date(),
+): Promise<Correction> {
+  const before = await correctionOf(db, storyId, id);
+  if (before.retracted_at) return toCorrection(before);
+  const at = now.toISOString();
+  await db
+    .insertInto("correction_changes")
+    .values({
+      correction_id: id,
+      action: "retracted",
+      previous_kind: before.kind,
+      previous_text: before.text,
+      user_id: userId,
+      created_at: at,
+    })
+    .execute();
+  await db.updateTable("corrections").set({ retracted_at: at }).where("id", "=", id).execute();
+  await announceCorrection(db, storyId, at);
+  return toCorrection(await correctionOf(db, storyId, id));
+}
+
+/** A correction's earlier wordings and its retraction, oldest first (for the newsroom). */
+export async function correctionChanges(
+  db: Db,
+  id: number,
+): Promise<
+  { action: string; previousKind: string; previousText: string; userId: number | null; at: string }[]
+> {
+  const rows = await db
+    .selectFrom("correction_changes")
+    .select(["action", "previous_kind", "previous_text", "user_id", "created_at"])
+    .where("correction_id", "=", id)
+    .orderBy("id")
+    .execute();
+  return rows.map((r) => ({
+    action: r.action,
+    previousKind: r.previous_kind,
+    previousText: r.previous_text,
+    userId: r.user_id,
+    at: r.created_at,
+  }));
 }
 
 export async function correctionsForStory(db: Db, storyId: number): Promise<Correction[]> {
   const rows = await db
     .selectFrom("corrections")
-    .selectAll()
+    .select(["id", "story_id", "kind", "text", "created_at", "updated_at", "retracted_at"])
     .where("story_id", "=", storyId)
     .orderBy("created_at", "asc")
     .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    storyId: r.story_id,
-    kind: correctionKind.parse(r.kind),
-    text: r.text,
-    createdAt: r.created_at,
-  }));
+  return rows.map(toCorrection);
 }
 
 /** The newest corrections on stories readers can see, for /corrections. */
@@ -156,6 +289,8 @@ export async function recentCorrections(
       "corrections.kind",
       "corrections.text",
       "corrections.created_at",
+      "corrections.updated_at",
+      "corrections.retracted_at",
       "stories.headline",
       "stories.path",
     ])
@@ -164,15 +299,7 @@ export async function recentCorrections(
     .orderBy("corrections.created_at", "desc")
     .limit(limit)
     .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    storyId: r.story_id,
-    kind: correctionKind.parse(r.kind),
-    text: r.text,
-    createdAt: r.created_at,
-    headline: r.headline,
-    path: r.path,
-  }));
+  return rows.map((r) => ({ ...toCorrection(r), headline: r.headline, path: r.path }));
 }
 
 /** How many of a story's revisions readers saw (more than one: it has a public history). */

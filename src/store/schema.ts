@@ -219,6 +219,22 @@ export interface CorrectionTable {
   text: string;
   created_at: string;
   user_id: number | null;
+  /** Last edit of the text (the change is in correction_changes). */
+  updated_at: string | null;
+  /** Withdrawn: still shown, marked as retracted. */
+  retracted_at: string | null;
+}
+
+/** Every edit and retraction of a correction: what it said before, who changed it, when. */
+export interface CorrectionChangeTable {
+  id: Generated<number>;
+  correction_id: number;
+  /** edited | retracted */
+  action: string;
+  previous_kind: string;
+  previous_text: string;
+  user_id: number | null;
+  created_at: string;
 }
 
 export interface ReaderTable {
@@ -316,6 +332,7 @@ export interface Database {
   invitations: InvitationTable;
   story_revisions: StoryRevisionTable;
   corrections: CorrectionTable;
+  correction_changes: CorrectionChangeTable;
   changes: ChangeTable;
   sections: SectionTable;
   topics: TopicTable;

@@ -217,20 +217,51 @@ describe("the newsroom, in Chromium", () => {
     assert.equal(await site.locator(".history-entry").count(), 2);
   });
 
-  it("a correction appears on the page", async () => {
+  it("a correction is added, reworded and retracted, and the page and /corrections show each state", async () => {
     const page = await signedIn("editor");
     await openStory(page, headline);
-    await page.getByText(/^Corrections \(0\)/).click();
-    await page
-      .getByLabel("What was wrong, and what is right")
-      .fill("An earlier version said the storm was in September. It was in October.");
-    await page.getByRole("button", { name: "Publish correction" }).click();
+    const panel = page.locator(".corrections-panel");
+    await panel.getByRole("heading", { name: "Corrections (0)" }).waitFor();
+    const wording = "An earlier version said the storm was in September. It was in October.";
+    await panel.getByLabel("What was wrong, and what is right").fill(wording);
+    await panel.getByRole("button", { name: "Publish correction" }).click();
     await page.getByText("Published on the story and on the corrections page.").waitFor();
+    // The same text again (a second click, a retry) is refused, not published twice.
+    await panel.getByLabel("What was wrong, and what is right").fill(wording);
+    await panel.getByRole("button", { name: "Publish correction" }).click();
+    await page.getByText(/This correction is already on the story\./).waitFor();
+    await panel.getByRole("heading", { name: "Corrections (1)" }).waitFor();
+
     const site = await page.context().newPage();
+    const box = async () => (await site.locator(".corrections-box").textContent()) ?? "";
+    const listing = async () => (await site.locator(".corrections-list").textContent()) ?? "";
     await site.goto(`${base}${storyPath}`);
-    assert.match((await site.locator(".corrections-box").textContent())!, /It was in October\./);
+    assert.match(await box(), /It was in October\./);
     await site.goto(`${base}/corrections`);
     assert.match((await site.locator("main").textContent())!, /Tide gauge at the old quay/);
+
+    await panel.getByRole("button", { name: "Edit" }).click();
+    await panel
+      .getByLabel("Corrected wording")
+      .fill("An earlier version said the storm was in September. It hit on 14 October.");
+    await panel.getByRole("button", { name: "Save the new wording" }).click();
+    await page.getByText("Updated on the story and on the corrections page.").waitFor();
+    await site.goto(`${base}${storyPath}`);
+    assert.match(
+      await box(),
+      /\(updated .*\): An earlier version said the storm was in September\. It hit on 14 October\./,
+    );
+    await site.goto(`${base}/corrections`);
+    assert.match(await listing(), /It hit on 14 October\./);
+
+    page.once("dialog", (d) => void d.accept());
+    await panel.getByRole("button", { name: "Retract" }).click();
+    await page.getByText("Retracted: the story shows it struck through.").waitFor();
+    await site.goto(`${base}${storyPath}`);
+    assert.match(await box(), /retracted/);
+    assert.equal(await site.locator(".corrections-box del").count(), 1, "struck through, not removed");
+    await site.goto(`${base}/corrections`);
+    assert.equal(await site.locator(".corrections-list .correction--retracted del").count(), 1);
   });
 
   it("two editors edit one story at once: the second gets the conflict and loses nothing", async () => {

@@ -56,6 +56,8 @@ const EXPECTED: Record<string, string> = {
   "POST /api/admin/stories/:id/revisions/:number/restore": "UUAFAA",
   "GET /api/admin/stories/:id/corrections": "UUAAAA",
   "POST /api/admin/stories/:id/corrections": "UUFFAA",
+  "PATCH /api/admin/stories/:id/corrections/:correctionId": "UUFFAA",
+  "POST /api/admin/stories/:id/corrections/:correctionId/retract": "UUFFAA",
   "POST /api/admin/stories/:id/preview-link": "UUAFAA",
   "POST /api/admin/preview": "UUAFAA",
   // Media.
@@ -147,6 +149,7 @@ const probeUrl = (path: string) =>
     .replace("/:section/:y/:m/:d/:slug", "/city/2026/01/01/no-such-story")
     .replace(":section", "city")
     .replace(":slug", "no-such-thing")
+    .replace(":correctionId", "999998")
     .replace(":id", "999999")
     .replace(":number", "1")
     .replace(":token", "not-a-real-token-at-all")

@@ -246,6 +246,65 @@ for (const dialect of DIALECTS) {
       const list = await env.app.inject("/corrections");
       assert.match(list.body, /Council votes on the pier/);
       assert.match(list.body, /it was eight to three/);
+
+      // The same correction again is refused, not published twice.
+      const again = await desk.call("POST", `/api/admin/stories/${s.id}/corrections`, {
+        kind: "correction",
+        text: "An earlier version gave the vote as nine to two; it was eight to three.",
+      });
+      assert.equal(again.statusCode, 409);
+      assert.equal(again.json().error.code, "GZ_ERR_DUPLICATE");
+      const [first] = (
+        await desk.json<{ items: { id: number }[] }>("GET", `/api/admin/stories/${s.id}/corrections`)
+      ).items;
+      // Reworded: the page says so; the earlier wording is kept for the newsroom.
+      const edited = await desk.json<{ text: string; updatedAt: string | null }>(
+        "PATCH",
+        `/api/admin/stories/${s.id}/corrections/${first!.id}`,
+        {
+          kind: "correction",
+          text: "An earlier version gave the vote as nine to two; it was eight to three, with one absent.",
+        },
+      );
+      assert.ok(edited.updatedAt);
+      const changes = await env.db
+        .selectFrom("correction_changes")
+        .select(["action", "previous_text"])
+        .where("correction_id", "=", first!.id)
+        .execute();
+      assert.deepEqual(changes, [
+        {
+          action: "edited",
+          previous_text: "An earlier version gave the vote as nine to two; it was eight to three.",
+        },
+      ]);
+      await env.app.syncChanges();
+      assert.match(
+        (await env.app.inject(pub.path!)).body,
+        /\(updated <time[^>]*>[^<]*<\/time>\):<\/strong> An earlier version gave the vote as nine to two; it was eight to three, with one absent\./,
+      );
+      // Retracted: still on the page and at /corrections, struck through; no longer a correction in JSON-LD.
+      const retracted = await desk.json<{ retractedAt: string | null }>(
+        "POST",
+        `/api/admin/stories/${s.id}/corrections/${first!.id}/retract`,
+        {},
+      );
+      assert.ok(retracted.retractedAt);
+      await env.app.syncChanges();
+      const after = (await env.app.inject(pub.path!)).body;
+      assert.match(after, /class="correction correction--retracted"><strong>.*?, retracted <time/);
+      assert.match(
+        after,
+        /<del>An earlier version gave the vote as nine to two; it was eight to three, with one absent\.<\/del>/,
+      );
+      assert.doesNotMatch(after, /"CorrectionComment"/);
+      assert.match((await env.app.inject("/corrections")).body, /correction--retracted/);
+      const frozen = await desk.call("PATCH", `/api/admin/stories/${s.id}/corrections/${first!.id}`, {
+        text: "Changing a retracted correction is refused.",
+      });
+      assert.equal(frozen.statusCode, 409);
+      const missing = await desk.call("POST", `/api/admin/stories/${s.id}/corrections/999999/retract`, {});
+      assert.equal(missing.statusCode, 404);
     });
 
     it("saves a draft with a blank summary point or no headline yet, and asks for the headline only to publish", async () => {

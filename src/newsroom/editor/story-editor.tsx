@@ -37,7 +37,8 @@ import { blocksToDoc, docToBlocks } from "./doc-convert.ts";
 import { STATUS_LABEL, when } from "./format.ts";
 import { clearLocal, readLocal, sameContent, writeLocal } from "./local-copy.ts";
 import { ImagePicker, VideoPicker, imageFiles, uploadImage } from "./media-library.tsx";
-import { CorrectionsPanel, RevisionsPanel, SourcesEditor } from "./story-panels.tsx";
+import { CorrectionsPanel } from "./corrections-panel.tsx";
+import { RevisionsPanel, SourcesEditor } from "./story-panels.tsx";
 import { StoryPicker } from "./story-picker.tsx";
 import { storyMedia } from "../../content/story-media.ts";
 
@@ -514,6 +515,8 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
 
         <aside class="settings" aria-label="Story settings">
           <WorkflowPanel story={story} onAct={(a, body) => void act(a, body)} onMessage={setMessage} />
+          {/* On a live story, corrections come right after publishing: where an editor looks. */}
+          {story.status === "published" ? <CorrectionsPanel story={story} /> : null}
 
           <StoryFieldsPanel
             story={story}
@@ -564,7 +567,6 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
               )
             }
           />
-          {story.status === "published" ? <CorrectionsPanel story={story} /> : null}
           <p class="sub">
             Revision {story.revision} · last change {when(story.updatedAt)} · signed in as {me.name}
           </p>

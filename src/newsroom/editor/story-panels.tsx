@@ -1,6 +1,6 @@
 /** The editor's side panels: revisions (compare any two, restore), corrections, sources. */
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, type Source, type StoryJson, api } from "./api.ts";
+import { type Source, type StoryJson, api } from "./api.ts";
 import { when } from "./format.ts";
 
 interface Revision {
@@ -136,98 +136,6 @@ export function RevisionsPanel({ story, onRestore }: { story: StoryJson; onResto
           ) : null}
         </div>
       ) : null}
-    </details>
-  );
-}
-
-interface Correction {
-  id: number;
-  kind: "correction" | "clarification";
-  text: string;
-  createdAt: string;
-}
-
-export function CorrectionsPanel({ story }: { story: StoryJson }) {
-  const [items, setItems] = useState<Correction[]>([]);
-  const [kind, setKind] = useState<"correction" | "clarification">("correction");
-  const [text, setText] = useState("");
-  const [status, setStatus] = useState("");
-  const load = () =>
-    void api<{ items: Correction[] }>("GET", `/api/admin/stories/${story.id}/corrections`).then((r) =>
-      setItems(r.items),
-    );
-  useEffect(load, [story.id]);
-  const add = async (e: Event) => {
-    e.preventDefault();
-    try {
-      await api("POST", `/api/admin/stories/${story.id}/corrections`, { kind, text });
-      setText("");
-      setStatus("Published on the story and on the corrections page.");
-      load();
-    } catch (err) {
-      setStatus(
-        err instanceof ApiError
-          ? `${err.message} ${err.fields.map((f) => f.message).join("; ")}`
-          : "Could not add it.",
-      );
-    }
-  };
-  return (
-    <details class="panel" open={items.length > 0}>
-      <summary>Corrections ({items.length})</summary>
-      <ul class="corrections">
-        {items.map((c) => (
-          <li>
-            <strong>{c.kind === "clarification" ? "Clarification" : "Correction"}</strong>,{" "}
-            {when(c.createdAt)}: {c.text}
-          </li>
-        ))}
-      </ul>
-      {story.can.correct ? (
-        <form onSubmit={add}>
-          <fieldset>
-            <legend>Add</legend>
-            <label>
-              <input
-                type="radio"
-                name="ckind"
-                checked={kind === "correction"}
-                onChange={() => setKind("correction")}
-              />{" "}
-              Correction
-            </label>{" "}
-            <label>
-              <input
-                type="radio"
-                name="ckind"
-                checked={kind === "clarification"}
-                onChange={() => setKind("clarification")}
-              />{" "}
-              Clarification
-            </label>
-          </fieldset>
-          <label class="field">
-            <span>What was wrong, and what is right</span>
-            <textarea
-              rows={3}
-              required
-              minLength={10}
-              value={text}
-              onInput={(e) => setText(e.currentTarget.value)}
-            />
-          </label>
-          <button type="submit">Publish correction</button>
-          <p role="status" class="sub">
-            {status}
-          </p>
-        </form>
-      ) : (
-        <p class="sub">
-          {story.status === "published"
-            ? "Editors add corrections."
-            : "Corrections are for published stories."}
-        </p>
-      )}
     </details>
   );
 }

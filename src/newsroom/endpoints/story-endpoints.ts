@@ -9,6 +9,8 @@ import {
   addCorrection,
   correctionInputSchema,
   correctionsForStory,
+  editCorrection,
+  retractCorrection,
   listRevisions,
   revisionByNumber,
 } from "../../store/revision-store.ts";
@@ -21,6 +23,7 @@ import { previewUrl } from "../preview.ts";
 import { contentOf, createStory, restoreRevision, saveContent, transition } from "../story-service.ts";
 
 const baseRevision = z.number().int().nonnegative();
+const correctionParams = idParam.extend({ correctionId: idParam.shape.id });
 
 /** A story as the editor sees it: content, workflow state, and what the caller may do. */
 export function storyJson(story: Story, user: User) {
@@ -290,6 +293,30 @@ export function storyEndpoints(db: Db, config: Config) {
         }
         return db.transaction().execute((tx) => addCorrection(tx, params.id, body, user!.id));
       },
+    }),
+    endpoint({
+      method: "PATCH",
+      path: "/api/admin/stories/:id/corrections/:correctionId",
+      access: "story.correct",
+      responds: "json",
+      tag: "Corrections",
+      summary:
+        "Reword a correction (the earlier wording is kept in the newsroom, and the page says it was updated)",
+      params: correctionParams,
+      body: correctionInputSchema,
+      handler: async ({ params, body, user }) =>
+        db.transaction().execute((tx) => editCorrection(tx, params.id, params.correctionId, body, user!.id)),
+    }),
+    endpoint({
+      method: "POST",
+      path: "/api/admin/stories/:id/corrections/:correctionId/retract",
+      access: "story.correct",
+      responds: "json",
+      tag: "Corrections",
+      summary: "Retract a correction: it stays on the story and at /corrections, marked as retracted",
+      params: correctionParams,
+      handler: async ({ params, user }) =>
+        db.transaction().execute((tx) => retractCorrection(tx, params.id, params.correctionId, user!.id)),
     }),
     endpoint({
       method: "POST",
