@@ -18,8 +18,10 @@ import { imagesByIds } from "../store/media-repo.ts";
 import {
   type Story,
   claimScheduledStory,
+  discardUntouchedStory,
   dueScheduledStories,
   saveStory,
+  setTrashed,
   storyById,
 } from "../store/story-store.ts";
 import type { User } from "../store/user-store.ts";
@@ -101,6 +103,7 @@ export async function saveContent(
 ): Promise<Story> {
   return db.transaction().execute(async (tx) => {
     const story = await load(tx, id);
+    refuseTrashed(story);
     if (!canEditStory(user, story)) {
       throw new GazetteError(
         "GZ_ERR_FORBIDDEN",
@@ -149,6 +152,7 @@ export async function transition(
 ): Promise<Story> {
   return db.transaction().execute(async (tx) => {
     const story = await load(tx, id);
+    refuseTrashed(story);
     if (action.kind === "submit" && !canEditStory(user, story)) {
       throw new GazetteError("GZ_ERR_FORBIDDEN", "Contributors can submit their own drafts only.");
     }
@@ -174,6 +178,41 @@ export async function transition(
     );
     return (await storyById(tx, id))!;
   });
+}
+
+/** Whether `user` may move this story to the trash: a writer their own draft, an editor any story readers cannot see. */
+export function canTrash(user: User, story: Story): boolean {
+  if (story.status === "published" || story.status === "scheduled") return false;
+  if (allowed(user.role, "story.publish")) return true;
+  return story.createdBy === user.id && story.status === "draft";
+}
+
+/** Moves a story to the trash (or back out, `trashed` false). */
+export async function trashStory(db: Db, user: User, id: number, trashed: boolean): Promise<Story> {
+  return db.transaction().execute(async (tx) => {
+    const story = await load(tx, id);
+    if (!canTrash(user, story))
+      throw new GazetteError(
+        story.status === "published" || story.status === "scheduled"
+          ? "GZ_ERR_INVALID_TRANSITION"
+          : "GZ_ERR_FORBIDDEN",
+        story.status === "published" || story.status === "scheduled"
+          ? "A story readers can see (or will, on schedule) is unpublished or unscheduled first, not trashed."
+          : "Contributors can move their own drafts to the trash; editors any unpublished story.",
+      );
+    await setTrashed(tx, id, trashed);
+    return (await storyById(tx, id))!;
+  });
+}
+
+/** Deletes a "New story" left untouched by the writer who made it; false when it has been worked on (it stays). */
+export async function discardUntouched(db: Db, user: User, id: number): Promise<boolean> {
+  return db.transaction().execute((tx) => discardUntouchedStory(tx, id, user.id));
+}
+
+function refuseTrashed(story: Story): void {
+  if (story.trashedAt)
+    throw new GazetteError("GZ_ERR_INVALID_TRANSITION", "This story is in the trash; restore it first.");
 }
 
 /** Saves an old revision's content as the newest revision. */

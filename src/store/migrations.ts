@@ -562,6 +562,16 @@ const m0008_correction_changes: Migration = {
   },
 };
 
+/** Stories can be moved to the trash (and back) instead of lingering as drafts nobody wants. */
+const m0009_story_trash: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable("stories").addColumn("trashed_at", "varchar(40)").execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.alterTable("stories").dropColumn("trashed_at").execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001_foundation,
   "0002_search": m0002_search,
@@ -571,6 +581,7 @@ export const migrations: Record<string, Migration> = {
   "0006_scheduled_index": m0006_scheduled_index,
   "0007_story_media": m0007_story_media,
   "0008_correction_changes": m0008_correction_changes,
+  "0009_story_trash": m0009_story_trash,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

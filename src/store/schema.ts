@@ -102,6 +102,8 @@ export interface StoryTable {
   comments_mode: Generated<string>;
   /** 1: every comment on this story waits for a moderator. */
   premoderate: Generated<number>;
+  /** In the trash since then (never shown to readers; restorable). */
+  trashed_at: string | null;
 }
 
 /** Which pictures and videos a story shows (content/story-media.ts), written by saveStory. */

@@ -93,6 +93,11 @@ export async function indexStory(db: Db, storyId: number): Promise<void> {
  * from before search). saveStory keeps the two in step from then on; counting
  * both on every start would cost seconds on a large archive.
  */
+/** Drops a deleted story from the index (PostgreSQL's row goes with the story; FTS5 has no foreign keys). */
+export async function removeFromIndex(db: Db, storyId: number): Promise<void> {
+  if (!isPostgres(db)) await sql`DELETE FROM story_search WHERE rowid = ${storyId}`.execute(db);
+}
+
 export async function ensureSearchIndex(db: Db): Promise<number> {
   const anyStory = await db.selectFrom("stories").select("id").limit(1).executeTakeFirst();
   if (!anyStory) return 0;

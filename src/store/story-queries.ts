@@ -252,6 +252,8 @@ export async function newsroomStoryList(
     createdBy?: number | undefined;
     /** Part of a headline (% and _ act as wildcards: harmless in a headline filter). */
     headlineContains?: string | undefined;
+    /** The trash instead of the stories in it. */
+    trashed?: boolean | undefined;
     limit: number;
     offset: number;
   },
@@ -272,6 +274,7 @@ export async function newsroomStoryList(
       "sections.slug as section_slug",
       "sections.name as section_name",
     ]);
+  q = f.trashed ? q.where("stories.trashed_at", "is not", null) : q.where("stories.trashed_at", "is", null);
   if (f.status) q = q.where("stories.status", "=", f.status);
   if (f.sectionSlug) q = q.where("sections.slug", "=", f.sectionSlug);
   if (f.createdBy !== undefined) q = q.where("stories.created_by", "=", f.createdBy);

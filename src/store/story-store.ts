@@ -26,7 +26,7 @@ import { FieldError, GazetteError } from "../content/errors.ts";
 import type { Db } from "./database.ts";
 import type { Database } from "./schema.ts";
 import { keysForStory, recordChange } from "./change-feed.ts";
-import { indexStory } from "./search-store.ts";
+import { indexStory, removeFromIndex } from "./search-store.ts";
 import { visibleNow } from "./story-teasers.ts";
 
 export type { StoryTeaser } from "./story-teasers.ts";
@@ -62,9 +62,10 @@ export interface Story {
   commentCount: number;
   /** open | closed | off */
   commentsMode: string;
+  /** In the trash since then; null when not. */
+  trashedAt: string | null;
 }
 
-/** A story in a list: enough for a teaser. */
 /** A story input that the store cannot take (an unknown section, a taken slug): names the field. */
 export class StoreError extends FieldError {
   override name = "StoreError";
@@ -361,6 +362,7 @@ async function hydrate(db: Db, row: StoryRow): Promise<Story> {
     createdBy: row.created_by,
     commentCount: row.comment_count,
     commentsMode: row.comments_mode,
+    trashedAt: row.trashed_at,
   };
 }
 
@@ -430,4 +432,33 @@ export async function claimScheduledStory(db: Db, id: number, revision: number):
     .where("revision", "=", revision)
     .executeTakeFirst();
   return Number(claim.numUpdatedRows) === 1;
+}
+
+/** Moves a story to the trash, or takes it out (`trashed` false). The caller checks who may. */
+export async function setTrashed(db: Db, id: number, trashed: boolean, now = new Date()): Promise<void> {
+  await db
+    .updateTable("stories")
+    .set({ trashed_at: trashed ? now.toISOString() : null })
+    .where("id", "=", id)
+    .execute();
+}
+
+/**
+ * Deletes a story nobody has worked on: its first revision only, still a
+ * draft, made by `userId` (a "New story" left untouched). False when it is
+ * anything more, which is then kept.
+ */
+export async function discardUntouchedStory(db: Db, id: number, userId: number): Promise<boolean> {
+  const r = await db
+    .deleteFrom("stories")
+    .where("id", "=", id)
+    .where("revision", "=", 1)
+    .where("status", "=", "draft")
+    .where("created_by", "=", userId)
+    // A story put in the trash was kept on purpose.
+    .where("trashed_at", "is", null)
+    .executeTakeFirst();
+  if (Number(r.numDeletedRows) !== 1) return false;
+  await removeFromIndex(db, id);
+  return true;
 }

@@ -43,6 +43,8 @@ const EXPECTED: Record<string, string> = {
   "POST /api/admin/stories": "UUAFAA",
   "GET /api/admin/stories/:id": "UUAAAA",
   "PUT /api/admin/stories/:id": "UUAFAA",
+  "DELETE /api/admin/stories/:id": "UUAFAA",
+  "POST /api/admin/stories/:id/untrash": "UUAFAA",
   "POST /api/admin/stories/:id/submit": "UUAFAA",
   "POST /api/admin/stories/:id/withdraw": "UUAFAA",
   "POST /api/admin/stories/:id/return": "UUFFAA",

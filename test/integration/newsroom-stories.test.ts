@@ -344,6 +344,86 @@ for (const dialect of DIALECTS) {
       assert.equal(tooMany.json().error.fields[0].message, "use at most five summary points");
     });
 
+    it("moves drafts to the trash and back, and deletes a new story nobody worked on", async () => {
+      type Row = { id: number; headline: string };
+      type WithTrash = StoryJson & { trashedAt: string | null; can: { edit: boolean; trash: boolean } };
+      const list = async (c: typeof reporter, trash = false) =>
+        (await c.json<{ items: Row[] }>("GET", `/api/admin/stories${trash ? "?trash=1" : ""}`)).items.map(
+          (r) => r.headline,
+        );
+      const mine = await reporter.json<WithTrash>(
+        "POST",
+        "/api/admin/stories",
+        content("Old draft", ["x"]),
+        201,
+      );
+      assert.equal(mine.can.trash, true);
+      const trashed = await reporter.json<WithTrash>("DELETE", `/api/admin/stories/${mine.id}`);
+      assert.ok(trashed.trashedAt);
+      assert.deepEqual([trashed.can.edit, trashed.can.trash], [false, false]);
+      assert.ok(!(await list(reporter)).includes("Old draft"), "not in the list");
+      assert.ok((await list(reporter, true)).includes("Old draft"), "in the trash");
+      const frozen = await reporter.call("PUT", `/api/admin/stories/${mine.id}`, {
+        baseRevision: trashed.revision,
+        content: content("Changed in the trash", ["x"]),
+      });
+      assert.equal(frozen.statusCode, 409);
+      const back = await reporter.json<WithTrash>("POST", `/api/admin/stories/${mine.id}/untrash`);
+      assert.deepEqual([back.trashedAt, back.can.edit], [null, true]);
+
+      // A contributor may not trash someone else's story; an editor may trash any unpublished one, not a live one.
+      const others = await desk.json<WithTrash>(
+        "POST",
+        "/api/admin/stories",
+        content("Desk draft", ["x"]),
+        201,
+      );
+      assert.equal((await reporter.call("DELETE", `/api/admin/stories/${others.id}`)).statusCode, 403);
+      assert.equal((await desk.call("DELETE", `/api/admin/stories/${mine.id}`)).statusCode, 200);
+      const live = await desk.json<WithTrash>("POST", `/api/admin/stories/${others.id}/publish`, {
+        baseRevision: others.revision,
+      });
+      assert.equal((await desk.call("DELETE", `/api/admin/stories/${live.id}`)).statusCode, 409);
+
+      // "New story" left untouched: deleted, row and all; once worked on, it is kept.
+      const untouched = await reporter.json<WithTrash>(
+        "POST",
+        "/api/admin/stories",
+        content("Untitled story", []),
+        201,
+      );
+      assert.deepEqual(await reporter.json("DELETE", `/api/admin/stories/${untouched.id}?untouched=1`), {
+        deleted: true,
+      });
+      assert.equal((await reporter.call("GET", `/api/admin/stories/${untouched.id}`)).statusCode, 404);
+      const typed = await reporter.json<WithTrash>(
+        "POST",
+        "/api/admin/stories",
+        content("Untitled story", []),
+        201,
+      );
+      await reporter.json("PUT", `/api/admin/stories/${typed.id}`, {
+        baseRevision: typed.revision,
+        content: content("Something typed", ["x"]),
+      });
+      assert.equal(
+        (await reporter.call("DELETE", `/api/admin/stories/${typed.id}?untouched=1`)).statusCode,
+        409,
+      );
+      assert.ok((await list(reporter)).includes("Something typed"));
+      // Someone else's new story is not theirs to discard.
+      const editorsNew = await desk.json<WithTrash>(
+        "POST",
+        "/api/admin/stories",
+        content("Untitled story", []),
+        201,
+      );
+      assert.equal(
+        (await reporter.call("DELETE", `/api/admin/stories/${editorsNew.id}?untouched=1`)).statusCode,
+        409,
+      );
+    });
+
     it("lets a writer withdraw their story from review, change it and submit it again", async () => {
       type WithCan = StoryJson & { can: { edit: boolean; withdraw: boolean } };
       const draft = await reporter.json<WithCan>(

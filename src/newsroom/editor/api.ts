@@ -46,6 +46,19 @@ async function parse<T>(res: Response): Promise<T> {
   return body as T;
 }
 
+/**
+ * A request that outlives the page (sent as it closes or navigates away):
+ * `fetch` with `keepalive`, which, unlike a beacon, carries the CSRF header.
+ */
+export function apiOnLeave(method: string, url: string): void {
+  void fetch(url, {
+    method,
+    keepalive: true,
+    credentials: "same-origin",
+    headers: { accept: "application/json", "x-csrf-token": csrfToken },
+  }).catch(() => undefined);
+}
+
 export async function api<T = unknown>(method: string, url: string, body?: unknown): Promise<T> {
   let res: Response;
   try {
@@ -116,7 +129,15 @@ export interface StoryJson {
   scheduledAt: string | null;
   createdBy: number | null;
   content: StoryContent;
-  can: { edit: boolean; submit: boolean; withdraw: boolean; publish: boolean; correct: boolean };
+  trashedAt: string | null;
+  can: {
+    edit: boolean;
+    submit: boolean;
+    withdraw: boolean;
+    trash: boolean;
+    publish: boolean;
+    correct: boolean;
+  };
 }
 
 export interface ImageJson {

@@ -8,6 +8,7 @@ import type { Editor } from "@tiptap/core";
 import { useCallback, useEffect, useReducer, useRef, useState } from "preact/hooks";
 import {
   ApiError,
+  apiOnLeave,
   type Author,
   type ImageJson,
   type Me,
@@ -78,7 +79,7 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
   const mediaRef = useRef({ images, videos });
   mediaRef.current = { images, videos };
 
-  const editable = !!story?.can.edit;
+  const editable = !!story?.can.edit && !story.trashedAt;
   const autosaves =
     !!story &&
     editable &&
@@ -177,6 +178,7 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
 
   const change = useCallback(
     (patch: Partial<StoryContent>) => {
+      touched.current = true;
       const next = { ...contentRef.current!, ...patch };
       const unchanged = sameContent(next, contentRef.current!);
       contentRef.current = next;
@@ -235,6 +237,27 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
   const loadIntoEditor = (c: StoryContent) => {
     editor.current?.commands.setContent(blocksToDoc(c.body) as never, { emitUpdate: false });
   };
+
+  // A "New story" nobody typed into is deleted again when the writer leaves
+  // it (another page here, or closing the tab): no empty drafts pile up.
+  const isNew = useRef(new URLSearchParams(location.search).get("new") === "1");
+  const touched = useRef(false);
+  const untouched = () =>
+    isNew.current &&
+    !touched.current &&
+    storyRef.current?.revision === 1 &&
+    !storyRef.current.trashedAt &&
+    !readLocal(id);
+  useEffect(() => {
+    const leave = () => {
+      if (untouched()) apiOnLeave("DELETE", `/api/admin/stories/${id}?untouched=1`);
+    };
+    window.addEventListener("pagehide", leave);
+    return () => {
+      window.removeEventListener("pagehide", leave);
+      leave();
+    };
+  }, [id]);
 
   // Warn before leaving with unsaved work (it is in localStorage too).
   useEffect(() => {
@@ -396,6 +419,31 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
         ) : null}
       </div>
 
+      {story.trashedAt ? (
+        <div class="notice" role="status">
+          <p>
+            This story is in the trash (since {when(story.trashedAt)}). Nothing in it can change until it is
+            restored.
+          </p>
+          <button
+            type="button"
+            class="primary"
+            onClick={() =>
+              void api<StoryJson>("POST", `/api/admin/stories/${id}/untrash`)
+                .then((s) => {
+                  adopt(s, contentRef.current ?? s.content);
+                  setMessage("Restored from the trash.");
+                })
+                .catch((e: unknown) =>
+                  setMessage(e instanceof ApiError ? e.message : "Could not restore it."),
+                )
+            }
+          >
+            Restore from the trash
+          </button>
+        </div>
+      ) : null}
+
       {localOffer ? (
         <div class="notice" role="alert">
           <p>
@@ -514,7 +562,19 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
         ) : null}
 
         <aside class="settings" aria-label="Story settings">
-          <WorkflowPanel story={story} onAct={(a, body) => void act(a, body)} onMessage={setMessage} />
+          <WorkflowPanel
+            story={story}
+            onAct={(a, body) => void act(a, body)}
+            onMessage={setMessage}
+            onTrash={() =>
+              void api<StoryJson>("DELETE", `/api/admin/stories/${id}`)
+                .then((s) => {
+                  adopt(s, contentRef.current ?? s.content);
+                  setMessage("Moved to the trash. Restore it here, or from the story list's Trash.");
+                })
+                .catch((e: unknown) => setMessage(e instanceof ApiError ? e.message : "Could not move it."))
+            }
+          />
           {/* On a live story, corrections come right after publishing: where an editor looks. */}
           {story.status === "published" ? <CorrectionsPanel story={story} /> : null}
 

@@ -1,4 +1,4 @@
-/** The story list: filters (status, section, author), headline search, and a new-story button. */
+/** The story list: filters (status, section, author), headline search, the trash, and a new-story button. */
 import { useEffect, useState } from "preact/hooks";
 import { type Author, type Me, type Section, type Status, ApiError, api } from "./api.ts";
 import { STATUS_LABEL, when } from "./format.ts";
@@ -21,6 +21,8 @@ export function StoryList({ me }: { me: Me }) {
   const [section, setSection] = useState(params.get("section") ?? "");
   const [author, setAuthor] = useState(params.get("author") ?? "");
   const [q, setQ] = useState(params.get("q") ?? "");
+  const [trash, setTrash] = useState(params.get("trash") === "1");
+  const [reload, setReload] = useState(0);
   const [rows, setRows] = useState<Row[] | undefined>(undefined);
   const [sections, setSections] = useState<Section[]>([]);
   const [authors, setAuthors] = useState<Author[]>([]);
@@ -36,14 +38,23 @@ export function StoryList({ me }: { me: Me }) {
     if (section) qs.set("section", section);
     if (author) qs.set("author", author);
     if (q.trim()) qs.set("q", q.trim());
+    if (trash) qs.set("trash", "1");
     history.replaceState(null, "", `/admin${qs.size ? `?${qs}` : ""}`);
+    // Only the answer to the latest filters is shown: an earlier request that
+    // answers late must not put the previous list back.
+    let current = true;
     const t = setTimeout(() => {
       api<{ items: Row[] }>("GET", `/api/admin/stories?${qs}`)
-        .then((r) => setRows(r.items))
-        .catch((e: unknown) => setError(e instanceof ApiError ? e.message : "Could not load stories."));
+        .then((r) => current && setRows(r.items))
+        .catch(
+          (e: unknown) => current && setError(e instanceof ApiError ? e.message : "Could not load stories."),
+        );
     }, 150);
-    return () => clearTimeout(t);
-  }, [status, section, author, q]);
+    return () => {
+      current = false;
+      clearTimeout(t);
+    };
+  }, [status, section, author, q, trash, reload]);
 
   const create = async () => {
     const first = sections[0];
@@ -54,7 +65,8 @@ export function StoryList({ me }: { me: Me }) {
         sectionSlug: section || first.slug,
         authorSlugs: me.authorSlug ? [me.authorSlug] : [],
       });
-      navigate(`/admin/stories/${s.id}`);
+      // "new": the editor deletes it again if it is left untouched.
+      navigate(`/admin/stories/${s.id}?new=1`);
     } catch (e) {
       setError(e instanceof ApiError ? e.message : "Could not create the story.");
     }
@@ -91,6 +103,9 @@ export function StoryList({ me }: { me: Me }) {
             ))}
           </select>
         </label>
+        <label class="check">
+          <input type="checkbox" checked={trash} onChange={(e) => setTrash(e.currentTarget.checked)} /> Trash
+        </label>
         <label>
           Author
           <select value={author} onChange={(e) => setAuthor(e.currentTarget.value)}>
@@ -109,7 +124,7 @@ export function StoryList({ me }: { me: Me }) {
       {rows === undefined ? (
         <p>Loading…</p>
       ) : rows.length === 0 ? (
-        <p>No stories match.</p>
+        <p>{trash ? "The trash is empty." : "No stories match."}</p>
       ) : (
         <table class="stories">
           <caption class="visually-hidden">Stories, most recently changed first</caption>
@@ -132,7 +147,7 @@ export function StoryList({ me }: { me: Me }) {
                       navigate(`/admin/stories/${r.id}`);
                     }}
                   >
-                    {r.headline}
+                    {r.headline || "Untitled"}
                   </a>
                   {r.mine ? <span class="tag">yours</span> : null}
                 </td>
@@ -143,7 +158,27 @@ export function StoryList({ me }: { me: Me }) {
                   ) : null}
                 </td>
                 <td>{r.section.name}</td>
-                <td>{when(r.updatedAt)}</td>
+                <td>
+                  {when(r.updatedAt)}
+                  {trash ? (
+                    <>
+                      {" "}
+                      <button
+                        type="button"
+                        class="small"
+                        onClick={() =>
+                          void api("POST", `/api/admin/stories/${r.id}/untrash`)
+                            .then(() => setReload((n) => n + 1))
+                            .catch((e: unknown) =>
+                              setError(e instanceof ApiError ? e.message : "Could not restore it."),
+                            )
+                        }
+                      >
+                        Restore “{r.headline || "Untitled"}”
+                      </button>
+                    </>
+                  ) : null}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -7,11 +7,13 @@ export function WorkflowPanel({
   story,
   onAct,
   onMessage,
+  onTrash,
 }: {
   story: StoryJson;
   /** Runs a workflow step (`publish`, `schedule` with `{at}` …). */
   onAct: (action: string, body?: Record<string, unknown>) => void;
   onMessage: (message: string) => void;
+  onTrash: () => void;
 }) {
   const [scheduleAt, setScheduleAt] = useState("");
   const [previewLink, setPreviewLink] = useState("");
@@ -83,6 +85,11 @@ export function WorkflowPanel({
       {can.withdraw ? (
         <button type="button" onClick={() => onAct("withdraw")}>
           Withdraw from review
+        </button>
+      ) : null}
+      {can.trash ? (
+        <button type="button" class="small danger" onClick={onTrash}>
+          Move to trash
         </button>
       ) : null}
       <button

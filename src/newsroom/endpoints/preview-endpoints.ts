@@ -60,6 +60,7 @@ export function previewEndpoints(deps: NewsroomDeps) {
           createdBy: null,
           commentCount: 0,
           commentsMode: "off",
+          trashedAt: null,
         };
         const view = articleView(
           {

@@ -20,7 +20,16 @@ import type { User } from "../../store/user-store.ts";
 import { endpoint, idParam } from "../../web/endpoint.ts";
 import { allowed, canEditStory } from "../../auth/permissions.ts";
 import { previewUrl } from "../preview.ts";
-import { contentOf, createStory, restoreRevision, saveContent, transition } from "../story-service.ts";
+import {
+  canTrash,
+  contentOf,
+  createStory,
+  discardUntouched,
+  restoreRevision,
+  saveContent,
+  transition,
+  trashStory,
+} from "../story-service.ts";
 
 const baseRevision = z.number().int().nonnegative();
 const correctionParams = idParam.extend({ correctionId: idParam.shape.id });
@@ -36,9 +45,11 @@ export function storyJson(story: Story, user: User) {
     updatedAt: story.updatedAt,
     scheduledAt: story.scheduledAt,
     createdBy: story.createdBy,
+    trashedAt: story.trashedAt,
     content: contentOf(story),
     can: {
       edit:
+        !story.trashedAt &&
         canEditStory(user, story) &&
         (allowed(user.role, "story.publish") ||
           (story.status !== "published" && story.status !== "scheduled")),
@@ -46,6 +57,7 @@ export function storyJson(story: Story, user: User) {
       /** The writer may take it back from review to keep working on it. */
       withdraw:
         story.status === "review" && story.createdBy === user.id && allowed(user.role, "story.submit"),
+      trash: !story.trashedAt && canTrash(user, story),
       publish: allowed(user.role, "story.publish"),
       correct: allowed(user.role, "story.correct") && story.status === "published",
     },
@@ -64,6 +76,8 @@ const listQuery = z.object({
   author: z.string().max(120).optional(),
   q: z.string().max(200).optional(),
   mine: z.enum(["1", "0"]).optional(),
+  /** 1: the trash instead. */
+  trash: z.enum(["1", "0"]).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
@@ -108,6 +122,7 @@ export function storyEndpoints(db: Db, config: Config) {
           authorSlug: query.author,
           createdBy: query.mine === "1" ? user!.id : undefined,
           headlineContains: query.q?.trim() || undefined,
+          trashed: query.trash === "1",
           limit: query.limit,
           offset: query.offset,
         });
@@ -154,6 +169,35 @@ export function storyEndpoints(db: Db, config: Config) {
       body: z.object({ baseRevision, content: storyContentSchema }),
       handler: async ({ params, body, user }) =>
         storyJson(await saveContent(db, user!, params.id, body.baseRevision, body.content), user!),
+    }),
+    endpoint({
+      method: "DELETE",
+      path: "/api/admin/stories/:id",
+      access: "story.edit",
+      responds: "json",
+      tag: "Stories",
+      summary:
+        "Move a story to the trash (a writer their own draft; an editor any unpublished story); with ?untouched=1, delete a new story nobody worked on",
+      params: idParam,
+      query: z.object({ untouched: z.enum(["1"]).optional() }),
+      handler: async ({ params, query, user }) => {
+        if (query.untouched) {
+          if (!(await discardUntouched(db, user!, params.id)))
+            throw new GazetteError("GZ_ERR_CONFLICT", "The story has been worked on; it was kept.");
+          return { deleted: true };
+        }
+        return storyJson(await trashStory(db, user!, params.id, true), user!);
+      },
+    }),
+    endpoint({
+      method: "POST",
+      path: "/api/admin/stories/:id/untrash",
+      access: "story.edit",
+      responds: "json",
+      tag: "Stories",
+      summary: "Take a story out of the trash, as it was",
+      params: idParam,
+      handler: async ({ params, user }) => storyJson(await trashStory(db, user!, params.id, false), user!),
     }),
     flow("submit", "Submit a draft for review"),
     flow("withdraw", "Take your own story back from review, to keep working on it"),
