@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import fs from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -164,4 +165,21 @@ export async function eventually(what: string, check: () => Promise<boolean>, ms
     await new Promise((r) => setTimeout(r, 25));
   }
   assert.fail(`${what} did not happen within ${ms / 1000} s`);
+}
+
+/**
+ * One GET on a connection of its own (no keep-alive): a pooled socket that a
+ * server closed while this process was busy would fail the next request.
+ */
+export function getOnce(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent: false }, (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => (body += c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      })
+      .on("error", reject);
+  });
 }

@@ -2,10 +2,9 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
-import http from "node:http";
 import path from "node:path";
 import { after, describe, it } from "node:test";
-import { DIALECTS, ROOT, tempDir, writeJpeg } from "../helpers.ts";
+import { DIALECTS, ROOT, getOnce, tempDir, writeJpeg } from "../helpers.ts";
 import { freshPostgresUrl } from "../postgres.ts";
 
 const FIXTURES = path.join(ROOT, "test", "fixtures", "ninjs");
@@ -44,23 +43,6 @@ function gazetteAsync(args: string[], env: Record<string, string> = {}) {
     child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
     child.on("error", reject);
     child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
-
-/**
- * One GET on a connection of its own (no keep-alive): a pooled socket the
- * server closed while this process was busy would fail the next request.
- */
-function getOnce(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, { agent: false }, (res) => {
-        let body = "";
-        res.setEncoding("utf8");
-        res.on("data", (c: string) => (body += c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-      })
-      .on("error", reject);
   });
 }
 

@@ -7,7 +7,6 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import fs from "node:fs";
-import http from "node:http";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 import { loadConfig } from "../../src/config.ts";
@@ -15,22 +14,8 @@ import { seedDemo } from "../../src/demo/seed.ts";
 import { MediaStore } from "../../src/media/media-store.ts";
 import { openDatabase } from "../../src/store/database.ts";
 import { countStories } from "../../src/store/story-queries.ts";
-import { DIALECTS, ROOT, demoDataDir, tempDir } from "../helpers.ts";
+import { DIALECTS, ROOT, demoDataDir, getOnce, tempDir } from "../helpers.ts";
 import { freshPostgresUrl } from "../postgres.ts";
-
-/** One GET on a connection of its own. */
-function getOnce(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, { agent: false }, (res) => {
-        let body = "";
-        res.setEncoding("utf8");
-        res.on("data", (c: string) => (body += c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-      })
-      .on("error", reject);
-  });
-}
 
 const cleanup: string[] = [];
 after(() => {
