@@ -326,7 +326,7 @@ describe("the newsroom, in Chromium", () => {
     );
   });
 
-  it("an empty new story leaves no row behind", async () => {
+  it("an empty new story leaves no row behind; a draft goes to the trash and comes back", async () => {
     const page = await signedIn("contributor");
     const count = async () =>
       page.evaluate(async () => {
@@ -341,6 +341,32 @@ describe("the newsroom, in Chromium", () => {
     // The untouched story is deleted as the writer leaves it (a request that outlives the page).
     for (let i = 0; i < 100 && (await count()) !== before; i++) await page.waitForTimeout(50);
     assert.equal(await count(), before, "no 'Untitled story' left behind");
+
+    // A draft with words in it: to the trash from the editor, and back from the list's Trash.
+    await page.getByRole("button", { name: "New story" }).click();
+    // The editor, not the list's "Search headlines" field, which a loose label match finds first.
+    await page.getByRole("textbox", { name: "Story text" }).waitFor();
+    await page.getByLabel("Headline", { exact: true }).fill("A draft for the trash");
+    // Saved on the server (the autosave), not merely "saved" as a new story starts out.
+    const onServer = async () =>
+      page.evaluate(async () => {
+        const r = await fetch("/api/admin/stories?q=A%20draft%20for%20the%20trash", {
+          credentials: "same-origin",
+        });
+        return ((await r.json()) as { items: unknown[] }).items.length;
+      });
+    for (let i = 0; i < 400 && (await onServer()) === 0; i++) await page.waitForTimeout(50);
+    assert.equal(await onServer(), 1, "the typed headline was saved");
+    await saveStateIs(page, "All changes saved");
+    await page.getByRole("button", { name: "Move to trash" }).click();
+    await page.getByText(/This story is in the trash/).waitFor();
+    assert.equal(await page.getByLabel("Headline", { exact: true }).getAttribute("readonly"), "");
+    await page.getByRole("link", { name: "Stories" }).click();
+    await page.getByLabel("Trash").check();
+    await page.getByRole("button", { name: "Restore “A draft for the trash”" }).click();
+    await page.getByText("The trash is empty.").waitFor();
+    await page.getByLabel("Trash").uncheck();
+    await page.getByRole("link", { name: "A draft for the trash" }).waitFor();
   });
 
   it("has no serious or critical axe-core violation on the newsroom screens", async () => {
