@@ -25,7 +25,7 @@ export const siteSchema = z
     language: z.string().min(2).max(20).default("en"),
     /** Slug of the site page that sets out the editorial standards ("Why you can trust …"). */
     standardsPage: z.string().default("editorial-standards"),
-    /** IANA time zone for the dates readers see (the `datetime` attributes are always UTC). */
+    /** IANA time zone for the dates readers see (the `datetime` attributes carry its offset). */
     timeZone: z
       .string()
       .refine((tz) => {

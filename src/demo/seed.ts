@@ -13,6 +13,7 @@ import type { MediaStore } from "../media/media-store.ts";
 import type { Db } from "../store/database.ts";
 import { insertImage, insertVideo } from "../store/media-repo.ts";
 import { upsertPage } from "../store/page-store.ts";
+import { writeSettings } from "../store/settings-store.ts";
 import { generatePassword, hashPassword } from "../auth/passwords.ts";
 import { addCorrection } from "../store/revision-store.ts";
 import { saveStory, storyByUri } from "../store/story-store.ts";
@@ -59,6 +60,9 @@ export function parseInline(raw: string): Inline[] {
   if (last < src.length) out.push({ text: src.slice(last) });
   return out;
 }
+
+/** The demo paper's time zone, set as a newsroom setting unless the configuration names one. */
+export const DEMO_TIME_ZONE = "Europe/London";
 
 export interface SeedDeps {
   db: Db;
@@ -139,6 +143,8 @@ export async function seedDemo({
   }
 
   await db.transaction().execute(async (trx) => {
+    // Port Ellery keeps British time: readers see "10:30 BST", not UTC (changeable in Settings).
+    if (config.site.timeZone === "UTC") await writeSettings(trx, { timeZone: DEMO_TIME_ZONE });
     for (const [i, s] of SITE_SECTIONS.entries()) await upsertSection(trx, { ...s, position: i });
     for (const a of AUTHORS) await upsertAuthor(trx, a);
     const toBlocks = (blocks: DemoBlock[]): Block[] =>

@@ -282,9 +282,9 @@ ${story.summary.length ? html`<ul class="summary">${story.summary.map((s) => htm
 ${byline.value ? html`<p class="byline">${byline}</p>` : ""}
 <p class="dates">${
     story.status === "published"
-      ? html`Published ${time(published, formatDateTime(published, tz))}${updated ? html`<span class="updated"> · Updated ${time(updated, formatDateTime(updated, tz))}</span>` : ""}${v.historyPath ? html` · <a href="${v.historyPath}">See what changed</a>` : ""}`
+      ? html`Published ${time(published, tz)}${updated ? html`<span class="updated"> · Updated ${time(updated, tz)}</span>` : ""}${v.historyPath ? html` · <a href="${v.historyPath}">See what changed</a>` : ""}`
       : story.status === "scheduled" && story.scheduledAt
-        ? html`Not published yet · scheduled for ${time(story.scheduledAt, formatDateTime(story.scheduledAt, tz))}`
+        ? html`Not published yet · scheduled for ${time(story.scheduledAt, tz)}`
         : "Not published yet"
   }</p>
 <p class="trust"><span class="reading-time">${readingTimeLabel(v.readingMinutes)}</span> · <a href="${v.standardsPath}">Why you can trust ${site.name}</a>${v.comments && v.comments.mode !== "off" ? html` · <a href="#comments" class="comment-count">${commentCountLabel(v.comments.count)}</a>` : ""}</p>

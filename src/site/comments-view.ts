@@ -7,7 +7,6 @@
 import { linkify } from "../content/comment-rules.ts";
 import type { CommentSort, CommentView } from "../store/comment-store.ts";
 import { time } from "./components.ts";
-import { formatDateTime } from "./format.ts";
 import { type SafeHtml, html } from "./html.ts";
 
 export interface CommentsBlock {
@@ -55,7 +54,7 @@ export function commentItem(c: CommentView, b: ThreadContext, tz: string): SafeH
     c.replyCount > replies.length
       ? html`<p class="more-replies"><a href="/comments/${c.id}" data-replies="${c.id}">${replies.length ? `All ${repliesLabel(c.replyCount)}` : `Show ${repliesLabel(c.replyCount)}`}</a></p>`
       : "";
-  return html`<li class="comment" id="comment-${c.id}" data-author="${c.author.id}" data-created="${c.createdAt}"><article aria-labelledby="comment-${c.id}-by"><header class="comment-meta"><strong id="comment-${c.id}-by">${c.author.displayName}</strong>${c.staff ? html` <span class="staff-badge">Staff</span>` : ""} · <a href="/comments/${c.id}" class="comment-link">${time(c.createdAt, formatDateTime(c.createdAt, tz))}</a>${c.editedAt ? html` · <span class="edited">edited</span>` : ""}</header><div class="comment-body">${bodyHtml(c.body)}</div><footer class="comment-actions"><form method="post" action="/comments/${c.id}/react" class="inline-form" data-react="${c.id}"><button type="submit" aria-label="Recommend this comment by ${c.author.displayName} (${c.reactionCount})">Recommend <span class="reaction-count">${c.reactionCount}</span></button></form>${b.mode === "open" && c.depth < b.maxDepth ? html` <a href="/comments/${c.id}/reply" data-reply="${c.id}">Reply</a>` : ""} <a href="/comments/${c.id}/report" class="report-link">Report</a></footer></article>${replies.length ? html`<ol class="comment-replies">${replies.map((r) => commentItem(r, b, tz))}</ol>` : ""}${more}</li>`;
+  return html`<li class="comment" id="comment-${c.id}" data-author="${c.author.id}" data-created="${c.createdAt}"><article aria-labelledby="comment-${c.id}-by"><header class="comment-meta"><strong id="comment-${c.id}-by">${c.author.displayName}</strong>${c.staff ? html` <span class="staff-badge">Staff</span>` : ""} · <a href="/comments/${c.id}" class="comment-link">${time(c.createdAt, tz)}</a>${c.editedAt ? html` · <span class="edited">edited</span>` : ""}</header><div class="comment-body">${bodyHtml(c.body)}</div><footer class="comment-actions"><form method="post" action="/comments/${c.id}/react" class="inline-form" data-react="${c.id}"><button type="submit" aria-label="Recommend this comment by ${c.author.displayName} (${c.reactionCount})">Recommend <span class="reaction-count">${c.reactionCount}</span></button></form>${b.mode === "open" && c.depth < b.maxDepth ? html` <a href="/comments/${c.id}/reply" data-reply="${c.id}">Reply</a>` : ""} <a href="/comments/${c.id}/report" class="report-link">Report</a></footer></article>${replies.length ? html`<ol class="comment-replies">${replies.map((r) => commentItem(r, b, tz))}</ol>` : ""}${more}</li>`;
 }
 
 export function commentForm(b: {

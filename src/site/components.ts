@@ -5,7 +5,7 @@ import type { Inline } from "../content/model.ts";
 import type { Image, Video } from "../store/media-repo.ts";
 import type { StoryTeaser } from "../store/story-store.ts";
 import type { Correction } from "../store/revision-store.ts";
-import { formatDate, formatDateTime } from "./format.ts";
+import { formatDate, formatDateTime, isoWithOffset } from "./format.ts";
 import { type SafeHtml, html } from "./html.ts";
 
 export function mediaUrl(file: string): string {
@@ -69,8 +69,12 @@ export function credit(text: string | null | undefined, kind = "Photo"): SafeHtm
   return text ? html` <span class="credit">${kind}: ${text}</span>` : html``;
 }
 
-export function time(iso: string, label: string): SafeHtml {
-  return html`<time datetime="${iso}">${label}</time>`;
+/**
+ * A moment for readers: "25 July 2024, 10:30 BST" (or the date alone) in the
+ * site's time zone, with the machine-readable time and its offset.
+ */
+export function time(iso: string, timeZone: string, show: "date" | "date-time" = "date-time"): SafeHtml {
+  return html`<time datetime="${isoWithOffset(iso, timeZone)}">${show === "date" ? formatDate(iso, timeZone) : formatDateTime(iso, timeZone)}</time>`;
 }
 
 export function durationBadge(seconds: number | null): SafeHtml {
@@ -109,7 +113,7 @@ export function teaser(
 ): SafeHtml {
   const img = t.heroImageId ? images.get(t.heroImageId) : undefined;
   const headline = html`<a href="${t.path}">${t.headline}</a>`;
-  return html`<article class="teaser${opts.lead ? " teaser--lead" : ""}">${img ? html`<div class="teaser-image">${picture(img, { sizes: opts.lead ? "(min-width: 1000px) 640px, 100vw" : "(min-width: 700px) 300px, 100vw", alt: img.alt, eager: opts.lead === true })}</div>` : ""}<div class="teaser-text">${opts.showSection ? html`<p class="kicker"><a href="/${t.sectionSlug}">${t.sectionName}</a></p>` : ""}${opts.lead ? html`<h2>${headline}</h2>` : opts.level === 2 ? html`<h2>${headline}</h2>` : html`<h3>${headline}</h3>`}${t.summary[0] ? html`<p class="teaser-summary">${t.summary[0]}</p>` : ""}<p class="teaser-meta">${time(t.firstPublishedAt, formatDate(t.firstPublishedAt, timeZone))}${t.commentCount > 0 ? html` · <a href="${t.path}#comments">${t.commentCount === 1 ? "1 comment" : `${t.commentCount.toLocaleString("en")} comments`}</a>` : ""}</p></div></article>`;
+  return html`<article class="teaser${opts.lead ? " teaser--lead" : ""}">${img ? html`<div class="teaser-image">${picture(img, { sizes: opts.lead ? "(min-width: 1000px) 640px, 100vw" : "(min-width: 700px) 300px, 100vw", alt: img.alt, eager: opts.lead === true })}</div>` : ""}<div class="teaser-text">${opts.showSection ? html`<p class="kicker"><a href="/${t.sectionSlug}">${t.sectionName}</a></p>` : ""}${opts.lead ? html`<h2>${headline}</h2>` : opts.level === 2 ? html`<h2>${headline}</h2>` : html`<h3>${headline}</h3>`}${t.summary[0] ? html`<p class="teaser-summary">${t.summary[0]}</p>` : ""}<p class="teaser-meta">${time(t.firstPublishedAt, timeZone, "date")}${t.commentCount > 0 ? html` · <a href="${t.path}#comments">${t.commentCount === 1 ? "1 comment" : `${t.commentCount.toLocaleString("en")} comments`}</a>` : ""}</p></div></article>`;
 }
 
 /**
@@ -145,8 +149,8 @@ export function pagination(basePath: string, page: number, hasNext: boolean): Sa
  */
 export function correctionLine(c: Correction, timeZone: string, opts: { showKind?: boolean } = {}): SafeHtml {
   const name = c.kind === "clarification" ? "Clarification" : "Correction";
-  const label = html`${opts.showKind === false ? "" : `${name}, `}${time(c.createdAt, formatDateTime(c.createdAt, timeZone))}`;
+  const label = html`${opts.showKind === false ? "" : `${name}, `}${time(c.createdAt, timeZone)}`;
   if (c.retractedAt)
-    return html`<p class="correction correction--retracted"><strong>${label}, retracted ${time(c.retractedAt, formatDateTime(c.retractedAt, timeZone))}:</strong> <del>${c.text}</del></p>`;
-  return html`<p class="correction"><strong>${label}${c.updatedAt ? html` (updated ${time(c.updatedAt, formatDateTime(c.updatedAt, timeZone))})` : ""}:</strong> ${c.text}</p>`;
+    return html`<p class="correction correction--retracted"><strong>${label}, retracted ${time(c.retractedAt, timeZone)}:</strong> <del>${c.text}</del></p>`;
+  return html`<p class="correction"><strong>${label}${c.updatedAt ? html` (updated ${time(c.updatedAt, timeZone)})` : ""}:</strong> ${c.text}</p>`;
 }

@@ -6,7 +6,6 @@
 import { type DiffPart, type StoryDiff, changedParagraphs } from "../content/story-diff.ts";
 import type { Correction } from "../store/revision-store.ts";
 import { correctionLine, time } from "./components.ts";
-import { formatDateTime } from "./format.ts";
 import { type SafeHtml, html } from "./html.ts";
 import { type Shell, layout } from "./layout.ts";
 
@@ -51,9 +50,7 @@ export function renderHistory(
 ${corrections.length ? html`<section class="corrections-box" aria-labelledby="hc-h"><h2 id="hc-h">Corrections</h2>${corrections.map((c) => correctionLine(c, tz))}</section>` : ""}
 <ol class="history-list" reversed>
 ${[...entries].reverse().map(
-  (
-    e,
-  ) => html`<li class="history-entry" id="v${e.number}"><h2>${e.label} ${time(e.at, formatDateTime(e.at, tz))}</h2>
+  (e) => html`<li class="history-entry" id="v${e.number}"><h2>${e.label} ${time(e.at, tz)}</h2>
 ${
   e.diff
     ? html`${e.diff.text.map((f) => html`<section class="history-field"><h3>${f.label}</h3>${paragraphs(f.parts)}</section>`)}${e.diff.other.length ? html`<ul class="history-other">${e.diff.other.map((o) => html`<li>${o}</li>`)}</ul>` : ""}${!e.diff.text.length && !e.diff.other.length ? html`<p>No change to the text.</p>` : ""}`

@@ -3,7 +3,6 @@ import type { Image } from "../store/media-repo.ts";
 import { MARK_END, MARK_START, type SearchResult } from "../store/search-store.ts";
 import type { Section } from "../store/taxonomy-store.ts";
 import { time } from "./components.ts";
-import { formatDate } from "./format.ts";
 import { type SafeHtml, escapeHtml, html, trusted } from "./html.ts";
 import { type Shell, layout } from "./layout.ts";
 
@@ -52,7 +51,7 @@ export function renderSearch(
     ? html`<p class="search-count" role="status">${result.total === 0 ? html`No stories match “${p.q}”.` : html`${result.totalIsLowerBound ? `More than ${result.total.toLocaleString("en")}` : result.total} ${result.total === 1 ? "story matches" : "stories match"} “${p.q}”.`}</p>
 <ol class="search-results">${result.hits.map(
         (h) =>
-          html`<li><p class="kicker"><a href="/${h.story.sectionSlug}">${h.story.sectionName}</a></p><h2><a href="${h.story.path}">${h.story.headline}</a></h2><p class="snippet">${highlight(h.snippet || h.story.summary[0] || "")}</p><p class="teaser-meta">${time(h.story.firstPublishedAt, formatDate(h.story.firstPublishedAt, tz))}</p></li>`,
+          html`<li><p class="kicker"><a href="/${h.story.sectionSlug}">${h.story.sectionName}</a></p><h2><a href="${h.story.path}">${h.story.headline}</a></h2><p class="snippet">${highlight(h.snippet || h.story.summary[0] || "")}</p><p class="teaser-meta">${time(h.story.firstPublishedAt, tz, "date")}</p></li>`,
       )}</ol>
 ${totalPages > 1 ? html`<nav class="pagination" aria-label="Pages">${p.page > 1 ? html`<a rel="prev" href="${searchUrl(p, p.page - 1)}">← Previous</a>` : html`<span></span>`}<span>Page ${p.page} of ${totalPages}</span>${p.page < totalPages ? html`<a rel="next" href="${searchUrl(p, p.page + 1)}">Next →</a>` : html`<span></span>`}</nav>` : ""}`
     : html``;

@@ -42,7 +42,11 @@ for (const dialect of DIALECTS) {
           /By <a href="\/author\/ines-carvalho" rel="author">Ines Carvalho<\/a> and <a href="\/author\/tomas-whitlow"/,
         );
         assert.match(html, /<span class="dateline">PORT ELLERY —<\/span>/);
-        assert.match(html, /Published <time datetime="\d{4}-\d\d-\d\dT[\d:.]+Z">/);
+        // The demo paper keeps British time: the label names the zone, the attribute carries its offset.
+        assert.match(
+          html,
+          /Published <time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0[01]:00">\d{1,2} \w+ \d{4}, \d\d:\d\d (GMT|BST)<\/time>/,
+        );
         assert.match(html, /Updated <time datetime=/);
         assert.match(html, /<span class="reading-time">\d+ min read<\/span>/);
         assert.match(html, /<a href="\/about\/editorial-standards">Why you can trust The Gazette Daily<\/a>/);

@@ -80,3 +80,23 @@ describe("search query handling", async () => {
     assert.equal(highlight("a <b> \u0001term\u0002 & c").value, "a &lt;b&gt; <mark>term</mark> &amp; c");
   });
 });
+
+describe("reader times in the site's time zone", async () => {
+  const { formatDateTime, isoWithOffset, zoneAbbreviation } = await import("../../src/site/format.ts");
+  it("names the zone as its readers know it, summer and winter", () => {
+    assert.equal(formatDateTime("2026-07-25T09:30:00Z", "Europe/London"), "25 July 2026, 10:30 BST");
+    assert.equal(formatDateTime("2026-01-25T09:30:00Z", "Europe/London"), "25 January 2026, 09:30 GMT");
+    assert.equal(zoneAbbreviation("2026-07-25T09:30:00Z", "America/New_York"), "EDT");
+    assert.equal(zoneAbbreviation("2026-07-25T09:30:00Z", "Europe/Berlin"), "CEST");
+    assert.equal(zoneAbbreviation("2026-07-25T09:30:00Z", "Australia/Sydney"), "AEST");
+    assert.equal(zoneAbbreviation("2026-07-25T09:30:00Z", "Asia/Tokyo"), "GMT+9");
+    assert.equal(zoneAbbreviation("2026-07-25T09:30:00Z", "UTC"), "UTC");
+  });
+  it("gives machine-readable times with the offset of that moment", () => {
+    assert.equal(isoWithOffset("2026-07-25T09:30:00.000Z", "Europe/London"), "2026-07-25T10:30:00+01:00");
+    assert.equal(isoWithOffset("2026-01-25T09:30:00.000Z", "Europe/London"), "2026-01-25T09:30:00+00:00");
+    assert.equal(isoWithOffset("2026-07-25T02:15:00Z", "America/New_York"), "2026-07-24T22:15:00-04:00");
+    assert.equal(isoWithOffset("2026-07-25T09:30:00Z", "Asia/Kolkata"), "2026-07-25T15:00:00+05:30");
+    assert.equal(isoWithOffset("2026-07-25T09:30:00.000Z", "UTC"), "2026-07-25T09:30:00+00:00");
+  });
+});
