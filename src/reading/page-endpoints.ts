@@ -515,6 +515,10 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
             summary: h.story.summary,
             /** HTML: the text escaped, matched terms in <mark>. */
             snippetHtml: highlight(h.snippet).value,
+            /** HTML: the headline escaped, matched terms in <mark>. */
+            headlineHtml: highlight(h.headline).value,
+            /** The parts that hold every word of the query ("headline", "summary", "text"). */
+            matchedIn: h.matchedIn,
           })),
         });
         return cached(json, [cacheKey.all], "application/json; charset=utf-8");

@@ -1,6 +1,6 @@
 /** The search page: a GET form (works without JavaScript) and ranked, highlighted results. */
 import type { Image } from "../store/media-repo.ts";
-import { MARK_END, MARK_START, type SearchResult } from "../store/search-store.ts";
+import { MARK_END, MARK_START, type MatchedField, type SearchResult } from "../store/search-store.ts";
 import type { Section } from "../store/taxonomy-store.ts";
 import { time } from "./components.ts";
 import { type SafeHtml, escapeHtml, html, trusted } from "./html.ts";
@@ -30,6 +30,15 @@ export function searchUrl(p: SearchParams, page = p.page): string {
   return `/search?${u.toString()}`;
 }
 
+const FIELD_NAMES = { headline: "the headline", summary: "the summary", text: "the text" } as const;
+
+/** Why a result is there: "Found in the headline and the text". */
+export function matchedLine(fields: readonly MatchedField[]): string {
+  if (fields.length === 0) return "Words found in different parts";
+  const names = fields.map((f) => FIELD_NAMES[f]);
+  return `Found in ${names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`}`;
+}
+
 export function renderSearch(
   shell: Shell,
   p: SearchParams,
@@ -51,7 +60,7 @@ export function renderSearch(
     ? html`<p class="search-count" role="status">${result.total === 0 ? html`No stories match “${p.q}”.` : html`${result.totalIsLowerBound ? `More than ${result.total.toLocaleString("en")}` : result.total} ${result.total === 1 ? "story matches" : "stories match"} “${p.q}”.`}</p>
 <ol class="search-results">${result.hits.map(
         (h) =>
-          html`<li><p class="kicker"><a href="/${h.story.sectionSlug}">${h.story.sectionName}</a></p><h2><a href="${h.story.path}">${h.story.headline}</a></h2><p class="snippet">${highlight(h.snippet || h.story.summary[0] || "")}</p><p class="teaser-meta">${time(h.story.firstPublishedAt, tz, "date")}</p></li>`,
+          html`<li><p class="kicker"><a href="/${h.story.sectionSlug}">${h.story.sectionName}</a></p><h2><a href="${h.story.path}">${highlight(h.headline)}</a></h2><p class="snippet">${highlight(h.snippet || h.story.summary[0] || "")}</p><p class="teaser-meta">${time(h.story.firstPublishedAt, tz, "date")} · <span class="matched">${matchedLine(h.matchedIn)}</span></p></li>`,
       )}</ol>
 ${totalPages > 1 ? html`<nav class="pagination" aria-label="Pages">${p.page > 1 ? html`<a rel="prev" href="${searchUrl(p, p.page - 1)}">← Previous</a>` : html`<span></span>`}<span>Page ${p.page} of ${totalPages}</span>${p.page < totalPages ? html`<a rel="next" href="${searchUrl(p, p.page + 1)}">Next →</a>` : html`<span></span>`}</nav>` : ""}`
     : html``;

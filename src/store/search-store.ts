@@ -1,7 +1,8 @@
 /**
  * Full-text search over headline, summary and body, behind one interface:
- * SQLite FTS5 (bm25, weights 10/4/1) or PostgreSQL full-text search
- * (ts_rank_cd over weights A/B/C). Reader queries are never passed to either
+ * SQLite FTS5 (bm25, weights 10/4/1, the first hundred re-ranked by
+ * `relevance`) or PostgreSQL full-text search (ts_rank_cd over weights
+ * A/B/C, which does not normalise for length). Reader queries are never passed to either
  * engine's query syntax: on SQLite every word becomes a quoted FTS5 string,
  * on PostgreSQL the text goes through websearch_to_tsquery, which accepts
  * any input. Either way quotes, operators, control characters and very long
@@ -26,11 +27,32 @@ export interface SearchQuery {
   now?: string;
 }
 
+/** A part of a story that holds every word of the query. */
+export type MatchedField = "headline" | "summary" | "text";
+
 export interface SearchHit {
   story: StoryTeaser;
   /** Plain text with \u0001…\u0002 around matched terms: escape, then mark. */
   snippet: string;
+  /** The headline with its matched words marked the same way. */
+  headline: string;
+  /** Where the whole query was found, best first; empty when its words are spread over several parts. */
+  matchedIn: MatchedField[];
 }
+
+/**
+ * How strongly the headline, the summary and the text count when ranking:
+ * a story whose headline holds the words comes first, then one whose summary
+ * does, then by how often the text mentions them. Not by how dense the
+ * mentions are: BM25's length normalisation alone ranks a short brief that
+ * names the bridge once above the long report about the bridge.
+ */
+export function relevance(m: { inHeadline: boolean; inSummary: boolean; textMentions: number }): number {
+  return (m.inHeadline ? 10 : 0) + (m.inSummary ? 4 : 0) + Math.log2(1 + Math.min(m.textMentions, 50));
+}
+
+/** Results re-ranked by `relevance` on SQLite: the first this many by BM25. */
+export const RERANKED = 100;
 
 /** Start and end of a highlighted term inside a snippet. */
 export const MARK_START = "\u0001";
@@ -109,17 +131,88 @@ export async function ensureSearchIndex(db: Db): Promise<number> {
   return ids.length;
 }
 
-type HitRow = TeaserRow & { snippet: string | null };
+type HitRow = TeaserRow & {
+  snippet: string | null;
+  headline_marked: string | null;
+  in_headline: boolean | number;
+  in_summary: boolean | number;
+  in_text: boolean | number;
+};
 
-/** Ranked, highlighted results among the stories a reader may see now. */
+function toHit(r: HitRow): SearchHit {
+  return {
+    story: toTeaser(r),
+    snippet: r.snippet ?? "",
+    headline: r.headline_marked ?? r.headline,
+    matchedIn: [
+      ...(r.in_headline ? (["headline"] as const) : []),
+      ...(r.in_summary ? (["summary"] as const) : []),
+      ...(r.in_text ? (["text"] as const) : []),
+    ],
+  };
+}
+
+/** The ids of one page of results on SQLite, best first (see `relevance`). */
+async function sqliteTopIds(
+  db: Db,
+  match: string,
+  base: ReturnType<typeof sql>,
+  q: SearchQuery,
+): Promise<number[]> {
+  // The first RERANKED by BM25 are put in relevance order; later pages follow BM25.
+  if (q.offset >= RERANKED) return sqliteBm25Ids(db, match, base, q);
+  const top = await sqliteBm25Ids(db, match, base, { ...q, offset: 0, limit: RERANKED });
+  if (top.length === 0) return [];
+  const ids = sql.join(top);
+  const inField = async (column: "headline" | "summary") =>
+    new Set(
+      (
+        await sql<{ id: number }>`SELECT rowid AS id FROM story_search
+          WHERE story_search MATCH ${`{${column}} : (${match})`} AND rowid IN (${ids})`.execute(db)
+      ).rows.map((r) => r.id),
+    );
+  const [inHeadline, inSummary] = [await inField("headline"), await inField("summary")];
+  const mentions = new Map(
+    (
+      await sql<{
+        id: number;
+        marked: string;
+      }>`SELECT rowid AS id, highlight(story_search, 2, ${MARK_START}, '') AS marked
+        FROM story_search WHERE story_search MATCH ${match} AND rowid IN (${ids})`.execute(db)
+    ).rows.map((r) => [r.id, r.marked.split(MARK_START).length - 1]),
+  );
+  const score = new Map(
+    top.map((id) => [
+      id,
+      relevance({
+        inHeadline: inHeadline.has(id),
+        inSummary: inSummary.has(id),
+        textMentions: mentions.get(id) ?? 0,
+      }),
+    ]),
+  );
+  // A stable sort: equal scores keep BM25's order.
+  const ranked = [...top].sort((a, b) => score.get(b)! - score.get(a)!);
+  const page = ranked.slice(q.offset, q.offset + q.limit);
+  if (q.offset + q.limit <= RERANKED || top.length < RERANKED) return page;
+  return [
+    ...page,
+    ...(await sqliteBm25Ids(db, match, base, {
+      ...q,
+      offset: RERANKED,
+      limit: q.offset + q.limit - RERANKED,
+    })),
+  ];
+}
+
 /**
- * The ids of one page of results, best first. Without filters, ranking runs
+ * The ids of one page by BM25 alone, best first. Without filters, ranking runs
  * inside FTS5 alone on a few more candidates than the page needs, and only
  * those are checked for visibility: joining every match to its story costs
  * four times as much when a common word matches most of the archive. When
  * too many candidates turn out not to be visible, the full join decides.
  */
-async function sqliteTopIds(
+async function sqliteBm25Ids(
   db: Db,
   match: string,
   base: ReturnType<typeof sql>,
@@ -165,6 +258,7 @@ export interface SearchResult {
   hits: SearchHit[];
 }
 
+/** Ranked, highlighted results among the stories a reader may see now. */
 export async function searchStories(db: Db, q: SearchQuery): Promise<SearchResult> {
   const now = q.now ?? new Date().toISOString();
   const from = q.from ? `${q.from}T00:00:00.000Z` : undefined;
@@ -207,7 +301,11 @@ export async function searchStories(db: Db, q: SearchQuery): Promise<SearchResul
           ${base}
           ORDER BY r DESC, p DESC LIMIT ${q.limit} OFFSET ${q.offset})
         SELECT ${columns},
-          ts_headline(${cfg}::regconfig, ss.body, ${tsq}, 'StartSel=${sql.raw(MARK_START)}, StopSel=${sql.raw(MARK_END)}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "') AS snippet
+          ts_headline(${cfg}::regconfig, ss.body, ${tsq}, 'StartSel=${sql.raw(MARK_START)}, StopSel=${sql.raw(MARK_END)}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "') AS snippet,
+          ts_headline(${cfg}::regconfig, ss.headline, ${tsq}, 'StartSel=${sql.raw(MARK_START)}, StopSel=${sql.raw(MARK_END)}, HighlightAll=true') AS headline_marked,
+          ts_filter(ss.document, '{a}') @@ ${tsq} AS in_headline,
+          ts_filter(ss.document, '{b}') @@ ${tsq} AS in_summary,
+          ts_filter(ss.document, '{c}') @@ ${tsq} AS in_text
         FROM top JOIN story_search ss ON ss.story_id = top.id JOIN stories s ON s.id = top.id JOIN sections sec ON sec.id = s.section_id
         ORDER BY top.r DESC, top.p DESC`.execute(db)
     ).rows;
@@ -224,10 +322,15 @@ export async function searchStories(db: Db, q: SearchQuery): Promise<SearchResul
       ).rows[0]?.n ?? 0,
     );
     const top = await sqliteTopIds(db, match, base, q);
+    const inColumn = (column: "headline" | "summary" | "body") =>
+      sql`story_search.rowid IN (SELECT rowid FROM story_search WHERE story_search MATCH ${`{${column}} : (${match})`}
+        AND rowid IN (${sql.join(top.length ? top : [0])}))`;
     if (top.length === 0) rows = [];
     else {
       const found = (
-        await sql<HitRow>`SELECT ${columns}, snippet(story_search, -1, ${MARK_START}, ${MARK_END}, '…', 28) AS snippet
+        await sql<HitRow>`SELECT ${columns}, snippet(story_search, -1, ${MARK_START}, ${MARK_END}, '…', 28) AS snippet,
+            highlight(story_search, 0, ${MARK_START}, ${MARK_END}) AS headline_marked,
+            ${inColumn("headline")} AS in_headline, ${inColumn("summary")} AS in_summary, ${inColumn("body")} AS in_text
           FROM story_search JOIN stories s ON s.id = story_search.rowid JOIN sections sec ON sec.id = s.section_id
           WHERE story_search MATCH ${match} AND story_search.rowid IN (${sql.join(top)})`.execute(db)
       ).rows;
@@ -239,6 +342,6 @@ export async function searchStories(db: Db, q: SearchQuery): Promise<SearchResul
   return {
     total,
     totalIsLowerBound: counted > MAX_COUNTED,
-    hits: rows.map((r) => ({ story: toTeaser(r), snippet: r.snippet ?? "" })),
+    hits: rows.map(toHit),
   };
 }

@@ -16,7 +16,14 @@ for (const dialect of DIALECTS) {
       assert.equal(res.statusCode, 200, res.body);
       return res.json() as {
         total: number;
-        results: { headline: string; path: string; snippetHtml: string; section: { slug: string } }[];
+        results: {
+          headline: string;
+          headlineHtml: string;
+          matchedIn: string[];
+          path: string;
+          snippetHtml: string;
+          section: { slug: string };
+        }[];
       };
     };
 
@@ -25,6 +32,26 @@ for (const dialect of DIALECTS) {
       assert.ok(r.total >= 1);
       assert.match(r.results[0]!.headline, /Seagrass meadows/);
       assert.match(r.results[0]!.snippetHtml, /<mark>[Ss]eagrass<\/mark>/);
+    });
+
+    it("ranks the story about a thing above stories that mention it in passing, and says why each matched", async () => {
+      // Three demo headlines name the bridge; the long report about it must lead, not the shortest brief.
+      const r = await api("q=bridge");
+      assert.ok(r.total >= 4);
+      assert.match(
+        r.results[0]!.headline,
+        /Harbour lift bridge to reopen/,
+        JSON.stringify(r.results.map((x) => x.headline)),
+      );
+      assert.match(r.results[0]!.headlineHtml, /Harbour lift <mark>bridge<\/mark> to reopen/);
+      assert.deepEqual(r.results[0]!.matchedIn, ["headline", "text"]);
+      // Headline matches before text-only ones.
+      const firstTextOnly = r.results.findIndex((x) => !x.matchedIn.includes("headline"));
+      assert.ok(firstTextOnly > 0);
+      assert.ok(r.results.slice(firstTextOnly).every((x) => !x.matchedIn.includes("headline")));
+      const page = await env.app.inject("/search?q=bridge");
+      assert.match(page.body, /<span class="matched">Found in the headline and the text<\/span>/);
+      assert.match(page.body, /<span class="matched">Found in the text<\/span>/);
     });
 
     it("matches word forms (stemming) and every word of the query", async () => {
