@@ -226,6 +226,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return sendError(err, req, reply);
   });
   app.setNotFoundHandler(async (req, reply) => {
+    // A picture size not on disk yet (the demo still making them, or a lost
+    // file) is made from its original on first request, then served as any other.
+    const rendition = /^\/media\/(images\/[^?#]+)/.exec(req.url)?.[1];
+    if (
+      (req.method === "GET" || req.method === "HEAD") &&
+      rendition &&
+      (await deps.media.ensureRendition(rendition))
+    ) {
+      return reply.header("cache-control", "public, max-age=31536000, immutable").sendFile(rendition);
+    }
     return sendError(new GazetteError("GZ_ERR_NOT_FOUND"), req, reply);
   });
 

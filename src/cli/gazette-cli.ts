@@ -117,7 +117,7 @@ async function cmdImport(args: string[], config: Config): Promise<number> {
   return results.some((r) => r.status === "error") ? 1 : 0;
 }
 
-function printDemoAccounts(accounts: readonly DemoAccount[], config: Config): void {
+function printDemoAccounts(accounts: readonly DemoAccount[], config: Config, origin?: string): void {
   const width = Math.max(...accounts.map((a) => a.email.length));
   console.log(
     [
@@ -125,7 +125,7 @@ function printDemoAccounts(accounts: readonly DemoAccount[], config: Config): vo
       "Demo newsroom accounts (DEMO ONLY: shown this once, not stored anywhere in clear;",
       "create real accounts with `gazette user add` and disable these before going live):",
       ...accounts.map((a) => `  ${a.role.padEnd(11)} ${a.email.padEnd(width)}  password: ${a.password}`),
-      `Sign in at ${config.site.baseUrl.replace(/\/$/, "")}/admin`,
+      `Sign in at ${origin ?? config.site.baseUrl.replace(/\/$/, "")}/admin`,
       "",
     ].join("\n"),
   );
@@ -136,12 +136,26 @@ async function cmdServe(config: Config): Promise<number> {
   setSearchLanguage(config.site.language);
   const reindexed = await ensureSearchIndex(db);
   if (reindexed) console.log(`Search index rebuilt for ${reindexed} stories.`);
+  let seeded: { accounts: DemoAccount[]; pictureSizesMade: Promise<void>; t0: number } | undefined;
   if (config.seedDemo && (await countStories(db)) === 0) {
     console.log("Empty database: seeding the demo newsroom (original stories, generated images and videos)…");
     const t0 = Date.now();
-    const { accounts } = await seedDemo({ db, media, config });
-    console.log(`Demo newsroom ready in ${((Date.now() - t0) / 1000).toFixed(1)} s.`);
-    printDemoAccounts(accounts, config);
+    let quarter = 0;
+    const result = await seedDemo({
+      db,
+      media,
+      config,
+      pictureSizes: "later",
+      onPictureSizes: (done, of) => {
+        // A line at each quarter: the log stays readable between request logs.
+        if (done < of && done >= ((quarter + 1) * of) / 4) {
+          quarter = Math.floor((done * 4) / of);
+          console.log(`Demo pictures: ${done} of ${of} in every size…`);
+        }
+      },
+    });
+    console.log(`Demo stories in place in ${((Date.now() - t0) / 1000).toFixed(1)} s.`);
+    seeded = { ...result, t0 };
   }
   const app = await buildApp({ config, db, media, logger: true });
   const close = async () => {
@@ -154,9 +168,23 @@ async function cmdServe(config: Config): Promise<number> {
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = address && typeof address === "object" ? address.port : config.port;
-  console.log(
-    `Gazette is serving ${config.site.name} at http://localhost:${port}/ (data: ${config.dataDir})`,
-  );
+  const local = `http://localhost:${port}`;
+  console.log(`Gazette is serving ${config.site.name} at ${local}/ (data: ${config.dataDir})`);
+  if (seeded) {
+    const defaultBase = config.site.baseUrl === "http://localhost:3000";
+    printDemoAccounts(seeded.accounts, config, defaultBase ? local : undefined);
+    const { t0 } = seeded;
+    console.log("Making the demo pictures' other sizes in the background; the site serves meanwhile.");
+    // Pages already serve; a size asked for before its turn is made on request.
+    seeded.pictureSizesMade.then(
+      () =>
+        console.log(
+          `Demo pictures ready in every size (${((Date.now() - t0) / 1000).toFixed(1)} s after the start).`,
+        ),
+      (err: unknown) =>
+        app.log.error({ err }, "making the demo pictures' sizes failed; each is made on first request"),
+    );
+  }
   return -1; // keep running
 }
 

@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Config } from "../config.ts";
 import type { Block, Inline } from "../content/model.ts";
-import type { MediaStore } from "../media/media-store.ts";
+import type { MediaStore, StoredImage } from "../media/media-store.ts";
 import type { Db } from "../store/database.ts";
 import { insertImage, insertVideo } from "../store/media-repo.ts";
 import { upsertPage } from "../store/page-store.ts";
@@ -69,6 +69,14 @@ export interface SeedDeps {
   media: MediaStore;
   config: Config;
   now?: Date;
+  /**
+   * "now" (the default) returns once every picture size is made; "later"
+   * returns once the stories are in, with the sizes made in the background
+   * (`pictureSizesMade`), so a first start can serve the site sooner.
+   */
+  pictureSizes?: "now" | "later";
+  /** Called as each picture's sizes are done: (done, of). */
+  onPictureSizes?: (done: number, of: number) => void;
 }
 
 /** A block as it read in the first version (see DemoStory.earlier). */
@@ -103,7 +111,9 @@ export async function seedDemo({
   media,
   config,
   now = new Date(),
-}: SeedDeps): Promise<{ accounts: DemoAccount[] }> {
+  pictureSizes = "now",
+  onPictureSizes,
+}: SeedDeps): Promise<{ accounts: DemoAccount[]; pictureSizesMade: Promise<void> }> {
   const configFile = path.join(config.dataDir, "gazette.config.json");
   if (
     !fs.existsSync(configFile) &&
@@ -116,31 +126,43 @@ export async function seedDemo({
     config.ads = { ...config.ads, houseAds: HOUSE_ADS };
   }
 
-  // Media first (slow, outside the transaction); rows in one transaction.
-  const pictures = new Map<DemoPicture, Awaited<ReturnType<MediaStore["putImage"]>>>();
+  // Media first (outside the transaction), rows in one transaction. Only
+  // the originals are made before the rows: the pictures' sizes (AVIF, WebP
+  // and JPEG at four widths, most of the work) can follow while the site
+  // serves, and a size asked for before its turn is made on request.
+  const stored: StoredImage[] = [];
+  const original = async (jpeg: Buffer) => {
+    const s = await media.putOriginal(jpeg);
+    stored.push(s);
+    return s;
+  };
+  const pictures = new Map<DemoPicture, StoredImage>();
   const allPictures = STORIES.flatMap((s) => [
     s.hero,
     ...s.body.flatMap((b) => (typeof b === "object" && "picture" in b ? [b.picture] : [])),
   ]);
-  // Two at a time: sharp already uses every core within one image, so more buys nothing.
-  for (let i = 0; i < allPictures.length; i += 2) {
-    await Promise.all(
-      allPictures
-        .slice(i, i + 2)
-        .map(async (p) => pictures.set(p, await media.putImage(await sceneJpeg(p.scene, p.seed)))),
-    );
-  }
-  const videoFiles = new Map<
-    string,
-    { file: string; seconds: number | null; poster: Awaited<ReturnType<MediaStore["putImage"]>> }
-  >();
-  for (const v of VIDEOS) {
-    const stills = await Promise.all(v.scenes.map((s) => sceneJpeg(s.scene, s.seed)));
-    const mp4 = await panVideo(stills, v.seconds);
-    const file = media.putFile(mp4, "mp4");
-    const poster = await media.putImage(await sceneJpeg(v.scenes[0]!.scene, v.scenes[0]!.seed, 1280, 720));
-    videoFiles.set(v.key, { file, seconds: await probeDurationSeconds(media.absolute(file)), poster });
-  }
+  const videoFiles = new Map<string, { file: string; seconds: number | null; poster: StoredImage }>();
+  // ffmpeg runs in its own process, so the videos encode while sharp draws the pictures.
+  await Promise.all([
+    (async () => {
+      for (const p of allPictures) pictures.set(p, await original(await sceneJpeg(p.scene, p.seed)));
+    })(),
+    Promise.all(
+      VIDEOS.map(async (v) => {
+        const stills = await Promise.all(v.scenes.map((s) => sceneJpeg(s.scene, s.seed)));
+        const mp4 = await panVideo(stills, v.seconds);
+        const file = media.putFile(mp4, "mp4");
+        const poster = await original(await sceneJpeg(v.scenes[0]!.scene, v.scenes[0]!.seed, 1280, 720));
+        videoFiles.set(v.key, { file, seconds: await probeDurationSeconds(media.absolute(file)), poster });
+      }),
+    ),
+  ]);
+  const makeSizes = async () => {
+    for (const [i, s] of stored.entries()) {
+      await media.makeRenditions(s);
+      onPictureSizes?.(i + 1, stored.length);
+    }
+  };
 
   await db.transaction().execute(async (trx) => {
     // Port Ellery keeps British time: readers see "10:30 BST", not UTC (changeable in Settings).
@@ -336,5 +358,9 @@ export async function seedDemo({
     await createUser(db, { ...a, passwordHash: await hashPassword(password) });
     accounts.push({ email: a.email, role: a.role, name: a.name, password });
   }
-  return { accounts };
+  if (pictureSizes === "now") {
+    await makeSizes();
+    return { accounts, pictureSizesMade: Promise.resolve() };
+  }
+  return { accounts, pictureSizesMade: makeSizes() };
 }

@@ -67,6 +67,20 @@ async function stripped(data: Buffer): Promise<Buffer> {
   }
 }
 
+/** The renditions an original of this size gets: each standard width below it and its own (at most 1600), in each format. */
+export function plannedRenditions(file: string, width: number, height: number): Rendition[] {
+  const base = file.replace(/\.[a-z]+$/, "");
+  const widths = [...new Set([...RENDITION_WIDTHS.filter((w) => w < width), Math.min(width, 1600)])];
+  return widths.flatMap((w) =>
+    RENDITION_FORMATS.map((format) => ({
+      width: w,
+      height: Math.round((height * w) / width),
+      format,
+      file: `${base}-${w}.${format === "jpeg" ? "jpg" : format}`,
+    })),
+  );
+}
+
 export class MediaStore {
   constructor(readonly root: string) {}
 
@@ -93,6 +107,17 @@ export class MediaStore {
    * (EXIF, including location) is dropped from every rendition.
    */
   async putImage(data: Buffer, opts: { stripMetadata?: boolean } = {}): Promise<StoredImage> {
+    const stored = await this.putOriginal(data, opts);
+    await this.makeRenditions(stored);
+    return stored;
+  }
+
+  /**
+   * Stores an image's original and lists the renditions `makeRenditions`
+   * will make, without encoding them yet: the demo seed lists its pictures
+   * at once and encodes their sizes while the site already serves.
+   */
+  async putOriginal(data: Buffer, opts: { stripMetadata?: boolean } = {}): Promise<StoredImage> {
     // Uploads from people's phones carry EXIF (GPS position, device): the
     // original is re-encoded without any metadata, upright, before it is kept.
     if (opts.stripMetadata) data = await stripped(data);
@@ -115,26 +140,69 @@ export class MediaStore {
     const ext = meta.format === "jpeg" ? "jpg" : meta.format;
     const file = `${dir}/${hash}.${ext}`;
     this.write(file, data);
-    const widths = [...new Set([...RENDITION_WIDTHS.filter((w) => w < width), Math.min(width, 1600)])];
-    const renditions: Rendition[] = [];
-    for (const w of widths) {
-      const h = Math.round((height * w) / width);
-      for (const format of RENDITION_FORMATS) {
-        const name = `${dir}/${hash}-${w}.${format === "jpeg" ? "jpg" : format}`;
-        if (!fs.existsSync(this.absolute(name))) {
-          const pipeline = sharp(data).rotate().resize({ width: w });
-          const out =
-            format === "avif"
-              ? pipeline.avif({ quality: 50, effort: 2 })
-              : format === "webp"
-                ? pipeline.webp({ quality: 72 })
-                : pipeline.jpeg({ quality: 78, mozjpeg: true });
-          this.write(name, await out.toBuffer());
-        }
-        renditions.push({ width: w, height: h, format, file: name });
-      }
+    return { file, mime, width, height, renditions: plannedRenditions(file, width, height) };
+  }
+
+  /** Encodes the renditions of a stored original that are not on disk yet. */
+  async makeRenditions(stored: Pick<StoredImage, "file" | "renditions">): Promise<void> {
+    let data: Buffer | undefined;
+    for (const r of stored.renditions) {
+      if (fs.existsSync(this.absolute(r.file))) continue;
+      data ??= fs.readFileSync(this.absolute(stored.file));
+      await this.makeOne(data, r);
     }
-    return { file, mime, width, height, renditions };
+  }
+
+  private making = new Map<string, Promise<void>>();
+
+  /** One rendition, encoded once however many ask for it at the same moment. */
+  private makeOne(original: Buffer, r: Rendition): Promise<void> {
+    let p = this.making.get(r.file);
+    if (!p) {
+      p = (async () => {
+        const pipeline = sharp(original).rotate().resize({ width: r.width });
+        const out =
+          r.format === "avif"
+            ? pipeline.avif({ quality: 50, effort: 2 })
+            : r.format === "webp"
+              ? pipeline.webp({ quality: 72 })
+              : pipeline.jpeg({ quality: 78, mozjpeg: true });
+        this.write(r.file, await out.toBuffer());
+      })().finally(() => this.making.delete(r.file));
+      this.making.set(r.file, p);
+    }
+    return p;
+  }
+
+  /**
+   * Makes a rendition that is asked for but not on disk (one the demo seed
+   * has not reached yet, or a lost file) from its original. Only names the
+   * original's own rendition list would hold are made; false for any other.
+   */
+  async ensureRendition(file: string): Promise<boolean> {
+    const m = /^images\/([0-9a-f]{2})\/([0-9a-f]{32})-(\d{1,5})\.(avif|webp|jpg)$/.exec(file);
+    if (!m || !m[2]!.startsWith(m[1]!)) return false;
+    if (fs.existsSync(this.absolute(file))) return true;
+    const dir = this.absolute(`images/${m[1]}`);
+    const name = fs.existsSync(dir)
+      ? fs.readdirSync(dir).find((f) => /^[0-9a-f]{32}\.[a-z]+$/.test(f) && f.startsWith(`${m[2]}.`))
+      : undefined;
+    if (!name) return false;
+    const originalFile = `images/${m[1]}/${name}`;
+    const original = fs.readFileSync(this.absolute(originalFile));
+    let meta: sharp.Metadata;
+    try {
+      meta = await sharp(original).metadata();
+    } catch {
+      return false;
+    }
+    if (!meta.width || !meta.height) return false;
+    const swap = (meta.orientation ?? 1) >= 5;
+    const [width, height] = swap ? [meta.height, meta.width] : [meta.width, meta.height];
+    const r = plannedRenditions(originalFile, width, height).find((x) => x.file === file);
+    if (!r) return false;
+    await this.makeOne(original, r);
+    return true;
   }
 
   /** Stores any file under its content hash (videos); returns the media path. */

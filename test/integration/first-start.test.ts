@@ -22,6 +22,49 @@ after(() => {
   for (const d of cleanup) fs.rmSync(d, { recursive: true, force: true });
 });
 
+describe("first start with the demo (sqlite)", () => {
+  it("serves the site before the pictures' sizes are all made, making any asked for on request, then says they are ready", async () => {
+    const parent = tempDir();
+    cleanup.push(parent);
+    const server = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve"], {
+      cwd: ROOT,
+      env: { ...process.env, GAZETTE_DATA: path.join(parent, "data"), PORT: "0", HOST: "127.0.0.1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    const waitFor = (re: RegExp) =>
+      new Promise<RegExpExecArray>((resolve, reject) => {
+        const check = () => {
+          const m = re.exec(out);
+          if (m) resolve(m);
+        };
+        server.stdout!.on("data", check);
+        server.on("exit", (code) => reject(new Error(`server exited ${code}: ${out}`)));
+        check();
+      });
+    server.stdout!.on("data", (b: Buffer) => (out += b.toString()));
+    server.stderr!.on("data", (b: Buffer) => (out += b.toString()));
+    try {
+      const base = (await waitFor(/serving .* at (http:\/\/localhost:\d+)\//))[1]!.replace(
+        "localhost",
+        "127.0.0.1",
+      );
+      assert.match(out, /Demo stories in place in [\d.]+ s\./);
+      // The sign-in address is the one it serves at (PORT=0 picked a free port), not the default's.
+      assert.match(out, new RegExp(`Sign in at ${base.replace("127.0.0.1", "localhost")}/admin`));
+      const home = await getOnce(`${base}/`);
+      assert.equal(home.status, 200);
+      const img = /<img src="\/media\/(images\/[0-9a-f]{2}\/[0-9a-f]{32})-\d+\.jpg"/.exec(home.body);
+      assert.ok(img, "the home page shows a picture");
+      const avif = await getOnce(`${base}/media/${img[1]}-480.avif`);
+      assert.equal(avif.status, 200, "a size is served whether or not its turn has come");
+      await waitFor(/Demo pictures ready in every size/);
+    } finally {
+      server.kill("SIGTERM");
+    }
+  });
+});
+
 for (const dialect of DIALECTS) {
   describe(`first start with a new data folder (${dialect})`, () => {
     it("serves: `gazette serve` makes the data folder", async () => {

@@ -1,5 +1,7 @@
 /** Every reader page type, through app.inject() on the seeded demo newsroom (a real SQLite file). */
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
 import zlib from "node:zlib";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { buildApp } from "../../src/app.ts";
@@ -295,6 +297,25 @@ for (const dialect of DIALECTS) {
         assert.match(news.body, /xmlns:news="http:\/\/www.google.com\/schemas\/sitemap-news\/0.9"/);
         const n = count(news.body, /<news:news>/g);
         assert.ok(n >= 5 && n < 22, `news sitemap has ${n} stories`);
+      });
+
+      it("a picture size missing on disk is made from its original when asked for, and nothing else is", async () => {
+        const hero = /<img src="\/media\/(images\/[0-9a-f]{2}\/[0-9a-f]{32})-(\d+)\.jpg"/.exec(
+          (await get(articlePath)).body,
+        );
+        assert.ok(hero, "the article has a hero picture");
+        const file = `${hero[1]}-800.avif`;
+        const abs = path.join(env.config.mediaDir, file);
+        fs.rmSync(abs);
+        const res = await get(`/media/${file}`);
+        assert.equal(res.statusCode, 200);
+        assert.equal(res.headers["content-type"], "image/avif");
+        assert.match(String(res.headers["cache-control"]), /immutable/);
+        assert.ok(fs.existsSync(abs), "made and kept");
+        // Only the sizes the original's list would hold: not another width, not an unknown original.
+        assert.equal((await get(`/media/${hero[1]}-640.avif`)).statusCode, 404);
+        assert.equal((await get(`/media/images/00/${"0".repeat(32)}-800.avif`)).statusCode, 404);
+        assert.equal((await get(`/media/images/../gazette.sqlite`)).statusCode, 404);
       });
 
       it("robots.txt and healthz", async () => {
