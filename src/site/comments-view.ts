@@ -47,12 +47,16 @@ function repliesLabel(n: number): string {
   return n === 1 ? "1 reply" : `${n.toLocaleString("en")} replies`;
 }
 
-/** One comment with the replies the page has for it and, when it has more, a link to its thread. */
+/**
+ * One comment with the replies the page has for it and, when it has more, a
+ * link to its thread saying how many more ("Show 1 more reply": a count of
+ * all its replies read wrong beside the replies' own replies shown nested).
+ */
 export function commentItem(c: CommentView, b: ThreadContext, tz: string): SafeHtml {
   const replies = b.replies.get(c.id) ?? [];
   const more =
     c.replyCount > replies.length
-      ? html`<p class="more-replies"><a href="/comments/${c.id}" data-replies="${c.id}">${replies.length ? `All ${repliesLabel(c.replyCount)}` : `Show ${repliesLabel(c.replyCount)}`}</a></p>`
+      ? html`<p class="more-replies"><a href="/comments/${c.id}" data-replies="${c.id}">${replies.length ? `Show ${(c.replyCount - replies.length).toLocaleString("en")} more ${c.replyCount - replies.length === 1 ? "reply" : "replies"}` : `Show ${repliesLabel(c.replyCount)}`}</a></p>`
       : "";
   return html`<li class="comment" id="comment-${c.id}" data-author="${c.author.id}" data-created="${c.createdAt}"><article aria-labelledby="comment-${c.id}-by"><header class="comment-meta"><strong id="comment-${c.id}-by">${c.author.displayName}</strong>${c.staff ? html` <span class="staff-badge">Staff</span>` : ""} · <a href="/comments/${c.id}" class="comment-link">${time(c.createdAt, tz)}</a>${c.editedAt ? html` · <span class="edited">edited</span>` : ""}</header><div class="comment-body">${bodyHtml(c.body)}</div><footer class="comment-actions"><form method="post" action="/comments/${c.id}/react" class="inline-form" data-react="${c.id}"><button type="submit" aria-label="Recommend this comment by ${c.author.displayName} (${c.reactionCount})">Recommend <span class="reaction-count">${c.reactionCount}</span></button></form>${b.mode === "open" && c.depth < b.maxDepth ? html` <a href="/comments/${c.id}/reply" data-reply="${c.id}">Reply</a>` : ""} <a href="/comments/${c.id}/report" class="report-link">Report</a></footer></article>${replies.length ? html`<ol class="comment-replies">${replies.map((r) => commentItem(r, b, tz))}</ol>` : ""}${more}</li>`;
 }

@@ -214,16 +214,16 @@ describe("comments, in Chromium", () => {
       .locator(".comment-list > li")
       .filter({ hasText: "A protected lane each way is the real news here." });
     assert.equal(await thread.locator(":scope > ol.comment-replies > li").count(), 3);
-    await thread.getByRole("link", { name: "All 4 replies" }).click();
+    await thread.getByRole("link", { name: "Show 1 more reply" }).click();
     await thread.getByText("counted forty-one bikes").waitFor();
     assert.equal(await thread.locator(":scope > ol.comment-replies > li").count(), 4, "no reply twice");
-    assert.equal(await thread.getByRole("link", { name: "All 4 replies" }).count(), 0);
+    assert.equal(await thread.getByRole("link", { name: "Show 1 more reply" }).count(), 0);
     await status(reader).filter({ hasText: "1 more reply shown." }).waitFor();
 
     // 55 replies: 50 from the comment's page, then the last 5 behind "More replies".
     await reader.goto(`${base}${ferryPath}`);
     const long = reader.locator(".comment-list > li").filter({ hasText: "Eleven permanent posts" });
-    await long.getByRole("link", { name: "All 55 replies" }).click();
+    await long.getByRole("link", { name: "Show 52 more replies" }).click();
     await status(reader).filter({ hasText: "47 more replies shown." }).waitFor();
     await long.getByRole("link", { name: "More replies" }).click();
     await status(reader).filter({ hasText: "5 more replies shown." }).waitFor();
@@ -237,7 +237,7 @@ describe("comments, in Chromium", () => {
     contexts.push(context);
     const plain = await context.newPage();
     await plain.goto(`${base}${articlePath}?sort=oldest`);
-    await plain.getByRole("link", { name: "All 4 replies" }).click();
+    await plain.getByRole("link", { name: "Show 1 more reply" }).click();
     await plain.getByRole("heading", { name: "Comment by CycleCommuter" }).waitFor();
     const replies = plain.locator(".comment-list > li > ol.comment-replies > li");
     assert.equal(await replies.count(), 4);
