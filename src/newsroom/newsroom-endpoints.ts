@@ -21,6 +21,8 @@ import { mediaEndpoints } from "./endpoints/media-endpoints.ts";
 import { previewEndpoints } from "./endpoints/preview-endpoints.ts";
 import { settingsEndpoints } from "./endpoints/settings-endpoints.ts";
 import { storyEndpoints } from "./endpoints/story-endpoints.ts";
+import { deskEndpoints } from "./endpoints/desk-endpoints.ts";
+import type { Mailer } from "../mail/mailer.ts";
 import { taxonomyEndpoints } from "./endpoints/taxonomy-endpoints.ts";
 import { checkPreview } from "./preview.ts";
 
@@ -32,6 +34,8 @@ export interface NewsroomDeps {
   shell: () => Promise<Shell>;
   /** Re-reads the stored site settings into the running configuration (this process). */
   reloadSettings?: () => Promise<void>;
+  /** Notices by email to newsroom users who asked for them. */
+  mailer?: Mailer | undefined;
 }
 
 /** Where `npm run build:editor` puts the editor. */
@@ -41,7 +45,8 @@ export const EDITOR_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.u
 export function adminEndpoints(deps: NewsroomDeps): Endpoint[] {
   return [
     ...accountEndpoints(deps.db),
-    ...storyEndpoints(deps.db, deps.config),
+    ...storyEndpoints(deps),
+    ...deskEndpoints(deps),
     ...previewEndpoints(deps),
     ...mediaEndpoints(deps.db, deps.media, deps.config),
     ...taxonomyEndpoints(deps.db),

@@ -11,6 +11,7 @@ import {
   storyContentSchema,
 } from "../content/model.ts";
 import { type WorkflowAction, nextStatus, publishProblems } from "../content/workflow.ts";
+import { addStoryNote } from "../store/desk-store.ts";
 import { GazetteError } from "../content/errors.ts";
 import type { Db } from "../store/database.ts";
 import { revisionByNumber } from "../store/revision-store.ts";
@@ -149,6 +150,7 @@ export async function transition(
   baseRevision: number,
   action: WorkflowAction,
   now = new Date(),
+  opts: { note?: string | undefined } = {},
 ): Promise<Story> {
   return db.transaction().execute(async (tx) => {
     const story = await load(tx, id);
@@ -176,6 +178,13 @@ export async function transition(
       } as StoryInput,
       { id, baseRevision, actor: actorOf(user), note, now },
     );
+    // The editor's note travels with the return, in the same transaction: both or neither.
+    if (action.kind === "return" && opts.note)
+      await addStoryNote(
+        tx,
+        { storyId: id, userId: user.id, authorName: user.name, kind: "returned", body: opts.note },
+        now,
+      );
     return (await storyById(tx, id))!;
   });
 }

@@ -31,10 +31,12 @@ import { pageBySlug } from "../store/page-store.ts";
 import { correctionsForStory, publishedRevisions, recentCorrections } from "../store/revision-store.ts";
 import { searchStories } from "../store/search-store.ts";
 import { type StoryTeaser, visibleStoryByPath } from "../store/story-store.ts";
+import { type FrontPage, placementOf } from "../store/front-page-store.ts";
 import {
   type StoryFilter,
   authorNamesByStory,
   listVisible,
+  teasersByIds,
   storiesWithVideo,
 } from "../store/story-queries.ts";
 import {
@@ -116,6 +118,14 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
   const { db, config, shell } = deps;
   const size = config.pageSize;
 
+  /** The visible stories an editor placed on a front page, in their order. */
+  async function placedTeasers(page: FrontPage): Promise<StoryTeaser[]> {
+    const { storyIds } = await placementOf(db, page);
+    if (!storyIds.length) return [];
+    const found = await teasersByIds(db, storyIds);
+    return storyIds.flatMap((id) => found.get(id) ?? []);
+  }
+
   async function listing(
     page: number,
     filter: StoryFilter,
@@ -128,12 +138,21 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
       feedPath?: string;
       currentSection?: string;
     },
+    placed: readonly StoryTeaser[] = [],
   ) {
     // One more than a page tells whether an older page exists: counting a
     // section of a large archive costs more than rendering the page.
     const found = await listVisible(db, filter, { limit: size + 1, offset: (page - 1) * size, count: false });
     const hasNext = found.items.length > size;
-    const items = found.items.slice(0, size);
+    // The first page opens with the stories an editor placed there.
+    const placedIds = new Set(placed.map((t) => t.id));
+    const items =
+      page === 1 && placed.length
+        ? [...placed, ...found.items.slice(0, size).filter((t) => !placedIds.has(t.id))].slice(
+            0,
+            Math.max(size, placed.length),
+          )
+        : found.items.slice(0, size);
     if (page > 1 && items.length === 0)
       throw new GazetteError("GZ_ERR_NOT_FOUND", `There is no page ${page} here.`);
     const images = await imagesByIds(db, teaserImageIds(items));
@@ -200,10 +219,17 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
       summary: "The front page: the latest stories, each section's newest, and videos",
       handler: async () => {
         const sections = await listSections(db);
-        const { items: latest } = await listVisible(
+        // The stories an editor placed lead, in their order; the newest fill the rest.
+        const placed = await placedTeasers("home");
+        const placedIds = new Set(placed.map((t) => t.id));
+        const { items: newest } = await listVisible(
           db,
           { kind: "all" },
-          { limit: 7, offset: 0, count: false },
+          { limit: 7 + placed.length, offset: 0, count: false },
+        );
+        const latest = [...placed, ...newest.filter((t) => !placedIds.has(t.id))].slice(
+          0,
+          Math.max(7, placed.length),
         );
         const seen = new Set(latest.map((t) => t.id));
         const bySection = [];
@@ -313,6 +339,7 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
             feedPath: `/${section.slug}/feed.xml`,
             currentSection: section.slug,
           },
+          query.page === 1 ? await placedTeasers(`section:${section.slug}`) : [],
         );
       },
     }),

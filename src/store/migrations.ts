@@ -572,6 +572,59 @@ const m0009_story_trash: Migration = {
   },
 };
 
+/**
+ * The editors' desk: internal notes on a story (never public), notices to
+ * newsroom users (in the app, and by email for those who ask), and the
+ * curated order of the front page and each section's top.
+ */
+const m0010_desk: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable("story_notes")
+      .$call(idColumn(db))
+      .addColumn("story_id", "integer", (c) => c.notNull().references("stories.id").onDelete("cascade"))
+      .addColumn("user_id", "integer", (c) => c.references("users.id").onDelete("set null"))
+      .addColumn("author_name", "text", (c) => c.notNull())
+      .addColumn("kind", "text", (c) => c.notNull())
+      .addColumn("body", "text", (c) => c.notNull())
+      .addColumn("created_at", "varchar(40)", (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex("story_notes_story").on("story_notes").column("story_id").execute();
+    await db.schema
+      .createTable("notifications")
+      .$call(idColumn(db))
+      .addColumn("user_id", "integer", (c) => c.notNull().references("users.id").onDelete("cascade"))
+      .addColumn("kind", "text", (c) => c.notNull())
+      .addColumn("story_id", "integer", (c) => c.references("stories.id").onDelete("cascade"))
+      .addColumn("text", "text", (c) => c.notNull())
+      .addColumn("created_at", "varchar(40)", (c) => c.notNull())
+      .addColumn("read_at", "varchar(40)")
+      .execute();
+    await db.schema
+      .createIndex("notifications_user")
+      .on("notifications")
+      .columns(["user_id", "read_at"])
+      .execute();
+    await db.schema
+      .alterTable("users")
+      .addColumn("notify_by_email", "integer", (c) => c.notNull().defaultTo(0))
+      .execute();
+    await db.schema
+      .createTable("front_pages")
+      .addColumn("page", "text", (c) => c.primaryKey())
+      .addColumn("story_ids", "text", (c) => c.notNull())
+      .addColumn("updated_at", "varchar(40)", (c) => c.notNull())
+      .addColumn("updated_by", "integer", (c) => c.references("users.id").onDelete("set null"))
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable("front_pages").execute();
+    await db.schema.alterTable("users").dropColumn("notify_by_email").execute();
+    await db.schema.dropTable("notifications").execute();
+    await db.schema.dropTable("story_notes").execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001_foundation,
   "0002_search": m0002_search,
@@ -582,6 +635,7 @@ export const migrations: Record<string, Migration> = {
   "0007_story_media": m0007_story_media,
   "0008_correction_changes": m0008_correction_changes,
   "0009_story_trash": m0009_story_trash,
+  "0010_desk": m0010_desk,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -164,6 +164,8 @@ export interface UserTable {
   author_id: number | null;
   created_at: string;
   disabled_at: string | null;
+  /** 1: notices also come by email. */
+  notify_by_email: Generated<number>;
 }
 
 export interface SessionTable {
@@ -225,6 +227,39 @@ export interface CorrectionTable {
   updated_at: string | null;
   /** Withdrawn: still shown, marked as retracted. */
   retracted_at: string | null;
+}
+
+/** An internal note on a story from the newsroom (never shown to readers). */
+export interface StoryNoteTable {
+  id: Generated<number>;
+  story_id: number;
+  user_id: number | null;
+  author_name: string;
+  /** note | returned (the note an editor sent a story back with) */
+  kind: string;
+  body: string;
+  created_at: string;
+}
+
+/** A notice to one newsroom user. */
+export interface NotificationTable {
+  id: Generated<number>;
+  user_id: number;
+  /** submitted | returned | published | correction | note */
+  kind: string;
+  story_id: number | null;
+  text: string;
+  created_at: string;
+  read_at: string | null;
+}
+
+/** The stories an editor put first on a front page ("home", or "section:<slug>"), in order. */
+export interface FrontPageTable {
+  page: string;
+  /** JSON array of story ids; the first is the lead. */
+  story_ids: string;
+  updated_at: string;
+  updated_by: number | null;
 }
 
 /** Every edit and retraction of a correction: what it said before, who changed it, when. */
@@ -335,6 +370,9 @@ export interface Database {
   story_revisions: StoryRevisionTable;
   corrections: CorrectionTable;
   correction_changes: CorrectionChangeTable;
+  story_notes: StoryNoteTable;
+  notifications: NotificationTable;
+  front_pages: FrontPageTable;
   changes: ChangeTable;
   sections: SectionTable;
   topics: TopicTable;

@@ -56,6 +56,14 @@ const EXPECTED: Record<string, string> = {
   "GET /api/admin/stories/:id/revisions/:number": "UUAAAA",
   "GET /api/admin/stories/:id/diff": "UUAAAA",
   "POST /api/admin/stories/:id/revisions/:number/restore": "UUAFAA",
+  // The desk: notes on a story, notices, what waits; editors place stories on the front pages.
+  "GET /api/admin/stories/:id/notes": "UUAAAA",
+  "POST /api/admin/stories/:id/notes": "UUAFAA",
+  "GET /api/admin/desk": "UUAAAA",
+  "POST /api/admin/desk/read": "UUAAAA",
+  "PUT /api/admin/me/notifications": "UUAAAA",
+  "GET /api/admin/front-pages/:page": "UUAAAA",
+  "PUT /api/admin/front-pages/:page": "UUFFAA",
   "GET /api/admin/stories/:id/corrections": "UUAAAA",
   "POST /api/admin/stories/:id/corrections": "UUFFAA",
   "PATCH /api/admin/stories/:id/corrections/:correctionId": "UUFFAA",
@@ -154,6 +162,7 @@ const probeUrl = (path: string) =>
     .replace(":correctionId", "999998")
     .replace(":id", "999999")
     .replace(":number", "1")
+    .replace(":page", "home")
     .replace(":token", "not-a-real-token-at-all")
     .replace("*", "no-such-page");
 

@@ -1,6 +1,7 @@
 /** Admin API: stories, their workflow, revisions, corrections and preview links. */
+import { type DeskDeps, tellDesk } from "../desk.ts";
+import { noteBodySchema } from "./desk-endpoints.ts";
 import { z } from "zod";
-import type { Config } from "../../config.ts";
 import { storyContentSchema, storyStatus } from "../../content/model.ts";
 import { changedParagraphs, diffStoryContent } from "../../content/story-diff.ts";
 import { GazetteError } from "../../content/errors.ts";
@@ -88,11 +89,10 @@ const scheduleBody = z.object({
   at: z.iso.datetime({ offset: true, message: "must be a date and time such as 2026-12-01T09:00:00Z" }),
 });
 
-export function storyEndpoints(db: Db, config: Config) {
-  const flow = (
-    kind: "submit" | "withdraw" | "return" | "publish" | "unschedule" | "unpublish",
-    summary: string,
-  ) =>
+export function storyEndpoints(deps: DeskDeps) {
+  const { db, config } = deps;
+  const told = { submit: "submitted", publish: "published" } as const;
+  const flow = (kind: "submit" | "withdraw" | "publish" | "unschedule" | "unpublish", summary: string) =>
     endpoint({
       method: "POST",
       path: `/api/admin/stories/:id/${kind}`,
@@ -102,8 +102,11 @@ export function storyEndpoints(db: Db, config: Config) {
       summary,
       params: idParam,
       body: workflowBody,
-      handler: async ({ params, body, user }) =>
-        storyJson(await transition(db, user!, params.id, body.baseRevision, { kind }), user!),
+      handler: async ({ params, body, user }) => {
+        const story = await transition(db, user!, params.id, body.baseRevision, { kind });
+        if (kind === "submit" || kind === "publish") await tellDesk(deps, { kind: told[kind] }, story, user!);
+        return storyJson(story, user!);
+      },
     });
 
   return [
@@ -201,7 +204,32 @@ export function storyEndpoints(db: Db, config: Config) {
     }),
     flow("submit", "Submit a draft for review"),
     flow("withdraw", "Take your own story back from review, to keep working on it"),
-    flow("return", "Send a story in review (or scheduled) back to draft"),
+    endpoint({
+      method: "POST",
+      path: "/api/admin/stories/:id/return",
+      access: "story.publish",
+      responds: "json",
+      tag: "Workflow",
+      summary:
+        "Send a story in review (or scheduled) back to draft, optionally with a note to its writer (kept with the story, never public)",
+      params: idParam,
+      body: workflowBody.extend({ note: noteBodySchema.optional() }),
+      handler: async ({ params, body, user }) => {
+        const story = await transition(
+          db,
+          user!,
+          params.id,
+          body.baseRevision,
+          { kind: "return" },
+          new Date(),
+          {
+            note: body.note,
+          },
+        );
+        await tellDesk(deps, { kind: "returned", note: body.note }, story, user!);
+        return storyJson(story, user!);
+      },
+    }),
     flow("publish", "Publish now"),
     endpoint({
       method: "POST",
@@ -335,7 +363,9 @@ export function storyEndpoints(db: Db, config: Config) {
             "Only a published story can carry a correction.",
           );
         }
-        return db.transaction().execute((tx) => addCorrection(tx, params.id, body, user!.id));
+        const added = await db.transaction().execute((tx) => addCorrection(tx, params.id, body, user!.id));
+        await tellDesk(deps, { kind: "correction", text: body.text }, story, user!);
+        return added;
       },
     }),
     endpoint({
