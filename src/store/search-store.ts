@@ -248,6 +248,28 @@ async function sqliteBm25Ids(
   return ranked.slice(q.offset, want);
 }
 
+/**
+ * Stories of any status whose headline, summary or text hold the words (the
+ * newsroom's story list; readers' search sees only what is published). At
+ * most `cap`, best matches first.
+ */
+export async function storyIdsMatchingText(db: Db, text: string, cap = 2000): Promise<number[]> {
+  if (isPostgres(db)) {
+    if (!queryWords(text).length) return [];
+    const cfg = sql.lit(textConfig);
+    const r = await sql<{ id: number }>`SELECT story_id AS id FROM story_search
+      WHERE document @@ websearch_to_tsquery(${cfg}::regconfig, ${text.slice(0, 500)}) LIMIT ${cap}`.execute(
+      db,
+    );
+    return r.rows.map((x) => Number(x.id));
+  }
+  const match = fts5Query(text);
+  if (!match) return [];
+  const r = await sql<{ id: number }>`SELECT rowid AS id FROM story_search WHERE story_search MATCH ${match}
+    ORDER BY rank LIMIT ${cap}`.execute(db);
+  return r.rows.map((x) => Number(x.id));
+}
+
 /** Matches are counted up to this many; past it the page says "more than". */
 export const MAX_COUNTED = 1000;
 

@@ -11,6 +11,7 @@ import type { Db } from "./database.ts";
 import type { Database } from "./schema.ts";
 import type { Story } from "./story-store.ts";
 import { type StoryTeaser, toTeaser, visibleNow } from "./story-teasers.ts";
+import { storyIdsMatchingText } from "./search-store.ts";
 
 function teaserSelect(qb: SelectQueryBuilder<Database, "stories", object>) {
   return qb
@@ -232,6 +233,8 @@ export async function commentableStory(
 export interface NewsroomListItem {
   id: number;
   headline: string;
+  /** The authors' names, or the byline as typed. */
+  byline: string;
   status: StoryStatus;
   updatedAt: string;
   firstPublishedAt: string | null;
@@ -250,8 +253,14 @@ export async function newsroomStoryList(
     sectionSlug?: string | undefined;
     authorSlug?: string | undefined;
     createdBy?: number | undefined;
-    /** Part of a headline (% and _ act as wildcards: harmless in a headline filter). */
-    headlineContains?: string | undefined;
+    /**
+     * Words to find: part of the headline, the byline or an author's name
+     * (any case; % and _ act as wildcards, harmless here), or the words of
+     * the text and summary (the search index, word forms included).
+     */
+    text?: string | undefined;
+    /** "published": newest first publication first (the front page's order); else the latest change first. */
+    order?: "changed" | "published" | undefined;
     /** The trash instead of the stories in it. */
     trashed?: boolean | undefined;
     limit: number;
@@ -271,6 +280,7 @@ export async function newsroomStoryList(
       "stories.path",
       "stories.created_by",
       "stories.revision",
+      "stories.byline",
       "sections.slug as section_slug",
       "sections.name as section_name",
     ]);
@@ -288,17 +298,45 @@ export async function newsroomStoryList(
         .where("authors.slug", "=", slug),
     );
   }
-  if (f.headlineContains) q = q.where("stories.headline", "like", `%${f.headlineContains}%`);
-  const rows = await q
-    .orderBy("stories.updated_at", "desc")
+  if (f.text) {
+    const like = `%${f.text.toLowerCase()}%`;
+    const inText = await storyIdsMatchingText(db, f.text);
+    q = q.where((eb) =>
+      eb.or([
+        eb(sql`lower(stories.headline)`, "like", like),
+        eb(sql`lower(coalesce(stories.byline, ''))`, "like", like),
+        eb(
+          "stories.id",
+          "in",
+          eb
+            .selectFrom("story_authors")
+            .innerJoin("authors", "authors.id", "story_authors.author_id")
+            .select("story_authors.story_id")
+            .where(sql`lower(authors.name)`, "like", like),
+        ),
+        ...(inText.length ? [eb("stories.id", "in", inText)] : []),
+      ]),
+    );
+  }
+  const rows = await (
+    f.order === "published"
+      ? q.orderBy("stories.first_published_at", "desc")
+      : q.orderBy("stories.updated_at", "desc")
+  )
     .orderBy("stories.id", "desc")
     .limit(f.limit + 1)
     .offset(f.offset)
     .execute();
+  const page = rows.slice(0, f.limit);
+  const names = await authorNamesByStory(
+    db,
+    page.map((r) => r.id),
+  );
   return {
-    items: rows.slice(0, f.limit).map((r) => ({
+    items: page.map((r) => ({
       id: r.id,
       headline: r.headline,
+      byline: names.get(r.id)?.join(", ") || r.byline || "",
       status: r.status as StoryStatus,
       updatedAt: r.updated_at,
       firstPublishedAt: r.first_published_at,

@@ -173,8 +173,54 @@ describe("the newsroom, in Chromium", () => {
     assert.equal(await page.locator(".status").first().textContent(), "In review");
   });
 
-  it("an editor publishes it and it appears on the site", async () => {
+  it("an editor returns it with a note; the contributor sees the note and resubmits", async () => {
     const page = await signedIn("editor");
+    // The navigation counts what waits for review, and links to it.
+    await page.getByRole("link", { name: /^In review \d+ waiting$/ }).click();
+    await page.getByRole("link", { name: headline }).click();
+    await page.getByRole("textbox", { name: "Story text" }).waitFor();
+    await page
+      .getByLabel("Note to the writer (optional)")
+      .fill("Say who at the harbour office confirmed it.");
+    await page.getByRole("button", { name: "Return to draft" }).click();
+    await page.locator(".status").first().filter({ hasText: "Draft" }).waitFor();
+    await page.locator(".note--returned").filter({ hasText: "Say who at the harbour office" }).waitFor();
+
+    const writer = await signedIn("contributor");
+    // A notice, counted in the navigation, leads to the story and its note.
+    await writer.getByRole("link", { name: /^Notices 1 unread$/ }).click();
+    await writer
+      .getByRole("link", { name: /returned “Tide gauge at the old quay is working again” to you: Say who/ })
+      .click();
+    await writer.getByRole("textbox", { name: "Story text" }).waitFor();
+    const note = writer.locator(".note--returned");
+    await note.waitFor();
+    assert.match((await note.textContent())!, /Eddie Editor returned the story/);
+    assert.match((await note.textContent())!, /Say who at the harbour office confirmed it\./);
+    await writer.getByLabel("Add a note").fill("Added: the harbour master, Dana Quayle.");
+    await writer.getByRole("button", { name: "Add note" }).click();
+    await writer.getByText("Note added.").waitFor();
+    await writer.getByRole("button", { name: "Submit for review" }).click();
+    await writer.getByText("Submitted for review. An editor will take it from here.").waitFor();
+    assert.equal(
+      await writer.getByRole("link", { name: /^Notices \d+ unread$/ }).count(),
+      0,
+      "read on opening",
+    );
+  });
+
+  it("an editor publishes it, leads the home page with it, and it appears on the site", async () => {
+    const page = await signedIn("editor");
+    await openStory(page, headline);
+    await page.locator(".note").filter({ hasText: "Added: the harbour master" }).waitFor();
+    // The front page is curated: the bridge story placed as its lead.
+    await page.getByRole("link", { name: "Front pages" }).click();
+    await page.getByRole("button", { name: "Add a story" }).click();
+    const picker = page.getByRole("dialog", { name: "Place a story" });
+    await picker.getByLabel("Search published stories").fill("lift bridge");
+    await picker.getByRole("button", { name: /Harbour lift bridge to reopen/ }).click();
+    await page.getByRole("button", { name: "Save the order" }).click();
+    await page.getByText("Saved: readers see it now.").waitFor();
     await openStory(page, headline);
     await page.getByRole("button", { name: "Publish now" }).click();
     await page.getByText("Published. It is on the site now.").waitFor();
@@ -191,6 +237,23 @@ describe("the newsroom, in Chromium", () => {
     assert.match((await site.locator(".story-body").textContent())!, /The tide gauge at work/);
     assert.match((await site.locator(".story-body video").getAttribute("preload"))!, /none/);
     assert.match((await site.locator(".byline").textContent())!, /Rita Reporter/);
+
+    // Newest, yet not the lead: the placed story leads until the editor puts this one first.
+    await site.goto(`${base}/`);
+    const lead = site.locator(".teaser--lead h2");
+    assert.match((await lead.textContent())!, /Harbour lift bridge to reopen/);
+    await page.getByRole("button", { name: "Lead the home page with it" }).click();
+    await page.getByText("It now leads the home page.").waitFor();
+    await site.goto(`${base}/`);
+    assert.equal(await lead.textContent(), headline);
+    // The front-page screen shows it first, as the lead.
+    await page.getByRole("link", { name: "Front pages" }).click();
+    await page
+      .locator(".placed-list li")
+      .first()
+      .filter({ hasText: `Lead: ${headline}` })
+      .waitFor();
+    assert.match((await page.locator(".placed-list li").nth(1).textContent())!, /Harbour lift bridge/);
   });
 
   it("the editor changes the published story; the public history shows the update and its diff", async () => {
@@ -407,6 +470,12 @@ describe("the newsroom, in Chromium", () => {
       await login.getByRole("link", { name: "Settings" }).click();
       await login.getByRole("heading", { name: "Sections" }).waitFor();
       await check(login, `settings (${scheme})`);
+      await login.getByRole("link", { name: "Front pages" }).click();
+      await login.locator(".front-preview li").first().waitFor();
+      await check(login, `front pages (${scheme})`);
+      await login.getByRole("link", { name: /^Notices/ }).click();
+      await login.getByRole("heading", { name: "Notices" }).waitFor();
+      await check(login, `notices (${scheme})`);
       const history = await context.newPage();
       await history.goto(`${base}${storyPath}/history`);
       await check(history, `public history (${scheme})`);

@@ -10,7 +10,9 @@ import { StoryEditor } from "./story-editor.tsx";
 import { StoryList } from "./story-list.tsx";
 import { SettingsPage } from "./settings.tsx";
 import { UsersPage } from "./users.tsx";
-import { navigate, useRoute } from "./router.ts";
+import { navigate, useLocation, useRoute } from "./router.ts";
+import { NoticesPage, useDesk } from "./desk.tsx";
+import { FrontPagePage } from "./front-page.tsx";
 import "./editor.css";
 
 function Shell({
@@ -23,17 +25,31 @@ function Shell({
   children: preact.ComponentChildren;
 }) {
   const path = useRoute();
-  const link = (href: string, label: string) => (
+  const here = useLocation();
+  const [desk] = useDesk(here);
+  const count = (n: number | null | undefined, what: string) =>
+    n ? (
+      <span class="badge">
+        {n}
+        <span class="visually-hidden"> {what}</span>
+      </span>
+    ) : null;
+  const link = (href: string, label: string, badge?: preact.ComponentChildren) => (
     <li>
       <a
         href={href}
-        aria-current={path === href || (href !== "/admin" && path.startsWith(href)) ? "page" : undefined}
+        aria-current={
+          here === href || (href !== "/admin" && !href.includes("?") && path.startsWith(href))
+            ? "page"
+            : undefined
+        }
         onClick={(e) => {
           e.preventDefault();
           navigate(href);
         }}
       >
         {label}
+        {badge ? <> {badge}</> : null}
       </a>
     </li>
   );
@@ -50,8 +66,15 @@ function Shell({
         <nav aria-label="Newsroom">
           <ul>
             {link("/admin", "Stories")}
+            {desk?.inReview != null
+              ? link("/admin?status=review", "In review", count(desk.inReview, "waiting"))
+              : null}
+            {me.permissions.includes("story.publish") ? link("/admin/front-pages", "Front pages") : null}
             {link("/admin/media", "Media")}
-            {me.permissions.includes("comments.moderate") ? link("/admin/comments", "Comments") : null}
+            {me.permissions.includes("comments.moderate")
+              ? link("/admin/comments", "Comments", count(desk?.heldComments, "held for moderation"))
+              : null}
+            {link("/admin/notices", "Notices", count(desk?.unread, "unread"))}
             {me.role === "admin" ? link("/admin/people", "People") : null}
             {me.role === "admin" ? link("/admin/settings", "Settings") : null}
           </ul>
@@ -81,6 +104,7 @@ function Shell({
 
 function App() {
   const path = useRoute();
+  const here = useLocation();
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const load = async () => {
     const s = await api<{ user: Me | null; csrfToken: string }>("GET", "/api/admin/session");
@@ -104,12 +128,15 @@ function App() {
   let page;
   if (story) page = <StoryEditor key={story[1]} id={Number(story[1])} me={me} />;
   else if (path === "/admin/media") page = <MediaPage me={me} />;
+  else if (path === "/admin/notices") page = <NoticesPage />;
+  else if (path === "/admin/front-pages" && me.permissions.includes("story.publish"))
+    page = <FrontPagePage canPlace />;
   else if (path === "/admin/comments" && me.permissions.includes("comments.moderate"))
     page = <ModerationPage me={me} />;
   else if (path === "/admin/people" && me.role === "admin") page = <UsersPage me={me} />;
   else if (path === "/admin/settings" && me.role === "admin") page = <SettingsPage />;
   else if (me.role === "moderator") page = <ModerationPage me={me} />;
-  else page = <StoryList me={me} />;
+  else page = <StoryList key={here} me={me} />;
   return (
     <Shell me={me} onSignOut={signOut}>
       {page}

@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, type Me, api } from "./api.ts";
 import { when } from "./format.ts";
+import { deskChanged } from "./desk.tsx";
 
 interface Item {
   id: number;
@@ -212,6 +213,7 @@ export function ModerationPage({ me }: { me: Me }) {
           `${action === "approve" ? "Approved" : action === "reject" ? "Rejected" : action === "ban" ? "Banned the author of" : `Suspended for ${days} days the author of`} the comment by ${item.reader.displayName}.`,
         );
         load();
+        deskChanged();
       } catch (err) {
         setStatus(err instanceof ApiError ? err.message : "That did not work.");
       }

@@ -21,3 +21,14 @@ export function useRoute(): string {
   }, []);
   return path;
 }
+
+/** The path and query ("/admin?status=review"): a navigation to the same path with other filters re-renders. */
+export function useLocation(): string {
+  const [loc, setLoc] = useState(location.pathname + location.search);
+  useEffect(() => {
+    const l = () => setLoc(location.pathname + location.search);
+    listeners.add(l);
+    return () => void listeners.delete(l);
+  }, []);
+  return loc;
+}

@@ -39,6 +39,8 @@ import { STATUS_LABEL, when } from "./format.ts";
 import { clearLocal, readLocal, sameContent, writeLocal } from "./local-copy.ts";
 import { ImagePicker, VideoPicker, imageFiles, uploadImage } from "./media-library.tsx";
 import { CorrectionsPanel } from "./corrections-panel.tsx";
+import { NotesPanel } from "./notes-panel.tsx";
+import { deskChanged } from "./desk.tsx";
 import { RevisionsPanel, SourcesEditor } from "./story-panels.tsx";
 import { StoryPicker } from "./story-picker.tsx";
 import { storyMedia } from "../../content/story-media.ts";
@@ -283,6 +285,7 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
     return () => clearTimeout(t);
   }, [preview !== null, content]);
 
+  const [notesSeen, setNotesSeen] = useState(0);
   const act = async (action: string, body: Record<string, unknown> = {}) => {
     if (saveState !== "saved" && editable) {
       if (!(await save())) return;
@@ -294,6 +297,8 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
       });
       adopt(s, contentRef.current ?? s.content);
       dispatch({ type: "acted", message: actedMessage(action, when(s.scheduledAt)) });
+      setNotesSeen((n) => n + 1);
+      deskChanged();
     } catch (err) {
       if (err instanceof ApiError) dispatch({ type: "act-failed", message: err.message, fields: err.fields });
     }
@@ -574,7 +579,21 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
                 })
                 .catch((e: unknown) => setMessage(e instanceof ApiError ? e.message : "Could not move it."))
             }
+            onLeadHome={() =>
+              void api<{ stories: { id: number; live: boolean }[] }>("GET", "/api/admin/front-pages/home")
+                .then((home) =>
+                  api("PUT", "/api/admin/front-pages/home", {
+                    storyIds: [
+                      id,
+                      ...home.stories.filter((x) => x.live && x.id !== id).map((x) => x.id),
+                    ].slice(0, 12),
+                  }),
+                )
+                .then(() => setMessage("It now leads the home page."))
+                .catch((e: unknown) => setMessage(e instanceof ApiError ? e.message : "Could not place it."))
+            }
           />
+          <NotesPanel storyId={id} canWrite={me.permissions.includes("story.edit")} refresh={notesSeen} />
           {/* On a live story, corrections come right after publishing: where an editor looks. */}
           {story.status === "published" ? <CorrectionsPanel story={story} /> : null}
 

@@ -1,4 +1,8 @@
-/** The story list: filters (status, section, author), headline search, the trash, and a new-story button. */
+/**
+ * The story list: filters (status, section, author) and a search of
+ * headline, byline, authors and text, all kept in the address (a filtered
+ * list can be bookmarked or sent); the trash; and a new-story button.
+ */
 import { useEffect, useState } from "preact/hooks";
 import { type Author, type Me, type Section, type Status, ApiError, api } from "./api.ts";
 import { STATUS_LABEL, when } from "./format.ts";
@@ -7,6 +11,7 @@ import { navigate } from "./router.ts";
 interface Row {
   id: number;
   headline: string;
+  byline: string;
   status: Status;
   updatedAt: string;
   scheduledAt: string | null;
@@ -82,8 +87,13 @@ export function StoryList({ me }: { me: Me }) {
       </div>
       <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
         <label>
-          Search headlines
-          <input type="search" value={q} onInput={(e) => setQ(e.currentTarget.value)} />
+          Search stories
+          <input
+            type="search"
+            title="Headline, byline, author or words of the text"
+            value={q}
+            onInput={(e) => setQ(e.currentTarget.value)}
+          />
         </label>
         <label>
           Status
@@ -131,6 +141,7 @@ export function StoryList({ me }: { me: Me }) {
           <thead>
             <tr>
               <th scope="col">Headline</th>
+              <th scope="col">Author</th>
               <th scope="col">Status</th>
               <th scope="col">Section</th>
               <th scope="col">Last change</th>
@@ -151,6 +162,7 @@ export function StoryList({ me }: { me: Me }) {
                   </a>
                   {r.mine ? <span class="tag">yours</span> : null}
                 </td>
+                <td>{r.byline || <span class="sub">—</span>}</td>
                 <td>
                   <span class={`status status-${r.status}`}>{STATUS_LABEL[r.status]}</span>
                   {r.status === "scheduled" && r.scheduledAt ? (

@@ -14,7 +14,9 @@ export function StoryPicker({
   exclude,
   onPick,
   onClose,
+  title = "Recommend a story",
 }: {
+  title?: string;
   exclude: number;
   onPick: (id: number, headline: string) => void;
   onClose: () => void;
@@ -36,9 +38,9 @@ export function StoryPicker({
   }, [q]);
   return (
     <dialog ref={ref} class="picker" aria-labelledby="spicker-h" onClose={onClose}>
-      <h2 id="spicker-h">Recommend a story</h2>
+      <h2 id="spicker-h">{title}</h2>
       <label class="field">
-        <span>Search published headlines</span>
+        <span>Search published stories</span>
         <input type="search" value={q} onInput={(e) => setQ(e.currentTarget.value)} />
       </label>
       <ul class="plain story-choices">

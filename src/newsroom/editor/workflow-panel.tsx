@@ -1,4 +1,4 @@
-/** The "Publishing" panel: submit, publish, schedule, return, unpublish, and a preview link. */
+/** The "Publishing" panel: submit, publish, schedule, return (with a note), unpublish, lead the home page, and a preview link. */
 import { useState } from "preact/hooks";
 import { type StoryJson, api } from "./api.ts";
 import { fromLocalInput } from "./format.ts";
@@ -8,15 +8,19 @@ export function WorkflowPanel({
   onAct,
   onMessage,
   onTrash,
+  onLeadHome,
 }: {
   story: StoryJson;
   /** Runs a workflow step (`publish`, `schedule` with `{at}` …). */
   onAct: (action: string, body?: Record<string, unknown>) => void;
   onMessage: (message: string) => void;
   onTrash: () => void;
+  /** Puts the story first on the home page (the other placed stories follow). */
+  onLeadHome: () => void;
 }) {
   const [scheduleAt, setScheduleAt] = useState("");
   const [previewLink, setPreviewLink] = useState("");
+  const [returnNote, setReturnNote] = useState("");
   const { can, status } = story;
   return (
     <section class="panel workflow">
@@ -58,8 +62,29 @@ export function WorkflowPanel({
         </button>
       ) : null}
       {can.publish && (status === "review" || status === "scheduled") ? (
-        <button type="button" onClick={() => onAct("return")}>
-          Return to draft
+        <form
+          class="return-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            onAct("return", returnNote.trim() ? { note: returnNote.trim() } : {});
+            setReturnNote("");
+          }}
+        >
+          <label class="field">
+            <span>Note to the writer (optional)</span>
+            <textarea
+              rows={2}
+              maxLength={4000}
+              value={returnNote}
+              onInput={(e) => setReturnNote(e.currentTarget.value)}
+            />
+          </label>
+          <button type="submit">Return to draft</button>
+        </form>
+      ) : null}
+      {can.publish && status === "published" ? (
+        <button type="button" onClick={onLeadHome}>
+          Lead the home page with it
         </button>
       ) : null}
       {can.publish && status === "published" ? (

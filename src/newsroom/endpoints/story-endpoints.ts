@@ -79,6 +79,8 @@ const listQuery = z.object({
   mine: z.enum(["1", "0"]).optional(),
   /** 1: the trash instead. */
   trash: z.enum(["1", "0"]).optional(),
+  /** published: newest publication first (the front page's order); changed (default): latest change first. */
+  order: z.enum(["changed", "published"]).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
@@ -116,7 +118,8 @@ export function storyEndpoints(deps: DeskDeps) {
       access: "newsroom.read",
       responds: "json",
       tag: "Stories",
-      summary: "List stories, newest change first, with filters (status, section, author, headline search)",
+      summary:
+        "List stories, newest change first, with filters (status, section, author) and a search of headline, byline, authors and text",
       query: listQuery,
       handler: async ({ query, user }) => {
         const { items, hasMore } = await newsroomStoryList(db, {
@@ -124,7 +127,8 @@ export function storyEndpoints(deps: DeskDeps) {
           sectionSlug: query.section,
           authorSlug: query.author,
           createdBy: query.mine === "1" ? user!.id : undefined,
-          headlineContains: query.q?.trim() || undefined,
+          text: query.q?.trim() || undefined,
+          order: query.order,
           trashed: query.trash === "1",
           limit: query.limit,
           offset: query.offset,
