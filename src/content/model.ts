@@ -105,6 +105,32 @@ export type StoryStatus = z.infer<typeof storyStatus>;
 const isoDate = z.iso.datetime({ offset: true });
 
 /** What a writer (or an importer) supplies; ids refer to rows in the store. */
+const optionalText = (max: number, advice: string) =>
+  z
+    .string()
+    .trim()
+    .max(max, advice)
+    .transform((t) => (t ? t : undefined))
+    .optional();
+
+/**
+ * How the story shows in search results and when shared: each falls back to
+ * the story's own (the headline, the first summary point, the hero picture).
+ */
+export const seoSchema = z
+  .object({
+    /** The <title> and search-result headline. */
+    title: optionalText(70, "keep the search title under 70 characters: search engines cut the rest"),
+    /** The meta description search engines show under the title. */
+    description: optionalText(200, "keep the search description under 200 characters"),
+    socialTitle: optionalText(100, "keep the social title under 100 characters"),
+    socialDescription: optionalText(300, "keep the social description under 300 characters"),
+    /** A picture from the library for social cards, instead of the hero. */
+    socialImageId: z.number().int().positive().optional(),
+  })
+  .strict();
+export type Seo = z.output<typeof seoSchema>;
+
 export const storyInputSchema = z.object({
   uri: z.string().min(1).max(1000).optional(),
   slug: slugSchema.optional(),
@@ -126,6 +152,7 @@ export const storyInputSchema = z.object({
   dateline: z.string().max(200).optional(),
   sources: z.array(sourceSchema).default([]),
   relatedVideoIds: z.array(z.number().int().positive()).default([]),
+  seo: seoSchema.default({}),
   status: storyStatus,
   firstPublishedAt: isoDate.optional(),
   updatedAt: isoDate.optional(),

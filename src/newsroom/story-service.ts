@@ -12,6 +12,7 @@ import {
 } from "../content/model.ts";
 import { type WorkflowAction, nextStatus, publishProblems } from "../content/workflow.ts";
 import { addStoryNote } from "../store/desk-store.ts";
+import { slugify } from "../content/slug.ts";
 import { GazetteError } from "../content/errors.ts";
 import type { Db } from "../store/database.ts";
 import { revisionByNumber } from "../store/revision-store.ts";
@@ -31,8 +32,9 @@ import { allowed, canEditStory } from "../auth/permissions.ts";
 /** The editable content of a stored story (what a revision holds). */
 export function contentOf(story: Story): StoryContent {
   return storyContentSchema.parse({
-    // A draft's address follows its headline until it is first published.
-    ...(story.firstPublishedAt ? { slug: story.slug } : {}),
+    // A draft's address follows its headline until it is first published,
+    // unless someone chose one (it then differs from the headline's).
+    ...(story.firstPublishedAt || story.slug !== slugify(story.headline) ? { slug: story.slug } : {}),
     headline: story.headline,
     summary: story.summary,
     body: story.body,
@@ -44,6 +46,7 @@ export function contentOf(story: Story): StoryContent {
     ...(story.dateline ? { dateline: story.dateline } : {}),
     sources: story.sources,
     relatedVideoIds: story.relatedVideoIds,
+    seo: story.seo,
     ...(story.embargoUntil ? { embargoUntil: story.embargoUntil } : {}),
   });
 }

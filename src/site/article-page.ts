@@ -69,12 +69,15 @@ export function articleView(inputs: ArticleInputs, site: SiteConfig, ads: AdRule
     : story.byline
       ? [story.byline]
       : [];
-  const description = story.summary[0] ?? "";
+  const description = story.seo.description ?? story.summary[0] ?? "";
   const published = story.firstPublishedAt ?? story.updatedAt;
   const url = `${site.baseUrl}${story.path}`;
   const standardsPath = `/about/${site.standardsPage}`;
   const heroFile = hero ? imageRendition(hero, 1200) : undefined;
   const heroUrl = heroFile?.url;
+  // Shares show the social picture when one was chosen, else the hero.
+  const socialImage = (story.seo.socialImageId ? images.get(story.seo.socialImageId) : undefined) ?? hero;
+  const socialFile = socialImage ? imageRendition(socialImage, 1200) : undefined;
   const abs = (u: string) => (/^https?:/.test(u) ? u : `${site.baseUrl}${u}`);
   const bodyVideos = story.body
     .flatMap((b) => (b.type === "video" ? [videos.get(b.videoId)] : []))
@@ -162,13 +165,21 @@ export function articleView(inputs: ArticleInputs, site: SiteConfig, ads: AdRule
     relatedVideos,
     standardsPath,
     meta: {
-      title: story.headline,
+      title: story.seo.title ?? story.headline,
       description,
       canonicalPath: story.path,
+      social: { title: story.seo.socialTitle, description: story.seo.socialDescription },
       og: {
         type: "article",
-        ...(hero && heroUrl
-          ? { image: { url: heroUrl, width: heroFile!.width, height: heroFile!.height, alt: hero.alt } }
+        ...(socialImage && socialFile
+          ? {
+              image: {
+                url: socialFile.url,
+                width: socialFile.width,
+                height: socialFile.height,
+                alt: socialImage.alt,
+              },
+            }
           : {}),
       },
       jsonLd: [jsonLd],

@@ -625,6 +625,19 @@ const m0010_desk: Migration = {
   },
 };
 
+/** How a story shows in search results and social cards (content/model.ts seoSchema), as JSON. */
+const m0011_story_seo: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .alterTable("stories")
+      .addColumn("seo", "text", (c) => c.notNull().defaultTo("{}"))
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.alterTable("stories").dropColumn("seo").execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001_foundation,
   "0002_search": m0002_search,
@@ -636,6 +649,7 @@ export const migrations: Record<string, Migration> = {
   "0008_correction_changes": m0008_correction_changes,
   "0009_story_trash": m0009_story_trash,
   "0010_desk": m0010_desk,
+  "0011_story_seo": m0011_story_seo,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

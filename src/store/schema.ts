@@ -104,6 +104,8 @@ export interface StoryTable {
   premoderate: Generated<number>;
   /** In the trash since then (never shown to readers; restorable). */
   trashed_at: string | null;
+  /** JSON: content/model.ts seoSchema. */
+  seo: Generated<string>;
 }
 
 /** Which pictures and videos a story shows (content/story-media.ts), written by saveStory. */

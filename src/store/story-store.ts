@@ -18,6 +18,8 @@ import {
   storyStatus,
   sourceSchema,
   storyInputSchema,
+  type Seo,
+  seoSchema,
 } from "../content/model.ts";
 import { bodyWordCount } from "../content/text.ts";
 import { slugify } from "../content/slug.ts";
@@ -48,6 +50,7 @@ export interface Story {
   dateline: string | null;
   sources: Source[];
   relatedVideoIds: number[];
+  seo: Seo;
   status: StoryStatus;
   firstPublishedAt: string | null;
   updatedAt: string;
@@ -184,6 +187,7 @@ export async function saveStory(db: Db, input: StoryInput, opts: SaveOptions = {
     dateline: data.dateline ?? null,
     sources: JSON.stringify(data.sources),
     related_video_ids: JSON.stringify(data.relatedVideoIds),
+    seo: JSON.stringify(data.seo),
     status: data.status,
     first_published_at: firstPublishedAt,
     updated_at: data.updatedAt ?? now,
@@ -351,6 +355,7 @@ async function hydrate(db: Db, row: StoryRow): Promise<Story> {
     dateline: row.dateline,
     sources: z.array(sourceSchema).parse(JSON.parse(row.sources)),
     relatedVideoIds: jsonNumbers.parse(JSON.parse(row.related_video_ids)),
+    seo: seoOf(row.seo),
     status: storyStatusOf(row.status),
     firstPublishedAt: row.first_published_at,
     updatedAt: row.updated_at,
@@ -364,6 +369,12 @@ async function hydrate(db: Db, row: StoryRow): Promise<Story> {
     commentsMode: row.comments_mode,
     trashedAt: row.trashed_at,
   };
+}
+
+/** A stored story's SEO fields; an unreadable value (hand-edited row) reads as none, never as an error page. */
+function seoOf(json: string): Seo {
+  const parsed = seoSchema.safeParse(JSON.parse(json || "{}"));
+  return parsed.success ? parsed.data : {};
 }
 
 function storyStatusOf(s: string): StoryStatus {

@@ -84,6 +84,8 @@ describe("editor field names", () => {
     assert.equal(fieldLabel("content.summary.0"), "Summary point 1");
     assert.equal(fieldLabel("content.headline"), "Headline");
     assert.equal(fieldLabel("body.3"), "The text, block 4");
+    assert.equal(fieldLabel("content.seo.title"), "Search title");
+    assert.equal(fieldLabel("content.seo.socialDescription"), "Social description");
     assert.equal(fieldLabel("content.body.2.content.0.href"), "The text, block 3");
     assert.equal(fieldLabel("heroImageId"), "Main picture");
     assert.equal(fieldLabel("content.sources.1.url"), "Source 2");

@@ -68,6 +68,7 @@ const base: StoryContent = {
   sectionSlug: "city",
   topicNames: [],
   authorSlugs: [],
+  seo: {},
   sources: [],
   relatedVideoIds: [],
 };

@@ -135,6 +135,14 @@ const FIELD_NAMES: Record<string, string> = {
  * A field the server named by its path (`content.summary.0`, `body.3`), in
  * words a writer knows: "Summary point 1", "The text, block 4".
  */
+const SEO_NAMES: Record<string, string> = {
+  title: "Search title",
+  description: "Search description",
+  socialTitle: "Social title",
+  socialDescription: "Social description",
+  socialImageId: "Social picture",
+};
+
 export function fieldLabel(path: string): string {
   const parts = path.replace(/^content\./, "").split(".");
   const [field = "", index] = parts;
@@ -148,6 +156,8 @@ export function fieldLabel(path: string): string {
       return n ? `Topic ${n}` : "Topics";
     case "sources":
       return n ? `Source ${n}` : "Sources";
+    case "seo":
+      return SEO_NAMES[index ?? ""] ?? "Search and social";
     default:
       return (
         FIELD_NAMES[field] ?? field.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/^./, (c) => c.toUpperCase())

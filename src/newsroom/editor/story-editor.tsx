@@ -40,6 +40,7 @@ import { clearLocal, readLocal, sameContent, writeLocal } from "./local-copy.ts"
 import { ImagePicker, VideoPicker, imageFiles, uploadImage } from "./media-library.tsx";
 import { CorrectionsPanel } from "./corrections-panel.tsx";
 import { NotesPanel } from "./notes-panel.tsx";
+import { SeoPanel } from "./seo-panel.tsx";
 import { deskChanged } from "./desk.tsx";
 import { RevisionsPanel, SourcesEditor } from "./story-panels.tsx";
 import { StoryPicker } from "./story-picker.tsx";
@@ -49,6 +50,7 @@ type Picker =
   | { kind: "related-story" }
   | null
   | { kind: "hero" }
+  | { kind: "social" }
   | { kind: "body-image" }
   | { kind: "body-video" }
   | { kind: "related-video" };
@@ -338,6 +340,8 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
     setImages((m) => new Map(m).set(img.id, img));
     mediaRef.current.images.set(img.id, img);
     if (picker?.kind === "hero") change({ heroImageId: img.id });
+    else if (picker?.kind === "social")
+      change({ seo: { ...contentRef.current!.seo, socialImageId: img.id } });
     else
       editor.current
         ?.chain()
@@ -598,7 +602,6 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
           {story.status === "published" ? <CorrectionsPanel story={story} /> : null}
 
           <StoryFieldsPanel
-            story={story}
             content={content}
             editable={editable}
             sections={sections}
@@ -606,6 +609,16 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
             topicsText={topicsText}
             onTopicsText={setTopicsText}
             onChange={change}
+          />
+
+          <SeoPanel
+            story={story}
+            content={content}
+            editable={editable}
+            hero={hero}
+            socialImage={content.seo.socialImageId ? images.get(content.seo.socialImageId) : undefined}
+            onChange={change}
+            onChooseSocialImage={() => setPicker({ kind: "social" })}
           />
 
           <HeroPanel
@@ -652,7 +665,7 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
         </aside>
       </div>
 
-      {picker && (picker.kind === "hero" || picker.kind === "body-image") ? (
+      {picker && (picker.kind === "hero" || picker.kind === "social" || picker.kind === "body-image") ? (
         <ImagePicker onPick={pick} onClose={() => setPicker(null)} />
       ) : null}
       {picker && (picker.kind === "body-video" || picker.kind === "related-video") ? (

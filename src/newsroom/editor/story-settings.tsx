@@ -1,5 +1,5 @@
-/** The story's settings beside the text: section, authors, topics, dateline, byline, embargo, address; the main picture; related videos. */
-import type { Author, ImageJson, Section, StoryContent, StoryJson, VideoJson } from "./api.ts";
+/** The story's settings beside the text: section, authors, topics, dateline, byline, embargo; the main picture; related videos. (The address is in the search and social panel.) */
+import type { Author, ImageJson, Section, StoryContent, VideoJson } from "./api.ts";
 import { formatDuration } from "./body-editor.ts";
 import { fromLocalInput, toLocalInput } from "./format.ts";
 import { imageFiles } from "./media-library.tsx";
@@ -7,7 +7,6 @@ import { imageFiles } from "./media-library.tsx";
 type Change = (patch: Partial<StoryContent>) => void;
 
 export function StoryFieldsPanel({
-  story,
   content,
   editable,
   sections,
@@ -16,7 +15,6 @@ export function StoryFieldsPanel({
   onTopicsText,
   onChange,
 }: {
-  story: StoryJson;
   content: StoryContent;
   editable: boolean;
   sections: Section[];
@@ -102,16 +100,6 @@ export function StoryFieldsPanel({
           onInput={(e) => onChange({ embargoUntil: fromLocalInput(e.currentTarget.value) })}
         />
       </label>
-      {story.firstPublishedAt ? (
-        <label class="field">
-          <span>Address (changing it redirects the old one)</span>
-          <input
-            value={content.slug ?? ""}
-            readOnly={!editable}
-            onInput={(e) => onChange({ slug: e.currentTarget.value })}
-          />
-        </label>
-      ) : null}
     </section>
   );
 }

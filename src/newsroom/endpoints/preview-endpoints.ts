@@ -49,6 +49,7 @@ export function previewEndpoints(deps: NewsroomDeps) {
           dateline: c.dateline ?? null,
           sources: c.sources,
           relatedVideoIds: c.relatedVideoIds,
+          seo: c.seo,
           status: stored?.status ?? "draft",
           firstPublishedAt: stored?.firstPublishedAt ?? now,
           updatedAt: now,
