@@ -137,6 +137,13 @@ describe("the newsroom, in Chromium", () => {
     );
     assert.match((await body.textContent()) ?? "", /Engineers replaced a flooded battery cabinet\./);
     assert.equal(await page.getByText("Restore my unsaved changes").count(), 0, "nothing was left unsaved");
+    // Search and social: the counts, and a search title shown in the search-result preview as typed.
+    await page
+      .locator(".seo .sub")
+      .filter({ hasText: /^\d+ words · 1 min read$/ })
+      .waitFor();
+    await page.getByLabel(/^Search title/).fill("Tide gauge back at the old quay");
+    await page.locator(".serp-title").filter({ hasText: "Tide gauge back at the old quay" }).waitFor();
 
     await page.getByRole("button", { name: "Choose or upload a picture" }).click();
     await page.getByLabel("Upload a picture (or drop it here)").setInputFiles(path.join(files, "quay.jpg"));
@@ -229,6 +236,11 @@ describe("the newsroom, in Chromium", () => {
     const site = await page.context().newPage();
     await site.goto(`${base}${storyPath}`);
     assert.equal(await site.locator("h1").textContent(), headline);
+    assert.match(
+      await site.title(),
+      /^Tide gauge back at the old quay \| /,
+      "the search title is the page's title",
+    );
     assert.equal(
       await site.locator(".hero img").getAttribute("alt"),
       "A yellow tide gauge float in blue harbour water.",

@@ -95,7 +95,7 @@ export function SeoPanel({
         <span>
           {story.firstPublishedAt
             ? "Address (changing it redirects the old one)"
-            : "Address (empty: follows the headline)"}
+            : "Address (empty: made for you until publication)"}
         </span>
         <input
           value={content.slug ?? ""}
