@@ -277,12 +277,24 @@ describe("the newsroom, in Chromium", () => {
       .click();
     await page.keyboard.press("End");
     await page.keyboard.type(" The repair cost 4,200 euros.");
+    // Ctrl+K on the selected word "euros": the link dialog finds one of our stories by its words.
+    await page.keyboard.press("Shift+ArrowLeft");
+    for (let i = 0; i < 5; i++) await page.keyboard.press("Shift+ArrowLeft");
+    await page.keyboard.press("Control+k");
+    const dialog = page.getByRole("dialog", { name: "Link" });
+    await dialog.getByLabel("Address, or search our stories").fill("lift bridge");
+    await dialog.getByRole("button", { name: /Harbour lift bridge to reopen/ }).click();
+    await dialog.waitFor({ state: "hidden" });
     await saveStateIs(page, /press Update/);
     await page.getByRole("button", { name: "Update" }).click();
     await saveStateIs(page, "All changes are live");
     const site = await page.context().newPage();
     await site.goto(`${base}${storyPath}`);
     assert.match((await site.locator(".story-body").textContent())!, /The repair cost 4,200 euros\./);
+    assert.match(
+      (await site.locator(".story-body a", { hasText: "euros" }).getAttribute("href"))!,
+      /^http:\/\/127\.0\.0\.1:\d+\/city\/\d{4}\/\d\d\/\d\d\/harbour-lift-bridge-to-reopen/,
+    );
     await site.getByRole("link", { name: "See what changed" }).click();
     await site.getByRole("heading", { name: "How this story changed" }).waitFor();
     assert.match(

@@ -2,7 +2,7 @@
 import type { Editor } from "@tiptap/core";
 
 /** What the toolbar asks of the page: a picker for media and related stories. */
-export type ToolbarPick = "body-image" | "body-video" | "related-story";
+export type ToolbarPick = "body-image" | "body-video" | "related-story" | "link";
 
 export function BodyToolbar({
   editor,
@@ -30,14 +30,7 @@ export function BodyToolbar({
       <button type="button" onClick={run((e) => e.chain().focus().toggleItalic().run())} title="Ctrl+I">
         <i>Italic</i>
       </button>
-      <button
-        type="button"
-        title="Ctrl+K"
-        onClick={run((e) => {
-          const href = prompt("Link address (https://…)", "https://");
-          if (href) e.chain().focus().extendMarkRange("link").setLink({ href }).run();
-        })}
-      >
+      <button type="button" title="Ctrl+K" onClick={() => onPick("link")}>
         Link
       </button>
       <button type="button" onClick={run((e) => e.chain().focus().toggleBulletList().run())}>

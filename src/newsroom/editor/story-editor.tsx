@@ -41,6 +41,7 @@ import { ImagePicker, VideoPicker, imageFiles, uploadImage } from "./media-libra
 import { CorrectionsPanel } from "./corrections-panel.tsx";
 import { NotesPanel } from "./notes-panel.tsx";
 import { SeoPanel } from "./seo-panel.tsx";
+import { LinkDialog } from "./link-dialog.tsx";
 import { deskChanged } from "./desk.tsx";
 import { RevisionsPanel, SourcesEditor } from "./story-panels.tsx";
 import { StoryPicker } from "./story-picker.tsx";
@@ -48,6 +49,7 @@ import { storyMedia } from "../../content/story-media.ts";
 
 type Picker =
   | { kind: "related-story" }
+  | { kind: "link" }
   | null
   | { kind: "hero" }
   | { kind: "social" }
@@ -318,13 +320,7 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
         setPreview((p) => (p === null ? "" : null));
       } else if (mod && e.key.toLowerCase() === "k" && editor.current?.isFocused) {
         e.preventDefault();
-        const href = prompt(
-          "Link address (https://…)",
-          editor.current.getAttributes("link")["href"] ?? "https://",
-        );
-        if (href === null) return;
-        if (href === "") editor.current.chain().focus().unsetLink().run();
-        else editor.current.chain().focus().extendMarkRange("link").setLink({ href }).run();
+        setPicker({ kind: "link" });
       }
     };
     window.addEventListener("keydown", h);
@@ -670,6 +666,18 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
       ) : null}
       {picker && (picker.kind === "body-video" || picker.kind === "related-video") ? (
         <VideoPicker onPick={pickVideo} onClose={() => setPicker(null)} />
+      ) : null}
+      {picker?.kind === "link" ? (
+        <LinkDialog
+          current={(editor.current?.getAttributes("link")["href"] as string | undefined) ?? undefined}
+          onDone={(href) => {
+            setPicker(null);
+            const e = editor.current;
+            if (!e || href === null) return void e?.commands.focus();
+            if (href === "") e.chain().focus().extendMarkRange("link").unsetLink().run();
+            else e.chain().focus().extendMarkRange("link").setLink({ href }).run();
+          }}
+        />
       ) : null}
       {picker?.kind === "related-story" ? (
         <StoryPicker
