@@ -51,6 +51,19 @@ export function imageRendition(img: Image, width = 1200): { url: string; width: 
  * rendition in `srcset`, and `width`/`height` so the browser reserves the
  * box before the bytes arrive (no layout shift).
  */
+/**
+ * The class that keeps a picture's focal point in view wherever the site
+ * crops it (object-fit: cover on teasers, video cards): the stylesheet has
+ * one rule per point on a 10 % grid (styles.ts), as the reader CSP allows
+ * no style attributes. None for the centre, the browser's own default.
+ */
+export function focalClass(p: { x: number; y: number } | undefined): string | undefined {
+  if (!p) return undefined;
+  const x = Math.round(p.x / 10) * 10;
+  const y = Math.round(p.y / 10) * 10;
+  return x === 50 && y === 50 ? undefined : `fp-${x}-${y}`;
+}
+
 export function picture(img: Image, opts: { sizes: string; eager?: boolean; alt?: string }): SafeHtml {
   const alt = opts.alt ?? img.alt;
   const loading = opts.eager ? html` fetchpriority="high"` : html` loading="lazy"`;
@@ -62,7 +75,8 @@ export function picture(img: Image, opts: { sizes: string; eager?: boolean; alt?
       .filter((r) => r.format === format)
       .map((r) => `${mediaUrl(r.file)} ${r.width}w`)
       .join(", ");
-  return html`<picture><source type="image/avif" srcset="${set("avif")}" sizes="${opts.sizes}"><source type="image/webp" srcset="${set("webp")}" sizes="${opts.sizes}"><img src="${imageUrl(img, 800)}" srcset="${set("jpeg")}" sizes="${opts.sizes}" alt="${alt}" width="${img.width}" height="${img.height}" decoding="async"${loading}></picture>`;
+  const focus = focalClass(img.focalPoint);
+  return html`<picture><source type="image/avif" srcset="${set("avif")}" sizes="${opts.sizes}"><source type="image/webp" srcset="${set("webp")}" sizes="${opts.sizes}"><img src="${imageUrl(img, 800)}" srcset="${set("jpeg")}" sizes="${opts.sizes}" alt="${alt}" width="${img.width}" height="${img.height}"${focus ? html` class="${focus}"` : ""} decoding="async"${loading}></picture>`;
 }
 
 export function credit(text: string | null | undefined, kind = "Photo"): SafeHtml {

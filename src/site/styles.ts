@@ -8,6 +8,15 @@ import crypto from "node:crypto";
 import type { AdRules } from "../content/ad-placement.ts";
 import { reservedHeight } from "../content/ad-placement.ts";
 
+/** One rule per focal point on a 10 % grid (components.ts focalClass): where a cropped picture is anchored. */
+function focalRules(): string {
+  const rules: string[] = [];
+  for (let x = 0; x <= 100; x += 10)
+    for (let y = 0; y <= 100; y += 10)
+      if (x !== 50 || y !== 50) rules.push(`.fp-${x}-${y}{object-position:${x}% ${y}%}`);
+  return rules.join("");
+}
+
 export function buildCss(ads: AdRules): { css: string; href: string } {
   const topH = reservedHeight(ads.topSizes);
   const bodyH = reservedHeight(ads.bodySizes);
@@ -198,6 +207,7 @@ mark{background:#f5e08a;color:#1a1a1a;padding:0 .1em}
 .site-footer a{color:var(--muted)}
 @media (min-width:720px){body{font-size:1.125rem}}
 @media print{.ad,.site-header nav,.related,.related-videos,.site-footer{display:none}}
+${focalRules()}
 `
     .replace(/\n/g, "")
     .trim();

@@ -17,6 +17,8 @@ export interface Image {
   caption: string | null;
   credit: string | null;
   renditions: Rendition[];
+  /** The point every crop keeps in view, percent across and down (50, 50: the centre). */
+  focalPoint: { x: number; y: number };
 }
 
 export interface Video {
@@ -115,6 +117,7 @@ export async function imagesByIds(db: Db, ids: readonly number[]): Promise<Map<n
       caption: r.caption,
       credit: r.credit,
       renditions: renditionsSchema.parse(JSON.parse(r.renditions)),
+      focalPoint: { x: r.focal_x, y: r.focal_y },
     });
   }
   return out;
@@ -209,15 +212,33 @@ export const imageTextSchema = z.object({
   alt: z.string().trim().max(500, "keep alt text under 500 characters").optional(),
   caption: z.string().trim().max(2000).nullable().optional(),
   credit: z.string().trim().max(300).nullable().optional(),
+  /** Percent across and down; every crop the site makes keeps it in view. */
+  focalPoint: z
+    .object({
+      x: z.number().int().min(0, "must be 0–100 (percent across)").max(100, "must be 0–100 (percent across)"),
+      y: z.number().int().min(0, "must be 0–100 (percent down)").max(100, "must be 0–100 (percent down)"),
+    })
+    .strict()
+    .optional(),
 });
 
-/** Changes an image's alt text, caption or credit, and refreshes every page that shows it. */
+/** Changes an image's alt text, caption, credit or focal point, and refreshes every page that shows it. */
 export async function updateImageText(
   db: Db,
   id: number,
   patch: z.infer<typeof imageTextSchema>,
 ): Promise<Image | undefined> {
-  const set: { alt?: string; caption?: string | null; credit?: string | null } = {};
+  const set: {
+    alt?: string;
+    caption?: string | null;
+    credit?: string | null;
+    focal_x?: number;
+    focal_y?: number;
+  } = {};
+  if (patch.focalPoint) {
+    set.focal_x = patch.focalPoint.x;
+    set.focal_y = patch.focalPoint.y;
+  }
   if (patch.alt !== undefined) set.alt = patch.alt;
   if (patch.caption !== undefined) set.caption = patch.caption || null;
   if (patch.credit !== undefined) set.credit = patch.credit || null;

@@ -638,6 +638,24 @@ const m0011_story_seo: Migration = {
   },
 };
 
+/** A picture's focal point: the part every crop keeps in view (percent across and down). */
+const m0012_image_focal_point: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .alterTable("images")
+      .addColumn("focal_x", "integer", (c) => c.notNull().defaultTo(50))
+      .execute();
+    await db.schema
+      .alterTable("images")
+      .addColumn("focal_y", "integer", (c) => c.notNull().defaultTo(50))
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.alterTable("images").dropColumn("focal_y").execute();
+    await db.schema.alterTable("images").dropColumn("focal_x").execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001_foundation,
   "0002_search": m0002_search,
@@ -650,6 +668,7 @@ export const migrations: Record<string, Migration> = {
   "0009_story_trash": m0009_story_trash,
   "0010_desk": m0010_desk,
   "0011_story_seo": m0011_story_seo,
+  "0012_image_focal_point": m0012_image_focal_point,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -45,6 +45,9 @@ export interface ImageTable {
   credit: string | null;
   /** JSON: [{ width, height, format, file }] */
   renditions: string;
+  /** The point every crop keeps in view, in percent of the width and height (50, 50: the centre). */
+  focal_x: Generated<number>;
+  focal_y: Generated<number>;
   /** Where it came from (ninjs association uri), for idempotent re-import. */
   source_uri: string | null;
   created_at: string;

@@ -101,6 +101,40 @@ for (const dialect of DIALECTS) {
       assert.equal(meta(plain, "name", "description"), "Services resume on Friday after a six-month pause.");
     });
 
+    it("a picture's focal point anchors every crop of it, on cached pages at once", async () => {
+      const hero = await env.db
+        .selectFrom("stories")
+        .innerJoin("images", "images.id", "stories.hero_image_id")
+        .select(["images.id", "images.file"])
+        .where("stories.uri", "=", "urn:gazette:demo:bridge")
+        .executeTakeFirstOrThrow();
+      const base = hero.file!.replace(/\.\w+$/, "");
+      const teaserImg = (html: string) =>
+        new RegExp(`<img src="/media/${base}-\\d+\\.jpg"[^>]*>`).exec(html)?.[0] ?? "";
+      assert.doesNotMatch(
+        teaserImg((await env.app.inject("/")).body),
+        /class="fp-/,
+        "the centre needs no class",
+      );
+      const bad = await editor.call("PATCH", `/api/admin/images/${hero.id}`, {
+        focalPoint: { x: 130, y: 20 },
+      });
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.body, /"path":"focalPoint\.x"/);
+      const img = await editor.json<{ focalPoint: { x: number; y: number } }>(
+        "PATCH",
+        `/api/admin/images/${hero.id}`,
+        {
+          focalPoint: { x: 32, y: 18 },
+        },
+      );
+      assert.deepEqual(img.focalPoint, { x: 32, y: 18 });
+      const home = (await env.app.inject("/")).body;
+      assert.match(teaserImg(home), /class="fp-30-20"/, "rounded to the stylesheet's 10 % grid");
+      const css = /<link rel="stylesheet" href="([^"]+)"/.exec(home)![1]!;
+      assert.match((await env.app.inject(css)).body, /\.fp-30-20\{object-position:30% 20%\}/);
+    });
+
     it("a search title too long is refused naming the field, and nothing is saved", async () => {
       const res = await editor.call("POST", "/api/admin/stories", {
         headline: "Too long",

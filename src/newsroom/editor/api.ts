@@ -144,6 +144,8 @@ export interface ImageJson {
   id: number;
   width: number;
   height: number;
+  /** Percent across and down: kept in view wherever the site crops the picture. */
+  focalPoint?: { x: number; y: number };
   alt: string;
   caption: string | null;
   credit: string | null;

@@ -57,12 +57,18 @@ export function ImageDetails({ image, onSaved }: { image: ImageJson; onSaved: (i
   const [alt, setAlt] = useState(image.alt);
   const [caption, setCaption] = useState(image.caption ?? "");
   const [credit, setCredit] = useState(image.credit ?? "");
+  const [focus, setFocus] = useState(image.focalPoint ?? { x: 50, y: 50 });
   const [fields, setFields] = useState<FieldError[]>([]);
   const [status, setStatus] = useState("");
   const save = async (e: Event) => {
     e.preventDefault();
     try {
-      const img = await api<ImageJson>("PATCH", `/api/admin/images/${image.id}`, { alt, caption, credit });
+      const img = await api<ImageJson>("PATCH", `/api/admin/images/${image.id}`, {
+        alt,
+        caption,
+        credit,
+        focalPoint: focus,
+      });
       // Every view of the picture on the page (the story text's picture blocks) shows the new details.
       document.dispatchEvent(new CustomEvent(IMAGE_UPDATED, { detail: img }));
       setFields([]);
@@ -78,7 +84,52 @@ export function ImageDetails({ image, onSaved }: { image: ImageJson; onSaved: (i
   const f = (p: string) => fields.find((x) => x.path === p)?.message;
   return (
     <form class="image-details" onSubmit={save}>
-      <img src={image.thumbnail} alt="" width={160} height={Math.round((160 * image.height) / image.width)} />
+      <fieldset class="focal-point">
+        <legend>Focal point (kept in view when the site crops it)</legend>
+        <div
+          class="focal-frame"
+          title="Click the part of the picture that must stay in view"
+          onClick={(e) => {
+            const r = e.currentTarget.getBoundingClientRect();
+            setFocus({
+              x: Math.min(100, Math.max(0, Math.round(((e.clientX - r.left) / r.width) * 100))),
+              y: Math.min(100, Math.max(0, Math.round(((e.clientY - r.top) / r.height) * 100))),
+            });
+          }}
+        >
+          <img
+            src={image.thumbnail}
+            alt=""
+            width={160}
+            height={Math.round((160 * image.height) / image.width)}
+          />
+          <span class="focal-marker" aria-hidden="true" style={{ left: `${focus.x}%`, top: `${focus.y}%` }} />
+        </div>
+        <label>
+          Across{" "}
+          <input
+            type="range"
+            min={0}
+            max={100}
+            step={5}
+            value={focus.x}
+            onInput={(e) => setFocus({ ...focus, x: Number(e.currentTarget.value) })}
+          />{" "}
+          {focus.x}%
+        </label>
+        <label>
+          Down{" "}
+          <input
+            type="range"
+            min={0}
+            max={100}
+            step={5}
+            value={focus.y}
+            onInput={(e) => setFocus({ ...focus, y: Number(e.currentTarget.value) })}
+          />{" "}
+          {focus.y}%
+        </label>
+      </fieldset>
       <div>
         <Field
           label="Alt text (what the picture shows, for screen readers)"

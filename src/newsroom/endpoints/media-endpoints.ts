@@ -48,6 +48,7 @@ export function imageJson(img: Image) {
     alt: img.alt,
     caption: img.caption,
     credit: img.credit,
+    focalPoint: img.focalPoint,
     thumbnail: imageUrl(img, 480),
     url: imageUrl(img, 1200),
   };
@@ -180,7 +181,8 @@ export function mediaEndpoints(db: Db, media: MediaStore, config: Config) {
       access: "media.edit",
       responds: "json",
       tag: "Media",
-      summary: "Change an image's alt text, caption or credit (every page showing it is refreshed)",
+      summary:
+        "Change an image's alt text, caption, credit or focal point (every page showing it is refreshed)",
       params: idParam,
       body: imageTextSchema,
       handler: async ({ params, body }) => {
