@@ -10,7 +10,7 @@ import { imagesByIds, videosByIds } from "../store/media-repo.ts";
 import { type CacheKey, cacheKey, storyKeys } from "../store/cache-keys.ts";
 import { correctionsForStory, countPublicRevisions } from "../store/revision-store.ts";
 import { type Story } from "../store/story-store.ts";
-import { relatedStories, teasersByIds } from "../store/story-queries.ts";
+import { listVisible, relatedStories, teasersByIds } from "../store/story-queries.ts";
 import { commentsModeOf } from "../content/comment-rules.ts";
 import { type CommentSort, commentPage } from "../store/comment-store.ts";
 import { pagePolicy } from "../store/moderation-policy-store.ts";
@@ -56,14 +56,17 @@ export async function articleInputs(
   const media = storyMedia(story);
   const videos = await videosByIds(db, media.videoIds);
   const linkedIds = story.body.flatMap((b) => (b.type === "related-story" ? [b.storyId] : []));
-  const [images, related, linked, corrections, versions, comments] = await Promise.all([
+  const [images, related, linked, corrections, versions, comments, inSection] = await Promise.all([
     imagesByIds(db, media.imageIds),
     relatedStories(db, story, 4),
     teasersByIds(db, linkedIds),
     correctionsForStory(db, story.id),
     countPublicRevisions(db, story.id),
     commentsBlock(db, story, opts.commentSort ?? "newest", opts.commentsScript),
+    // The rail's "Latest in <section>" (the page already carries the section's cache key).
+    listVisible(db, { kind: "section", sectionId: story.section.id }, { limit: 6, offset: 0, count: false }),
   ]);
+  const sectionLatest = inSection.items.filter((t) => t.id !== story.id).slice(0, 5);
   const relatedImages = await imagesByIds(
     db,
     related.flatMap((t) => (t.heroImageId ? [t.heroImageId] : [])),
@@ -79,6 +82,7 @@ export async function articleInputs(
       corrections,
       historyPath: versions > 1 ? historyPathOf(story.path) : undefined,
       comments,
+      sectionLatest,
     },
     keys: [
       cacheKey.story(story.id),
@@ -87,6 +91,7 @@ export async function articleInputs(
       ...story.authors.map((a) => cacheKey.author(a.slug)),
       ...[...videos.keys()].map(cacheKey.video),
       ...storyKeys.of(related),
+      ...storyKeys.of(sectionLatest),
       ...storyKeys.of([...linked.values()]),
       ...linkedIds.map(cacheKey.story),
       cacheKey.sections,

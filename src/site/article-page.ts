@@ -47,6 +47,8 @@ export interface ArticleInputs {
   comments?: CommentsBlock | undefined;
   /** A signed preview of an unpublished story: marked as such, never indexed. */
   preview?: { expiresAt: string } | undefined;
+  /** The newest other stories of its section, for the rail beside the article on wide screens. */
+  sectionLatest?: StoryTeaser[] | undefined;
 }
 
 export interface ArticleView extends ArticleInputs {
@@ -284,7 +286,11 @@ export function renderArticle(v: ArticleView, shell: Shell, ads: AdRules): strin
       ? adSlot("top", "story-top", ads.topSizes, pickHouseAd(ads.houseAds, story.id))
       : undefined;
 
-  const main = html`${v.preview ? html`<p class="preview-banner" role="status">Preview — not published. This link expires ${formatDateTime(v.preview.expiresAt, tz)}.</p>` : ""}<article class="story">
+  const rail =
+    v.sectionLatest?.length || ads.enabled
+      ? html`<section class="rail" aria-labelledby="rail-h"><h2 class="rail-title" id="rail-h">Latest in ${story.section.name}</h2>${v.sectionLatest?.length ? html`<ol class="rail-list">${v.sectionLatest.map((t) => html`<li><a href="${t.path}">${t.headline}</a> ${time(t.firstPublishedAt, tz, "date")}</li>`)}</ol><p class="rail-more"><a href="/${story.section.slug}">More from ${story.section.name}</a></p>` : ""}${ads.enabled ? adSlot("rail", "story-rail", ads.bodySizes, pickHouseAd(ads.houseAds, story.id + 99)) : ""}</section>`
+      : html``;
+  const main = html`${v.preview ? html`<p class="preview-banner" role="status">Preview — not published. This link expires ${formatDateTime(v.preview.expiresAt, tz)}.</p>` : ""}<div class="story-layout"><div class="story-column"><article class="story">
 <header class="story-header">
 <p class="kicker"><a href="/${story.section.slug}">${story.section.name}</a></p>
 <h1>${story.headline}</h1>
@@ -310,8 +316,8 @@ ${story.sources.length ? html`<section class="sources" aria-labelledby="sources-
 ${story.topics.length ? html`<nav class="topics" aria-label="Topics"><h2 class="visually-hidden">Topics</h2><ul>${story.topics.map((t) => html`<li><a href="/topic/${t.slug}">${t.name}</a></li>`)}</ul></nav>` : ""}
 </article>
 ${v.comments ? renderCommentsBlock(v.comments, tz) : ""}
-${v.relatedVideos.length ? html`<section class="related-videos" aria-labelledby="rv-h"><h2 id="rv-h">Watch</h2><ul class="video-grid">${v.relatedVideos.map(videoCard)}</ul></section>` : ""}
-${v.related.length ? html`<section class="related" aria-labelledby="related-h"><h2 id="related-h">Related stories</h2><div class="teaser-grid">${v.related.map((t) => teaser(t, v.relatedImages, tz, { showSection: true }))}</div></section>` : ""}`;
+${v.relatedVideos.length ? html`<section class="related-videos" aria-labelledby="rv-h"><h2 id="rv-h">Watch</h2><ul class="video-grid">${v.relatedVideos.map((x) => videoCard(x))}</ul></section>` : ""}
+${v.related.length ? html`<section class="related" aria-labelledby="related-h"><h2 id="related-h">Related stories</h2><div class="teaser-grid">${v.related.map((t) => teaser(t, v.relatedImages, tz, { showSection: true }))}</div></section>` : ""}</div>${rail}</div>`;
   return layout(
     { ...shell, currentSection: story.section.slug },
     v.meta,

@@ -113,9 +113,13 @@ export function videoFigure(v: Video, headingLevel: 2 | 3 = 3): SafeHtml {
   return html`<figure class="video">${videoPlayer(v)}<figcaption>${durationBadge(v.durationSeconds)} ${title}${v.caption ? html`<p>${v.caption}</p>` : ""}${credit(v.credit, "Video")}</figcaption></figure>`;
 }
 
-/** A video card linking to the video page (related-video module, video index). */
-export function videoCard(v: Video): SafeHtml {
-  return html`<li class="video-card"><a href="/video/${v.id}">${v.poster ? picture(v.poster, { sizes: "(min-width: 700px) 220px, 45vw", alt: "" }) : html`<span class="poster-placeholder"></span>`}${durationBadge(v.durationSeconds)}<span class="video-card-title">${v.title}</span></a></li>`;
+/**
+ * A video card linking to the video page (related-video module, video
+ * index): the poster with a play mark and the length, the title, and (given
+ * the site's time zone) the date it was added.
+ */
+export function videoCard(v: Video, timeZone?: string): SafeHtml {
+  return html`<li class="video-card"><a href="/video/${v.id}"><span class="video-poster">${v.poster ? picture(v.poster, { sizes: "(min-width: 700px) 220px, 45vw", alt: "" }) : html`<span class="poster-placeholder"></span>`}<span class="play-mark" aria-hidden="true"></span>${durationBadge(v.durationSeconds)}</span><span class="video-card-title">${v.title}</span></a>${timeZone ? html`<span class="teaser-meta">${time(v.createdAt, timeZone, "date")}</span>` : ""}</li>`;
 }
 
 export function teaser(
@@ -123,11 +127,29 @@ export function teaser(
   images: Map<number, Image>,
   timeZone: string,
   /** `level`: the headline's heading level (2 where the teaser sits right under the page's h1). */
-  opts: { lead?: boolean; showSection?: boolean; level?: 2 | 3 } = {},
+  opts: {
+    lead?: boolean;
+    showSection?: boolean;
+    level?: 2 | 3;
+    /** Shown as a small picture beside the headline on phones (the front page): a small rendition is enough. */
+    compact?: boolean;
+  } = {},
 ): SafeHtml {
   const img = t.heroImageId ? images.get(t.heroImageId) : undefined;
   const headline = html`<a href="${t.path}">${t.headline}</a>`;
-  return html`<article class="teaser${opts.lead ? " teaser--lead" : ""}">${img ? html`<div class="teaser-image">${picture(img, { sizes: opts.lead ? "(min-width: 1000px) 640px, 100vw" : "(min-width: 700px) 300px, 100vw", alt: img.alt, eager: opts.lead === true })}</div>` : ""}<div class="teaser-text">${opts.showSection ? html`<p class="kicker"><a href="/${t.sectionSlug}">${t.sectionName}</a></p>` : ""}${opts.lead ? html`<h2>${headline}</h2>` : opts.level === 2 ? html`<h2>${headline}</h2>` : html`<h3>${headline}</h3>`}${t.summary[0] ? html`<p class="teaser-summary">${t.summary[0]}</p>` : ""}<p class="teaser-meta">${time(t.firstPublishedAt, timeZone, "date")}${t.commentCount > 0 ? html` · <a href="${t.path}#comments">${t.commentCount === 1 ? "1 comment" : `${t.commentCount.toLocaleString("en")} comments`}</a>` : ""}</p></div></article>`;
+  return html`<article class="teaser${opts.lead ? " teaser--lead" : ""}">${
+    img
+      ? html`<div class="teaser-image">${picture(img, {
+          sizes: opts.lead
+            ? "(min-width: 1000px) 640px, 100vw"
+            : opts.compact
+              ? "(min-width: 700px) 300px, 7rem"
+              : "(min-width: 700px) 300px, 100vw",
+          alt: img.alt,
+          eager: opts.lead === true,
+        })}</div>`
+      : ""
+  }<div class="teaser-text">${opts.showSection ? html`<p class="kicker"><a href="/${t.sectionSlug}">${t.sectionName}</a></p>` : ""}${opts.lead ? html`<h2>${headline}</h2>` : opts.level === 2 ? html`<h2>${headline}</h2>` : html`<h3>${headline}</h3>`}${t.summary[0] ? html`<p class="teaser-summary">${t.summary[0]}</p>` : ""}<p class="teaser-meta">${time(t.firstPublishedAt, timeZone, "date")}${t.commentCount > 0 ? html` · <a href="${t.path}#comments">${t.commentCount === 1 ? "1 comment" : `${t.commentCount.toLocaleString("en")} comments`}</a>` : ""}</p></div></article>`;
 }
 
 /**
@@ -136,7 +158,7 @@ export function teaser(
  * creative is given it is shown until (unless) an ad server replaces it.
  */
 export function adSlot(
-  kind: "top" | "body",
+  kind: "top" | "body" | "rail",
   id: string,
   sizes: AdRules["bodySizes"],
   house: HouseAd | undefined,

@@ -3,7 +3,8 @@ import type { Block } from "../content/model.ts";
 import type { Image, Video } from "../store/media-repo.ts";
 import type { StoryTeaser } from "../store/story-store.ts";
 import type { Section } from "../store/taxonomy-store.ts";
-import { inline, pagination, teaser, videoCard, videoFigure } from "./components.ts";
+import { credit, inline, pagination, teaser, time, videoCard, videoPlayer } from "./components.ts";
+import { formatDuration } from "../content/duration.ts";
 import { formatDate } from "./format.ts";
 import { type SafeHtml, html } from "./html.ts";
 import { type Shell, layout } from "./layout.ts";
@@ -11,6 +12,21 @@ import { type Shell, layout } from "./layout.ts";
 export interface FrontSection {
   section: Section;
   stories: StoryTeaser[];
+}
+
+/**
+ * A section on the front page: its newest story with a picture, then the
+ * next ones as headlines. Blocks sit side by side, so a section with two
+ * stories leaves no half-empty row of pictures.
+ */
+function sectionBlock(
+  section: Section,
+  stories: StoryTeaser[],
+  images: Map<number, Image>,
+  tz: string,
+): SafeHtml {
+  const [first, ...rest] = stories;
+  return html`<section class="section-block" aria-labelledby="s-${section.slug}"><h2 class="section-title" id="s-${section.slug}"><a href="/${section.slug}">${section.name}</a></h2>${first ? teaser(first, images, tz, { compact: true }) : ""}${rest.length ? html`<ul class="headline-list">${rest.map((t) => html`<li><h3><a href="${t.path}">${t.headline}</a></h3>${time(t.firstPublishedAt, tz, "date")}</li>`)}</ul>` : ""}</section>`;
 }
 
 export function renderHome(
@@ -24,9 +40,9 @@ export function renderHome(
   const tz = shell.site.timeZone;
   const main = html`<h1 class="visually-hidden">${shell.site.name}: latest news</h1>
 ${lead ? teaser(lead, images, tz, { lead: true, showSection: true }) : html`<p>No stories have been published yet.</p>`}
-${latest.length ? html`<section class="front-section" aria-labelledby="latest-h"><h2 class="section-title" id="latest-h">Latest</h2><div class="teaser-grid">${latest.map((t) => teaser(t, images, tz, { showSection: true }))}</div></section>` : ""}
-${bySection.map(({ section, stories }) => html`<section class="front-section" aria-labelledby="s-${section.slug}"><h2 class="section-title" id="s-${section.slug}"><a href="/${section.slug}">${section.name}</a></h2><div class="teaser-grid">${stories.map((t) => teaser(t, images, tz))}</div></section>`)}
-${videos.length ? html`<section class="front-section" aria-labelledby="video-h"><h2 class="section-title" id="video-h"><a href="/video">Video</a></h2><ul class="video-grid">${videos.map(videoCard)}</ul></section>` : ""}`;
+${latest.length ? html`<section class="front-section" aria-labelledby="latest-h"><h2 class="section-title" id="latest-h">Latest</h2><div class="teaser-grid teaser-grid--three">${latest.map((t) => teaser(t, images, tz, { showSection: true, compact: true }))}</div></section>` : ""}
+${bySection.length ? html`<div class="section-blocks">${bySection.map(({ section, stories }) => sectionBlock(section, stories, images, tz))}</div>` : ""}
+${videos.length ? html`<section class="front-section" aria-labelledby="video-h"><h2 class="section-title" id="video-h"><a href="/video">Video</a></h2><ul class="video-grid">${videos.map((v) => videoCard(v, tz))}</ul></section>` : ""}`;
   return layout(
     shell,
     {
@@ -95,7 +111,7 @@ export function renderListing(shell: Shell, p: ListingPage): string {
 }
 
 export function renderVideoIndex(shell: Shell, videos: Video[], page: number, hasNext: boolean): string {
-  const main = html`<header class="page-header"><h1>Video</h1><p>Reports and explainers from our newsroom.</p></header><div class="list">${videos.length ? html`<ul class="video-grid">${videos.map(videoCard)}</ul>` : html`<p>No videos yet.</p>`}${pagination("/video", page, hasNext)}</div>`;
+  const main = html`<header class="page-header"><h1>Video</h1><p>Reports and explainers from our newsroom.</p></header><div class="list">${videos.length ? html`<ul class="video-grid video-grid--index">${videos.map((v) => videoCard(v, shell.site.timeZone))}</ul>` : html`<p>No videos yet.</p>`}${pagination("/video", page, hasNext)}</div>`;
   return layout(
     { ...shell, currentSection: "video" },
     { title: "Video", canonicalPath: page > 1 ? `/video?page=${page}` : "/video" },
@@ -110,7 +126,7 @@ export function renderVideoPage(
   images: Map<number, Image>,
 ): string {
   const tz = shell.site.timeZone;
-  const main = html`<article class="story"><header class="story-header"><p class="kicker"><a href="/video">Video</a></p><h1>${v.title}</h1></header>${videoFigure({ ...v, title: "" }, 2)}${stories.length ? html`<section class="related" aria-labelledby="in-h"><h2 id="in-h">In these stories</h2><div class="teaser-grid">${stories.map((t) => teaser(t, images, tz, { showSection: true }))}</div></section>` : ""}</article>`;
+  const main = html`<article class="story"><header class="story-header"><p class="kicker"><a href="/video">Video</a></p><h1>${v.title}</h1><p class="story-meta video-meta">${v.durationSeconds !== null ? html`${formatDuration(v.durationSeconds)} · ` : ""}Added ${time(v.createdAt, tz, "date")}</p></header><figure class="video">${videoPlayer(v)}${v.caption || v.credit ? html`<figcaption>${v.caption ? html`<p>${v.caption}</p>` : ""}${credit(v.credit, "Video")}</figcaption>` : ""}</figure>${stories.length ? html`<section class="related" aria-labelledby="in-h"><h2 id="in-h">In these stories</h2><div class="teaser-grid">${stories.map((t) => teaser(t, images, tz, { showSection: true }))}</div></section>` : ""}</article>`;
   const poster = v.poster;
   return layout(
     { ...shell, currentSection: "video" },

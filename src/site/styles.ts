@@ -42,7 +42,9 @@ main:focus{outline:none}
 .brand img{width:36px;height:36px}
 .tagline{margin:0;color:var(--muted);font:italic .95rem var(--serif)}
 .sections{border-top:1px solid var(--rule)}
-.sections ul{max-width:72rem;margin:0 auto;padding:0 1rem;list-style:none;display:flex;gap:1.25rem;overflow-x:auto;white-space:nowrap}
+.nav-row{max-width:72rem;margin:0 auto;padding:0 1rem;display:flex;align-items:center;gap:.75rem}
+.nav-list{flex:1;min-width:0;margin:0;padding:0 2rem 0 0;list-style:none;display:flex;gap:1.25rem;overflow-x:auto;white-space:nowrap;scrollbar-width:none}
+.nav-list::-webkit-scrollbar{display:none}
 .sections a{display:inline-block;padding:.6rem 0;font:600 .8rem var(--sans);text-transform:uppercase;letter-spacing:.06em;color:var(--ink);text-decoration:none}
 .sections a[aria-current=page],.sections a:hover{box-shadow:inset 0 -3px 0 var(--accent)}
 .corrections-box{border-left:4px solid var(--accent);background:var(--card);padding:.75rem 1rem;margin:0 auto 1.5rem;max-width:var(--measure)}
@@ -137,6 +139,8 @@ figcaption{font:.85rem/1.45 var(--sans);color:var(--muted);margin-top:.5rem;padd
 .ad{display:flex;flex-direction:column;align-items:center;justify-content:flex-start;margin:1.75rem auto;padding:.35rem 0 .75rem;background:var(--card);border-top:1px solid var(--rule);border-bottom:1px solid var(--rule);contain:layout}
 .ad--top{min-height:${topH + 40}px;max-width:72rem;margin:0 auto 1.5rem}
 .ad--body{min-height:${bodyH + 40}px}
+.ad--rail{min-height:${bodyH + 40}px;margin:0}
+.ad--rail .house-ad{min-height:${Math.min(250, bodyH)}px;max-width:300px;justify-content:center}
 .ad--body .house-ad{min-height:${Math.min(250, bodyH)}px;max-width:300px;justify-content:center}
 .ad-label{margin:0 0 .35rem;font:600 .68rem var(--sans);text-transform:uppercase;letter-spacing:.12em;color:var(--muted)}
 .ad-creative{width:100%;display:flex;justify-content:center}
@@ -174,11 +178,30 @@ figcaption{font:.85rem/1.45 var(--sans);color:var(--muted);margin-top:.5rem;padd
 .teaser--lead .teaser-summary{font-size:1.15rem;color:var(--ink)}
 @media (min-width:900px){.teaser--lead{grid-template-columns:3fr 2fr;align-items:start}.teaser--lead .teaser-text{padding-top:.5rem}}
 .front-section{margin-top:2.5rem}
+@media (min-width:900px){.teaser-grid--three{grid-template-columns:repeat(3,minmax(0,1fr))}}
+.section-blocks{display:grid;gap:0 2rem;grid-template-columns:repeat(auto-fill,minmax(17rem,1fr));margin-top:.5rem}
+@media (min-width:900px){.section-blocks{grid-template-columns:repeat(3,minmax(0,1fr))}}
+.section-block .section-title a{color:var(--ink);text-decoration:none}
+.section-block .teaser{border-top:0;padding-top:0}
+.headline-list{list-style:none;margin:.25rem 0 0;padding:0}
+.headline-list li{border-top:1px solid var(--rule);padding:.55rem 0}
+.headline-list h3{margin:0 0 .15rem;font-size:1rem;line-height:1.3}
+.headline-list h3 a{color:var(--ink);text-decoration:none}
+.headline-list h3 a:hover{text-decoration:underline}
+.headline-list time{font:.75rem var(--sans);color:var(--muted)}
+@media (max-width:699px){.front-section .teaser:not(.teaser--lead),.section-block .teaser{display:grid;grid-template-columns:7rem minmax(0,1fr);gap:.75rem;align-items:start}.front-section .teaser:not(.teaser--lead) .teaser-image,.section-block .teaser-image{margin:0}.front-section .teaser:not(.teaser--lead) .teaser-summary,.section-block .teaser-summary{display:none}.front-section .teaser:not(.teaser--lead) h2,.front-section .teaser:not(.teaser--lead) h3,.section-block .teaser h3{font-size:1.05rem}}
 .front-section .section-title a{color:var(--ink);text-decoration:none}
 .video-grid{list-style:none;padding:0;display:grid;gap:1rem;grid-template-columns:repeat(auto-fill,minmax(12rem,1fr))}
 .video-card a{display:grid;gap:.35rem;color:var(--ink);text-decoration:none;position:relative}
 .video-card img{aspect-ratio:16/9;object-fit:cover;width:100%;height:auto}
 .video-card .duration{position:absolute;top:.5rem;left:.5rem}
+.video-poster{position:relative;display:block}
+.play-mark{position:absolute;left:50%;top:50%;width:3rem;height:3rem;margin:-1.5rem 0 0 -1.5rem;border-radius:50%;background:rgba(0,0,0,.62);box-shadow:0 0 0 2px rgba(255,255,255,.85)}
+.play-mark::after{content:"";position:absolute;left:1.15rem;top:.85rem;border-style:solid;border-width:.65rem 0 .65rem 1.05rem;border-color:transparent transparent transparent #fff}
+.video-card a:hover .play-mark{background:var(--accent)}
+.video-grid--index{grid-template-columns:repeat(auto-fill,minmax(16rem,1fr));gap:1.5rem}
+.video-card .teaser-meta{display:block;margin-top:.25rem}
+.video-meta{border:0;padding:0;margin:0 0 1rem}
 .video-card-title{font:700 1rem/1.3 var(--serif)}
 .poster-placeholder{display:block;aspect-ratio:16/9;background:var(--card)}
 .page-header{max-width:52rem;margin:0 auto 1rem}
@@ -188,7 +211,8 @@ figcaption{font:.85rem/1.45 var(--sans);color:var(--muted);margin-top:.5rem;padd
 .pagination{display:flex;justify-content:space-between;align-items:center;margin:2rem 0;font:600 .9rem var(--sans)}
 .prose{max-width:var(--measure);margin:0 auto;font-size:1.1rem;line-height:1.7}
 .not-found{max-width:var(--measure);margin:2rem auto}
-.nav-search{margin-left:auto}
+.sections .nav-search{flex:none;padding-left:.75rem;border-left:1px solid var(--rule)}
+@media (max-width:899px){.nav-list{-webkit-mask-image:linear-gradient(to right,#000 calc(100% - 2.5rem),transparent);mask-image:linear-gradient(to right,#000 calc(100% - 2.5rem),transparent)}}
 .search-form{margin:0 0 1.5rem;font-family:var(--sans)}
 .search-row{display:flex;gap:.5rem}
 .search-row input{flex:1;min-width:0;font:inherit;font-size:1.05rem;padding:.55rem .7rem;border:1px solid var(--muted);border-radius:3px;background:var(--paper);color:var(--ink)}
@@ -206,7 +230,16 @@ mark{background:#f5e08a;color:#1a1a1a;padding:0 .1em}
 .site-footer ul{list-style:none;padding:0;display:flex;justify-content:center;flex-wrap:wrap;gap:1.25rem}
 .site-footer a{color:var(--muted)}
 @media (min-width:720px){body{font-size:1.125rem}}
-@media print{.ad,.site-header nav,.related,.related-videos,.site-footer{display:none}}
+.rail{display:none}
+.rail-title{font:700 .78rem var(--sans);text-transform:uppercase;letter-spacing:.1em;border-top:3px solid var(--ink);padding-top:.5rem;margin:0}
+.rail-list{list-style:none;margin:0;padding:0}
+.rail-list li{border-bottom:1px solid var(--rule);padding:.65rem 0;line-height:1.3}
+.rail-list a{display:block;color:var(--ink);text-decoration:none;font-weight:700;margin-bottom:.2rem}
+.rail-list a:hover{text-decoration:underline}
+.rail-list time{font:.75rem var(--sans);color:var(--muted)}
+.rail-more{margin:0;font:.85rem var(--sans)}
+@media (min-width:1180px){.story-layout{display:grid;grid-template-columns:minmax(0,1fr) 18.75rem;gap:3rem}.story-column{min-width:0}.story-layout .story .hero{margin-left:0;margin-right:0}.story-layout .story .hero figcaption{padding:0}.rail{display:flex;flex-direction:column;gap:1rem;border-left:1px solid var(--rule);padding-left:1.5rem}.rail .ad--rail{position:sticky;top:1rem}}
+@media print{.ad,.rail,.site-header nav,.related,.related-videos,.site-footer{display:none}}
 ${focalRules()}
 `
     .replace(/\n/g, "")

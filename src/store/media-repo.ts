@@ -29,6 +29,8 @@ export interface Video {
   sources: { url: string; type: string }[];
   caption: string | null;
   credit: string | null;
+  /** When it joined the library. */
+  createdAt: string;
 }
 
 const renditionsSchema = z.array(
@@ -141,6 +143,7 @@ export async function videosByIds(db: Db, ids: readonly number[]): Promise<Map<n
       title: r.title,
       durationSeconds: r.duration_seconds,
       poster: r.poster_image_id ? (posters.get(r.poster_image_id) ?? null) : null,
+      createdAt: r.created_at,
       sources: z.array(videoSourceSchema).parse(JSON.parse(r.sources)),
       caption: r.caption,
       credit: r.credit,

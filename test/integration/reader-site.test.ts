@@ -68,7 +68,8 @@ for (const dialect of DIALECTS) {
         );
         const bodySlots = count(html, /class="ad ad--body"/g);
         assert.ok(bodySlots >= 2 && bodySlots <= 3, `in-body slots: ${bodySlots}`);
-        assert.equal(count(html, /<p class="ad-label">Advertisement<\/p>/g), bodySlots + 1);
+        // Labelled: the top slot, the in-body ones, and the rail's (shown beside the text on wide screens).
+        assert.equal(count(html, /<p class="ad-label">Advertisement<\/p>/g), bodySlots + 2);
         // Video with poster, preload none, title and duration; related-video module.
         assert.match(
           html,
@@ -259,6 +260,43 @@ for (const dialect of DIALECTS) {
         assert.equal(page.statusCode, 200);
         assert.match(page.body, /<video controls preload="none"/);
         assert.match(page.body, /In these stories/);
+        // The index: each card has a play mark, its length and the date it was added.
+        const cards = index.body.split('<li class="video-card">').slice(1);
+        assert.ok(cards.length >= 2);
+        for (const c of cards) {
+          assert.match(c, /<span class="play-mark" aria-hidden="true"><\/span>/);
+          assert.match(c, /<span class="duration">/);
+          assert.match(c, /<time datetime="[^"]+">\d{1,2} \w+ \d{4}<\/time>/);
+        }
+        // The page gives the length once, and has no empty heading.
+        const main = /<main[\s\S]*<\/main>/.exec(page.body)![0];
+        const len =
+          /<span class="duration"><span class="visually-hidden">Duration <\/span>([\d:]+)<\/span>/.exec(
+            index.body.split(`href="/video/${id}"`)[1]!,
+          )![1]!;
+        assert.equal(main.split(len).length - 1, 1, `the length ${len} once`);
+        assert.doesNotMatch(main, /<h[1-6][^>]*><\/h[1-6]>/);
+      });
+
+      it("home: the lead, three columns of the latest, and one block per section (a picture, then headlines)", async () => {
+        const home = (await get("/")).body;
+        assert.match(home, /<div class="teaser-grid teaser-grid--three">/);
+        const blocks = home.split('<section class="section-block"').slice(1);
+        assert.ok(blocks.length >= 4);
+        for (const b of blocks)
+          assert.ok((b.match(/<article class="teaser/g) ?? []).length <= 1, "one picture per block");
+        // Small pictures on phones after the lead: a small rendition is asked for.
+        assert.match(home, /sizes="\(min-width: 700px\) 300px, 7rem"/);
+      });
+
+      it("article: a rail with the section's latest and a sticky ad beside the text on wide screens", async () => {
+        const page = (await get(articlePath)).body;
+        const rail =
+          /<section class="rail" aria-labelledby="rail-h">([\s\S]*?)<\/section>/.exec(page)?.[1] ?? "";
+        assert.match(rail, /<h2 class="rail-title" id="rail-h">Latest in City<\/h2>/);
+        assert.ok((rail.match(/<li>/g) ?? []).length >= 1);
+        assert.doesNotMatch(rail, /harbour-lift-bridge-to-reopen/, "not the story itself");
+        assert.match(rail, /class="ad ad--rail"/);
       });
 
       it("the editorial standards page has real text", async () => {
