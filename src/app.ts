@@ -43,7 +43,8 @@ import { openApiDocument } from "./web/openapi.ts";
 import { PageCache } from "./web/page-cache.ts";
 import { pageSender, rawCacheHandler } from "./web/page-response.ts";
 import { registerEndpoints, wantsJson } from "./web/pipeline.ts";
-import { isTls, pageKindOf, securityHeaders } from "./web/security-headers.ts";
+import { pageKindOf, securityHeaders } from "./web/security-headers.ts";
+import { isTls, trustFunction } from "./web/client-address.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -132,17 +133,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
 
   const cache = config.cache.enabled ? new PageCache(config.cache.maxEntries) : undefined;
+  // Forwarded headers count only from the proxies the operator named (default: none).
+  const trust = trustFunction(config.trustProxy);
   const app = Fastify({
     // Cache hits are answered on the raw request, before routing (see rawCacheHandler).
     ...(cache
       ? {
           serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) =>
-            http.createServer(rawCacheHandler(cache, handler)),
+            http.createServer(rawCacheHandler(cache, handler, trust)),
         }
       : {}),
     logger: deps.logger ? { level: config.logLevel } : false,
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    trustProxy: trust,
     // Malformed URLs (bad percent-encoding) get our 400 page, not Fastify's default.
     frameworkErrors: (error, req, reply) => {
       void sendError(toGazetteError(error), req, reply);
@@ -185,7 +188,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return payload;
   });
   app.addHook("onRequest", async (req, reply) => {
-    reply.headers(securityHeaders(pageKindOf(req.url), isTls(req.raw)));
+    reply.headers(securityHeaders(pageKindOf(req.url), isTls(req.raw, trust)));
     if (pages.serveCached(req, reply)) return reply;
     return undefined;
   });

@@ -5,6 +5,7 @@
  * the field and how to fix it.
  */
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { z } from "zod";
 import { adRulesSchema } from "./content/ad-placement.ts";
@@ -39,6 +40,49 @@ export const siteSchema = z
       .default("UTC"),
   })
   .strict();
+
+/**
+ * Which proxies to believe about the client's address and scheme: none (the
+ * default, right when Gazette faces the internet), a hop count (1: the one
+ * load balancer in front), or a list of addresses / CIDR ranges (and
+ * "loopback", "linklocal", "uniquelocal"). As a string (the environment's
+ * GAZETTE_TRUST_PROXY): "", "none", "1", "10.0.0.0/8,127.0.0.1".
+ */
+export const trustProxySchema = z.union([
+  z.literal(false),
+  z
+    .number()
+    .int()
+    .min(1, "a hop count must be at least 1")
+    .max(20, "a hop count above 20 is surely a mistake"),
+  z
+    .array(z.string().trim())
+    .min(1)
+    .superRefine((list, ctx) => {
+      for (const e of list) {
+        const problem = proxyEntryProblem(e);
+        if (problem)
+          ctx.addIssue({
+            code: "custom",
+            message: `${problem}; list addresses or ranges such as 10.0.0.0/8`,
+          });
+      }
+    }),
+]);
+
+export function parseTrustProxy(text: string): z.output<typeof trustProxySchema> | { error: string } {
+  const t = text.trim();
+  if (t === "" || t === "none" || t === "false" || t === "0") return false;
+  const parsed = trustProxySchema.safeParse(
+    /^\d+$/.test(t)
+      ? Number(t)
+      : t
+          .split(",")
+          .map((x) => x.trim())
+          .filter(Boolean),
+  );
+  return parsed.success ? parsed.data : { error: parsed.error.issues.map((i) => i.message).join("; ") };
+}
 
 export const cacheSchema = z
   .object({
@@ -96,13 +140,31 @@ export const fileConfigSchema = z
     ads: adRulesSchema.default(adRulesSchema.parse({})),
     /** Stories per page on section, topic and author pages. */
     pageSize: z.number().int().min(1).max(100).default(20),
+    /** The proxies whose X-Forwarded-For / -Proto are believed (see trustProxySchema). */
+    trustProxy: trustProxySchema.optional(),
   })
   .strict();
 
 export type SiteConfig = z.output<typeof siteSchema>;
 
+/** Parses one proxy entry: an IPv4/IPv6 address, a CIDR range, or a name proxy-addr knows. */
+function proxyEntryProblem(entry: string): string | undefined {
+  if (["loopback", "linklocal", "uniquelocal"].includes(entry)) return undefined;
+  const [addr, bits, extra] = entry.split("/");
+  const version = net.isIP(addr ?? "");
+  if (!version || extra !== undefined) return `"${entry}" is not an IP address or CIDR range`;
+  if (bits !== undefined) {
+    const n = Number(bits);
+    if (!/^\d{1,3}$/.test(bits) || n > (version === 4 ? 32 : 128))
+      return `"${entry}": the prefix length must be 0-${version === 4 ? 32 : 128}`;
+  }
+  return undefined;
+}
+
 export interface Config {
   port: number;
+  /** The proxies whose forwarded headers are believed; false: none. */
+  trustProxy: TrustProxy;
   host: string;
   dataDir: string;
   /** PostgreSQL connection URL; the embedded SQLite file in `dataDir` when absent. */
@@ -120,6 +182,8 @@ export interface Config {
   newsroom: z.output<typeof newsroomSchema>;
   mail: z.output<typeof mailSchema>;
 }
+
+type TrustProxy = false | number | string[];
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -141,6 +205,7 @@ const envSchema = z.object({
   GAZETTE_DEMO: z.enum(["0", "1", "true", "false"]).optional(),
   GAZETTE_CACHE: z.enum(["0", "1", "true", "false"]).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  GAZETTE_TRUST_PROXY: z.string().optional(),
   GAZETTE_SMTP_URL: z
     .string()
     .refine((u) => /^smtps?:\/\/\S+$/.test(u) && URL.canParse(u), "must be an smtp:// or smtps:// URL")
@@ -189,8 +254,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   } else if (!file || !(raw as { site?: { baseUrl?: string } }).site?.baseUrl) {
     site.baseUrl = `http://localhost:${e.data.PORT || 3000}`;
   }
+  let trustProxy = parsed.data.trustProxy ?? false;
+  if (e.data.GAZETTE_TRUST_PROXY !== undefined) {
+    const t = parseTrustProxy(e.data.GAZETTE_TRUST_PROXY);
+    if (typeof t === "object" && !Array.isArray(t))
+      throw new ConfigError(`environment GAZETTE_TRUST_PROXY: ${t.error}`);
+    trustProxy = t;
+  }
   return {
     port: e.data.PORT,
+    trustProxy,
     host: e.data.HOST,
     dataDir,
     databaseUrl: e.data.DATABASE_URL || undefined,

@@ -8,7 +8,8 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Config } from "../config.ts";
 import { type CachedPage, type PageCache, etagOf, notModified } from "./page-cache.ts";
-import { isTls, securityHeaders } from "./security-headers.ts";
+import { securityHeaders } from "./security-headers.ts";
+import { type TrustFunction, isTls } from "./client-address.ts";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -80,6 +81,7 @@ export function cachedResponse(
 export function rawCacheHandler(
   cache: PageCache,
   next: (req: IncomingMessage, res: ServerResponse) => void,
+  trust: TrustFunction,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     if ((req.method === "GET" || req.method === "HEAD") && req.url) {
@@ -88,7 +90,7 @@ export function rawCacheHandler(
         const r = cachedResponse(page, req.headers);
         const body = req.method === "HEAD" ? undefined : r.body;
         if (r.body !== undefined) r.headers["content-length"] = String(Buffer.byteLength(r.body));
-        res.writeHead(r.status, { ...securityHeaders("reader", isTls(req)), ...r.headers });
+        res.writeHead(r.status, { ...securityHeaders("reader", isTls(req, trust)), ...r.headers });
         res.end(body);
         return;
       }

@@ -3,7 +3,6 @@
  * the comments script from their own origin, never inline script or style; the newsroom app loads only its own bundle. Sent
  * by Fastify's onRequest hook and by the raw cache-hit path alike.
  */
-import type { IncomingMessage } from "node:http";
 
 export type PageKind = "reader" | "admin";
 
@@ -71,14 +70,4 @@ export function pageKindOf(url: string): PageKind {
 
 export function securityHeaders(kind: PageKind, tls: boolean): Readonly<Record<string, string>> {
   return TABLE[kind][tls ? "tls" : "plain"];
-}
-
-/** Behind a TLS-terminating proxy, X-Forwarded-Proto says https (the app trusts its proxy). */
-export function isTls(req: IncomingMessage): boolean {
-  return (
-    (req.socket as { encrypted?: boolean }).encrypted === true ||
-    String(req.headers["x-forwarded-proto"] ?? "")
-      .split(",")[0]!
-      .trim() === "https"
-  );
 }
