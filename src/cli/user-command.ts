@@ -6,12 +6,13 @@
  *   gazette user list
  *   gazette user reset-password --email E       new generated password; ends the user's sessions
  *   gazette user disable --email E | enable --email E
+ *   gazette user unlock --email E               clears the sign-in slowdown and locks after an attack
  */
 import { parseArgs } from "node:util";
 import type { Config } from "../config.ts";
 import { generatePassword, hashPassword, PASSWORD_MIN_LENGTH } from "../auth/passwords.ts";
 import type { Db } from "../store/database.ts";
-import { deleteUserSessions } from "../store/session-store.ts";
+import { clearAccountThrottle, deleteUserSessions } from "../store/session-store.ts";
 import {
   ROLES,
   type UserRole,
@@ -34,7 +35,8 @@ export const USER_USAGE = `  user add --email E --role contributor|moderator|edi
   user reset-password --email E
                              Set a new generated password and end the user's sessions
   user disable|enable --email E
-                             Disable (ends sessions) or re-enable an account`;
+                             Disable (ends sessions) or re-enable an account
+  user unlock --email E      Clear the sign-in slowdown and per-address locks on an account`;
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -121,6 +123,17 @@ export async function userCommand(args: string[], config: Config, db: Db): Promi
           );
         return 0;
       }
+      case "unlock": {
+        const found = await credentialsByEmail(db, email(values.email));
+        if (!found) throw new UserCommandError(`no account for ${values.email}; see gazette user list`);
+        const n = await clearAccountThrottle(db, found.user.email);
+        console.log(
+          n
+            ? `Cleared the sign-in slowdown and locks on ${found.user.email}.`
+            : `${found.user.email} had no sign-in slowdown or lock.`,
+        );
+        return 0;
+      }
       case "reset-password":
       case "disable":
       case "enable": {
@@ -142,7 +155,7 @@ export async function userCommand(args: string[], config: Config, db: Db): Promi
         throw new UserCommandError(
           sub
             ? `unknown user command "${sub}"`
-            : "user: say what to do: add, invite, list, reset-password, disable, enable",
+            : "user: say what to do: add, invite, list, reset-password, disable, enable, unlock",
         );
     }
   } catch (err) {

@@ -44,7 +44,7 @@ export const EDITOR_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.u
 /** Every admin API endpoint. */
 export function adminEndpoints(deps: NewsroomDeps): Endpoint[] {
   return [
-    ...accountEndpoints(deps.db),
+    ...accountEndpoints(deps),
     ...storyEndpoints(deps),
     ...deskEndpoints(deps),
     ...previewEndpoints(deps),

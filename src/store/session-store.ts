@@ -4,6 +4,7 @@
  * the table holds its SHA-256, so reading the table does not give a session.
  */
 import crypto from "node:crypto";
+import { sql } from "kysely";
 import type { Db } from "./database.ts";
 
 export const SESSION_DAYS = 14;
@@ -89,8 +90,77 @@ export interface ThrottlePolicy {
   lockMs: number;
 }
 
-export const EMAIL_THROTTLE: ThrottlePolicy = { maxFailures: 5, windowMs: 15 * 60_000, lockMs: 15 * 60_000 };
+/**
+ * Sign-in throttling, three ways, so that guessing stays slow without handing
+ * anyone a way to lock someone else out:
+ * - one account from one address (`pair:<email>|<ip>`): five failures lock
+ *   that pair for 15 minutes; the owner elsewhere is not affected;
+ * - one address over many accounts (`ip:<ip>`): thirty failures, 15 minutes;
+ * - one account from everywhere (`account:<email>`): after five failures in
+ *   an hour each further try must wait, 1 s, 2 s, 4 s … up to a minute. A
+ *   browser the owner signed in from before (its known-device cookie) skips
+ *   this wait, so an attack slows the attacker, not the owner.
+ */
+export const PAIR_THROTTLE: ThrottlePolicy = { maxFailures: 5, windowMs: 15 * 60_000, lockMs: 15 * 60_000 };
 export const IP_THROTTLE: ThrottlePolicy = { maxFailures: 30, windowMs: 15 * 60_000, lockMs: 15 * 60_000 };
+export const ACCOUNT_WINDOW_MS = 60 * 60_000;
+/** Failures on one account (all addresses) before each try must wait. */
+export const ACCOUNT_FREE_FAILURES = 5;
+
+/** The wait after `failures` failures on one account: none for the first few, then doubling to a minute. */
+export function accountDelayMs(failures: number): number {
+  if (failures < ACCOUNT_FREE_FAILURES) return 0;
+  return Math.min(2 ** (failures - ACCOUNT_FREE_FAILURES) * 1000, 60_000);
+}
+
+export const throttleKey = {
+  pair: (email: string, ip: string) => `pair:${email}|${ip}`,
+  ip: (ip: string) => `ip:${ip}`,
+  account: (email: string) => `account:${email}`,
+};
+
+/** Counts a failure against an account (any address); returns the count in the window and when the next try may come. */
+export async function recordAccountFailure(
+  db: Db,
+  email: string,
+  now = new Date(),
+): Promise<{ failures: number; notBefore: string | undefined }> {
+  const key = throttleKey.account(email);
+  return db.transaction().execute(async (tx) => {
+    const r = await tx.selectFrom("login_throttle").selectAll().where("key", "=", key).executeTakeFirst();
+    const inWindow = r && now.getTime() - Date.parse(r.window_start) < ACCOUNT_WINDOW_MS;
+    const failures = inWindow ? r.failures + 1 : 1;
+    const delay = accountDelayMs(failures);
+    const notBefore = delay ? new Date(now.getTime() + delay).toISOString() : null;
+    const values = {
+      failures,
+      window_start: inWindow ? r.window_start : now.toISOString(),
+      locked_until: notBefore,
+    };
+    if (r) await tx.updateTable("login_throttle").set(values).where("key", "=", key).execute();
+    else
+      await tx
+        .insertInto("login_throttle")
+        .values({ key, ...values })
+        .execute();
+    return { failures, notBefore: notBefore ?? undefined };
+  });
+}
+
+/** Clears every throttle on an account (an admin's or the CLI's unlock): its slowdown and its per-address locks. */
+export async function clearAccountThrottle(db: Db, email: string): Promise<number> {
+  const r = await db
+    .deleteFrom("login_throttle")
+    .where((eb) =>
+      eb.or([
+        eb("key", "=", throttleKey.account(email)),
+        // Every address's lock on this account: keys that start with its pair prefix (no LIKE: emails hold "_").
+        sql<boolean>`substr(key, 1, ${throttleKey.pair(email, "").length}) = ${throttleKey.pair(email, "")}`,
+      ]),
+    )
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
 
 /** When the key is locked out, the time it opens again. */
 export async function lockedUntil(db: Db, key: string, now = new Date()): Promise<string | undefined> {

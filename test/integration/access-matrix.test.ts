@@ -38,6 +38,7 @@ const EXPECTED: Record<string, string> = {
   "GET /api/admin/users": "UUFFFA",
   "POST /api/admin/users": "UUFFFA",
   "PATCH /api/admin/users/:id": "UUFFFA",
+  "POST /api/admin/users/:id/unlock": "UUFFFA",
   // Stories: contributors write and submit; editors publish and correct.
   "GET /api/admin/stories": "UUAAAA",
   "POST /api/admin/stories": "UUAFAA",

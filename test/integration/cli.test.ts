@@ -216,6 +216,9 @@ for (const dialect of DIALECTS) {
       assert.match(invite.stdout, /\/admin\/invite\/[\w-]{20,}/);
       const reset = gazette(["user", "reset-password", "--email", "ana.desk@example.org"], env);
       assert.match(reset.stdout, /New password for ana\.desk@example\.org \(shown once\): \S+/);
+      const unlockNothing = gazette(["user", "unlock", "--email", "ana.desk@example.org"], env);
+      assert.equal(unlockNothing.status, 0, unlockNothing.stderr);
+      assert.match(unlockNothing.stdout, /ana\.desk@example\.org had no sign-in slowdown or lock/);
       const disable = gazette(["user", "disable", "--email", "ana.desk@example.org"], env);
       assert.equal(disable.status, 0);
       assert.match(gazette(["user", "list"], env).stdout, /Ana Desk\s+\(disabled\)/);

@@ -4,15 +4,22 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { GazetteError } from "../../content/errors.ts";
 import type { Db } from "../../store/database.ts";
 import {
-  EMAIL_THROTTLE,
+  ACCOUNT_FREE_FAILURES,
   IP_THROTTLE,
+  PAIR_THROTTLE,
+  clearAccountThrottle,
   clearFailures,
   createSession,
   deleteSession,
   deleteUserSessions,
   lockedUntil,
+  recordAccountFailure,
   recordFailure,
+  throttleKey,
 } from "../../store/session-store.ts";
+import type { Config } from "../../config.ts";
+import type { Mailer } from "../../mail/mailer.ts";
+import { DEVICE_COOKIE, DEVICE_COOKIE_PATH, deviceToken, isKnownDevice } from "../known-device.ts";
 import {
   ROLES,
   type User,
@@ -24,8 +31,15 @@ import {
   listUsers,
   openInvitation,
   updateUser,
+  userById,
 } from "../../store/user-store.ts";
-import { SESSION_COOKIE, clearSessionCookie, preloginCsrf, setSessionCookie } from "../../web/sessions.ts";
+import {
+  SESSION_COOKIE,
+  clearSessionCookie,
+  isSecure,
+  preloginCsrf,
+  setSessionCookie,
+} from "../../web/sessions.ts";
 import { endpoint, idParam } from "../../web/endpoint.ts";
 import {
   DUMMY_HASH,
@@ -65,8 +79,23 @@ async function signIn(db: Db, req: FastifyRequest, reply: FastifyReply, user: Us
     userAgent: req.headers["user-agent"] ?? "",
   });
   setSessionCookie(req, reply, token, session.expiresAt);
+  // This browser is now known for this account: an attack on the account will not slow it down.
+  reply.setCookie(DEVICE_COOKIE, await deviceToken(db, user.id), {
+    path: DEVICE_COOKIE_PATH,
+    httpOnly: true,
+    sameSite: "lax",
+    secure: isSecure(req),
+    maxAge: 365 * 24 * 3600,
+  });
   return { user: userJson(user), csrfToken: session.csrfToken };
 }
+
+function secondsUntil(iso: string): number {
+  return Math.max(1, Math.ceil((Date.parse(iso) - Date.now()) / 1000));
+}
+
+/** When an account's failures reach these counts (in the hour), its holder is told by email. */
+const TELL_AT = new Set([ACCOUNT_FREE_FAILURES, 25, 100, 500]);
 
 function minutesUntil(iso: string): number {
   return Math.max(1, Math.ceil((Date.parse(iso) - Date.now()) / 60_000));
@@ -80,7 +109,13 @@ function lockedOut(until: string): GazetteError {
   );
 }
 
-export function accountEndpoints(db: Db) {
+export interface AccountDeps {
+  db: Db;
+  config: Config;
+  mailer?: Mailer | undefined;
+}
+
+export function accountEndpoints({ db, config, mailer }: AccountDeps) {
   return [
     endpoint({
       method: "GET",
@@ -103,34 +138,62 @@ export function accountEndpoints(db: Db) {
       identify: "newsroom",
       responds: "json",
       tag: "Session",
-      summary: "Sign in (rate-limited; five failures lock the account for 15 minutes)",
+      summary:
+        "Sign in. Five failures for one account from one address lock that pair for 15 minutes; failures on an account from anywhere make each further try wait (up to a minute), except from a browser that signed in to it before",
       body: z.object({
         email: z.string().trim().min(1, "enter your email").max(320),
         password: z.string().min(1, "enter your password").max(200),
       }),
       handler: async ({ body, req, reply }) => {
         const email = body.email.toLowerCase();
-        const keys = [`email:${email}`, `ip:${req.ip}`];
-        for (const key of keys) {
+        const pairKey = throttleKey.pair(email, req.ip);
+        const ipKey = throttleKey.ip(req.ip);
+        for (const key of [pairKey, ipKey]) {
           const until = await lockedUntil(db, key);
           if (until) {
-            reply.header("retry-after", String(Math.ceil((Date.parse(until) - Date.now()) / 1000)));
+            reply.header("retry-after", String(secondsUntil(until)));
             throw lockedOut(until);
           }
         }
         const found = await credentialsByEmail(db, email);
+        const known = found ? await isKnownDevice(db, req.cookies[DEVICE_COOKIE], found.user.id) : false;
+        if (!known) {
+          const notBefore = await lockedUntil(db, throttleKey.account(email));
+          if (notBefore) {
+            reply.header("retry-after", String(secondsUntil(notBefore)));
+            throw new GazetteError(
+              "GZ_ERR_RATE_LIMITED",
+              `This account has had many failed sign-ins; wait ${secondsUntil(notBefore)} seconds and try again.`,
+              { details: { retryAt: notBefore } },
+            );
+          }
+        }
         // Always hash once, so the answer takes as long for an unknown email.
         const ok = await verifyPassword(body.password, found?.passwordHash ?? DUMMY_HASH);
         if (!found || !ok || found.user.disabled) {
-          const locks = await Promise.all([
-            recordFailure(db, keys[0]!, EMAIL_THROTTLE),
-            recordFailure(db, keys[1]!, IP_THROTTLE),
+          const [pairLock] = await Promise.all([
+            recordFailure(db, pairKey, PAIR_THROTTLE),
+            recordFailure(db, ipKey, IP_THROTTLE),
           ]);
-          const until = locks.find(Boolean);
-          if (until) throw lockedOut(until);
+          if (!known) {
+            const { failures } = await recordAccountFailure(db, email);
+            if (found && !found.user.disabled && TELL_AT.has(failures) && mailer) {
+              await mailer
+                .send({
+                  to: found.user.email,
+                  subject: `${config.site.name}: failed sign-ins to your newsroom account`,
+                  text: `There have been ${failures} failed attempts to sign in to your newsroom account (${found.user.email}) in the last hour, the latest from ${req.ip}.\n\nIf that was not you, someone may be guessing your password: you can still sign in from a browser you used before. Choose a long password you use nowhere else. An admin can clear the slowdown from the People page (or: gazette user unlock --email ${found.user.email}).\n`,
+                })
+                .catch((err: unknown) => req.log.warn({ err }, "the failed-sign-in warning email failed"));
+            }
+          }
+          if (pairLock) {
+            reply.header("retry-after", String(secondsUntil(pairLock)));
+            throw lockedOut(pairLock);
+          }
           throw new GazetteError("GZ_ERR_BAD_CREDENTIALS");
         }
-        await clearFailures(db, keys[0]!);
+        await clearFailures(db, pairKey);
         return signIn(db, req, reply, found.user);
       },
     }),
@@ -301,6 +364,20 @@ export function accountEndpoints(db: Db) {
         if (!updated) throw new GazetteError("GZ_ERR_NOT_FOUND", `There is no user ${params.id}.`);
         if (body.disabled) await deleteUserSessions(db, params.id);
         return userJson(updated);
+      },
+    }),
+    endpoint({
+      method: "POST",
+      path: "/api/admin/users/:id/unlock",
+      access: "users.manage",
+      responds: "json",
+      tag: "Users",
+      summary: "Clear the sign-in slowdown and per-address locks on a user's account (after an attack)",
+      params: idParam,
+      handler: async ({ params }) => {
+        const u = await userById(db, params.id);
+        if (!u) throw new GazetteError("GZ_ERR_NOT_FOUND", `There is no user ${params.id}.`);
+        return { cleared: await clearAccountThrottle(db, u.email) };
       },
     }),
   ];
