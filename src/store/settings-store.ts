@@ -16,22 +16,28 @@ import type { Db } from "./database.ts";
 
 const KEY = "site_settings";
 
+/** A configuration field as an optional setting: its rules, not its default. */
+function noDefault<T extends z.ZodType>(field: z.ZodDefault<T>) {
+  return field.unwrap().optional();
+}
+
 export const siteSettingsSchema = z
   .object({
     name: siteSchema.shape.name.unwrap().optional(),
     tagline: siteSchema.shape.tagline.unwrap().optional(),
     timeZone: siteSchema.shape.timeZone.unwrap().optional(),
-    ads: adRulesSchema
-      .pick({
-        enabled: true,
-        top: true,
-        firstAfterParagraph: true,
-        everyParagraphs: true,
-        maxPerStory: true,
-        minParagraphs: true,
-        houseAds: true,
+    // Each field as sent, without the configuration's defaults: a PATCH of one
+    // rule must not put defaults over the others (or empty the house ads).
+    ads: z
+      .object({
+        enabled: noDefault(adRulesSchema.shape.enabled),
+        top: noDefault(adRulesSchema.shape.top),
+        firstAfterParagraph: noDefault(adRulesSchema.shape.firstAfterParagraph),
+        everyParagraphs: noDefault(adRulesSchema.shape.everyParagraphs),
+        maxPerStory: noDefault(adRulesSchema.shape.maxPerStory),
+        minParagraphs: noDefault(adRulesSchema.shape.minParagraphs),
+        houseAds: noDefault(adRulesSchema.shape.houseAds),
       })
-      .partial()
       .strict()
       .optional(),
   })
@@ -48,7 +54,8 @@ export async function readSettings(db: Db): Promise<SiteSettings> {
 /** Merges a change into the stored settings (inside the caller's transaction) and announces it. */
 export async function writeSettings(db: Db, patch: SiteSettings): Promise<SiteSettings> {
   const current = await readSettings(db);
-  const next = siteSettingsSchema.parse({ ...current, ...patch, ads: { ...current.ads, ...patch.ads } });
+  const ads = { ...current.ads, ...patch.ads };
+  const next = siteSettingsSchema.parse({ ...current, ...patch, ...(Object.keys(ads).length ? { ads } : {}) });
   const value = JSON.stringify(next);
   await putSetting(db, KEY, value);
   await recordChange(db, [cacheKey.settings]);
