@@ -128,7 +128,11 @@ export function newsroomEndpoints(deps: NewsroomDeps): Endpoint[] {
         const rel = params["*"];
         if (!rel.startsWith("assets/")) return editorPage();
         const file = path.resolve(EDITOR_DIST, rel);
-        if (!file.startsWith(EDITOR_DIST + path.sep) || !fs.existsSync(file))
+        // Only a file inside the build: not the folder itself, a subfolder, or anything outside.
+        if (
+          !file.startsWith(EDITOR_DIST + path.sep) ||
+          !fs.statSync(file, { throwIfNoEntry: false })?.isFile()
+        )
           throw new GazetteError("GZ_ERR_NOT_FOUND");
         return asset(
           fs.readFileSync(file),

@@ -55,7 +55,11 @@ export async function readSettings(db: Db): Promise<SiteSettings> {
 export async function writeSettings(db: Db, patch: SiteSettings): Promise<SiteSettings> {
   const current = await readSettings(db);
   const ads = { ...current.ads, ...patch.ads };
-  const next = siteSettingsSchema.parse({ ...current, ...patch, ...(Object.keys(ads).length ? { ads } : {}) });
+  const next = siteSettingsSchema.parse({
+    ...current,
+    ...patch,
+    ...(Object.keys(ads).length ? { ads } : {}),
+  });
   const value = JSON.stringify(next);
   await putSetting(db, KEY, value);
   await recordChange(db, [cacheKey.settings]);
