@@ -79,6 +79,19 @@ export function readerEndpoints(deps: ReaderEndpointDeps): Endpoint[] {
     });
   }
 
+  /** The answer to a sign-up, the same whether the address was new or already had an account. */
+  async function checkYourEmail(wantsJson: boolean, email: string) {
+    if (wantsJson) return { verification: "sent" };
+    return page(
+      renderMessage(
+        await deps.shell(),
+        "Check your email",
+        html`We sent a message to <strong>${email}</strong>. Follow its link to confirm your address, and you can comment.`,
+      ),
+      201,
+    );
+  }
+
   /** The sign-up form again, with what went wrong per field (or the JSON error). */
   async function signupRefused(
     wantsJson: boolean,
@@ -150,22 +163,23 @@ export function readerEndpoints(deps: ReaderEndpointDeps): Endpoint[] {
           );
         } catch (err) {
           if (!(err instanceof ReaderError)) throw err;
+          if (err.field === "email" && /exists/.test(err.message)) {
+            // Whether an address has an account is nobody else's business: the
+            // answer is the same as for a new one, and the owner hears of it.
+            await deps.mailer.send({
+              to: body.email.trim().toLowerCase(),
+              subject: `Your account at ${config.site.name}`,
+              text: `Hello,\n\nSomeone (perhaps you) tried to create an account at ${config.site.name} with this email address. You already have one: sign in at ${baseUrl}/account/signin\n\nIf it was not you, you can ignore this email; nothing was changed.`,
+            });
+            return checkYourEmail(wantsJson, body.email.trim().toLowerCase());
+          }
           const problem = err.fields?.[0]?.message ?? err.message;
           return signupRefused(wantsJson, body, {
             [err.field]: problem.replace(/^./, (c) => c.toUpperCase()) + ".",
           });
         }
         await sendVerification(reader);
-        if (wantsJson)
-          return { reader: { id: reader.id, displayName: reader.displayName }, verification: "sent" };
-        return page(
-          renderMessage(
-            await deps.shell(),
-            "Check your email",
-            html`We sent a link to <strong>${reader.email}</strong>. Follow it to confirm your address, and you can comment.`,
-          ),
-          201,
-        );
+        return checkYourEmail(wantsJson, reader.email);
       },
     }),
     endpoint({
