@@ -5,7 +5,6 @@
  * returned (with the editor's note), published or corrected, or that someone
  * left a note on it. Nobody is told of their own action.
  */
-import type { FastifyBaseLogger } from "fastify";
 import type { Config } from "../config.ts";
 import type { Mailer } from "../mail/mailer.ts";
 import type { Db } from "../store/database.ts";
@@ -20,11 +19,17 @@ import {
 import type { Story } from "../store/story-store.ts";
 import type { User } from "../store/user-store.ts";
 
+/** Where problems go (the app's logger; this service imports nothing of HTTP). */
+export interface DeskLog {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
 export interface DeskDeps {
   db: Db;
   config: Config;
   mailer?: Mailer | undefined;
-  log?: FastifyBaseLogger | undefined;
+  log?: DeskLog | undefined;
 }
 
 export type DeskEvent =
