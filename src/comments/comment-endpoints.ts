@@ -5,6 +5,7 @@
  * script. Writes must come from this site (the `same-origin` guard).
  */
 import { z } from "zod";
+import { stripControls } from "../content/text.ts";
 import type { Config } from "../config.ts";
 import type { Mailer } from "../mail/mailer.ts";
 import {
@@ -57,7 +58,7 @@ const postBody = z.object({
         .max(2 ** 31 - 1),
     ])
     .optional(),
-  body: z.string().max(50_000),
+  body: z.string().max(50_000).transform(stripControls),
   return: z.string().optional(),
 });
 
@@ -205,7 +206,7 @@ export function commentEndpoints(deps: CommentEndpointDeps): Endpoint[] {
       tag: "Comments",
       summary: "Edit your own comment within the edit window; the moderation rules run again",
       params: idParam,
-      body: z.object({ body: z.string().max(50_000) }),
+      body: z.object({ body: z.string().max(50_000).transform(stripControls) }),
       handler: async ({ params, body, reader }) => {
         const c = await editOwnComment(db, reader!, params.id, body.body);
         return { id: c.id, body: c.body, status: c.status, editedAt: c.editedAt };

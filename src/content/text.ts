@@ -42,3 +42,18 @@ export function plainText(blocks: readonly Block[]): string {
     .filter((t) => t.length > 0)
     .join("\n\n");
 }
+
+/**
+ * Text from readers without what hides or reorders it: control characters
+ * (all but tab and newline; CR LF becomes LF) and the bidirectional
+ * overrides and isolates (U+202A–202E, U+2066–2069) that make "gpj.exe"
+ * read as "exe.jpg".
+ */
+export function stripControls(text: string): string {
+  return (
+    text
+      .replace(/\r\n?/g, "\n")
+      // eslint-disable-next-line no-control-regex -- matching control characters is the point
+      .replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g, "")
+  );
+}

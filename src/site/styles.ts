@@ -34,7 +34,7 @@ img,video{max-width:100%;height:auto;display:block}
 .visually-hidden{position:absolute!important;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .skip-link{position:absolute;left:-999px;top:0;background:var(--ink);color:var(--paper);padding:.5rem 1rem;z-index:10}
 .skip-link:focus{left:0}
-main{display:block;max-width:72rem;margin:0 auto;padding:0 1rem 3rem}
+main{display:block;max-width:72rem;margin:0 auto;padding:0 1rem 3rem;overflow-wrap:anywhere}
 main:focus{outline:none}
 .site-header{border-bottom:3px double var(--ink);margin-bottom:1.5rem}
 .masthead{max-width:72rem;margin:0 auto;padding:1rem 1rem .5rem;display:flex;flex-wrap:wrap;align-items:baseline;justify-content:space-between;gap:.25rem 1rem}

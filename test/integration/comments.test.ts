@@ -150,6 +150,25 @@ for (const dialect of DIALECTS) {
       assert.equal(mail.at(-1)!.to, "nia@readers.example");
     });
 
+    it("strips control characters and bidirectional overrides from a comment, and breaks a very long word on the page", async () => {
+      const cara = await reader("Cara Quay");
+      const res = await post(
+        cara,
+        "Bell\u0007 nul\u0000 esc\u001b del\u007f file\u202Egpj.exe end\r\nnext line",
+      );
+      assert.equal(res.statusCode, 303, res.body);
+      const row = await env.db
+        .selectFrom("comments")
+        .select("body")
+        .orderBy("id", "desc")
+        .executeTakeFirstOrThrow();
+      assert.equal(row.body, "Bell nul esc del filegpj.exe end\nnext line");
+      // A 10,000-character word cannot widen the page: the page's text breaks anywhere when it must.
+      const page = await env.app.inject(storyPath);
+      const css = await env.app.inject(/<link rel="stylesheet" href="([^"]+)"/.exec(page.body)![1]!);
+      assert.match(css.body, /main\{[^}]*overflow-wrap:anywhere/);
+    });
+
     it("publishes a comment and a reply, counts them on the cached page and in JSON-LD, and emails the first author", async () => {
       const ana = await reader("Ana Quay");
       const ben = await reader("Ben Pier");
