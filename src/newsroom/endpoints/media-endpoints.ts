@@ -7,6 +7,7 @@
  */
 import fs from "node:fs";
 import type { MultipartFile } from "@fastify/multipart";
+import type { FastifyRequest } from "fastify";
 import { fileTypeFromBuffer } from "file-type";
 import { z } from "zod";
 import type { Config } from "../../config.ts";
@@ -66,6 +67,28 @@ export function videoJson(v: Video) {
   };
 }
 
+/** A body that is not the multipart/form-data it says (no boundary, cut short, no parts): the client's fault, 400. */
+function unreadableUpload(err: unknown): GazetteError {
+  const reason = err instanceof Error ? err.message.replace(/\.$/, "") : "it could not be parsed";
+  return new GazetteError(
+    "GZ_ERR_VALIDATION",
+    `The upload is not readable multipart/form-data (${reason}). Send the file in a field named “file”.`,
+    { fields: [{ path: "file", message: "is missing or cut short" }] },
+  );
+}
+
+/** The upload's one file part: undefined when there is none; a malformed body is a 400 naming the problem. */
+async function filePart(
+  req: FastifyRequest,
+  limits: { fileSize: number; files: number; fields: number },
+): Promise<MultipartFile | undefined> {
+  try {
+    return await req.file({ limits });
+  } catch (err) {
+    throw unreadableUpload(err);
+  }
+}
+
 /** Reads the one file part and the text fields of a multipart upload, within the size cap. */
 async function readUpload(
   part: MultipartFile | undefined,
@@ -81,10 +104,12 @@ async function readUpload(
   let data: Buffer;
   try {
     data = await part.toBuffer();
-  } catch {
-    throw new GazetteError("GZ_ERR_BODY_TOO_LARGE", `The file is larger than the ${maxMb} MB limit.`, {
-      fields: [{ path: "file", message: `must be at most ${maxMb} MB` }],
-    });
+  } catch (err) {
+    if ((err as { code?: string }).code === "FST_REQ_FILE_TOO_LARGE" || part.file.truncated)
+      throw new GazetteError("GZ_ERR_BODY_TOO_LARGE", `The file is larger than the ${maxMb} MB limit.`, {
+        fields: [{ path: "file", message: `must be at most ${maxMb} MB` }],
+      });
+    throw unreadableUpload(err);
   }
   const fields: Record<string, string> = {};
   for (const [name, f] of Object.entries(part.fields)) {
@@ -135,7 +160,7 @@ export function mediaEndpoints(db: Db, media: MediaStore, config: Config) {
       multipart: true,
       handler: async ({ req }) => {
         const { data, fields } = await readUpload(
-          await req.file({ limits: { fileSize: maxImageMb * 1024 * 1024, files: 1, fields: 10 } }),
+          await filePart(req, { fileSize: maxImageMb * 1024 * 1024, files: 1, fields: 10 }),
           maxImageMb,
         );
         const type = await fileTypeFromBuffer(data);
@@ -216,7 +241,7 @@ export function mediaEndpoints(db: Db, media: MediaStore, config: Config) {
       multipart: true,
       handler: async ({ req }) => {
         const { data, fields } = await readUpload(
-          await req.file({ limits: { fileSize: maxVideoMb * 1024 * 1024, files: 1, fields: 10 } }),
+          await filePart(req, { fileSize: maxVideoMb * 1024 * 1024, files: 1, fields: 10 }),
           maxVideoMb,
         );
         const type = await fileTypeFromBuffer(data);
