@@ -43,7 +43,12 @@ try {
   const preCookie = /gz_csrf=[^;]+/.exec(pre.headers.get("set-cookie") ?? "")![0];
   const login = await fetch(`${a.base}/api/admin/session`, {
     method: "POST",
-    headers: { "content-type": "application/json", cookie: preCookie, "x-csrf-token": preToken },
+    headers: {
+      "content-type": "application/json",
+      cookie: preCookie,
+      "x-csrf-token": preToken,
+      origin: a.base,
+    },
     body: JSON.stringify({ email: "desk@example.org", password: PASSWORD }),
   });
   const cookie = /gz_session=[^;]+/.exec(login.headers.get("set-cookie") ?? "")![0];
@@ -51,7 +56,7 @@ try {
   const call = (method: string, url: string, body: unknown) =>
     fetch(`${a.base}${url}`, {
       method,
-      headers: { "content-type": "application/json", cookie, "x-csrf-token": csrf },
+      headers: { "content-type": "application/json", cookie, "x-csrf-token": csrf, origin: a.base },
       body: JSON.stringify(body),
     });
 

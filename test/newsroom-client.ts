@@ -7,6 +7,8 @@ import { createSession } from "../src/store/session-store.ts";
 import { type User, type UserRole, createUser } from "../src/store/user-store.ts";
 
 export const TEST_PASSWORD = "correct horse battery staple";
+/** The Origin of a page of the site under test (light-my-request's Host is localhost:80). */
+export const SAME_SITE = "http://localhost";
 
 /** One scrypt hash for every test account: hashing is deliberately slow. */
 let hashed: Promise<string> | undefined;
@@ -40,7 +42,7 @@ function client(app: FastifyInstance, user: User | undefined, cookie: string, cs
       app.inject({
         method: method as "GET",
         url,
-        headers: { cookie: c.cookie, "x-csrf-token": c.csrf, ...headers },
+        headers: { cookie: c.cookie, "x-csrf-token": c.csrf, origin: SAME_SITE, ...headers },
         ...(body !== undefined ? { payload: body as object } : {}),
       }),
     json: async <T>(method: string, url: string, body?: unknown, status = 200) => {
@@ -76,7 +78,7 @@ export async function signIn(
   const res = await app.inject({
     method: "POST",
     url: "/api/admin/session",
-    headers: { cookie: jar, "x-csrf-token": token },
+    headers: { cookie: jar, "x-csrf-token": token, origin: SAME_SITE },
     payload: { email, password },
   });
   assert.equal(res.statusCode, 200, res.body);

@@ -45,18 +45,26 @@ function sameToken(a: string | undefined, b: string | undefined): boolean {
  * the `gz_csrf` cookie (double submit). A cross-site Origin is refused too.
  */
 export function checkCsrf(req: FastifyRequest, expected: string | undefined): void {
+  // The token alone is not enough: the request must also say it comes from
+  // this site — its Origin, or when a browser sends none, its Referer. A
+  // missing pair or an opaque "null" Origin (a sandboxed frame, a data: page)
+  // is refused like a foreign one.
   const origin = req.headers.origin;
-  if (origin && origin !== "null") {
-    let host: string | undefined;
-    try {
-      host = new URL(origin).host;
-    } catch {
-      host = undefined;
-    }
-    // Compared as URL hosts: an Origin drops the default port a Host header may carry.
-    if (host !== normalHost(req.headers.host))
-      throw new GazetteError("GZ_ERR_CSRF", "Cross-site requests are not accepted.");
+  const source = origin === undefined ? req.headers.referer : origin;
+  let host: string | undefined;
+  try {
+    host = source && source !== "null" ? new URL(source).host : undefined;
+  } catch {
+    host = undefined;
   }
+  // Compared as URL hosts: an Origin drops the default port a Host header may carry.
+  if (!host || host !== normalHost(req.headers.host))
+    throw new GazetteError(
+      "GZ_ERR_CSRF",
+      host
+        ? "Cross-site requests are not accepted."
+        : "Send the Origin (or Referer) header of this site's page with the request; requests that do not say where they come from are not accepted.",
+    );
   const sent = req.headers["x-csrf-token"];
   if (!sameToken(typeof sent === "string" ? sent : undefined, expected))
     throw new GazetteError("GZ_ERR_CSRF");

@@ -12,7 +12,7 @@ import type { Message } from "../../src/mail/mailer.ts";
 import { recordAccountFailure } from "../../src/store/session-store.ts";
 import type { User } from "../../src/store/user-store.ts";
 import { DIALECTS, type TestEnv, makeEnv } from "../helpers.ts";
-import { TEST_PASSWORD, addUser, anonymous, sessionFor, signIn } from "../newsroom-client.ts";
+import { SAME_SITE, TEST_PASSWORD, addUser, anonymous, sessionFor, signIn } from "../newsroom-client.ts";
 
 const ROLES: Role[] = ["contributor", "moderator", "editor", "admin"];
 
@@ -72,6 +72,7 @@ for (const dialect of DIALECTS) {
         headers: {
           cookie: String(pre.headers["set-cookie"]).split(";")[0]!,
           "x-csrf-token": pre.json().csrfToken,
+          origin: SAME_SITE,
           "x-forwarded-proto": "https",
         },
         payload: { email: users.contributor.email, password: TEST_PASSWORD },
@@ -112,6 +113,7 @@ for (const dialect of DIALECTS) {
           headers: {
             cookie: [csrf, device].filter(Boolean).join("; "),
             "x-csrf-token": pre.json().csrfToken,
+            origin: SAME_SITE,
             "x-forwarded-for": from,
           },
           payload: { email: victim.email, password },
@@ -176,6 +178,7 @@ for (const dialect of DIALECTS) {
         headers: {
           cookie: String(pre.headers["set-cookie"]).split(";")[0]!,
           "x-csrf-token": pre.json().csrfToken,
+          origin: SAME_SITE,
         },
         payload: { email: "nobody@example.org", password: "whatever it is" },
       });
@@ -198,7 +201,7 @@ for (const dialect of DIALECTS) {
         env.app.inject({
           method: "POST",
           url: `/api/admin/invitations/${token}/accept`,
-          headers: { cookie: csrfCookie, "x-csrf-token": info.json().csrfToken },
+          headers: { cookie: csrfCookie, "x-csrf-token": info.json().csrfToken, origin: SAME_SITE },
           payload: { name: "New Reporter", password },
         });
       const short = await accept("short");

@@ -22,6 +22,7 @@ async function attempt(env: TestEnv, forwardedFor: string) {
       "x-forwarded-for": forwardedFor,
       cookie,
       "x-csrf-token": (first.json() as { csrfToken: string }).csrfToken,
+      origin: "http://localhost",
     },
     payload: { email: "nobody@example.org", password: "wrong" },
   });

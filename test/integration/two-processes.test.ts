@@ -29,7 +29,7 @@ function client(base: string) {
       redirect: "manual",
       headers: {
         cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join("; "),
-        ...(csrf && method !== "GET" ? { "x-csrf-token": csrf } : {}),
+        ...(csrf && method !== "GET" ? { "x-csrf-token": csrf, origin: base } : {}),
         ...(body !== undefined ? { "content-type": "application/json" } : {}),
       },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
