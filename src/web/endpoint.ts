@@ -163,14 +163,19 @@ export const asset = (
     ...(opts.headers ? { headers: opts.headers } : {}),
   });
 
+/**
+ * A positive integer in the URL, written plainly: "12", never "1e3", "0x10",
+ * " 1" or "012" (which a number coercion would read as 1000, 16, 1 and 12).
+ * The OpenAPI document says the same (a string of digits).
+ */
+export const positiveIntInPath = z
+  .string()
+  .regex(/^[1-9]\d{0,9}$/, "must be a positive whole number written in digits")
+  .transform(Number)
+  .refine((n) => n <= 2 ** 31 - 1, "is too large");
+
 /** A positive integer id in the URL. */
-export const idParam = z.object({
-  id: z.coerce
-    .number()
-    .int()
-    .positive()
-    .max(2 ** 31 - 1),
-});
+export const idParam = z.object({ id: positiveIntInPath });
 
 /** A URL slug: lower-case words joined by hyphens. */
 export const slugSchema = z

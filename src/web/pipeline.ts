@@ -74,7 +74,8 @@ type Where = "params" | "query" | "body";
 
 function parse<T>(schema: ZodType<T> | undefined, value: unknown, where: Where): T {
   if (!schema) return value as T;
-  const r = schema.safeParse(value ?? (where === "body" ? {} : value));
+  // No body at all reads as an empty object; a JSON `null` is not one (the OpenAPI document says object).
+  const r = schema.safeParse(value === undefined && where === "body" ? {} : value);
   if (r.success) return r.data;
   // An address that cannot name anything is not found; a bad query or body says which field.
   if (where === "params") throw new GazetteError("GZ_ERR_NOT_FOUND", undefined, { cause: r.error });

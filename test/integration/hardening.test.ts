@@ -58,6 +58,33 @@ describe("hardening (sqlite)", () => {
     assert.notEqual((await send({ referer: "http://localhost/admin/stories/1" })).statusCode, 403);
   });
 
+  it("ids in the address are plain digits, and a JSON null body is not an empty object", async () => {
+    const editor = await sessionFor(env.app, env.db, await addUser(env.db, "editor", "Ida Ids"));
+    for (const id of ["1e3", "0x10", "%201", "012", "1.0", "-1", "99999999999"]) {
+      const res = await editor.call("GET", `/api/admin/stories/${id}`);
+      assert.equal(res.statusCode, 404, `${id}: ${res.statusCode}`);
+      assert.equal(res.json().error.code, "GZ_ERR_NOT_FOUND", `${id}: not read as another number`);
+    }
+    const nullBody = await env.app.inject({
+      // An endpoint whose fields are all optional: {} is fine there, null is not.
+      method: "POST",
+      url: "/api/admin/desk/read",
+      headers: {
+        cookie: editor.cookie,
+        "x-csrf-token": editor.csrf,
+        origin: "http://localhost",
+        "content-type": "application/json",
+      },
+      payload: "null",
+    });
+    assert.equal(nullBody.statusCode, 400);
+    assert.equal(nullBody.json().error.code, "GZ_ERR_VALIDATION");
+    // Unknown API addresses answer the JSON error shape.
+    const unknown = await editor.call("GET", "/api/admin/no-such-thing");
+    assert.equal(unknown.statusCode, 404);
+    assert.equal(unknown.json().error.code, "GZ_ERR_NOT_FOUND");
+  });
+
   it("paths at or out of the editor's build folder answer 404, never 500", async () => {
     for (const url of [
       "/admin/assets/",

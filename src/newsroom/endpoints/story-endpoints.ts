@@ -18,7 +18,7 @@ import {
 import { type Story, storyById } from "../../store/story-store.ts";
 import { newsroomStoryList } from "../../store/story-queries.ts";
 import type { User } from "../../store/user-store.ts";
-import { endpoint, idParam } from "../../web/endpoint.ts";
+import { endpoint, idParam, positiveIntInPath } from "../../web/endpoint.ts";
 import { allowed, canEditStory } from "../../auth/permissions.ts";
 import { previewUrl } from "../preview.ts";
 import {
@@ -276,11 +276,7 @@ export function storyEndpoints(deps: DeskDeps) {
       tag: "Revisions",
       summary: "One revision's content",
       params: idParam.extend({
-        number: z.coerce
-          .number()
-          .int()
-          .positive()
-          .max(2 ** 31 - 1),
+        number: positiveIntInPath,
       }),
       handler: async ({ params }) => {
         const r = await revisionByNumber(db, params.id, params.number);
@@ -328,11 +324,7 @@ export function storyEndpoints(deps: DeskDeps) {
       tag: "Revisions",
       summary: "Save an old revision's content as the newest revision",
       params: idParam.extend({
-        number: z.coerce
-          .number()
-          .int()
-          .positive()
-          .max(2 ** 31 - 1),
+        number: positiveIntInPath,
       }),
       body: workflowBody,
       handler: async ({ params, body, user }) =>
