@@ -56,19 +56,42 @@ type Href = { kind: "local"; path: string } | { kind: "remote"; url: string };
 
 function classifyHref(href: string, baseDir: string, field: string): Href {
   if (/^https?:\/\//i.test(href)) return { kind: "remote", url: href };
+  let local: string;
   if (/^file:/i.test(href)) {
     try {
-      return { kind: "local", path: fileURLToPath(href) };
+      local = fileURLToPath(href);
     } catch {
       throw new ItemError(`${field}: "${href}" is not a usable file: URL`);
     }
-  }
-  if (/^[a-z][a-z0-9+.-]*:/i.test(href)) {
+  } else if (/^[a-z][a-z0-9+.-]*:/i.test(href)) {
     throw new ItemError(
       `${field}: unsupported scheme in "${href.slice(0, 60)}"; use http(s), file: or a path relative to the file`,
     );
+  } else {
+    local = path.resolve(baseDir, decodeURI(href));
   }
-  return { kind: "local", path: path.resolve(baseDir, decodeURI(href)) };
+  return { kind: "local", path: insideFolder(local, baseDir, href, field) };
+}
+
+/**
+ * A local rendition must lie in the folder of the file being imported (or
+ * under it), symbolic links followed: an item must not publish a file from
+ * elsewhere on the machine (/etc/…, ../private/…, file:///home/…).
+ */
+function insideFolder(local: string, baseDir: string, href: string, field: string): string {
+  const real = (p: string) => {
+    try {
+      return fs.realpathSync(p);
+    } catch {
+      return path.resolve(p);
+    }
+  };
+  const base = real(baseDir);
+  const target = real(local);
+  if (target !== base && target.startsWith(base + path.sep)) return local;
+  throw new ItemError(
+    `${field}: "${href.slice(0, 120)}" is outside the folder of the file being imported (${baseDir}); put the picture in that folder or one under it`,
+  );
 }
 
 interface ResolvedImage {

@@ -111,6 +111,36 @@ for (const dialect of DIALECTS) {
       assert.equal(r?.status, "created", JSON.stringify(r));
     });
 
+    it("reads local pictures only from the imported file's folder: not ../, absolute paths, file: URLs elsewhere or links out", async () => {
+      const outside = path.join(path.dirname(dir), `private-${path.basename(dir)}.jpg`);
+      fs.copyFileSync(path.join(dir, "pics", "library.jpg"), outside);
+      fs.symlinkSync(outside, path.join(dir, "pics", "link-out.jpg"));
+      try {
+        const before = await rowCounts();
+        for (const [i, href] of [
+          `../${path.basename(outside)}`,
+          outside,
+          pathToFileURL(outside).href,
+          "pics/link-out.jpg",
+        ].entries()) {
+          const item = JSON.parse(fs.readFileSync(path.join(dir, "story-3x.json"), "utf8"));
+          item.uri = `urn:gazette-test:outside-${i}`;
+          item.associations[0].renditions[0].href = href;
+          fs.writeFileSync(path.join(dir, `outside-${i}.json`), JSON.stringify(item));
+          const [r] = await imp(`outside-${i}.json`);
+          assert.equal(r?.status, "error", `${href}: ${JSON.stringify(r)}`);
+          assert.match(
+            r?.error ?? "",
+            /associations\[0\]\.renditions[^:]*: ".*" is outside the folder of the file being imported/,
+          );
+        }
+        assert.deepEqual(await rowCounts(), before, "nothing was written");
+      } finally {
+        fs.rmSync(outside, { force: true });
+        fs.rmSync(path.join(dir, "pics", "link-out.jpg"), { force: true });
+      }
+    });
+
     it("is idempotent: same version unchanged, newer version updates, older is skipped, never a duplicate", async () => {
       assert.equal((await imp("story-2x.json"))[0]?.status, "created");
       const before = await rowCounts();
