@@ -137,12 +137,7 @@ export async function recordAccountFailure(
       window_start: inWindow ? r.window_start : now.toISOString(),
       locked_until: notBefore,
     };
-    if (r) await tx.updateTable("login_throttle").set(values).where("key", "=", key).execute();
-    else
-      await tx
-        .insertInto("login_throttle")
-        .values({ key, ...values })
-        .execute();
+    await putThrottle(tx, key, values, r !== undefined);
     return { failures, notBefore: notBefore ?? undefined };
   });
 }
@@ -160,6 +155,21 @@ export async function clearAccountThrottle(db: Db, email: string): Promise<numbe
     )
     .executeTakeFirst();
   return Number(r.numDeletedRows);
+}
+
+/** Writes a throttle row: updates the one read before, or makes it. */
+async function putThrottle(
+  db: Db,
+  key: string,
+  values: { failures: number; window_start: string; locked_until: string | null },
+  exists: boolean,
+): Promise<void> {
+  if (exists) await db.updateTable("login_throttle").set(values).where("key", "=", key).execute();
+  else
+    await db
+      .insertInto("login_throttle")
+      .values({ key, ...values })
+      .execute();
 }
 
 /** When the key is locked out, the time it opens again. */
@@ -191,12 +201,7 @@ export async function recordFailure(
       window_start: inWindow ? r.window_start : nowIso,
       locked_until: locked,
     };
-    if (r) await tx.updateTable("login_throttle").set(values).where("key", "=", key).execute();
-    else
-      await tx
-        .insertInto("login_throttle")
-        .values({ key, ...values })
-        .execute();
+    await putThrottle(tx, key, values, r !== undefined);
     return locked ?? undefined;
   });
 }
