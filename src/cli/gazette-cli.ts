@@ -6,37 +6,14 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import cliProgress from "cli-progress";
 import { ConfigError, type Config, loadConfig } from "../config.ts";
-import { buildApp } from "../app.ts";
-import { type ImportResult, importFile } from "../ingest/ninjs-importer.ts";
-import { MediaStore } from "../media/media-store.ts";
-import { DatabaseUnavailableError, backupSqlite, openDatabase } from "../store/database.ts";
-import { migrateToLatest } from "../store/migrations.ts";
-import { ensureSearchIndex, setSearchLanguage } from "../store/search-store.ts";
-import { countStories } from "../store/story-queries.ts";
-import { slugSchema } from "../content/model.ts";
-import { type DemoAccount, seedDemo } from "../demo/seed.ts";
-import { USER_USAGE, UserCommandError, userCommand } from "./user-command.ts";
+import type { ImportResult } from "../ingest/ninjs-importer.ts";
+import { DatabaseUnavailableError } from "../store/database-errors.ts";
+import type { DemoAccount } from "../demo/seed.ts";
+import { USAGE, USER_USAGE, UsageError, UserCommandError } from "./usage.ts";
 
-const USAGE = `Usage: gazette <command> [options]
-
-Commands:
-  serve                      Serve the site on PORT (default 3000), seeding the demo newsroom on an empty database
-  import [--json] [--section SLUG] FILE|FOLDER…
-                             Import IPTC ninjs 2.x/3.x files (one item or an array per file; folders are searched for *.json)
-  migrate                    Apply pending database migrations
-  seed-demo                  Add the demo newsroom to an empty database
-${USER_USAGE}
-  backup FILE                Write a consistent copy of the SQLite database to FILE, safe while the server runs
-                             (PostgreSQL: use pg_dump; media: copy GAZETTE_DATA/media; see docs/operations.md)
-  help                       Show this help
-
-Environment: PORT, HOST, GAZETTE_DATA (default ./data), DATABASE_URL (postgres://…; SQLite in GAZETTE_DATA when unset),
-             GAZETTE_CONFIG, GAZETTE_SITE_NAME, GAZETTE_BASE_URL, GAZETTE_DEMO=0|1
-`;
-
-class UsageError extends Error {}
+// Each command loads what it needs when it runs (`await import`): a mistyped command line
+// or `gazette user list` answers without loading the web app, the importer or the demo seed.
 
 function jsonFilesIn(target: string): string[] {
   let stat: fs.Stats;
@@ -59,6 +36,10 @@ function jsonFilesIn(target: string): string[] {
 }
 
 async function open(config: Config) {
+  const [{ openDatabase }, { MediaStore }] = await Promise.all([
+    import("../store/database.ts"),
+    import("../media/media-store.ts"),
+  ]);
   // The data folder holds the media (and, on SQLite, the database): made on first start on either engine.
   fs.mkdirSync(config.mediaDir, { recursive: true });
   const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
@@ -75,12 +56,17 @@ async function cmdImport(args: string[], config: Config): Promise<number> {
     throw new UsageError("import: name at least one FILE or FOLDER, e.g. gazette import wire/item.json");
   let section: { slug: string; name: string } | undefined;
   if (values.section !== undefined) {
+    const { slugSchema } = await import("../content/model.ts");
     const s = slugSchema.safeParse(values.section);
     if (!s.success)
       throw new UsageError(`--section: "${values.section}" ${s.error.issues[0]?.message ?? "is not a slug"}`);
     section = { slug: s.data, name: s.data.replace(/-/g, " ").replace(/^./, (c) => c.toUpperCase()) };
   }
   const files = positionals.flatMap(jsonFilesIn);
+  const [{ importFile }, { default: cliProgress }] = await Promise.all([
+    import("../ingest/ninjs-importer.ts"),
+    import("cli-progress"),
+  ]);
   const { db, media } = await open(config);
   const results: ImportResult[] = [];
   const bar =
@@ -132,6 +118,13 @@ function printDemoAccounts(accounts: readonly DemoAccount[], config: Config, ori
 }
 
 async function cmdServe(config: Config): Promise<number> {
+  const [{ buildApp }, { ensureSearchIndex, setSearchLanguage }, { countStories }, { seedDemo }] =
+    await Promise.all([
+      import("../app.ts"),
+      import("../store/search-store.ts"),
+      import("../store/story-queries.ts"),
+      import("../demo/seed.ts"),
+    ]);
   const { db, media } = await open(config);
   setSearchLanguage(config.site.language);
   const reindexed = await ensureSearchIndex(db);
@@ -211,6 +204,10 @@ export async function main(argv: string[]): Promise<number> {
       case "import":
         return await cmdImport(rest, config);
       case "migrate": {
+        const [{ openDatabase }, { migrateToLatest }] = await Promise.all([
+          import("../store/database.ts"),
+          import("../store/migrations.ts"),
+        ]);
         const db = await openDatabase({
           dataDir: config.dataDir,
           databaseUrl: config.databaseUrl,
@@ -239,6 +236,7 @@ export async function main(argv: string[]): Promise<number> {
         }
         if (fs.existsSync(file)) throw new UsageError(`backup: ${file} already exists; name a new file`);
         fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+        const { backupSqlite } = await import("../store/database.ts");
         const { pages } = await backupSqlite(config.dataDir, file);
         console.log(
           `Backed up ${pages} pages to ${file}. Media files are in ${config.mediaDir}: copy that folder too.`,
@@ -246,6 +244,7 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case "user": {
+        const { userCommand } = await import("./user-command.ts");
         const { db } = await open(config);
         try {
           return await userCommand(rest, config, db);
@@ -254,6 +253,10 @@ export async function main(argv: string[]): Promise<number> {
         }
       }
       case "seed-demo": {
+        const [{ countStories }, { seedDemo }] = await Promise.all([
+          import("../store/story-queries.ts"),
+          import("../demo/seed.ts"),
+        ]);
         const { db, media } = await open(config);
         if ((await countStories(db)) > 0) {
           console.error("seed-demo: the database already has stories; point GAZETTE_DATA at an empty folder");

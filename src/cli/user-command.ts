@@ -10,6 +10,7 @@
  */
 import { parseArgs } from "node:util";
 import type { Config } from "../config.ts";
+import { UserCommandError } from "./usage.ts";
 import { generatePassword, hashPassword, PASSWORD_MIN_LENGTH } from "../auth/passwords.ts";
 import type { Db } from "../store/database.ts";
 import { clearAccountThrottle, deleteUserSessions } from "../store/session-store.ts";
@@ -24,19 +25,6 @@ import {
   listUsers,
   updateUser,
 } from "../store/user-store.ts";
-
-export class UserCommandError extends Error {}
-
-export const USER_USAGE = `  user add --email E --role contributor|moderator|editor|admin [--name "Full Name"] [--password-stdin]
-                             Create a newsroom account (prints a generated password unless one is piped in)
-  user invite --email E --role R
-                             Print a one-time sign-up link, valid for 7 days
-  user list                  List accounts
-  user reset-password --email E
-                             Set a new generated password and end the user's sessions
-  user disable|enable --email E
-                             Disable (ends sessions) or re-enable an account
-  user unlock --email E      Clear the sign-in slowdown and per-address locks on an account`;
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

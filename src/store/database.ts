@@ -11,6 +11,7 @@ import {
   SqliteDriver,
 } from "kysely";
 import pg from "pg";
+import { DatabaseUnavailableError } from "./database-errors.ts";
 import { POSTGRES, SQLITE, setDialect } from "./dialect.ts";
 import { migrateToLatest } from "./migrations.ts";
 import type { Database } from "./schema.ts";
@@ -29,9 +30,7 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
 }
 
-export class DatabaseUnavailableError extends Error {
-  override name = "DatabaseUnavailableError";
-}
+export { DatabaseUnavailableError };
 
 /** "127.0.0.1:5432" from a postgres URL, without the credentials. */
 export function describeUrl(url: string): string {

@@ -1,0 +1,35 @@
+/** What the `gazette` command prints for help and mistakes; no heavy imports, so a wrong command line answers at once. */
+
+/** A mistake in a `gazette user` command line (exit code 2). */
+export class UserCommandError extends Error {}
+
+export const USER_USAGE = `  user add --email E --role contributor|moderator|editor|admin [--name "Full Name"] [--password-stdin]
+                             Create a newsroom account (prints a generated password unless one is piped in)
+  user invite --email E --role R
+                             Print a one-time sign-up link, valid for 7 days
+  user list                  List accounts
+  user reset-password --email E
+                             Set a new generated password and end the user's sessions
+  user disable|enable --email E
+                             Disable (ends sessions) or re-enable an account
+  user unlock --email E      Clear the sign-in slowdown and per-address locks on an account`;
+
+export const USAGE = `Usage: gazette <command> [options]
+
+Commands:
+  serve                      Serve the site on PORT (default 3000), seeding the demo newsroom on an empty database
+  import [--json] [--section SLUG] FILE|FOLDER…
+                             Import IPTC ninjs 2.x/3.x files (one item or an array per file; folders are searched for *.json)
+  migrate                    Apply pending database migrations
+  seed-demo                  Add the demo newsroom to an empty database
+${USER_USAGE}
+  backup FILE                Write a consistent copy of the SQLite database to FILE, safe while the server runs
+                             (PostgreSQL: use pg_dump; media: copy GAZETTE_DATA/media; see docs/operations.md)
+  help                       Show this help
+
+Environment: PORT, HOST, GAZETTE_DATA (default ./data), DATABASE_URL (postgres://…; SQLite in GAZETTE_DATA when unset),
+             GAZETTE_CONFIG, GAZETTE_SITE_NAME, GAZETTE_BASE_URL, GAZETTE_DEMO=0|1
+`;
+
+/** A mistake in the command line (exit code 2). */
+export class UsageError extends Error {}
