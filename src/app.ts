@@ -29,7 +29,7 @@ import type { Shell } from "./site/layout.ts";
 import { renderError, renderNotFound } from "./site/list-pages.ts";
 import { LOGO_SVG, logoPng } from "./site/logo.ts";
 import { buildCss } from "./site/styles.ts";
-import { type Db, databaseUsable } from "./store/database.ts";
+import type { Db } from "./store/database.ts";
 import { imagesByIds } from "./store/media-repo.ts";
 import { forgetPagePolicy } from "./store/moderation-policy-store.ts";
 import { setSearchLanguage } from "./store/search-store.ts";
@@ -39,6 +39,7 @@ import { type Section, listSections } from "./store/taxonomy-store.ts";
 import { type ChangeFollower, startChangeFollower } from "./web/change-follower.ts";
 import { type Endpoint, asset, endpoint, json } from "./web/endpoint.ts";
 import { statusOf, toGazetteError } from "./web/errors.ts";
+import { healthCheck } from "./web/health.ts";
 import { openApiDocument } from "./web/openapi.ts";
 import { PageCache } from "./web/page-cache.ts";
 import { pageSender, rawCacheHandler } from "./web/page-response.ts";
@@ -105,6 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   async function sendError(err: GazetteError, req: FastifyRequest, reply: FastifyReply) {
     const status = statusOf(err);
     reply.code(status).header("cache-control", "no-store");
+    if (err.code === "GZ_ERR_STORAGE") reply.header("retry-after", "60");
     if (wantsJson(req)) {
       return reply.send({
         error: {
@@ -243,6 +245,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   const mailer = deps.mailer ?? createMailer(config.mail, app.log);
+  const health = healthCheck({
+    db,
+    media: deps.media,
+    sqliteDir: config.databaseUrl ? undefined : config.dataDir,
+    log: app.log,
+  });
   const features = allEndpoints({
     config,
     db,
@@ -260,11 +268,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       access: "anyone",
       responds: "json",
       tag: "Operations",
-      summary: "200 when the app and its database are usable, 503 when the database is not",
-      handler: async () =>
-        (await databaseUsable(db))
-          ? { status: "ok" }
-          : json({ status: "unavailable", database: "not usable" }, 503),
+      summary:
+        "200 when the database and the media store both take writes; 503 naming which does not (full, read-only, permission denied, I/O error, failing, not answering)",
+      handler: async () => {
+        const report = await health();
+        return report.status === "ok" ? report : json(report, 503);
+      },
     }),
     endpoint({
       method: "GET",

@@ -4,11 +4,12 @@
  * 2 the command line or configuration is wrong.
  */
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, type Config, loadConfig } from "../config.ts";
 import type { ImportResult } from "../ingest/ninjs-importer.ts";
-import { DatabaseUnavailableError } from "../store/database-errors.ts";
+import { DatabaseUnavailableError, storageFailure } from "../store/storage-errors.ts";
 import type { DemoAccount } from "../demo/seed.ts";
 import { USAGE, USER_USAGE, UsageError, UserCommandError } from "./usage.ts";
 
@@ -35,13 +36,49 @@ function jsonFilesIn(target: string): string[] {
     .sort();
 }
 
+/** A folder Gazette cannot write to, said in one line with the fix. */
+class FolderError extends Error {}
+
+/**
+ * Makes the folder if it is missing and proves a file can be written in it,
+ * so a read-only, full or foreign-owned data folder is one clear line at
+ * start, not a stack trace (Node even reports a read-only disk as ENOENT
+ * when making folders recursively).
+ */
+function mustWrite(dir: string, what: string): void {
+  const probe = path.join(dir, `.write-probe-${process.pid}`);
+  try {
+    if (!fs.existsSync(dir)) {
+      const parent = path.dirname(dir);
+      if (parent !== dir && !fs.existsSync(parent)) mustWrite(parent, "folder");
+      fs.mkdirSync(dir);
+    }
+    fs.writeFileSync(probe, "");
+    fs.rmSync(probe);
+  } catch (err) {
+    const failure = storageFailure(err);
+    const why = failure
+      ? {
+          full: "its disk is full",
+          "read-only": "it is on a read-only disk",
+          "permission denied": `this user (${os.userInfo().username}) may not write there`,
+          "I/O error": "the disk reported an I/O error",
+        }[failure.problem]
+      : (err as Error).message;
+    throw new FolderError(
+      `cannot write the ${what} ${dir}: ${why} (${(err as { code?: string }).code ?? "error"}). Point GAZETTE_DATA at a folder this user can write, or fix that one.`,
+    );
+  }
+}
+
 async function open(config: Config) {
   const [{ openDatabase }, { MediaStore }] = await Promise.all([
     import("../store/database.ts"),
     import("../media/media-store.ts"),
   ]);
   // The data folder holds the media (and, on SQLite, the database): made on first start on either engine.
-  fs.mkdirSync(config.mediaDir, { recursive: true });
+  mustWrite(config.dataDir, "data folder");
+  mustWrite(config.mediaDir, "media folder");
   const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   return { db, media: new MediaStore(config.mediaDir) };
 }
@@ -208,6 +245,7 @@ export async function main(argv: string[]): Promise<number> {
           import("../store/database.ts"),
           import("../store/migrations.ts"),
         ]);
+        if (!config.databaseUrl) mustWrite(config.dataDir, "data folder");
         const db = await openDatabase({
           dataDir: config.dataDir,
           databaseUrl: config.databaseUrl,
@@ -273,8 +311,16 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (err) {
-    if (err instanceof DatabaseUnavailableError) {
+    if (err instanceof DatabaseUnavailableError || err instanceof FolderError) {
       console.error(`gazette: ${err.message}`);
+      return 1;
+    }
+    // The database file or a media file on a disk that refuses writes, found after start.
+    const storage = storageFailure(err);
+    if (storage) {
+      console.error(
+        `gazette: the ${storage.store} cannot be written (${storage.code}: ${(err as Error).message}); check the disk under GAZETTE_DATA${config.databaseUrl ? " or the PostgreSQL server" : ""}`,
+      );
       return 1;
     }
     if (err instanceof UserCommandError) {

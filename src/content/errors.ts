@@ -14,6 +14,7 @@ export const ERROR_MESSAGES = {
   GZ_ERR_UNSUPPORTED_MEDIA_TYPE: "The request body's content type is not supported.",
   GZ_ERR_METHOD_NOT_ALLOWED: "That method is not allowed here.",
   GZ_ERR_UNAVAILABLE: "The service is not available right now.",
+  GZ_ERR_STORAGE: "The site cannot save anything right now. Nothing was saved.",
   GZ_ERR_VALIDATION: "Some fields are not valid; see `fields`.",
   GZ_ERR_UNAUTHENTICATED: "Sign in to do this.",
   GZ_ERR_BAD_CREDENTIALS: "That email and password do not match an account.",

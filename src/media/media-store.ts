@@ -96,8 +96,14 @@ export class MediaStore {
     fs.mkdirSync(path.dirname(abs), { recursive: true });
     if (!fs.existsSync(abs)) {
       const tmp = `${abs}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, data);
-      fs.renameSync(tmp, abs);
+      try {
+        fs.writeFileSync(tmp, data);
+        fs.renameSync(tmp, abs);
+      } catch (err) {
+        // A full disk leaves a 0-byte (or cut-short) temp file: never kept.
+        fs.rmSync(tmp, { force: true });
+        throw err;
+      }
     }
   }
 
@@ -203,6 +209,24 @@ export class MediaStore {
     if (!r) return false;
     await this.makeOne(original, r);
     return true;
+  }
+
+  /**
+   * Whether a new file can be written in the store (what `/healthz` asks): a
+   * few bytes written and removed. Resolves to the error when they cannot be.
+   */
+  async probeWrite(): Promise<unknown> {
+    const probe = path.join(this.root, `.health-probe-${process.pid}`);
+    try {
+      // Made on first write, as every folder of the store; when it cannot be, the write below says why.
+      await fs.promises.mkdir(this.root, { recursive: true }).catch(() => undefined);
+      await fs.promises.writeFile(probe, "ok");
+      return undefined;
+    } catch (err) {
+      return err;
+    } finally {
+      await fs.promises.rm(probe, { force: true });
+    }
   }
 
   /** Stores any file under its content hash (videos); returns the media path. */

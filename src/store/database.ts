@@ -11,7 +11,7 @@ import {
   SqliteDriver,
 } from "kysely";
 import pg from "pg";
-import { DatabaseUnavailableError } from "./database-errors.ts";
+import { DatabaseUnavailableError } from "./storage-errors.ts";
 import { POSTGRES, SQLITE, setDialect } from "./dialect.ts";
 import { migrateToLatest } from "./migrations.ts";
 import type { Database } from "./schema.ts";
@@ -103,6 +103,18 @@ class ImmediateSqliteDriver extends SqliteDriver {
     await connection.executeQuery(CompiledQuery.raw("begin immediate"));
   }
 
+  // On some errors (a full disk, SQLITE_FULL; an I/O error) SQLite has already
+  // rolled the transaction back itself. Kysely's ROLLBACK then fails with
+  // "cannot rollback - no transaction is active" and that error would replace
+  // the real one in the log and the response: the real one is kept.
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    try {
+      await connection.executeQuery(CompiledQuery.raw("rollback"));
+    } catch (err) {
+      if (!/no transaction is active/.test((err as Error).message)) throw err;
+    }
+  }
+
   // Kysely's own lock on the one connection wakes every waiter when it is
   // released and lets whoever runs first take it: under load some requests
   // kept losing (at 50 connections, p99 was twenty times p50). Turns are
@@ -191,12 +203,19 @@ export async function backupSqlite(dataDir: string, file: string): Promise<{ pag
   }
 }
 
-/** True when a trivial query answers: what `/healthz` asks. */
-export async function databaseUsable(db: Db): Promise<boolean> {
+/**
+ * Whether the database takes a write: one row rewritten (a read would pass
+ * on a full or read-only disk). Resolves to the error when it does not.
+ */
+export async function probeDatabaseWrite(db: Db): Promise<unknown> {
   try {
-    await db.selectFrom("settings").select("key").limit(1).execute();
-    return true;
-  } catch {
-    return false;
+    await db
+      .updateTable("health_probe")
+      .set({ checked_at: new Date().toISOString() })
+      .where("id", "=", 1)
+      .executeTakeFirstOrThrow();
+    return undefined;
+  } catch (err) {
+    return err ?? new Error("the database did not answer");
   }
 }

@@ -656,6 +656,24 @@ const m0012_image_focal_point: Migration = {
   },
 };
 
+/** One row `/healthz` rewrites to prove the database still takes writes (a full or read-only disk does not). */
+const m0013_health_probe: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable("health_probe")
+      .addColumn("id", "integer", (c) => c.primaryKey())
+      .addColumn("checked_at", "text", (c) => c.notNull())
+      .execute();
+    await db
+      .insertInto("health_probe" as never)
+      .values({ id: 1, checked_at: new Date().toISOString() } as never)
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable("health_probe").execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001_foundation,
   "0002_search": m0002_search,
@@ -669,6 +687,7 @@ export const migrations: Record<string, Migration> = {
   "0010_desk": m0010_desk,
   "0011_story_seo": m0011_story_seo,
   "0012_image_focal_point": m0012_image_focal_point,
+  "0013_health_probe": m0013_health_probe,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

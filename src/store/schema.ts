@@ -143,6 +143,11 @@ export interface PageTable {
   updated_at: string;
 }
 
+export interface HealthProbeTable {
+  id: number;
+  checked_at: string;
+}
+
 export interface SettingTable {
   key: string;
   value: string;
@@ -391,4 +396,5 @@ export interface Database {
   redirects: RedirectTable;
   pages: PageTable;
   settings: SettingTable;
+  health_probe: HealthProbeTable;
 }

@@ -5,6 +5,7 @@
  */
 import { ZodError } from "zod";
 import { type ErrorCode, type FieldProblem, GazetteError } from "../content/errors.ts";
+import { storageFailure } from "../store/storage-errors.ts";
 
 /** Every code's HTTP status; the compiler refuses a code left out. */
 export const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -16,6 +17,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   GZ_ERR_UNSUPPORTED_MEDIA_TYPE: 415,
   GZ_ERR_METHOD_NOT_ALLOWED: 405,
   GZ_ERR_UNAVAILABLE: 503,
+  GZ_ERR_STORAGE: 503,
   GZ_ERR_VALIDATION: 400,
   GZ_ERR_UNAUTHENTICATED: 401,
   GZ_ERR_BAD_CREDENTIALS: 401,
@@ -78,6 +80,15 @@ function fromFastify(err: { code?: string; statusCode?: number; message: string 
 /** Anything thrown, as a GazetteError (the cause kept for the log). */
 export function toGazetteError(err: unknown): GazetteError {
   if (err instanceof GazetteError) return err;
+  // A full or read-only disk under the database or the media store: the
+  // server's condition, not a bug, and the requester is told which and that
+  // nothing was saved (the original error goes to the log).
+  const storage = storageFailure(err);
+  if (storage)
+    return new GazetteError("GZ_ERR_STORAGE", storage.message, {
+      details: { store: storage.store, problem: storage.problem },
+      cause: err,
+    });
   if (err instanceof ZodError)
     return new GazetteError("GZ_ERR_VALIDATION", undefined, { fields: fieldsOf(err), cause: err });
   if (err && typeof err === "object" && "message" in err)

@@ -51,7 +51,9 @@ describe("first start with the demo (sqlite)", () => {
       );
       assert.match(out, /Demo stories in place in [\d.]+ s\./);
       // The sign-in address is the one it serves at (PORT=0 picked a free port), not the default's.
-      assert.match(out, new RegExp(`Sign in at ${base.replace("127.0.0.1", "localhost")}/admin`));
+      // (Waited for: the lines after "serving" may come in a later chunk of the pipe.)
+      const signIn = (await waitFor(/Sign in at (\S+)\/admin/))[1];
+      assert.equal(signIn, base.replace("127.0.0.1", "localhost"));
       const home = await getOnce(`${base}/`);
       assert.equal(home.status, 200);
       const img = /<img src="\/media\/(images\/[0-9a-f]{2}\/[0-9a-f]{32})-\d+\.jpg"/.exec(home.body);

@@ -360,7 +360,7 @@ for (const dialect of DIALECTS) {
         assert.match((await get("/robots.txt")).body, /Sitemap: https:\/\/news.example.org\/sitemap.xml/);
         const h = await get("/healthz");
         assert.equal(h.statusCode, 200);
-        assert.deepEqual(h.json(), { status: "ok" });
+        assert.deepEqual(h.json(), { status: "ok", database: "ok", media: "ok" });
       });
     });
 
@@ -421,6 +421,7 @@ for (const dialect of DIALECTS) {
         await db.destroy();
         const res = await app.inject("/healthz");
         assert.equal(res.statusCode, 503);
+        assert.deepEqual(res.json(), { status: "unavailable", database: "failing", media: "ok" });
         await app.close();
       });
     });
