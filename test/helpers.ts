@@ -103,24 +103,34 @@ function demoHash(): string {
  */
 export async function demoEnv(dialect: Dialect): Promise<TestEnv> {
   if (dialect === "sqlite") return makeEnv({ dataDir: await demoDataDir() });
-  // PostgreSQL: the demo is seeded once per test file into a template database
-  // (and its media folder kept); each test gets a copy of both.
-  const databaseUrl = await postgresFromTemplate("demo", async (url) => {
-    const seededDir = await demoDataDir();
-    fs.rmSync(path.join(seededDir, "gazette.sqlite"), { force: true });
-    const config = loadConfig({ GAZETTE_DATA: seededDir, DATABASE_URL: url }, ROOT);
-    const db = await openDatabase({ dataDir: seededDir, databaseUrl: url });
-    await seedDemo({ db, media: new MediaStore(config.mediaDir), config });
-    await db.destroy();
-    pgDemoDir = seededDir;
-  });
-  const dataDir = tempDir();
-  fs.cpSync(pgDemoDir!, dataDir, { recursive: true });
+  // PostgreSQL: the demo is seeded once per test run into a template database
+  // (per content version); each test gets a copy of it, and of the SQLite
+  // demo's data folder: the seed makes the same media files (content-hash
+  // names) and configuration on either engine, which the build checks.
+  const databaseUrl = await postgresFromTemplate(
+    "demo",
+    async (url) => {
+      const seededDir = await demoDataDir();
+      const cached = new Set(filesUnder(seededDir));
+      fs.rmSync(path.join(seededDir, "gazette.sqlite"), { force: true });
+      const config = loadConfig({ GAZETTE_DATA: seededDir, DATABASE_URL: url }, ROOT);
+      const db = await openDatabase({ dataDir: seededDir, databaseUrl: url });
+      await seedDemo({ db, media: new MediaStore(config.mediaDir), config });
+      await db.destroy();
+      const added = filesUnder(seededDir).filter((f) => !cached.has(f));
+      fs.rmSync(seededDir, { recursive: true, force: true });
+      assert.deepEqual(added, [], "seeding PostgreSQL made no file the SQLite demo lacks");
+    },
+    demoHash(),
+  );
+  const dataDir = await demoDataDir();
+  fs.rmSync(path.join(dataDir, "gazette.sqlite"), { force: true });
   return makeEnv({ dialect, dataDir, databaseUrl });
 }
 
-/** The data folder (media, configuration) the PostgreSQL demo template was seeded with. */
-let pgDemoDir: string | undefined;
+function filesUnder(dir: string): string[] {
+  return (fs.readdirSync(dir, { recursive: true, encoding: "utf8" }) as string[]).sort();
+}
 
 /** A fresh copy of a data folder holding the seeded demo newsroom (SQLite). */
 export async function demoDataDir(): Promise<string> {

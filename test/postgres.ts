@@ -4,7 +4,13 @@
  * package (its data folder directly under the system temp dir, and run as a
  * dedicated user when we are root, as initdb refuses root). Each test gets a
  * database of its own, empty or copied from a template.
+ *
+ * `npm test` starts one server for the whole run (scripts/run-tests.ts) and
+ * passes it as GAZETTE_TEST_POSTGRES_URL: no test file pays for initdb, and
+ * a versioned template (the seeded demo) is built once per run, not per file.
+ * A test file run on its own starts a server of its own.
  */
+import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
@@ -27,7 +33,13 @@ function freePort(): Promise<number> {
 }
 
 async function start(): Promise<{ url: string; stop: () => Promise<void> }> {
-  if (process.env["DATABASE_URL"]) return { url: process.env["DATABASE_URL"], stop: async () => undefined };
+  const given = process.env["GAZETTE_TEST_POSTGRES_URL"] ?? process.env["DATABASE_URL"];
+  if (given) return { url: given, stop: async () => undefined };
+  return startPostgresServer();
+}
+
+/** An embedded PostgreSQL server of its own: its admin URL, and how to stop it (and remove its files). */
+export async function startPostgresServer(): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = await freePort();
   const dir = path.join(os.tmpdir(), `gazette-pg-${process.pid}-${port}`);
   fs.rmSync(dir, { recursive: true, force: true });
@@ -90,21 +102,52 @@ export async function freshPostgresUrl(): Promise<string> {
 const templates = new Map<string, Promise<string>>();
 
 /**
+ * The template database `gz_tpl_<key>_<version>`: found on the server (a
+ * test file before this one on the same server built it), or built now under
+ * an advisory lock, so two processes never build it twice at once. It stays
+ * until the server stops.
+ */
+async function versionedTemplate(key: string, version: string, build: (url: string) => Promise<void>) {
+  const name = `gz_tpl_${key}_${version}`.toLowerCase();
+  assert.match(name, /^[a-z0-9_]{1,63}$/, "a template name PostgreSQL takes unquoted");
+  started ??= start();
+  const lock = new pg.Client({ connectionString: (await started).url });
+  await lock.connect();
+  try {
+    await lock.query("SELECT pg_advisory_lock(hashtext($1))", [name]);
+    const found = await lock.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (found.rowCount === 0) {
+      const url = await freshPostgresUrl();
+      await build(url);
+      await lock.query(`ALTER DATABASE ${new URL(url).pathname.slice(1)} RENAME TO ${name}`);
+    }
+    return name;
+  } finally {
+    await lock.end();
+  }
+}
+
+/**
  * A database of its own holding what `build` wrote into a template database
- * once per process (`CREATE DATABASE … TEMPLATE` copies files: far quicker
- * than building again), so every test can start from the same known data.
+ * (`CREATE DATABASE … TEMPLATE` copies files: far quicker than building
+ * again), so every test can start from the same known data. Built once per
+ * process; with a `version` (a hash of what `build` depends on), once per
+ * server, shared by every test file that runs on it.
  */
 export async function postgresFromTemplate(
   key: string,
   build: (url: string) => Promise<void>,
+  version?: string,
 ): Promise<string> {
   let template = templates.get(key);
   if (!template) {
-    template = (async () => {
-      const url = await freshPostgresUrl();
-      await build(url);
-      return new URL(url).pathname.slice(1);
-    })();
+    template = version
+      ? versionedTemplate(key, version, build)
+      : (async () => {
+          const url = await freshPostgresUrl();
+          await build(url);
+          return new URL(url).pathname.slice(1);
+        })();
     templates.set(key, template);
   }
   const from = await template;
