@@ -122,6 +122,7 @@ async function cmdImport(args: string[], config: Config): Promise<number> {
         const line = `${r.status.padEnd(9)} ${r.file}${r.uri ? ` (${r.uri})` : ""}${r.url ? ` → ${r.url}` : ""}${r.reason ? `: ${r.reason}` : ""}${r.error ? `: ${r.error}` : ""}`;
         if (bar) bar.stop();
         (r.status === "error" ? console.error : console.log)(line);
+        for (const w of r.warnings ?? []) console.log(`          warning: ${w}`);
         if (bar) bar.start(files.length, files.indexOf(file) + 1);
       }
     }
@@ -133,8 +134,9 @@ async function cmdImport(args: string[], config: Config): Promise<number> {
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   } else {
     const count = (s: ImportResult["status"]) => results.filter((r) => r.status === s).length;
+    const warned = results.filter((r) => r.warnings?.length).length;
     console.log(
-      `\n${results.length} item(s) from ${files.length} file(s): ${count("created")} created, ${count("updated")} updated, ${count("unchanged")} unchanged, ${count("skipped")} skipped, ${count("error")} failed`,
+      `\n${results.length} item(s) from ${files.length} file(s): ${count("created")} created, ${count("updated")} updated, ${count("unchanged")} unchanged, ${count("skipped")} skipped, ${count("error")} failed${warned ? `; ${warned} imported with warnings` : ""}`,
     );
   }
   return results.some((r) => r.status === "error") ? 1 : 0;

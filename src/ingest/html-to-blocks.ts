@@ -49,6 +49,35 @@ const DROP_WITH_CONTENT = new Set([
   "form",
 ]);
 
+/** Text that sanitising removed (not just markup): reported to whoever imports, never silent. */
+export interface DroppedText {
+  /** The element it was in, e.g. "<math>", "<script>", "<ul> (outside any <li>)". */
+  inside: string;
+  characters: number;
+  /** Its first words. */
+  sample: string;
+}
+
+/** Set while `htmlToBlocksReporting` runs (the walk is synchronous). */
+let dropping: DroppedText[] | undefined;
+
+function allText(n: Node): string {
+  if (n.nodeName === "#text") return (n as DefaultTreeAdapterMap["textNode"]).value;
+  return "childNodes" in n ? (n.childNodes as Node[]).map(allText).join(" ") : "";
+}
+
+/** Notes the text of a node that is about to be dropped whole, if it has any. */
+function noteDropped(n: Node, inside?: string): void {
+  if (!dropping) return;
+  const text = allText(n).replace(/\s+/g, " ").trim();
+  if (!text) return;
+  dropping.push({
+    inside: inside ?? `<${isElement(n) ? n.tagName : n.nodeName}>`,
+    characters: text.length,
+    sample: text.length > 60 ? `${text.slice(0, 60).trimEnd()}…` : text,
+  });
+}
+
 const BLOCK_CONTAINERS = new Set([
   "div",
   "section",
@@ -111,9 +140,12 @@ function collectInline(nodes: readonly Node[], marks: Marks, out: Inline[]): voi
       continue;
     }
     if (!isElement(n)) continue;
-    if (n.namespaceURI !== HTML_NS) continue; // SVG and MathML: dropped with their content
+    // SVG and MathML, scripts, styles, embeds: dropped with their content.
+    if (n.namespaceURI !== HTML_NS || DROP_WITH_CONTENT.has(n.tagName)) {
+      noteDropped(n);
+      continue;
+    }
     const tag = n.tagName;
-    if (DROP_WITH_CONTENT.has(tag)) continue;
     if (tag === "br") {
       out.push({ text: "\n", ...marks });
       continue;
@@ -177,7 +209,10 @@ function quoteOf(el: Element): Block | undefined {
     if (isElement(c) && (c.tagName === "footer" || c.tagName === "cite")) {
       attribution = textOf(c).replace(/^[—–-]\s*/, "") || undefined;
     } else if (isElement(c)) {
-      if (c.namespaceURI !== HTML_NS || DROP_WITH_CONTENT.has(c.tagName)) continue;
+      if (c.namespaceURI !== HTML_NS || DROP_WITH_CONTENT.has(c.tagName)) {
+        noteDropped(c);
+        continue;
+      }
       const t = textOf(c);
       if (t) parts.push(t);
     } else if (c.nodeName === "#text") {
@@ -202,7 +237,11 @@ function walkBlocks(nodes: readonly Node[], out: Block[]): void {
       pending.push({ text: (n as DefaultTreeAdapterMap["textNode"]).value });
       continue;
     }
-    if (!isElement(n) || n.namespaceURI !== HTML_NS || DROP_WITH_CONTENT.has(n.tagName)) continue;
+    if (!isElement(n)) continue;
+    if (n.namespaceURI !== HTML_NS || DROP_WITH_CONTENT.has(n.tagName)) {
+      noteDropped(n);
+      continue;
+    }
     const tag = n.tagName;
     if (tag === "p") {
       flush();
@@ -215,6 +254,8 @@ function walkBlocks(nodes: readonly Node[], out: Block[]): void {
       if (text) out.push({ type: "heading", level, text });
     } else if (tag === "ul" || tag === "ol") {
       flush();
+      for (const c of n.childNodes)
+        if (!isElement(c) || c.tagName !== "li") noteDropped(c, `<${tag}> (outside any <li>)`);
       const items = n.childNodes
         .filter((c): c is Element => isElement(c) && c.tagName === "li")
         .map(inlineOf)
@@ -248,6 +289,33 @@ export function htmlToBlocks(html: string): Block[] {
   const out: Block[] = [];
   walkBlocks(parseFragment(html).childNodes, out);
   return out;
+}
+
+/**
+ * Parses an HTML fragment into blocks, and lists the text that sanitising
+ * removed with the elements it was in (a script's code, a formula, or — from
+ * an unclosed `<style>` inside `<math>` — everything after it).
+ */
+export function htmlToBlocksReporting(html: string): { blocks: Block[]; dropped: DroppedText[] } {
+  const dropped: DroppedText[] = [];
+  dropping = dropped;
+  try {
+    return { blocks: htmlToBlocks(html), dropped };
+  } finally {
+    dropping = undefined;
+  }
+}
+
+/** Dropped text as warnings for an import report, at most five (and how many more). */
+export function droppedTextWarnings(dropped: readonly DroppedText[]): string[] {
+  const lines = dropped
+    .slice(0, 5)
+    .map(
+      (d) =>
+        `sanitising dropped ${d.characters.toLocaleString("en")} characters of text inside ${d.inside}: “${d.sample}”`,
+    );
+  if (dropped.length > 5) lines.push(`… and text inside ${dropped.length - 5} more elements`);
+  return lines;
 }
 
 /** Plain text → paragraphs: blank lines separate paragraphs; single newlines too when there are no blank lines. */

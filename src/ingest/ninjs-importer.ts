@@ -35,6 +35,8 @@ export interface ImportResult {
   url?: string;
   reason?: string;
   error?: string;
+  /** What did not come through whole although the item was imported (text sanitising removed). */
+  warnings?: string[];
 }
 
 export interface ImportDeps {
@@ -295,7 +297,13 @@ async function importItem(
         },
       );
     });
-    return { file, uri, status: existing ? "updated" : "created", ...(await publicUrl(deps, saved.id)) };
+    return {
+      file,
+      uri,
+      status: existing ? "updated" : "created",
+      ...(await publicUrl(deps, saved.id)),
+      ...(mapped.warnings.length ? { warnings: mapped.warnings } : {}),
+    };
   } catch (err) {
     if (err instanceof ItemError || err instanceof NinjsMappingError)
       return { file, uri, status: "error", error: `${label}${err.message}` };

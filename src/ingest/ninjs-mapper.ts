@@ -19,7 +19,13 @@
  */
 import { z } from "zod";
 import type { Block, StoryInput, StoryStatus } from "../content/model.ts";
-import { htmlToBlocks, htmlToText, textToBlocks } from "./html-to-blocks.ts";
+import {
+  droppedTextWarnings,
+  htmlToBlocks,
+  htmlToBlocksReporting,
+  htmlToText,
+  textToBlocks,
+} from "./html-to-blocks.ts";
 
 export interface RenditionRef {
   href: string;
@@ -65,6 +71,8 @@ export type MappedItem =
       /** Images to place in the body, each after the given paragraph count. */
       images: { image: MappedImage; afterParagraph: number }[];
       videos: MappedVideo[];
+      /** What the import could not bring whole (text sanitising removed), for the report. */
+      warnings: string[];
     };
 
 export class NinjsMappingError extends Error {
@@ -177,19 +185,24 @@ function summaryOf(item: Json): string[] {
   return points.slice(0, 3).map((p) => clip(p, 500));
 }
 
-function bodyOf(item: Json): Block[] {
+/** The body's blocks, and warnings for any text sanitising its HTML removed. */
+function bodyOf(item: Json): { blocks: Block[]; warnings: string[] } {
+  const fromHtml = (v: string) => {
+    const { blocks, dropped } = htmlToBlocksReporting(v);
+    return { blocks, warnings: droppedTextWarnings(dropped) };
+  };
   const bodies = arr(item, "bodies");
   const html = bodies.find((b) => isHtml(b["contenttype"]));
-  if (html) return htmlToBlocks(str(html, "value", "bodies[].value") ?? "");
+  if (html) return fromHtml(str(html, "value", "bodies[].value") ?? "");
   const plain = bodies[0];
   if (plain) {
     const v = str(plain, "value", "bodies[].value") ?? "";
-    return /<\/?(p|div|br)[\s>/]/i.test(v) ? htmlToBlocks(v) : textToBlocks(v);
+    return /<\/?(p|div|br)[\s>/]/i.test(v) ? fromHtml(v) : { blocks: textToBlocks(v), warnings: [] };
   }
   const legacyHtml = str(item, "body_html");
-  if (legacyHtml) return htmlToBlocks(legacyHtml);
+  if (legacyHtml) return fromHtml(legacyHtml);
   const legacyText = str(item, "body_text");
-  return legacyText ? textToBlocks(legacyText) : [];
+  return { blocks: legacyText ? textToBlocks(legacyText) : [], warnings: [] };
 }
 
 function topicsOf(item: Json): string[] {
@@ -319,7 +332,7 @@ export function mapNinjsItem(raw: Record<string, unknown>): MappedItem {
   const embargo = date(item, "embargoed", "embargoed") ?? date(item, "embargoeduntil", "embargoedUntil");
   const version = `${versionCreated ?? ""}#${str(item, "version") ?? ""}`;
 
-  const body = bodyOf(item);
+  const { blocks: body, warnings } = bodyOf(item);
   const associations = arr(item, "associations");
   let hero: MappedImage | undefined;
   const images: { image: MappedImage; afterParagraph: number }[] = [];
@@ -393,6 +406,7 @@ export function mapNinjsItem(raw: Record<string, unknown>): MappedItem {
     hero,
     images,
     videos,
+    warnings,
   };
   return story;
 }

@@ -96,15 +96,22 @@ for (const dialect of DIALECTS) {
     it("prints a readable line per item and a summary; exit 0 when all imported", async () => {
       const fx = await fixtureDir();
       const env = { GAZETTE_DATA: dataDir(), ...(await store()) };
-      const r = gazette(["import", "--section", "wire", fx.replace(/$/, "/story-3x.json")], env);
+      const r = gazette(
+        ["import", "--section", "wire", fx.replace(/$/, "/story-3x.json"), path.join(fx, "hostile.json")],
+        env,
+      );
       assert.equal(r.status, 0, r.stderr);
+      assert.match(
+        r.stdout,
+        /^created +.*hostile\.json.*\n +warning: sanitising dropped \d+ characters of text inside <script>/m,
+      );
       assert.match(
         r.stdout,
         /^created +.*story-3x\.json \(urn:gazette-test:library-hours\) → \/wire\/2026\/02\/11\/branch-libraries-to-open-on-sundays-from-spring$/m,
       );
       assert.match(
         r.stdout,
-        /1 item\(s\) from 1 file\(s\): 1 created, 0 updated, 0 unchanged, 0 skipped, 0 failed/,
+        /2 item\(s\) from 2 file\(s\): 2 created, 0 updated, 0 unchanged, 0 skipped, 0 failed; 1 imported with warnings/,
       );
       const again = gazette(["import", path.join(fx, "story-3x.json"), "--section", "wire"], env);
       assert.match(again.stdout, /^unchanged/m);

@@ -213,6 +213,10 @@ for (const dialect of DIALECTS) {
     it("lets no hostile HTML reach a reader, and keeps bold, italic and safe links", async () => {
       const [r] = await imp("hostile.json");
       assert.equal(r?.status, "created", JSON.stringify(r));
+      // The text that went with the markup is named, not silently lost.
+      assert.ok(
+        r?.warnings?.some((w) => /^sanitising dropped \d+ characters of text inside <script>/.test(w)),
+      );
       const html = (await env.app.inject(r!.url!)).body;
       const article = /<article class="story">([\s\S]*)<\/article>/.exec(html)![1]!;
       assert.doesNotMatch(
@@ -228,6 +232,27 @@ for (const dialect of DIALECTS) {
       assert.match(article, /Closing paragraph/);
       // Markup in a headline is dropped with the script's text, like in a body.
       assert.match(html, /<h1>Hostile markup test<\/h1>/);
+    });
+
+    it("warns when sanitising removed text: an unclosed <style> inside <math> swallowing the rest", async () => {
+      const item = {
+        uri: "urn:gazette-test:math-style",
+        type: "text",
+        headlines: [{ value: "Budget vote passes" }],
+        versioncreated: "2026-02-12T09:00:00Z",
+        bodies: [
+          {
+            contenttype: "text/html",
+            value:
+              "<p>The council met.</p><p><math><mtext><style>x{}</p><p>The vote passed by nine to four.</p>",
+          },
+        ],
+      };
+      fs.writeFileSync(path.join(dir, "math-style.json"), JSON.stringify(item));
+      const [r] = await imp("math-style.json");
+      assert.equal(r?.status, "created", JSON.stringify(r));
+      assert.equal(r?.warnings?.length, 1);
+      assert.match(r!.warnings![0]!, /characters of text inside <math>: “x\{\}<\/p><p>The vote passed/);
     });
 
     it("reports each invalid item with the file and field, imports the rest", async () => {

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { htmlToBlocks, textToBlocks } from "../../src/ingest/html-to-blocks.ts";
+import {
+  droppedTextWarnings,
+  htmlToBlocks,
+  htmlToBlocksReporting,
+  textToBlocks,
+} from "../../src/ingest/html-to-blocks.ts";
 
 const text = (html: string) => JSON.stringify(htmlToBlocks(html));
 
@@ -74,6 +79,40 @@ describe("htmlToBlocks", () => {
     assert.deepEqual(htmlToBlocks("<p>  a \n  b  </p><p> </p>"), [
       { type: "paragraph", content: [{ text: "a b" }] },
     ]);
+  });
+});
+
+describe("htmlToBlocksReporting", () => {
+  it("reports the text an unclosed <style> inside <math> swallowed (everything after it)", () => {
+    const { blocks, dropped } = htmlToBlocksReporting(
+      "<p>The council met.</p><p><math><mtext><style>x{}</p><p>The vote passed by nine to four.</p><p>Work starts in May.</p>",
+    );
+    assert.deepEqual(blocks, [{ type: "paragraph", content: [{ text: "The council met." }] }]);
+    assert.equal(dropped.length, 1);
+    assert.equal(dropped[0]!.inside, "<math>");
+    assert.match(dropped[0]!.sample, /^x\{\}<\/p><p>The vote passed/);
+    assert.match(
+      droppedTextWarnings(dropped)[0]!,
+      /^sanitising dropped \d+ characters of text inside <math>: “x\{\}/,
+    );
+  });
+  it("reports a script's text and loose text in a list, and nothing when only markup went", () => {
+    const { dropped } = htmlToBlocksReporting(
+      "<p>Hi<script>alert(1)</script></p><ul>loose<li>item</li></ul>",
+    );
+    assert.deepEqual(
+      dropped.map((d) => [d.inside, d.characters, d.sample]),
+      [
+        ["<script>", 8, "alert(1)"],
+        ["<ul> (outside any <li>)", 5, "loose"],
+      ],
+    );
+    assert.deepEqual(htmlToBlocksReporting('<p><font color="red">kept</font><img src=x></p>').dropped, []);
+  });
+  it("lists at most five, then how many more", () => {
+    const many = htmlToBlocksReporting("<p>a</p>" + "<script>x</script>".repeat(8)).dropped;
+    assert.equal(droppedTextWarnings(many).length, 6);
+    assert.equal(droppedTextWarnings(many)[5], "… and text inside 3 more elements");
   });
 });
 
