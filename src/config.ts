@@ -112,6 +112,8 @@ export const newsroomSchema = z
   .object({
     /** Largest image upload, megabytes. */
     maxImageMb: z.number().min(1).max(200).default(25),
+    /** Largest picture, megapixels (width × height): bigger ones are refused before they are decoded. */
+    maxImageMegapixels: z.number().min(1).max(268).default(100),
     /** Largest video upload, megabytes. */
     maxVideoMb: z.number().min(1).max(4000).default(500),
     /** How often each process looks for scheduled stories that are due, milliseconds (0: never; for tests). */

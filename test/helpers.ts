@@ -68,7 +68,9 @@ export async function makeEnv(
   // Tests run the scheduler themselves (app.runScheduler), at the moment they choose.
   config.newsroom = { ...config.newsroom, schedulerMs: 0 };
   const db = await openDatabase({ dataDir, databaseUrl });
-  const media = new MediaStore(config.mediaDir);
+  const media = new MediaStore(config.mediaDir, {
+    maxPixels: config.newsroom.maxImageMegapixels * 1_000_000,
+  });
   const app = await buildApp({ config, db, media });
   return {
     dialect,

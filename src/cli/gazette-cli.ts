@@ -80,7 +80,10 @@ async function open(config: Config) {
   mustWrite(config.dataDir, "data folder");
   mustWrite(config.mediaDir, "media folder");
   const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-  return { db, media: new MediaStore(config.mediaDir) };
+  return {
+    db,
+    media: new MediaStore(config.mediaDir, { maxPixels: config.newsroom.maxImageMegapixels * 1_000_000 }),
+  };
 }
 
 async function cmdImport(args: string[], config: Config): Promise<number> {

@@ -32,6 +32,11 @@ export class MediaError extends Error {
   override name = "MediaError";
 }
 
+/** A picture with more pixels than the store takes (a readable picture, just too big to process). */
+export class PictureTooLargeError extends MediaError {
+  override name = "PictureTooLargeError";
+}
+
 const ACCEPTED = new Map([
   ["jpeg", "image/jpeg"],
   ["png", "image/png"],
@@ -42,14 +47,12 @@ const ACCEPTED = new Map([
   ["tiff", "image/tiff"],
 ]);
 
-async function stripped(data: Buffer): Promise<Buffer> {
-  let meta: sharp.Metadata;
-  try {
-    meta = await sharp(data).metadata();
-  } catch {
-    throw new MediaError("not a readable image (expected JPEG, PNG, WebP, GIF or AVIF)");
-  }
-  const img = sharp(data, { animated: meta.format === "gif" || meta.format === "webp" }).rotate();
+async function stripped(
+  data: Buffer,
+  meta: sharp.Metadata,
+  open: (data: Buffer, opts?: sharp.SharpOptions) => sharp.Sharp,
+): Promise<Buffer> {
+  const img = open(data, { animated: meta.format === "gif" || meta.format === "webp" }).rotate();
   switch (meta.format) {
     case "jpeg":
       return img.jpeg({ quality: 92, mozjpeg: true }).toBuffer();
@@ -81,8 +84,46 @@ export function plannedRenditions(file: string, width: number, height: number): 
   );
 }
 
+/** Largest picture taken by default, in pixels (100 megapixels: a high-end camera's frame). */
+export const DEFAULT_MAX_PIXELS = 100_000_000;
+
+export interface MediaStoreOptions {
+  /** Pictures with more pixels are refused before they are decoded (`newsroom.maxImageMegapixels`). */
+  maxPixels?: number;
+}
+
 export class MediaStore {
-  constructor(readonly root: string) {}
+  readonly maxPixels: number;
+  constructor(
+    readonly root: string,
+    opts: MediaStoreOptions = {},
+  ) {
+    this.maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
+  }
+
+  /** A picture's size from its header alone (nothing decoded), refused over the pixel cap. */
+  private async measure(data: Buffer): Promise<sharp.Metadata> {
+    let meta: sharp.Metadata;
+    try {
+      meta = await sharp(data, { limitInputPixels: false }).metadata();
+    } catch {
+      throw new MediaError("not a readable image (expected JPEG, PNG, WebP, GIF, AVIF or TIFF)");
+    }
+    const pixels = (meta.width ?? 0) * (meta.height ?? 0);
+    if (pixels > this.maxPixels) {
+      const mp = (n: number) =>
+        `${(n / 1_000_000).toLocaleString("en", { maximumFractionDigits: 1 })} megapixels`;
+      throw new PictureTooLargeError(
+        `the picture is ${meta.width} × ${meta.height} pixels (${mp(pixels)}); the limit is ${mp(this.maxPixels)}. Scale it down and upload it again.`,
+      );
+    }
+    return meta;
+  }
+
+  /** sharp on a picture already measured: decoding never goes past the cap, whatever the header said. */
+  private sharp(data: Buffer, opts: sharp.SharpOptions = {}): sharp.Sharp {
+    return sharp(data, { ...opts, limitInputPixels: this.maxPixels });
+  }
 
   absolute(file: string): string {
     const abs = path.resolve(this.root, file);
@@ -126,12 +167,10 @@ export class MediaStore {
   async putOriginal(data: Buffer, opts: { stripMetadata?: boolean } = {}): Promise<StoredImage> {
     // Uploads from people's phones carry EXIF (GPS position, device): the
     // original is re-encoded without any metadata, upright, before it is kept.
-    if (opts.stripMetadata) data = await stripped(data);
-    let meta: sharp.Metadata;
-    try {
-      meta = await sharp(data).metadata();
-    } catch {
-      throw new MediaError("not a readable image (expected JPEG, PNG, WebP, GIF, AVIF or TIFF)");
+    let meta = await this.measure(data);
+    if (opts.stripMetadata) {
+      data = await stripped(data, meta, (d, o) => this.sharp(d, o));
+      meta = await this.measure(data);
     }
     const mime = meta.format ? ACCEPTED.get(meta.format) : undefined;
     if (!mime || !meta.width || !meta.height) {
@@ -160,13 +199,27 @@ export class MediaStore {
   }
 
   private making = new Map<string, Promise<void>>();
+  private queue: Promise<void> = Promise.resolve();
+
+  /**
+   * Makes a stored picture's renditions in the background, one picture at a
+   * time across the process: an upload answers as soon as its original is
+   * kept, and a 100-megapixel picture's twelve encodings never run beside
+   * another's, so pages keep being served meanwhile. A size asked for before
+   * its turn is made on request (`ensureRendition`).
+   */
+  renditionsLater(stored: Pick<StoredImage, "file" | "renditions">): Promise<void> {
+    const job = this.queue.then(() => this.makeRenditions(stored));
+    this.queue = job.catch(() => undefined);
+    return job;
+  }
 
   /** One rendition, encoded once however many ask for it at the same moment. */
   private makeOne(original: Buffer, r: Rendition): Promise<void> {
     let p = this.making.get(r.file);
     if (!p) {
       p = (async () => {
-        const pipeline = sharp(original).rotate().resize({ width: r.width });
+        const pipeline = this.sharp(original).rotate().resize({ width: r.width });
         const out =
           r.format === "avif"
             ? pipeline.avif({ quality: 50, effort: 2 })
@@ -198,7 +251,7 @@ export class MediaStore {
     const original = fs.readFileSync(this.absolute(originalFile));
     let meta: sharp.Metadata;
     try {
-      meta = await sharp(original).metadata();
+      meta = await this.measure(original);
     } catch {
       return false;
     }

@@ -4,8 +4,28 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { type TestEnv, makeEnv } from "../helpers.ts";
-import { addUser, sessionFor } from "../newsroom-client.ts";
+import fs from "node:fs";
+import path from "node:path";
+import sharp from "sharp";
+import { imagesByIds } from "../../src/store/media-repo.ts";
+import { type TestEnv, eventually, makeEnv, tempDir } from "../helpers.ts";
+import { type Client, addUser, sessionFor } from "../newsroom-client.ts";
+
+/** A picture upload as a browser sends it. */
+async function uploadPicture(client: Client, picture: Buffer) {
+  const form = new FormData();
+  form.append("file", new Blob([new Uint8Array(picture)], { type: "image/jpeg" }), "big.jpg");
+  form.append("alt", "A test picture");
+  const r = new Request("http://x/", { method: "POST", body: form });
+  return client.call("POST", "/api/admin/images", Buffer.from(await r.arrayBuffer()), {
+    "content-type": r.headers.get("content-type")!,
+  });
+}
+
+const jpeg = (width: number, height: number) =>
+  sharp({ create: { width, height, channels: 3, background: "#4a7a5a" } })
+    .jpeg()
+    .toBuffer();
 
 describe("hardening (sqlite)", () => {
   let env: TestEnv;
@@ -85,6 +105,21 @@ describe("hardening (sqlite)", () => {
     assert.equal(unknown.json().error.code, "GZ_ERR_NOT_FOUND");
   });
 
+  it("an upload answers once the original is kept; its sizes follow, and any asked for first is made on request", async () => {
+    const editor = await sessionFor(env.app, env.db, await addUser(env.db, "editor", "Uma Upload"));
+    const res = await uploadPicture(editor, await jpeg(1700, 1100));
+    assert.equal(res.statusCode, 201, res.body);
+    const { id } = res.json() as { id: number };
+    const { renditions } = (await imagesByIds(env.db, [id])).get(id)!;
+    assert.equal(renditions.length, 12, "four widths in three formats are planned");
+    // Whether or not its turn has come, a size is served.
+    const first = await env.app.inject(`/media/${renditions[0]!.file}`);
+    assert.equal(first.statusCode, 200);
+    await eventually("every size is made in the background", async () =>
+      renditions.every((r) => fs.existsSync(path.join(env.config.mediaDir, r.file))),
+    );
+  });
+
   it("paths at or out of the editor's build folder answer 404, never 500", async () => {
     for (const url of [
       "/admin/assets/",
@@ -97,5 +132,37 @@ describe("hardening (sqlite)", () => {
       const res = await env.app.inject(url);
       assert.equal(res.statusCode, 404, `${url}: ${res.statusCode} ${res.body.slice(0, 120)}`);
     }
+  });
+});
+
+describe("hardening: the pixel cap (sqlite)", () => {
+  let env: TestEnv;
+  before(async () => {
+    const dataDir = tempDir();
+    fs.writeFileSync(
+      path.join(dataDir, "gazette.config.json"),
+      JSON.stringify({ newsroom: { maxImageMegapixels: 2 } }),
+    );
+    env = await makeEnv({ dataDir });
+  });
+  after(() => env.close());
+
+  it("a picture of more pixels than newsroom.maxImageMegapixels is refused before it is decoded, naming both", async () => {
+    const editor = await sessionFor(env.app, env.db, await addUser(env.db, "editor", "Pia Pixels"));
+    const res = await uploadPicture(editor, await jpeg(2000, 1500));
+    assert.equal(res.statusCode, 400, res.body);
+    const error = res.json().error as { code: string; message: string; fields: { path: string }[] };
+    assert.equal(error.code, "GZ_ERR_VALIDATION");
+    assert.equal(
+      error.message,
+      "That picture is too large: the picture is 2000 × 1500 pixels (3 megapixels); the limit is 2 megapixels. Scale it down and upload it again.",
+    );
+    assert.deepEqual(
+      error.fields.map((f) => f.path),
+      ["file"],
+    );
+    assert.deepEqual(fs.existsSync(env.config.mediaDir) ? fs.readdirSync(env.config.mediaDir) : [], []);
+    // Under the cap: taken.
+    assert.equal((await uploadPicture(editor, await jpeg(1600, 1000))).statusCode, 201);
   });
 });

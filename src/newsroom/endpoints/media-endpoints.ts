@@ -13,7 +13,7 @@ import { z } from "zod";
 import type { Config } from "../../config.ts";
 import { videoSourceSchema } from "../../content/model.ts";
 import { GazetteError } from "../../content/errors.ts";
-import { MediaError, type MediaStore } from "../../media/media-store.ts";
+import { MediaError, type MediaStore, PictureTooLargeError } from "../../media/media-store.ts";
 import { posterFrame, probeDurationSeconds } from "../../media/video-probe.ts";
 import type { Db } from "../../store/database.ts";
 import {
@@ -178,14 +178,28 @@ export function mediaEndpoints(db: Db, media: MediaStore, config: Config) {
         });
         let stored;
         try {
-          stored = await media.putImage(data, { stripMetadata: true });
+          // The original is kept (metadata stripped) now; its sizes are made
+          // after the answer, one picture at a time (renditionsLater).
+          stored = await media.putOriginal(data, { stripMetadata: true });
         } catch (e) {
+          if (e instanceof PictureTooLargeError)
+            throw new GazetteError("GZ_ERR_VALIDATION", `That picture is too large: ${e.message}`, {
+              fields: [{ path: "file", message: e.message }],
+            });
           if (e instanceof MediaError)
             throw new GazetteError("GZ_ERR_UPLOAD_TYPE", e.message, {
               fields: [{ path: "file", message: e.message }],
             });
           throw e;
         }
+        media
+          .renditionsLater(stored)
+          .catch((err: unknown) =>
+            req.log.error(
+              { err, file: stored.file },
+              "making a picture's sizes failed; each is made on request",
+            ),
+          );
         const id = await insertImage(db, {
           file: stored.file,
           remoteUrl: null,
@@ -278,7 +292,10 @@ export function mediaEndpoints(db: Db, media: MediaStore, config: Config) {
         const frame = await posterFrame(abs);
         let posterImageId: number | undefined;
         if (frame) {
-          const p = await media.putImage(frame);
+          const p = await media.putOriginal(frame);
+          media
+            .renditionsLater(p)
+            .catch((err: unknown) => req.log.error({ err, file: p.file }, "making a poster's sizes failed"));
           posterImageId = await insertImage(db, {
             file: p.file,
             remoteUrl: null,
