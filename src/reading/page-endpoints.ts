@@ -292,12 +292,14 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
           publishedRevisions(db, story.id),
           correctionsForStory(db, story.id),
         ]);
-        const entries = versions.map((v, i) => ({
-          number: v.number,
-          at: v.createdAt,
-          label: i === 0 ? "First published" : "Updated",
-          diff: i === 0 ? undefined : diffStoryContent(versions[i - 1]!.content, v.content),
-        }));
+        const entries = versions.map((v, i) => {
+          if (i === 0)
+            return { number: v.number, at: v.createdAt, label: "First published", diff: undefined };
+          const diff = diffStoryContent(versions[i - 1]!.content, v.content);
+          // A change to a picture or video the story shows is told in its own words.
+          if (v.publicNote) diff.other.push(v.publicNote);
+          return { number: v.number, at: v.createdAt, label: "Updated", diff };
+        });
         return cached(renderHistory(await shell(), story, entries, corrections), [
           cacheKey.story(story.id),
           cacheKey.sections,

@@ -201,14 +201,33 @@ export async function listImages(
 }
 
 /** Stories that show an image (as hero or in the body): their pages change with it. */
-async function storiesShowingImage(db: Db, imageId: number): Promise<number[]> {
+async function storiesShowing(db: Db, kind: "image" | "video", id: number): Promise<number[]> {
   const rows = await db
     .selectFrom("story_media")
     .select("story_id")
-    .where("kind", "=", "image")
-    .where("media_id", "=", imageId)
+    .where("kind", "=", kind)
+    .where("media_id", "=", id)
     .execute();
   return rows.map((r) => r.story_id);
+}
+const storiesShowingImage = (db: Db, id: number) => storiesShowing(db, "image", id);
+
+/** The published stories (readers see them now) that show a picture or a video, with their headlines. */
+export async function liveStoriesShowing(
+  db: Db,
+  kind: "image" | "video",
+  id: number,
+): Promise<{ id: number; headline: string }[]> {
+  return db
+    .selectFrom("story_media")
+    .innerJoin("stories", "stories.id", "story_media.story_id")
+    .select(["stories.id as id", "stories.headline as headline"])
+    .where("story_media.kind", "=", kind)
+    .where("story_media.media_id", "=", id)
+    .where("stories.status", "=", "published")
+    .where("stories.trashed_at", "is", null)
+    .orderBy("stories.id")
+    .execute();
 }
 
 export const imageTextSchema = z.object({
@@ -280,7 +299,9 @@ export async function updateVideo(
   if (patch.credit !== undefined) set.credit = patch.credit || null;
   if (Object.keys(set).length) {
     await db.updateTable("videos").set(set).where("id", "=", id).execute();
-    await recordChange(db, [cacheKey.video(id), cacheKey.videos]);
+    // The video's own page, the video list, and every story that shows it.
+    const stories = await storiesShowing(db, "video", id);
+    await recordChange(db, [cacheKey.video(id), cacheKey.videos, ...stories.map(cacheKey.story)]);
   }
   return videoById(db, id);
 }

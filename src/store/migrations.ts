@@ -674,6 +674,19 @@ const m0013_health_probe: Migration = {
   },
 };
 
+/**
+ * A line readers see in a story's public history for a revision that did not
+ * change the story's own content: a picture or video it shows was changed.
+ */
+const m0014_revision_public_note: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable("story_revisions").addColumn("public_note", "text").execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.alterTable("story_revisions").dropColumn("public_note").execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001_foundation,
   "0002_search": m0002_search,
@@ -688,6 +701,7 @@ export const migrations: Record<string, Migration> = {
   "0011_story_seo": m0011_story_seo,
   "0012_image_focal_point": m0012_image_focal_point,
   "0013_health_probe": m0013_health_probe,
+  "0014_revision_public_note": m0014_revision_public_note,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -17,6 +17,8 @@ export interface RevisionSummary {
   status: string;
   published: boolean;
   note: string;
+  /** A change to a picture or video the story shows (the content itself unchanged), as readers are told it. */
+  publicNote: string | null;
 }
 
 export interface Revision extends RevisionSummary {
@@ -31,6 +33,7 @@ type RevisionRow = {
   status: string;
   published: number;
   note: string;
+  public_note: string | null;
 };
 
 function summaryOf(r: RevisionRow): RevisionSummary {
@@ -42,6 +45,7 @@ function summaryOf(r: RevisionRow): RevisionSummary {
     status: r.status,
     published: r.published === 1,
     note: r.note,
+    publicNote: r.public_note,
   };
 }
 
@@ -53,6 +57,7 @@ const summaryColumns = [
   "status",
   "published",
   "note",
+  "public_note",
 ] as const;
 
 /** Every revision of a story, newest first. */
@@ -89,6 +94,55 @@ export async function publishedRevisions(db: Db, storyId: number): Promise<Revis
     .orderBy("number", "asc")
     .execute();
   return rows.map((r) => ({ ...summaryOf(r), content: storyContentSchema.parse(JSON.parse(r.data)) }));
+}
+
+/**
+ * Records, in each story's revision history, a change to a picture or video
+ * it shows: a revision holding the same content as the latest, with the line
+ * readers see in the public history ("The picture's caption was changed: …"),
+ * and refreshes the pages that show the story. Run in the transaction that
+ * changed the media. A newsroom save based on the revision before it is not a
+ * conflict (nobody's words or workflow step are undone; see saveStory).
+ */
+export async function recordMediaChange(
+  db: Db,
+  storyIds: readonly number[],
+  line: string,
+  actor: { userId: number | null; name: string },
+  now = new Date().toISOString(),
+): Promise<void> {
+  for (const storyId of storyIds) {
+    const story = await db
+      .selectFrom("stories")
+      .select(["revision", "status"])
+      .where("id", "=", storyId)
+      .executeTakeFirst();
+    if (!story) continue;
+    const latest = await db
+      .selectFrom("story_revisions")
+      .select("data")
+      .where("story_id", "=", storyId)
+      .where("number", "=", story.revision)
+      .executeTakeFirstOrThrow();
+    const revision = story.revision + 1;
+    await db.updateTable("stories").set({ revision }).where("id", "=", storyId).execute();
+    await db
+      .insertInto("story_revisions")
+      .values({
+        story_id: storyId,
+        number: revision,
+        user_id: actor.userId,
+        user_name: actor.name,
+        created_at: now,
+        status: story.status,
+        published: story.status === "published" ? 1 : 0,
+        note: line,
+        public_note: line,
+        data: latest.data,
+      })
+      .execute();
+    await recordChange(db, await keysForStory(db, storyId));
+  }
 }
 
 export const correctionKind = z.enum(["correction", "clarification"]);

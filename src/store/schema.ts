@@ -223,6 +223,8 @@ export interface StoryRevisionTable {
   note: string;
   /** JSON StoryDraft: the story's editable content at this revision. */
   data: string;
+  /** For a revision that changed a picture or video the story shows, not its content: what readers are told. */
+  public_note: string | null;
 }
 
 export interface CorrectionTable {

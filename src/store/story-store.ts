@@ -69,6 +69,30 @@ export interface Story {
   trashedAt: string | null;
 }
 
+/**
+ * Whether every revision after `base` up to `latest` only recorded a change
+ * to a picture or video the story shows (recordMediaChange: the content and
+ * status copied, a public note): a save based on `base` then overwrites
+ * nobody's words and undoes nobody's workflow step.
+ */
+async function onlyMediaChangesSince(
+  db: Db,
+  storyId: number,
+  base: number,
+  latest: number,
+): Promise<boolean> {
+  if (base >= latest || base < 1) return false;
+  const r = await db
+    .selectFrom("story_revisions")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("story_id", "=", storyId)
+    .where("number", ">", base)
+    .where("number", "<=", latest)
+    .where("public_note", "is", null)
+    .executeTakeFirstOrThrow();
+  return Number(r.n) === 0;
+}
+
 /** A story input that the store cannot take (an unknown section, a taken slug): names the field. */
 export class StoreError extends FieldError {
   override name = "StoreError";
@@ -162,7 +186,12 @@ export async function saveStory(db: Db, input: StoryInput, opts: SaveOptions = {
         ? await db.selectFrom("stories").selectAll().where("uri", "=", data.uri).executeTakeFirst()
         : undefined;
   if (opts.id !== undefined && !existing) throw new StoreError("id", `no story ${opts.id}`);
-  if (existing && opts.baseRevision !== undefined && existing.revision !== opts.baseRevision) {
+  if (
+    existing &&
+    opts.baseRevision !== undefined &&
+    existing.revision !== opts.baseRevision &&
+    !(await onlyMediaChangesSince(db, existing.id, opts.baseRevision, existing.revision))
+  ) {
     throw await conflictOf(db, existing.id, existing.revision);
   }
   const actor = opts.actor ?? { userId: null, name: "Gazette" };

@@ -25,14 +25,13 @@ import {
   insertVideo,
   listImages,
   listVideos,
-  updateImageText,
-  updateVideo,
   videoById,
   videoPatchSchema,
   videosByIds,
 } from "../../store/media-repo.ts";
 import { imageUrl } from "../../site/components.ts";
 import { endpoint, idParam } from "../../web/endpoint.ts";
+import { changeImage, changeVideo } from "../media-service.ts";
 
 const IMAGE_TYPES = new Set(["image/jpeg", "image/png", "image/webp", "image/gif", "image/avif"]);
 const VIDEO_TYPES = new Map([
@@ -221,14 +220,10 @@ export function mediaEndpoints(db: Db, media: MediaStore, config: Config) {
       responds: "json",
       tag: "Media",
       summary:
-        "Change an image's alt text, caption, credit or focal point (every page showing it is refreshed)",
+        "Change an image's alt text, caption, credit or focal point (every page showing it is refreshed). On a picture a published story shows: editors only, alt text, caption and credit cannot be emptied, and the change is recorded in each such story's history",
       params: idParam,
       body: imageTextSchema,
-      handler: async ({ params, body }) => {
-        const img = await db.transaction().execute((tx) => updateImageText(tx, params.id, body));
-        if (!img) throw new GazetteError("GZ_ERR_NOT_FOUND", `There is no image ${params.id}.`);
-        return imageJson(img);
-      },
+      handler: async ({ params, body, user }) => imageJson(await changeImage(db, user!, params.id, body)),
     }),
     endpoint({
       method: "GET",
@@ -361,14 +356,11 @@ export function mediaEndpoints(db: Db, media: MediaStore, config: Config) {
       access: "media.edit",
       responds: "json",
       tag: "Media",
-      summary: "Change a video's title, duration, poster, caption or credit",
+      summary:
+        "Change a video's title, duration, poster, caption or credit (every page showing it is refreshed). On a video a published story shows: editors only, and the change is recorded in each such story's history",
       params: idParam,
       body: videoPatchSchema,
-      handler: async ({ params, body }) => {
-        const v = await db.transaction().execute((tx) => updateVideo(tx, params.id, body));
-        if (!v) throw new GazetteError("GZ_ERR_NOT_FOUND", `There is no video ${params.id}.`);
-        return videoJson(v);
-      },
+      handler: async ({ params, body, user }) => videoJson(await changeVideo(db, user!, params.id, body)),
     }),
   ];
 }
