@@ -10,6 +10,9 @@ import path from "node:path";
 import { z } from "zod";
 import { adRulesSchema } from "./content/ad-placement.ts";
 
+/** IANA time zones by the runtime's canonical names, and UTC. */
+const TIME_ZONES = [...new Set(["UTC", ...Intl.supportedValuesOf("timeZone")])];
+
 export const siteSchema = z
   .object({
     name: z.string().min(1).max(100).default("The Gazette Daily"),
@@ -27,6 +30,8 @@ export const siteSchema = z
     /** Slug of the site page that sets out the editorial standards ("Why you can trust …"). */
     standardsPage: z.string().default("editorial-standards"),
     /** IANA time zone for the dates readers see (the `datetime` attributes carry its offset). */
+    // Any zone the runtime knows (Asia/Kolkata as well as its older name
+    // Asia/Calcutta); the API document lists the runtime's own names.
     timeZone: z
       .string()
       .refine((tz) => {
@@ -37,6 +42,7 @@ export const siteSchema = z
           return false;
         }
       }, "must be an IANA time zone such as Europe/London or UTC")
+      .meta({ enum: TIME_ZONES })
       .default("UTC"),
   })
   .strict();

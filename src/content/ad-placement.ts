@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Block, BlockType } from "./model.ts";
+import { type Block, type BlockType, httpUrlOrPath } from "./model.ts";
 
 const sizeSchema = z.tuple([z.number().int().positive(), z.number().int().positive()]);
 
@@ -10,14 +10,7 @@ export const houseAdSchema = z.object({
   text: z.string().min(1),
   cta: z.string().min(1),
   /** Where the creative links: an http(s) URL or a path on this site. */
-  href: z
-    .string()
-    .min(1)
-    .max(2048)
-    .refine(
-      (h) => /^https?:\/\/[^\s]+$/i.test(h) || /^\/(?!\/)[^\s]*$/.test(h),
-      "must be an http(s) URL or a path starting with /",
-    ),
+  href: httpUrlOrPath,
 });
 export type HouseAd = z.infer<typeof houseAdSchema>;
 

@@ -6,15 +6,40 @@
  */
 import { z } from "zod";
 
-const httpUrl = z
-  .string()
-  .max(2048)
-  .refine((u) => /^https?:\/\//i.test(u) && URL.canParse(u), "must be an absolute http(s) URL");
+/**
+ * URL fields say in their own schema what they take, so the OpenAPI document
+ * made from them says it too: a pattern (the scheme, a host, no spaces) and
+ * the JSON Schema format `uri`; a URL the WHATWG parser still refuses
+ * (a host with "<", a bad IPv4) is refused with the same message.
+ */
+function urlString(pattern: RegExp, message: string, format: "uri" | "uri-reference" = "uri") {
+  return z
+    .string()
+    .max(2048)
+    .regex(pattern, message)
+    .refine((u) => !/^[a-z]+:/i.test(u) || URL.canParse(u), message)
+    .meta({ format });
+}
+// (Spaces after the host were always taken: the URL parser encodes them.)
+const HOST_AND_REST = String.raw`[^\s/?#]+(?:[/?#].*)?`;
+/** An absolute http(s) URL. */
+export const httpUrl = urlString(
+  new RegExp(`^https?://${HOST_AND_REST}$`, "i"),
+  "must be an absolute http(s) URL",
+);
+/** An absolute https URL (media hosted elsewhere: a page served over https may not load http). */
+export const httpsUrl = urlString(new RegExp(`^https://${HOST_AND_REST}$`, "i"), "must be an https URL");
 /** Links inside text may also be mailto:. Nothing else (no javascript:, data:). */
-export const safeLinkHref = z
-  .string()
-  .max(2048)
-  .refine((u) => /^(https?:\/\/|mailto:)/i.test(u) && URL.canParse(u), "must be an http(s) or mailto: URL");
+export const safeLinkHref = urlString(
+  new RegExp(String.raw`^(?:https?://${HOST_AND_REST}|mailto:\S.*)$`, "i"),
+  "must be an http(s) or mailto: URL",
+);
+/** An http(s) URL or a path on this site (not //host, which leaves it). */
+export const httpUrlOrPath = urlString(
+  /^(?:https?:\/\/[^\s/?#]+(?:[/?#]\S*)?|\/(?!\/)\S*)$/i,
+  "must be an http(s) URL or a path starting with /",
+  "uri-reference",
+);
 
 export const slugSchema = z
   .string()

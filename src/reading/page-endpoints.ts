@@ -97,15 +97,13 @@ const searchQuery = z.object({
         .optional(),
     ),
   from: z
-    .string()
+    .union([z.literal(""), z.iso.date("must be a date as YYYY-MM-DD")])
     .optional()
-    .transform((s) => s || undefined)
-    .pipe(z.iso.date("must be a date as YYYY-MM-DD").optional()),
+    .transform((s) => s || undefined),
   to: z
-    .string()
+    .union([z.literal(""), z.iso.date("must be a date as YYYY-MM-DD")])
     .optional()
-    .transform((s) => s || undefined)
-    .pipe(z.iso.date("must be a date as YYYY-MM-DD").optional()),
+    .transform((s) => s || undefined),
   page: z.coerce.number().int().min(1).max(1000).default(1),
 });
 type SearchParams = z.infer<typeof searchQuery>;

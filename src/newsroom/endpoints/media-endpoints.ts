@@ -11,7 +11,7 @@ import type { FastifyRequest } from "fastify";
 import { fileTypeFromBuffer } from "file-type";
 import { z } from "zod";
 import type { Config } from "../../config.ts";
-import { videoSourceSchema } from "../../content/model.ts";
+import { httpsUrl, videoSourceSchema } from "../../content/model.ts";
 import { GazetteError } from "../../content/errors.ts";
 import { MediaError, type MediaStore, PictureTooLargeError } from "../../media/media-store.ts";
 import { posterFrame, probeDurationSeconds } from "../../media/video-probe.ts";
@@ -329,10 +329,7 @@ export function mediaEndpoints(db: Db, media: MediaStore, config: Config) {
           .nonnegative()
           .max(86_400 * 2)
           .nullable(),
-        url: z
-          .string()
-          .max(2048)
-          .refine((u) => /^https:\/\/\S+$/i.test(u) && URL.canParse(u), "must be an https URL"),
+        url: httpsUrl,
         type: videoSourceSchema.shape.type.default("video/mp4"),
         posterImageId: z.number().int().positive().optional(),
         caption: z.string().trim().max(2000).optional(),
