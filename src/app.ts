@@ -11,7 +11,6 @@ import compress from "@fastify/compress";
 import cookie from "@fastify/cookie";
 import formbody from "@fastify/formbody";
 import multipart from "@fastify/multipart";
-import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { commentEndpoints } from "./comments/comment-endpoints.ts";
 import { moderationEndpoints } from "./comments/moderation-endpoints.ts";
@@ -39,7 +38,9 @@ import { type Section, listSections } from "./store/taxonomy-store.ts";
 import { type ChangeFollower, startChangeFollower } from "./web/change-follower.ts";
 import { type Endpoint, asset, endpoint, json } from "./web/endpoint.ts";
 import { statusOf, toGazetteError } from "./web/errors.ts";
+import { z } from "zod";
 import { healthCheck } from "./web/health.ts";
+import { mediaResponse } from "./web/media-response.ts";
 import { openApiDocument } from "./web/openapi.ts";
 import { PageCache } from "./web/page-cache.ts";
 import { pageSender, rawCacheHandler } from "./web/page-response.ts";
@@ -214,35 +215,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   await app.register(compress, { threshold: 1024, encodings: ["br", "gzip", "deflate"] });
-  // Media files are immutable content-hash names in the media folder.
-  await app.register(fastifyStatic, {
-    root: deps.media.root,
-    prefix: "/media/",
-    immutable: true,
-    maxAge: "365d",
-    index: false,
-    list: false,
-    wildcard: true,
-  });
 
   app.setErrorHandler(async (error, req, reply) => {
     const err = toGazetteError(error);
     if (statusOf(err) >= 500) req.log.error({ err: error }, "request failed");
     return sendError(err, req, reply);
   });
-  app.setNotFoundHandler(async (req, reply) => {
-    // A picture size not on disk yet (the demo still making them, or a lost
-    // file) is made from its original on first request, then served as any other.
-    const rendition = /^\/media\/(images\/[^?#]+)/.exec(req.url)?.[1];
-    if (
-      (req.method === "GET" || req.method === "HEAD") &&
-      rendition &&
-      (await deps.media.ensureRendition(rendition))
-    ) {
-      return reply.header("cache-control", "public, max-age=31536000, immutable").sendFile(rendition);
-    }
-    return sendError(new GazetteError("GZ_ERR_NOT_FOUND"), req, reply);
-  });
+  app.setNotFoundHandler(async (req, reply) => sendError(new GazetteError("GZ_ERR_NOT_FOUND"), req, reply));
 
   const mailer = deps.mailer ?? createMailer(config.mail, app.log);
   const health = healthCheck({
@@ -274,6 +253,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         const report = await health();
         return report.status === "ok" ? report : json(report, 503);
       },
+    }),
+    endpoint({
+      method: "GET",
+      path: "/media/*",
+      access: "anyone",
+      responds: "asset",
+      tag: "Assets",
+      summary:
+        "A media file from the media store (a picture in one size, a video): immutable, with an ETag and byte ranges",
+      params: z.object({ "*": z.string() }),
+      handler: async ({ params, req }) => mediaResponse(deps.media, params["*"], req),
     }),
     endpoint({
       method: "GET",

@@ -36,7 +36,7 @@ import {
   COMMUNITY_RULES_PAGE,
 } from "./demo-content.ts";
 import { sceneJpeg } from "./scenes.ts";
-import { probeDurationSeconds } from "../media/video-probe.ts";
+import { probeDurationSeconds, withTempFile } from "../media/video-probe.ts";
 import { panVideo } from "./videos.ts";
 
 /** `**bold**`, `_italic_`, `[text](url)`; “curly” quotes are kept as typed. */
@@ -151,9 +151,10 @@ export async function seedDemo({
       VIDEOS.map(async (v) => {
         const stills = await Promise.all(v.scenes.map((s) => sceneJpeg(s.scene, s.seed)));
         const mp4 = await panVideo(stills, v.seconds);
-        const file = media.putFile(mp4, "mp4");
+        const file = await media.putFile(mp4, "mp4");
         const poster = await original(await sceneJpeg(v.scenes[0]!.scene, v.scenes[0]!.seed, 1280, 720));
-        videoFiles.set(v.key, { file, seconds: await probeDurationSeconds(media.absolute(file)), poster });
+        const seconds = await withTempFile(mp4, "mp4", probeDurationSeconds);
+        videoFiles.set(v.key, { file, seconds, poster });
       }),
     ),
   ]);

@@ -152,12 +152,12 @@ async function resolveImage(img: MappedImage, baseDir: string, media: MediaStore
   };
 }
 
-function videoSource(
+async function videoSource(
   r: RenditionRef,
   baseDir: string,
   field: string,
   media: MediaStore,
-): { url: string; type: string } {
+): Promise<{ url: string; type: string }> {
   const href = classifyHref(r.href, baseDir, field);
   const type = r.contentType ?? (/\.webm/i.test(r.href) ? "video/webm" : "video/mp4");
   if (href.kind === "remote") return { url: href.url, type };
@@ -167,7 +167,7 @@ function videoSource(
   } catch {
     throw new ItemError(`${field}: no readable file at ${href.path}`);
   }
-  return { url: `/media/${media.putFile(data, path.extname(href.path).slice(1) || "mp4")}`, type };
+  return { url: `/media/${await media.putFile(data, path.extname(href.path).slice(1) || "mp4")}`, type };
 }
 
 function insertAfterParagraphs(body: Block[], inserts: { block: Block; afterParagraph: number }[]): Block[] {
@@ -238,8 +238,8 @@ async function importItem(
     for (const v of mapped.videos) {
       videos.push({
         v,
-        sources: v.sources.map((s, i) =>
-          videoSource(s, baseDir, `${v.field}.renditions[${i}].href`, deps.media),
+        sources: await Promise.all(
+          v.sources.map((s, i) => videoSource(s, baseDir, `${v.field}.renditions[${i}].href`, deps.media)),
         ),
         poster: v.poster ? await resolveImage(v.poster, baseDir, deps.media) : undefined,
       });

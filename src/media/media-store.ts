@@ -1,12 +1,12 @@
 /**
- * The media store: a local folder (by default `<data>/media`) holding
- * originals and renditions under content-hash names, so a file never
- * changes once written and can be served as immutable.
+ * The media store: originals and renditions under content-hash names, so a
+ * file never changes once written and can be served as immutable. The bytes
+ * live in a BlobStore: a local folder (by default `<data>/media`) or an
+ * S3-compatible bucket.
  */
 import crypto from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
 import sharp from "sharp";
+import { type BlobStore, LocalFolderStore } from "./blob-store.ts";
 
 /** Widths of the responsive renditions (never wider than the original). */
 export const RENDITION_WIDTHS = [480, 800, 1200, 1600] as const;
@@ -92,12 +92,29 @@ export interface MediaStoreOptions {
   maxPixels?: number;
 }
 
+const CONTENT_TYPES: Record<string, string> = {
+  jpg: "image/jpeg",
+  png: "image/png",
+  webp: "image/webp",
+  gif: "image/gif",
+  avif: "image/avif",
+  heif: "image/heif",
+  tiff: "image/tiff",
+  mp4: "video/mp4",
+  webm: "video/webm",
+  mov: "video/quicktime",
+};
+
+/** The content type a media key is served with (from its extension; the bytes were checked on the way in). */
+export const contentTypeOf = (key: string) =>
+  CONTENT_TYPES[key.slice(key.lastIndexOf(".") + 1).toLowerCase()] ?? "application/octet-stream";
+
 export class MediaStore {
   readonly maxPixels: number;
-  constructor(
-    readonly root: string,
-    opts: MediaStoreOptions = {},
-  ) {
+  readonly blobs: BlobStore;
+  /** A local folder's path, or a BlobStore (an S3 bucket). */
+  constructor(where: string | BlobStore, opts: MediaStoreOptions = {}) {
+    this.blobs = typeof where === "string" ? new LocalFolderStore(where) : where;
     this.maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
   }
 
@@ -125,27 +142,8 @@ export class MediaStore {
     return sharp(data, { ...opts, limitInputPixels: this.maxPixels });
   }
 
-  absolute(file: string): string {
-    const abs = path.resolve(this.root, file);
-    if (!abs.startsWith(path.resolve(this.root) + path.sep))
-      throw new MediaError(`path escapes the media store: ${file}`);
-    return abs;
-  }
-
-  private write(file: string, data: Buffer): void {
-    const abs = this.absolute(file);
-    fs.mkdirSync(path.dirname(abs), { recursive: true });
-    if (!fs.existsSync(abs)) {
-      const tmp = `${abs}.${process.pid}.tmp`;
-      try {
-        fs.writeFileSync(tmp, data);
-        fs.renameSync(tmp, abs);
-      } catch (err) {
-        // A full disk leaves a 0-byte (or cut-short) temp file: never kept.
-        fs.rmSync(tmp, { force: true });
-        throw err;
-      }
-    }
+  private write(file: string, data: Buffer): Promise<void> {
+    return this.blobs.put(file, data, contentTypeOf(file));
   }
 
   /**
@@ -184,7 +182,7 @@ export class MediaStore {
     const dir = `images/${hash.slice(0, 2)}`;
     const ext = meta.format === "jpeg" ? "jpg" : meta.format;
     const file = `${dir}/${hash}.${ext}`;
-    this.write(file, data);
+    await this.write(file, data);
     return { file, mime, width, height, renditions: plannedRenditions(file, width, height) };
   }
 
@@ -192,8 +190,10 @@ export class MediaStore {
   async makeRenditions(stored: Pick<StoredImage, "file" | "renditions">): Promise<void> {
     let data: Buffer | undefined;
     for (const r of stored.renditions) {
-      if (fs.existsSync(this.absolute(r.file))) continue;
-      data ??= fs.readFileSync(this.absolute(stored.file));
+      if (await this.blobs.head(r.file)) continue;
+      data ??= await this.blobs.get(stored.file);
+      if (!data)
+        throw new MediaError(`the original ${stored.file} is missing from ${this.blobs.description}`);
       await this.makeOne(data, r);
     }
   }
@@ -226,7 +226,7 @@ export class MediaStore {
             : r.format === "webp"
               ? pipeline.webp({ quality: 72 })
               : pipeline.jpeg({ quality: 78, mozjpeg: true });
-        this.write(r.file, await out.toBuffer());
+        await this.write(r.file, await out.toBuffer());
       })().finally(() => this.making.delete(r.file));
       this.making.set(r.file, p);
     }
@@ -241,14 +241,13 @@ export class MediaStore {
   async ensureRendition(file: string): Promise<boolean> {
     const m = /^images\/([0-9a-f]{2})\/([0-9a-f]{32})-(\d{1,5})\.(avif|webp|jpg)$/.exec(file);
     if (!m || !m[2]!.startsWith(m[1]!)) return false;
-    if (fs.existsSync(this.absolute(file))) return true;
-    const dir = this.absolute(`images/${m[1]}`);
-    const name = fs.existsSync(dir)
-      ? fs.readdirSync(dir).find((f) => /^[0-9a-f]{32}\.[a-z]+$/.test(f) && f.startsWith(`${m[2]}.`))
-      : undefined;
-    if (!name) return false;
-    const originalFile = `images/${m[1]}/${name}`;
-    const original = fs.readFileSync(this.absolute(originalFile));
+    if (await this.blobs.head(file)) return true;
+    let originalFile: string | undefined;
+    for await (const { key } of this.blobs.list(`images/${m[1]}/${m[2]}.`))
+      if (/^images\/[0-9a-f]{2}\/[0-9a-f]{32}\.[a-z]+$/.test(key)) originalFile = key;
+    if (!originalFile) return false;
+    const original = await this.blobs.get(originalFile);
+    if (!original) return false;
     let meta: sharp.Metadata;
     try {
       meta = await this.measure(original);
@@ -264,29 +263,16 @@ export class MediaStore {
     return true;
   }
 
-  /**
-   * Whether a new file can be written in the store (what `/healthz` asks): a
-   * few bytes written and removed. Resolves to the error when they cannot be.
-   */
-  async probeWrite(): Promise<unknown> {
-    const probe = path.join(this.root, `.health-probe-${process.pid}`);
-    try {
-      // Made on first write, as every folder of the store; when it cannot be, the write below says why.
-      await fs.promises.mkdir(this.root, { recursive: true }).catch(() => undefined);
-      await fs.promises.writeFile(probe, "ok");
-      return undefined;
-    } catch (err) {
-      return err;
-    } finally {
-      await fs.promises.rm(probe, { force: true });
-    }
+  /** Whether a new file can be written in the store now (what `/healthz` asks); resolves to the error when not. */
+  probeWrite(): Promise<unknown> {
+    return this.blobs.probeWrite();
   }
 
   /** Stores any file under its content hash (videos); returns the media path. */
-  putFile(data: Buffer, ext: string): string {
+  async putFile(data: Buffer, ext: string): Promise<string> {
     const hash = crypto.createHash("sha256").update(data).digest("hex").slice(0, 32);
     const file = `files/${hash.slice(0, 2)}/${hash}.${ext.replace(/[^a-z0-9]/gi, "").toLowerCase()}`;
-    this.write(file, data);
+    await this.write(file, data);
     return file;
   }
 }

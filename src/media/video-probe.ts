@@ -4,6 +4,9 @@
  * and a poster frame.
  */
 import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { promisify } from "node:util";
 import ffmpegInstaller from "@ffmpeg-installer/ffmpeg";
 
@@ -45,4 +48,23 @@ export async function posterFrame(file: string, atSeconds = 1): Promise<Buffer |
     if (out && out.stdout.length > 0) return out.stdout;
   }
   return undefined;
+}
+
+/**
+ * Runs `fn` on a temporary copy of a video (ffmpeg reads files; the media
+ * store may be a bucket), removed afterwards whatever happens.
+ */
+export async function withTempFile<T>(
+  data: Buffer,
+  ext: string,
+  fn: (file: string) => Promise<T>,
+): Promise<T> {
+  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), "gazette-probe-"));
+  try {
+    const file = path.join(dir, `video.${ext.replace(/[^a-z0-9]/gi, "") || "mp4"}`);
+    await fs.promises.writeFile(file, data);
+    return await fn(file);
+  } finally {
+    await fs.promises.rm(dir, { recursive: true, force: true });
+  }
 }

@@ -5,7 +5,6 @@
  * renderer in site/; the answer is a cacheable page tagged with the cache
  * keys of everything it shows.
  */
-import fs from "node:fs";
 import { z } from "zod";
 import type { Config } from "../config.ts";
 import { GazetteError } from "../content/errors.ts";
@@ -161,15 +160,13 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
     ]);
   }
 
-  const imageBytes = (img: Image) => {
+  /** The byte size of the picture a feed encloses (the 1200-wide JPEG); 0 when the store does not have it. */
+  const imageBytes = async (img: Image): Promise<number> => {
     if (!img.file) return 0;
-    try {
-      const jpeg = img.renditions.filter((r) => r.format === "jpeg").sort((a, b) => a.width - b.width);
-      const pick = jpeg.find((r) => r.width >= 1200) ?? jpeg[jpeg.length - 1];
-      return fs.statSync(deps.media.absolute(pick ? pick.file : img.file)).size;
-    } catch {
-      return 0;
-    }
+    const jpeg = img.renditions.filter((r) => r.format === "jpeg").sort((a, b) => a.width - b.width);
+    const pick = jpeg.find((r) => r.width >= 1200) ?? jpeg[jpeg.length - 1];
+    const info = await deps.media.blobs.head(pick ? pick.file : img.file).catch(() => undefined);
+    return info?.size ?? 0;
   };
 
   /** An RSS feed of the newest 50 visible stories matching `filter`. */
@@ -186,8 +183,11 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
         items.map((t) => t.id),
       ),
     ]);
+    const sizes = new Map(
+      await Promise.all([...images.values()].map(async (img) => [img.id, await imageBytes(img)] as const)),
+    );
     return cached(
-      rssFeed(config.site, f, items, images, imageBytes, authors),
+      rssFeed(config.site, f, items, images, (img) => sizes.get(img.id) ?? 0, authors),
       [key, ...storyKeys.of(items)],
       "application/rss+xml; charset=utf-8",
     );

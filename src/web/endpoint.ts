@@ -15,6 +15,7 @@
  *   handler: async ({ params, body, reader }) => { … return page(html) },
  * })
  */
+import type { Readable } from "node:stream";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z, type ZodError, type ZodType } from "zod";
 import type { Action } from "../auth/permissions.ts";
@@ -131,7 +132,8 @@ type ResultSpec =
   | {
       kind: "asset";
       status: number;
-      body: string | Buffer;
+      /** A stream is piped (a media file from the store). */
+      body: string | Buffer | Readable;
       contentType: string;
       cacheControl: string;
       headers?: Record<string, string>;
@@ -149,7 +151,7 @@ export const cached = (body: string, keys: Iterable<string>, contentType = "text
 export const redirect = (to: string, status: 301 | 302 | 303 = 303) =>
   new Result({ kind: "redirect", to, status });
 export const asset = (
-  body: string | Buffer,
+  body: string | Buffer | Readable,
   contentType: string,
   cacheControl: string,
   opts: { status?: number; headers?: Record<string, string> } = {},

@@ -71,7 +71,7 @@ export function healthCheck(deps: { db: Db; media: MediaStore; sqliteDir: string
   const run = async (): Promise<HealthReport> => {
     const [[database, dbErr], [media, mediaErr]] = await Promise.all([
       probe(() => probeDatabaseWrite(deps.db), deps.sqliteDir),
-      probe(() => deps.media.probeWrite(), deps.media.root),
+      probe(() => deps.media.probeWrite(), deps.media.blobs.localRoot),
     ]);
     // Each change of state is logged once, with the error behind it.
     for (const [store, now, err] of [

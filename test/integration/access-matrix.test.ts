@@ -141,6 +141,7 @@ const EXPECTED: Record<string, string> = {
   "GET /search": "AAAAAA",
   "GET /api/search": "AAAAAA",
   "GET /healthz": "AAAAAA",
+  "GET /media/*": "AAAAAA",
   "GET /assets/logo.svg": "AAAAAA",
   "GET /assets/logo.png": "AAAAAA",
   "GET /robots.txt": "AAAAAA",

@@ -5,7 +5,6 @@
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { promisify } from "node:util";
@@ -655,7 +654,7 @@ for (const dialect of DIALECTS) {
         .select("file")
         .where("id", "=", img.id)
         .executeTakeFirstOrThrow();
-      const stored = fs.readFileSync(path.join(env.media.root, row.file!));
+      const stored = (await env.media.blobs.get(row.file!))!;
       const meta = await sharp(stored).metadata();
       assert.equal(meta.exif, undefined, "no EXIF (no GPS) in the stored original");
 

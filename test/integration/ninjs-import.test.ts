@@ -83,7 +83,7 @@ for (const dialect of DIALECTS) {
       assert.match(html, /By Test Wire Staff/);
       assert.match(html, /<strong>82 per cent<\/strong>/);
       assert.match(html, /<a href="\/topic\/industrial-action">Industrial action<\/a>/);
-      const stored = fs.readdirSync(path.join(env.media.root, "images"), { recursive: true });
+      const stored = fs.readdirSync(path.join(env.config.mediaDir, "images"), { recursive: true });
       assert.ok(
         stored.some((f) => String(f).endsWith(".avif")),
         "renditions were made",

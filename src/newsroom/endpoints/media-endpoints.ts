@@ -5,7 +5,6 @@
  * newsroom); a video's duration is read from the file and a poster frame
  * is taken from it.
  */
-import fs from "node:fs";
 import type { MultipartFile } from "@fastify/multipart";
 import type { FastifyRequest } from "fastify";
 import { fileTypeFromBuffer } from "file-type";
@@ -14,7 +13,7 @@ import type { Config } from "../../config.ts";
 import { httpsUrl, videoSourceSchema } from "../../content/model.ts";
 import { GazetteError } from "../../content/errors.ts";
 import { MediaError, type MediaStore, PictureTooLargeError } from "../../media/media-store.ts";
-import { posterFrame, probeDurationSeconds } from "../../media/video-probe.ts";
+import { posterFrame, probeDurationSeconds, withTempFile } from "../../media/video-probe.ts";
 import type { Db } from "../../store/database.ts";
 import {
   type Image,
@@ -273,18 +272,19 @@ export function mediaEndpoints(db: Db, media: MediaStore, config: Config) {
             caption: fields.caption || undefined,
             credit: fields.credit || undefined,
           });
-        const file = media.putFile(data, ext);
-        const abs = media.absolute(file);
-        const durationSeconds = await probeDurationSeconds(abs);
+        // ffmpeg reads a temporary copy: nothing is stored until the video proves readable.
+        const { durationSeconds, frame } = await withTempFile(data, ext, async (tmp) => ({
+          durationSeconds: await probeDurationSeconds(tmp),
+          frame: await posterFrame(tmp),
+        }));
         if (durationSeconds === null) {
-          fs.rmSync(abs, { force: true });
           throw new GazetteError(
             "GZ_ERR_UPLOAD_TYPE",
             "That video cannot be read (no duration in its metadata).",
             { fields: [{ path: "file", message: "is not a playable video" }] },
           );
         }
-        const frame = await posterFrame(abs);
+        const file = await media.putFile(data, ext);
         let posterImageId: number | undefined;
         if (frame) {
           const p = await media.putOriginal(frame);
