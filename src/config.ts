@@ -139,8 +139,66 @@ export const mailSchema = z
   })
   .strict();
 
+/** Where an S3-compatible bucket keeps the media: `s3://BUCKET[/PREFIX]?region=R&endpoint=URL&forcePathStyle=true`. */
+export interface S3Location {
+  bucket: string;
+  /** Keys go under this prefix ("prod" → prod/images/…); "" for the bucket's root. */
+  prefix: string;
+  region: string | undefined;
+  /** For services other than AWS (R2, MinIO, Ceph, a test server). */
+  endpoint: string | undefined;
+  forcePathStyle: boolean;
+}
+
+const MEDIA_URL_HELP =
+  "must be s3://BUCKET[/PREFIX][?region=R&endpoint=https://…&forcePathStyle=true], e.g. s3://news-media/prod?region=eu-west-1";
+
+/** Reads a media store URL; a string saying what is wrong when it is not one. */
+export function parseMediaUrl(text: string): S3Location | string {
+  let u: URL;
+  try {
+    u = new URL(text);
+  } catch {
+    return MEDIA_URL_HELP;
+  }
+  if (u.protocol !== "s3:" || !u.hostname) return MEDIA_URL_HELP;
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(u.hostname))
+    return `"${u.hostname}" is not a bucket name (3-63 lower-case letters, digits, dots and hyphens)`;
+  const known = new Set(["region", "endpoint", "forcePathStyle"]);
+  for (const k of u.searchParams.keys())
+    if (!known.has(k)) return `unknown option "${k}" (known: region, endpoint, forcePathStyle)`;
+  const endpoint = u.searchParams.get("endpoint") ?? undefined;
+  if (endpoint !== undefined && !(/^https?:\/\/\S+$/.test(endpoint) && URL.canParse(endpoint)))
+    return `endpoint "${endpoint}" must be an http(s) URL`;
+  const style = u.searchParams.get("forcePathStyle");
+  if (style !== null && style !== "true" && style !== "false") return "forcePathStyle must be true or false";
+  const prefix = decodeURIComponent(u.pathname).replace(/^\/+|\/+$/g, "");
+  if (prefix && !/^[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*$/.test(prefix))
+    return `the prefix "${prefix}" may use letters, digits, ".", "_", "-" and "/" only`;
+  return {
+    bucket: u.hostname,
+    prefix,
+    region: u.searchParams.get("region") ?? undefined,
+    endpoint,
+    forcePathStyle: style === "true",
+  };
+}
+
+export const mediaSchema = z
+  .object({
+    /** `s3://BUCKET[/PREFIX]?…` (see parseMediaUrl); unset: the local folder `<data>/media`. */
+    url: z.string().optional(),
+    /** Media are linked at this base (a CDN in front of the bucket) instead of served by Gazette. */
+    publicUrl: z
+      .string()
+      .refine((u) => /^https?:\/\/\S+$/.test(u) && URL.canParse(u), "must be an http(s) URL")
+      .optional(),
+  })
+  .strict();
+
 export const fileConfigSchema = z
   .object({
+    media: mediaSchema.default(mediaSchema.parse({})),
     mail: mailSchema.default(mailSchema.parse({})),
     newsroom: newsroomSchema.default(newsroomSchema.parse({})),
     cache: cacheSchema.default(cacheSchema.parse({})),
@@ -177,8 +235,10 @@ export interface Config {
   dataDir: string;
   /** PostgreSQL connection URL; the embedded SQLite file in `dataDir` when absent. */
   databaseUrl: string | undefined;
-  /** Media store folder (uploaded and imported files, renditions). */
+  /** Media store folder (uploaded and imported files, renditions) when media are kept locally. */
   mediaDir: string;
+  /** The media store: a bucket (`s3`) or, when unset, the local folder `mediaDir`; and a CDN base URL. */
+  media: { s3: S3Location | undefined; publicUrl: string | undefined };
   /** Fastify/pino log level for `gazette serve` (LOG_LEVEL). */
   logLevel: string;
   /** Seed the demo newsroom when the database is empty. */
@@ -214,6 +274,11 @@ const envSchema = z.object({
   GAZETTE_CACHE: z.enum(["0", "1", "true", "false"]).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   GAZETTE_TRUST_PROXY: z.string().optional(),
+  GAZETTE_MEDIA_URL: z.string().optional(),
+  GAZETTE_MEDIA_PUBLIC_URL: z
+    .string()
+    .refine((u) => /^https?:\/\/\S+$/.test(u) && URL.canParse(u), "must be an http(s) URL")
+    .optional(),
   GAZETTE_SMTP_URL: z
     .string()
     .refine((u) => /^smtps?:\/\/\S+$/.test(u) && URL.canParse(u), "must be an smtp:// or smtps:// URL")
@@ -269,9 +334,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       throw new ConfigError(`environment GAZETTE_TRUST_PROXY: ${t.error}`);
     trustProxy = t;
   }
+  const mediaUrl = e.data.GAZETTE_MEDIA_URL || parsed.data.media.url;
+  let s3: S3Location | undefined;
+  if (mediaUrl) {
+    const where = e.data.GAZETTE_MEDIA_URL ? "environment GAZETTE_MEDIA_URL" : `${file}: media.url`;
+    const m = parseMediaUrl(mediaUrl);
+    if (typeof m === "string") throw new ConfigError(`${where}: ${m}`);
+    s3 = m;
+  }
   return {
     port: e.data.PORT,
     trustProxy,
+    media: { s3, publicUrl: e.data.GAZETTE_MEDIA_PUBLIC_URL || parsed.data.media.publicUrl },
     host: e.data.HOST,
     dataDir,
     databaseUrl: e.data.DATABASE_URL || undefined,

@@ -15,6 +15,7 @@ import { type Config, loadConfig } from "../src/config.ts";
 import { seedDemo } from "../src/demo/seed.ts";
 import { buildApp } from "../src/app.ts";
 import { MediaStore } from "../src/media/media-store.ts";
+import { openMediaStore } from "../src/media/open-media.ts";
 import { type Db, type Dialect, openDatabase } from "../src/store/database.ts";
 import { after } from "node:test";
 import { dropPostgres, freshPostgresUrl, postgresFromTemplate, stopPostgres } from "./postgres.ts";
@@ -68,9 +69,7 @@ export async function makeEnv(
   // Tests run the scheduler themselves (app.runScheduler), at the moment they choose.
   config.newsroom = { ...config.newsroom, schedulerMs: 0 };
   const db = await openDatabase({ dataDir, databaseUrl });
-  const media = new MediaStore(config.mediaDir, {
-    maxPixels: config.newsroom.maxImageMegapixels * 1_000_000,
-  });
+  const media = openMediaStore(config);
   const app = await buildApp({ config, db, media });
   return {
     dialect,

@@ -63,6 +63,7 @@ function mustWrite(dir: string, what: string): void {
           "read-only": "it is on a read-only disk",
           "permission denied": `this user (${os.userInfo().username}) may not write there`,
           "I/O error": "the disk reported an I/O error",
+          unreachable: "it does not answer",
         }[failure.problem]
       : (err as Error).message;
     throw new FolderError(
@@ -72,18 +73,15 @@ function mustWrite(dir: string, what: string): void {
 }
 
 async function open(config: Config) {
-  const [{ openDatabase }, { MediaStore }] = await Promise.all([
+  const [{ openDatabase }, { openMediaStore }] = await Promise.all([
     import("../store/database.ts"),
-    import("../media/media-store.ts"),
+    import("../media/open-media.ts"),
   ]);
   // The data folder holds the media (and, on SQLite, the database): made on first start on either engine.
   mustWrite(config.dataDir, "data folder");
-  mustWrite(config.mediaDir, "media folder");
+  if (!config.media.s3) mustWrite(config.mediaDir, "media folder");
   const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-  return {
-    db,
-    media: new MediaStore(config.mediaDir, { maxPixels: config.newsroom.maxImageMegapixels * 1_000_000 }),
-  };
+  return { db, media: openMediaStore(config) };
 }
 
 async function cmdImport(args: string[], config: Config): Promise<number> {

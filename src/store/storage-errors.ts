@@ -9,8 +9,13 @@ export class DatabaseUnavailableError extends Error {
   override name = "DatabaseUnavailableError";
 }
 
+/** The object store holding the media (a bucket) does not answer or refuses us: unreachable, bad credentials, no bucket. */
+export class MediaStoreUnavailableError extends Error {
+  override name = "MediaStoreUnavailableError";
+}
+
 export type Store = "database" | "media store";
-export type StorageProblem = "full" | "read-only" | "permission denied" | "I/O error";
+export type StorageProblem = "full" | "read-only" | "permission denied" | "I/O error" | "unreachable";
 
 /** A write that failed because of the disk or the store, not because of the request. */
 export interface StorageFailure {
@@ -27,6 +32,7 @@ const PROBLEM_WORDS: Record<StorageProblem, string> = {
   "read-only": "it is read-only",
   "permission denied": "the server is not allowed to write there",
   "I/O error": "its disk reported an I/O error",
+  unreachable: "it does not answer (or refuses the site's credentials)",
 };
 
 /** "The database cannot be written: its disk is full. Nothing was saved; …" */
@@ -67,6 +73,13 @@ function fileProblem(code: string): StorageProblem | undefined {
  * only other thing Gazette writes to disk).
  */
 export function storageFailure(err: unknown): StorageFailure | undefined {
+  if (err instanceof MediaStoreUnavailableError)
+    return {
+      store: "media store",
+      problem: "unreachable",
+      code: "MEDIA_STORE_UNAVAILABLE",
+      message: describeStorageFailure("media store", "unreachable"),
+    };
   for (let e = err, depth = 0; e && typeof e === "object" && depth < 5; depth++) {
     const { code, syscall } = e as { code?: unknown; syscall?: unknown };
     if (typeof code === "string") {
