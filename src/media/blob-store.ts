@@ -11,6 +11,11 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 
+/** The object store holding the media (a bucket) does not answer or refuses us: unreachable, bad credentials, no bucket. */
+export class MediaStoreUnavailableError extends Error {
+  override name = "MediaStoreUnavailableError";
+}
+
 export interface BlobInfo {
   size: number;
   /** A strong validator for the bytes (quoted, as in an ETag header). */

@@ -18,8 +18,13 @@ import {
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import type { S3Location } from "../config.ts";
-import { MediaStoreUnavailableError } from "../store/storage-errors.ts";
-import { type BlobInfo, type BlobRead, type BlobStore, checkKey } from "./blob-store.ts";
+import {
+  type BlobInfo,
+  type BlobRead,
+  type BlobStore,
+  MediaStoreUnavailableError,
+  checkKey,
+} from "./blob-store.ts";
 
 const IMMUTABLE = "public, max-age=31536000, immutable";
 

@@ -9,10 +9,7 @@ export class DatabaseUnavailableError extends Error {
   override name = "DatabaseUnavailableError";
 }
 
-/** The object store holding the media (a bucket) does not answer or refuses us: unreachable, bad credentials, no bucket. */
-export class MediaStoreUnavailableError extends Error {
-  override name = "MediaStoreUnavailableError";
-}
+import { MediaStoreUnavailableError } from "../media/blob-store.ts";
 
 export type Store = "database" | "media store";
 export type StorageProblem = "full" | "read-only" | "permission denied" | "I/O error" | "unreachable";
