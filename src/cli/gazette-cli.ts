@@ -293,6 +293,10 @@ export async function main(argv: string[]): Promise<number> {
           await db.destroy();
         }
       }
+      case "media": {
+        const { mediaCommand } = await import("./media-command.ts");
+        return await mediaCommand(rest, config, () => open(config));
+      }
       case "seed-demo": {
         const [{ countStories }, { seedDemo }] = await Promise.all([
           import("../store/story-queries.ts"),

@@ -14,6 +14,13 @@ export const USER_USAGE = `  user add --email E --role contributor|moderator|edi
                              Disable (ends sessions) or re-enable an account
   user unlock --email E      Clear the sign-in slowdown and per-address locks on an account`;
 
+export const MEDIA_USAGE = `  media migrate --to s3://BUCKET[/PREFIX]?region=R[&endpoint=URL&forcePathStyle=true] [--remove-local]
+                             Copy every file of the local media folder into the bucket, verifying each by size and
+                             hash (resumable: files already there are checked, not copied again); --remove-local
+                             then deletes the local copies that verified
+  media verify               List every picture and video whose files are missing from the media store (exit 1 if any)
+  media renditions           Make the picture sizes each original should have and does not (after a width is added)`;
+
 export const USAGE = `Usage: gazette <command> [options]
 
 Commands:
@@ -23,6 +30,7 @@ Commands:
   migrate                    Apply pending database migrations
   seed-demo                  Add the demo newsroom to an empty database
 ${USER_USAGE}
+${MEDIA_USAGE}
   backup FILE                Write a consistent copy of the SQLite database to FILE, safe while the server runs
                              (PostgreSQL: use pg_dump; media: copy GAZETTE_DATA/media; see docs/operations.md)
   help                       Show this help

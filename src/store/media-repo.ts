@@ -313,3 +313,52 @@ export async function countVideos(db: Db): Promise<number> {
     .executeTakeFirstOrThrow();
   return Number(r.n);
 }
+
+/** Every file the media records name, with who names it: what `gazette media verify` checks. */
+export async function mediaInventory(db: Db): Promise<{
+  images: { id: number; file: string; width: number; height: number; renditions: Rendition[] }[];
+  videos: { id: number; files: string[] }[];
+  storiesShowing: Map<string, number[]>;
+}> {
+  const imageRows = await db
+    .selectFrom("images")
+    .select(["id", "file", "width", "height", "renditions"])
+    .where("file", "is not", null)
+    .orderBy("id")
+    .execute();
+  const videoRows = await db.selectFrom("videos").select(["id", "sources"]).orderBy("id").execute();
+  const uses = await db.selectFrom("story_media").select(["story_id", "kind", "media_id"]).execute();
+  const storiesShowing = new Map<string, number[]>();
+  for (const u of uses) {
+    const k = `${u.kind}:${u.media_id}`;
+    storiesShowing.set(k, [...(storiesShowing.get(k) ?? []), u.story_id]);
+  }
+  return {
+    images: imageRows.map((r) => ({
+      id: r.id,
+      file: r.file!,
+      width: r.width,
+      height: r.height,
+      renditions: renditionsSchema.parse(JSON.parse(r.renditions)),
+    })),
+    videos: videoRows.map((r) => ({
+      id: r.id,
+      files: (JSON.parse(r.sources) as { url: string }[])
+        .map((s) => s.url)
+        .filter((u) => u.startsWith("/media/"))
+        .map((u) => u.slice("/media/".length)),
+    })),
+    storiesShowing,
+  };
+}
+
+/** Replaces a picture's list of renditions (after `gazette media renditions` made new sizes). */
+export async function setRenditions(db: Db, id: number, renditions: Rendition[]): Promise<void> {
+  await db
+    .updateTable("images")
+    .set({ renditions: JSON.stringify(renditions) })
+    .where("id", "=", id)
+    .execute();
+  const stories = await storiesShowing(db, "image", id);
+  await recordChange(db, [...stories.map(cacheKey.story), cacheKey.home, cacheKey.all]);
+}
