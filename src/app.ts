@@ -23,6 +23,7 @@ import { newsroomEndpoints } from "./newsroom/newsroom-endpoints.ts";
 import { type Scheduler, startScheduler } from "./newsroom/scheduler.ts";
 import { readerEndpoints } from "./readers/reader-endpoints.ts";
 import { readingEndpoints } from "./reading/page-endpoints.ts";
+import { setMediaPublicUrl } from "./site/components.ts";
 import { buildCommentsScript } from "./site/comments-script.ts";
 import type { Shell } from "./site/layout.ts";
 import { renderError, renderNotFound } from "./site/list-pages.ts";
@@ -97,6 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { css, href: cssHref } = buildCss(config.ads);
   const commentsScript = buildCommentsScript();
   setSearchLanguage(config.site.language);
+  setMediaPublicUrl(config.media.publicUrl);
   const shell = async (sections?: Section[]): Promise<Shell> => ({
     site: config.site,
     sections: sections ?? (await listSections(db)),

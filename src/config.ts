@@ -191,7 +191,10 @@ export const mediaSchema = z
     /** Media are linked at this base (a CDN in front of the bucket) instead of served by Gazette. */
     publicUrl: z
       .string()
-      .refine((u) => /^https?:\/\/\S+$/.test(u) && URL.canParse(u), "must be an http(s) URL")
+      .refine(
+        (u) => /^https:\/\/\S+$/.test(u) && URL.canParse(u),
+        "must be an https URL (the pages' Content-Security-Policy loads media over https only)",
+      )
       .optional(),
   })
   .strict();
@@ -277,7 +280,10 @@ const envSchema = z.object({
   GAZETTE_MEDIA_URL: z.string().optional(),
   GAZETTE_MEDIA_PUBLIC_URL: z
     .string()
-    .refine((u) => /^https?:\/\/\S+$/.test(u) && URL.canParse(u), "must be an http(s) URL")
+    .refine(
+      (u) => /^https:\/\/\S+$/.test(u) && URL.canParse(u),
+      "must be an https URL (the pages' Content-Security-Policy loads media over https only)",
+    )
     .optional(),
   GAZETTE_SMTP_URL: z
     .string()

@@ -26,6 +26,7 @@ import {
   time,
   videoCard,
   videoFigure,
+  mediaHref,
 } from "./components.ts";
 import { formatDateTime, readingTimeLabel } from "./format.ts";
 import { type SafeHtml, html } from "./html.ts";
@@ -136,7 +137,7 @@ export function articleView(inputs: ArticleInputs, site: SiteConfig, ads: AdRule
       description: v.caption ?? v.title,
       ...(v.durationSeconds !== null ? { duration: isoDuration(v.durationSeconds) } : {}),
       ...(v.poster ? { thumbnailUrl: abs(imageUrl(v.poster, 800)) } : {}),
-      contentUrl: abs(v.sources[0]?.url ?? ""),
+      contentUrl: abs(mediaHref(v.sources[0]?.url ?? "")),
       uploadDate: published,
     }));
   }

@@ -8,8 +8,23 @@ import type { Correction } from "../store/revision-store.ts";
 import { formatDate, formatDateTime, isoWithOffset } from "./format.ts";
 import { type SafeHtml, html } from "./html.ts";
 
+/**
+ * Where pages link media files: `/media/…` (served by Gazette from the media
+ * store), or the public base URL of a CDN in front of the bucket
+ * (`GAZETTE_MEDIA_PUBLIC_URL`), set once at start.
+ */
+let mediaBase = "/media";
+export function setMediaPublicUrl(publicUrl: string | undefined): void {
+  mediaBase = publicUrl ? publicUrl.replace(/\/+$/, "") : "/media";
+}
+
 export function mediaUrl(file: string): string {
-  return `/media/${file}`;
+  return `${mediaBase}/${file}`;
+}
+
+/** A stored media URL (a video source is kept as `/media/files/…`) as pages link it; others unchanged. */
+export function mediaHref(url: string): string {
+  return url.startsWith("/media/") ? mediaUrl(url.slice("/media/".length)) : url;
 }
 
 export function inline(runs: readonly Inline[]): SafeHtml {
@@ -102,7 +117,7 @@ export function videoPlayer(v: Video): SafeHtml {
   const w = v.poster?.width ?? 1280;
   const h = v.poster?.height ?? 720;
   const poster = v.poster ? imageUrl(v.poster, 1200) : undefined;
-  return html`<div class="player"><video controls preload="none" playsinline width="${w}" height="${h}"${poster ? html` poster="${poster}"` : ""}>${v.sources.map((s) => html`<source src="${s.url}" type="${s.type}">`)}<a href="${v.sources[0]?.url ?? "#"}">Download the video</a></video></div>`;
+  return html`<div class="player"><video controls preload="none" playsinline width="${w}" height="${h}"${poster ? html` poster="${poster}"` : ""}>${v.sources.map((s) => html`<source src="${mediaHref(s.url)}" type="${s.type}">`)}<a href="${mediaHref(v.sources[0]?.url ?? "#")}">Download the video</a></video></div>`;
 }
 
 export function videoFigure(v: Video, headingLevel: 2 | 3 = 3): SafeHtml {

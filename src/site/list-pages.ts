@@ -3,7 +3,7 @@ import type { Block } from "../content/model.ts";
 import type { Image, Video } from "../store/media-repo.ts";
 import type { StoryTeaser } from "../store/story-store.ts";
 import type { Section } from "../store/taxonomy-store.ts";
-import { credit, inline, pagination, teaser, time, videoCard, videoPlayer } from "./components.ts";
+import { credit, inline, mediaUrl, pagination, teaser, time, videoCard, videoPlayer } from "./components.ts";
 import { formatDuration } from "../content/duration.ts";
 import { formatDate } from "./format.ts";
 import { type SafeHtml, html } from "./html.ts";
@@ -139,7 +139,7 @@ export function renderVideoPage(
         ...(poster
           ? {
               image: {
-                url: poster.file ? `/media/${poster.file}` : (poster.remoteUrl ?? ""),
+                url: poster.file ? mediaUrl(poster.file) : (poster.remoteUrl ?? ""),
                 width: poster.width,
                 height: poster.height,
                 alt: poster.alt,

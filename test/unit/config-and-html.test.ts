@@ -100,3 +100,54 @@ describe("reader times in the site's time zone", async () => {
     assert.equal(isoWithOffset("2026-07-25T09:30:00.000Z", "UTC"), "2026-07-25T09:30:00+00:00");
   });
 });
+
+describe("the media store setting", async () => {
+  const { parseMediaUrl } = await import("../../src/config.ts");
+  const { mediaHref, mediaUrl, setMediaPublicUrl } = await import("../../src/site/components.ts");
+
+  it("reads s3://BUCKET/PREFIX?region&endpoint&forcePathStyle and names what is wrong", () => {
+    assert.deepEqual(parseMediaUrl("s3://news-media/prod/site?region=eu-west-1"), {
+      bucket: "news-media",
+      prefix: "prod/site",
+      region: "eu-west-1",
+      endpoint: undefined,
+      forcePathStyle: false,
+    });
+    assert.deepEqual(parseMediaUrl("s3://media?endpoint=http%3A%2F%2F127.0.0.1%3A9000&forcePathStyle=true"), {
+      bucket: "media",
+      prefix: "",
+      region: undefined,
+      endpoint: "http://127.0.0.1:9000",
+      forcePathStyle: true,
+    });
+    assert.match(String(parseMediaUrl("https://bucket.s3.amazonaws.com")), /^must be s3:\/\/BUCKET/);
+    assert.match(String(parseMediaUrl("s3://Bad_Bucket")), /is not a bucket name/);
+    assert.match(String(parseMediaUrl("s3://media?regoin=x")), /unknown option "regoin"/);
+    assert.match(
+      String(parseMediaUrl("s3://media?forcePathStyle=yes")),
+      /forcePathStyle must be true or false/,
+    );
+    const dir = tempDir();
+    assert.throws(
+      () => loadConfig({ GAZETTE_DATA: dir, GAZETTE_MEDIA_URL: "s3://media?regoin=x" }),
+      /environment GAZETTE_MEDIA_URL: unknown option "regoin"/,
+    );
+    assert.throws(
+      () => loadConfig({ GAZETTE_DATA: dir, GAZETTE_MEDIA_PUBLIC_URL: "http://cdn.example.org" }),
+      /GAZETTE_MEDIA_PUBLIC_URL: must be an https URL/,
+    );
+    assert.equal(loadConfig({ GAZETTE_DATA: dir }).media.s3, undefined, "unset: the local folder");
+  });
+
+  it("links media at the public base URL when one is set, and at /media/ otherwise", () => {
+    try {
+      setMediaPublicUrl("https://cdn.example.org/media/");
+      assert.equal(mediaUrl("images/ab/x.jpg"), "https://cdn.example.org/media/images/ab/x.jpg");
+      assert.equal(mediaHref("/media/files/ab/v.mp4"), "https://cdn.example.org/media/files/ab/v.mp4");
+      assert.equal(mediaHref("https://video.example.org/v.mp4"), "https://video.example.org/v.mp4");
+    } finally {
+      setMediaPublicUrl(undefined);
+    }
+    assert.equal(mediaUrl("images/ab/x.jpg"), "/media/images/ab/x.jpg");
+  });
+});
