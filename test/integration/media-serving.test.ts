@@ -54,8 +54,10 @@ for (const store of ["local folder", "S3 bucket"] as const) {
         .toBuffer();
       picture = (await upload(editor, "/api/admin/images", jpeg, "image/jpeg", { alt: "A test" })).url;
       const mp4 = await panVideo([jpeg], 2);
-      video = (await upload(editor, "/api/admin/videos", mp4, "video/mp4", { title: "A test video" }))
-        .sources[0].url;
+      // The fields come after the file here (a client may send them in any order): all are read.
+      const v = await upload(editor, "/api/admin/videos", mp4, "video/mp4", { title: "A test video" });
+      assert.equal(v.title, "A test video");
+      video = v.sources[0].url;
     });
     after(async () => {
       await env.close();

@@ -5,7 +5,6 @@
  * newsroom); a video's duration is read from the file and a poster frame
  * is taken from it.
  */
-import type { MultipartFile } from "@fastify/multipart";
 import type { FastifyRequest } from "fastify";
 import { fileTypeFromBuffer } from "file-type";
 import { z } from "zod";
@@ -75,44 +74,40 @@ function unreadableUpload(err: unknown): GazetteError {
   );
 }
 
-/** The upload's one file part: undefined when there is none; a malformed body is a 400 naming the problem. */
-async function filePart(
+/**
+ * Reads a multipart upload whole: the one file (in a field named "file") and
+ * the text fields, in whatever order the client sent them (a field after the
+ * file is read too), within the size cap. A malformed body is a 400 naming
+ * the problem.
+ */
+async function readUpload(
   req: FastifyRequest,
   limits: { fileSize: number; files: number; fields: number },
-): Promise<MultipartFile | undefined> {
-  try {
-    return await req.file({ limits });
-  } catch (err) {
-    throw unreadableUpload(err);
-  }
-}
-
-/** Reads the one file part and the text fields of a multipart upload, within the size cap. */
-async function readUpload(
-  part: MultipartFile | undefined,
   maxMb: number,
 ): Promise<{ data: Buffer; fields: Record<string, string> }> {
-  if (!part) {
+  let data: Buffer | undefined;
+  const fields: Record<string, string> = {};
+  try {
+    for await (const part of req.parts({ limits })) {
+      if (part.type === "file") {
+        const bytes = await part.toBuffer();
+        if (part.fieldname === "file" && !data) data = bytes;
+      } else if (typeof part.value === "string") fields[part.fieldname] = part.value;
+    }
+  } catch (err) {
+    if ((err as { code?: string }).code === "FST_REQ_FILE_TOO_LARGE")
+      throw new GazetteError("GZ_ERR_BODY_TOO_LARGE", `The file is larger than the ${maxMb} MB limit.`, {
+        fields: [{ path: "file", message: `must be at most ${maxMb} MB` }],
+      });
+    if (err instanceof GazetteError) throw err;
+    throw unreadableUpload(err);
+  }
+  if (!data) {
     throw new GazetteError(
       "GZ_ERR_VALIDATION",
       "Send the file as multipart/form-data in a field named “file”.",
       { fields: [{ path: "file", message: "is required" }] },
     );
-  }
-  let data: Buffer;
-  try {
-    data = await part.toBuffer();
-  } catch (err) {
-    if ((err as { code?: string }).code === "FST_REQ_FILE_TOO_LARGE" || part.file.truncated)
-      throw new GazetteError("GZ_ERR_BODY_TOO_LARGE", `The file is larger than the ${maxMb} MB limit.`, {
-        fields: [{ path: "file", message: `must be at most ${maxMb} MB` }],
-      });
-    throw unreadableUpload(err);
-  }
-  const fields: Record<string, string> = {};
-  for (const [name, f] of Object.entries(part.fields)) {
-    const one = Array.isArray(f) ? f[0] : f;
-    if (one && one.type === "field" && typeof one.value === "string") fields[name] = one.value;
   }
   return { data, fields };
 }
@@ -158,7 +153,8 @@ export function mediaEndpoints(db: Db, media: MediaStore, config: Config) {
       multipart: true,
       handler: async ({ req }) => {
         const { data, fields } = await readUpload(
-          await filePart(req, { fileSize: maxImageMb * 1024 * 1024, files: 1, fields: 10 }),
+          req,
+          { fileSize: maxImageMb * 1024 * 1024, files: 1, fields: 10 },
           maxImageMb,
         );
         const type = await fileTypeFromBuffer(data);
@@ -249,7 +245,8 @@ export function mediaEndpoints(db: Db, media: MediaStore, config: Config) {
       multipart: true,
       handler: async ({ req }) => {
         const { data, fields } = await readUpload(
-          await filePart(req, { fileSize: maxVideoMb * 1024 * 1024, files: 1, fields: 10 }),
+          req,
+          { fileSize: maxVideoMb * 1024 * 1024, files: 1, fields: 10 },
           maxVideoMb,
         );
         const type = await fileTypeFromBuffer(data);
