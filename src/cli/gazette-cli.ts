@@ -280,7 +280,9 @@ export async function main(argv: string[]): Promise<number> {
         const { backupSqlite } = await import("../store/database.ts");
         const { pages } = await backupSqlite(config.dataDir, file);
         console.log(
-          `Backed up ${pages} pages to ${file}. Media files are in ${config.mediaDir}: copy that folder too.`,
+          config.media.s3
+            ? `Backed up ${pages} pages to ${file}. Media files are in the bucket s3://${config.media.s3.bucket}${config.media.s3.prefix ? `/${config.media.s3.prefix}` : ""}: keep it versioned or replicated (docs/operations.md).`
+            : `Backed up ${pages} pages to ${file}. Media files are in ${config.mediaDir}: copy that folder too.`,
         );
         return 0;
       }
