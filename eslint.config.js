@@ -14,4 +14,28 @@ export default tseslint.config(
       "no-console": "off",
     },
   },
+  {
+    // Type-aware checks where a mistake is silent at run time: a promise in a
+    // template literal ("/media/[object Promise]") or one nobody awaits.
+    files: ["src/**/*.ts", "src/**/*.tsx"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@typescript-eslint/restrict-template-expressions": [
+        "error",
+        {
+          allowNumber: true,
+          allowBoolean: true,
+          allowNullish: true,
+          allowAny: true,
+          allowNever: true,
+          // Escaped markup from the html`` tag: its toString is the point.
+          allow: [
+            { from: "file", name: "SafeHtml", path: "src/site/html.ts" },
+            { from: "lib", name: ["URLSearchParams", "URL"] },
+          ],
+        },
+      ],
+      "@typescript-eslint/no-floating-promises": "error",
+    },
+  },
 );
