@@ -36,7 +36,9 @@ ${MEDIA_USAGE}
   help                       Show this help
 
 Environment: PORT, HOST, GAZETTE_DATA (default ./data), DATABASE_URL (postgres://…; SQLite in GAZETTE_DATA when unset),
-             GAZETTE_CONFIG, GAZETTE_SITE_NAME, GAZETTE_BASE_URL, GAZETTE_DEMO=0|1
+             GAZETTE_MEDIA_URL (s3://BUCKET…; the folder GAZETTE_DATA/media when unset), GAZETTE_MEDIA_PUBLIC_URL,
+             GAZETTE_CONFIG, GAZETTE_SITE_NAME, GAZETTE_BASE_URL, GAZETTE_DEMO=0|1, GAZETTE_SMTP_URL, GAZETTE_TRUST_PROXY
+             (each explained in the README's configuration table)
 `;
 
 /** A mistake in the command line (exit code 2). */
