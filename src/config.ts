@@ -184,18 +184,20 @@ export function parseMediaUrl(text: string): S3Location | string {
   };
 }
 
+/** The CDN base for media links: https only (the pages' Content-Security-Policy loads media over https). */
+const mediaPublicUrl = z
+  .string()
+  .refine(
+    (u) => /^https:\/\/\S+$/.test(u) && URL.canParse(u),
+    "must be an https URL (the pages' Content-Security-Policy loads media over https only)",
+  );
+
 export const mediaSchema = z
   .object({
     /** `s3://BUCKET[/PREFIX]?…` (see parseMediaUrl); unset: the local folder `<data>/media`. */
     url: z.string().optional(),
     /** Media are linked at this base (a CDN in front of the bucket) instead of served by Gazette. */
-    publicUrl: z
-      .string()
-      .refine(
-        (u) => /^https:\/\/\S+$/.test(u) && URL.canParse(u),
-        "must be an https URL (the pages' Content-Security-Policy loads media over https only)",
-      )
-      .optional(),
+    publicUrl: mediaPublicUrl.optional(),
   })
   .strict();
 
@@ -278,13 +280,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   GAZETTE_TRUST_PROXY: z.string().optional(),
   GAZETTE_MEDIA_URL: z.string().optional(),
-  GAZETTE_MEDIA_PUBLIC_URL: z
-    .string()
-    .refine(
-      (u) => /^https:\/\/\S+$/.test(u) && URL.canParse(u),
-      "must be an https URL (the pages' Content-Security-Policy loads media over https only)",
-    )
-    .optional(),
+  GAZETTE_MEDIA_PUBLIC_URL: mediaPublicUrl.optional(),
   GAZETTE_SMTP_URL: z
     .string()
     .refine((u) => /^smtps?:\/\/\S+$/.test(u) && URL.canParse(u), "must be an smtp:// or smtps:// URL")

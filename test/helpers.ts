@@ -4,6 +4,7 @@
  * seeded demo newsroom is made once per content version and copied.
  */
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
@@ -192,5 +193,24 @@ export function getOnce(url: string): Promise<{ status: number; body: string }> 
         res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
       })
       .on("error", reject);
+  });
+}
+
+/** `gazette …` as a user runs it, in a process of its own (the caller's event loop keeps running); GAZETTE_DEMO=0 unless given. */
+export function runGazette(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
+      cwd: ROOT,
+      env: { ...process.env, GAZETTE_DEMO: "0", ...env },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
   });
 }

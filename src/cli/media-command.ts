@@ -124,8 +124,7 @@ async function renditions(db: Db, media: MediaStore): Promise<number> {
   for (const [i, img] of images.entries()) {
     const planned = plannedRenditions(img.file, img.width, img.height);
     try {
-      for (const r of planned) if (!(await media.blobs.head(r.file))) made++;
-      await media.makeRenditions({ file: img.file, renditions: planned });
+      made += await media.makeRenditions({ file: img.file, renditions: planned });
       if (JSON.stringify(planned) !== JSON.stringify(img.renditions)) {
         await setRenditions(db, img.id, planned);
         updated++;

@@ -186,16 +186,19 @@ export class MediaStore {
     return { file, mime, width, height, renditions: plannedRenditions(file, width, height) };
   }
 
-  /** Encodes the renditions of a stored original that are not on disk yet. */
-  async makeRenditions(stored: Pick<StoredImage, "file" | "renditions">): Promise<void> {
+  /** Encodes the renditions of a stored original that the store does not have yet; resolves to how many it made. */
+  async makeRenditions(stored: Pick<StoredImage, "file" | "renditions">): Promise<number> {
     let data: Buffer | undefined;
+    let made = 0;
     for (const r of stored.renditions) {
       if (await this.blobs.head(r.file)) continue;
       data ??= await this.blobs.get(stored.file);
       if (!data)
         throw new MediaError(`the original ${stored.file} is missing from ${this.blobs.description}`);
       await this.makeOne(data, r);
+      made++;
     }
+    return made;
   }
 
   private making = new Map<string, Promise<void>>();
@@ -209,7 +212,7 @@ export class MediaStore {
    * its turn is made on request (`ensureRendition`).
    */
   renditionsLater(stored: Pick<StoredImage, "file" | "renditions">): Promise<void> {
-    const job = this.queue.then(() => this.makeRenditions(stored));
+    const job = this.queue.then(async () => void (await this.makeRenditions(stored)));
     this.queue = job.catch(() => undefined);
     return job;
   }

@@ -52,6 +52,17 @@ function mustBeEditor(user: User, what: string, stories: readonly { headline: st
     );
 }
 
+/** The change, as a revision of each published story showing the media (none when no live story does). */
+async function recordOnLiveStories(db: Db, live: readonly { id: number }[], line: string, user: User) {
+  if (live.length)
+    await recordMediaChange(
+      db,
+      live.map((s) => s.id),
+      line,
+      { userId: user.id, name: user.name },
+    );
+}
+
 export async function changeImage(
   db: Db,
   user: User,
@@ -86,13 +97,7 @@ export async function changeImage(
       }
     }
     const after = await updateImageText(tx, id, patch);
-    if (live.length)
-      await recordMediaChange(
-        tx,
-        live.map((s) => s.id),
-        `Picture details changed: ${changes.join("; ")}.`,
-        { userId: user.id, name: user.name },
-      );
+    await recordOnLiveStories(tx, live, `Picture details changed: ${changes.join("; ")}.`, user);
     return after!;
   });
 }
@@ -118,13 +123,7 @@ export async function changeVideo(
     const live = changes.length ? await liveStoriesShowing(tx, "video", id) : [];
     if (live.length) mustBeEditor(user, "video", live);
     const after = await updateVideo(tx, id, patch);
-    if (live.length)
-      await recordMediaChange(
-        tx,
-        live.map((s) => s.id),
-        `Video details changed: ${changes.join("; ")}.`,
-        { userId: user.id, name: user.name },
-      );
+    await recordOnLiveStories(tx, live, `Video details changed: ${changes.join("; ")}.`, user);
     return after!;
   });
 }

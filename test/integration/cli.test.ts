@@ -4,7 +4,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { after, describe, it } from "node:test";
-import { DIALECTS, ROOT, getOnce, tempDir, writeJpeg } from "../helpers.ts";
+import { DIALECTS, ROOT, getOnce, runGazette, tempDir, writeJpeg } from "../helpers.ts";
 import { freshPostgresUrl } from "../postgres.ts";
 
 const FIXTURES = path.join(ROOT, "test", "fixtures", "ninjs");
@@ -31,20 +31,7 @@ function gazette(args: string[], env: Record<string, string> = {}) {
 }
 
 /** The command without blocking this process's event loop (a server in the same test keeps answering). */
-function gazetteAsync(args: string[], env: Record<string, string> = {}) {
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
-      cwd: ROOT,
-      env: { ...process.env, GAZETTE_DEMO: "0", ...env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const gazetteAsync = runGazette;
 
 async function fixtureDir(): Promise<string> {
   const d = dataDir();

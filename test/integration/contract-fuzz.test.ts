@@ -18,6 +18,7 @@ import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
 import { generateSync } from "json-schema-faker";
 import type { ZodType } from "zod";
+import { rng } from "../../src/demo/scenes.ts";
 import { type TestEnv, demoEnv } from "../helpers.ts";
 import { SAME_SITE, addUser, sessionFor } from "../newsroom-client.ts";
 import type { UserRole } from "../../src/store/user-store.ts";
@@ -31,18 +32,6 @@ interface Operation {
   parameters: { name: string; in: "path" | "query"; required: boolean; schema: Schema }[];
   requestBody?: { content: Record<string, { schema: Schema }> };
   responses: Record<string, unknown>;
-}
-
-/** A small deterministic PRNG (mulberry32) for the choices json-schema-faker does not make. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function hash(s: string): number {
@@ -126,7 +115,7 @@ describe("the API against its OpenAPI document (fixed seed, sqlite)", { timeout:
 
   /** One generated request for an operation: its path, query and JSON body (undefined when it has none). */
   function generate(method: string, path: string, op: Operation, seed: number) {
-    const random = prng(seed);
+    const random = rng(seed);
     const params: Record<string, string> = {};
     const query: Record<string, string> = {};
     for (const p of op.parameters) {
@@ -193,7 +182,7 @@ describe("the API against its OpenAPI document (fixed seed, sqlite)", { timeout:
       for (const [i, role] of ROLES.entries()) {
         const seed = SEED + hash(`${method} ${path} ${role}`);
         const g = generate(method, path, op, seed);
-        const random = prng(seed);
+        const random = rng(seed);
         // One request in four carries a body of the wrong type; the rest are what the document allows.
         const invalid = g.schema !== undefined && (i + Math.floor(random() * 4)) % 4 === 0;
         const body = invalid ? wrongType(g.schema!, random) : g.body;

@@ -6,29 +6,15 @@
  * lost from the bucket is named by `verify`; `media renditions` makes it again.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { S3Store } from "../../src/media/s3-store.ts";
 import { parseMediaUrl } from "../../src/config.ts";
-import { ROOT, type TestEnv, demoDataDir, makeEnv, tempDir } from "../helpers.ts";
+import { type TestEnv, demoDataDir, makeEnv, runGazette, tempDir } from "../helpers.ts";
 import { type TestBucket, startS3 } from "../s3.ts";
 
-function gazette(args: string[], env: Record<string, string>) {
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
-      cwd: ROOT,
-      env: { ...process.env, GAZETTE_DEMO: "0", ...env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const gazette = runGazette;
 
 /** Every page reachable from the home page by links on this site (up to `max`), and the media URLs they show. */
 async function crawl(env: TestEnv, max = 400) {
