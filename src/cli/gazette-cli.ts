@@ -87,11 +87,22 @@ async function open(config: Config) {
 async function cmdImport(args: string[], config: Config): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { json: { type: "boolean", default: false }, section: { type: "string" } },
+    options: {
+      json: { type: "boolean", default: false },
+      section: { type: "string" },
+      strict: { type: "boolean", default: false },
+      "ninjs-version": { type: "string" },
+    },
     allowPositionals: true,
   });
   if (positionals.length === 0)
     throw new UsageError("import: name at least one FILE or FOLDER, e.g. gazette import wire/item.json");
+  const { SCHEMA_VERSIONS, isSchemaVersion } = await import("../ingest/ninjs-schema.ts");
+  const ninjsVersion = values["ninjs-version"];
+  if (ninjsVersion !== undefined && !isSchemaVersion(ninjsVersion))
+    throw new UsageError(
+      `--ninjs-version: "${ninjsVersion}" is not a ninjs schema Gazette knows; use one of ${SCHEMA_VERSIONS.join(", ")}`,
+    );
   let section: { slug: string; name: string } | undefined;
   if (values.section !== undefined) {
     const { slugSchema } = await import("../content/model.ts");
@@ -116,7 +127,16 @@ async function cmdImport(args: string[], config: Config): Promise<number> {
       : undefined;
   bar?.start(files.length, 0);
   for (const file of files) {
-    const rs = await importFile({ db, media, ...(section ? { section } : {}) }, file);
+    const rs = await importFile(
+      {
+        db,
+        media,
+        strict: values.strict,
+        ...(section ? { section } : {}),
+        ...(ninjsVersion ? { ninjsVersion } : {}),
+      },
+      file,
+    );
     results.push(...rs);
     if (!values.json) {
       for (const r of rs) {

@@ -11,19 +11,21 @@ import { fileURLToPath } from "node:url";
 import type { Block } from "../content/model.ts";
 import { MediaError, type MediaStore } from "../media/media-store.ts";
 import type { Db } from "../store/database.ts";
-import { insertImage, insertVideo } from "../store/media-repo.ts";
+import { insertImage, insertVideo, mediaBySourceUri } from "../store/media-repo.ts";
 import { saveStory, storyByUri } from "../store/story-store.ts";
 import { visiblePathById } from "../store/story-queries.ts";
 import { sectionBySlug, upsertSection } from "../store/taxonomy-store.ts";
 import {
   type MappedImage,
+  type MappedItem,
   type MappedVideo,
   type RenditionRef,
   NinjsMappingError,
   compareVersions,
   mapNinjsItem,
 } from "./ninjs-mapper.ts";
-import { validateNinjs } from "./ninjs-schema.ts";
+import { type SchemaVersion, checkNinjsLenient, validateNinjs } from "./ninjs-schema.ts";
+import { WirePayloadError, fromDialect, readWirePayload } from "./wire-formats.ts";
 
 export type ImportStatus = "created" | "updated" | "unchanged" | "skipped" | "error";
 
@@ -42,6 +44,15 @@ export interface ImportResult {
 export interface ImportDeps {
   db: Db;
   media: MediaStore;
+  /**
+   * Exact conformance (`gazette import --strict`): the item as sent must be
+   * valid against its version's schema; no dialect is read and a property
+   * the schema does not know is an error. Off by default: unknown properties
+   * are left out and reported as warnings.
+   */
+  strict?: boolean;
+  /** Judge every item as this ninjs version (`--ninjs-version`), whatever it declares. */
+  ninjsVersion?: SchemaVersion;
   /** Section for imported stories (ninjs has no sections). Created when missing. */
   section?: { slug: string; name: string };
   now?: () => Date;
@@ -183,35 +194,147 @@ function insertAfterParagraphs(body: Block[], inserts: { block: Block; afterPara
   return out;
 }
 
+/** How many unknown property names a warning lists before "and N more". */
+const NAMES_SHOWN = 12;
+
+export type ReadItem =
+  | { ok: true; uri: string; ninjsVersion: string; mapped: MappedItem; warnings: string[] }
+  | { ok: false; uri: string | null; error: string };
+
+/**
+ * One item, from what was sent to what Gazette would make of it: the
+ * sender's dialect read (lenient mode), checked against the schema of its
+ * ninjs version, mapped. No I/O: the wire queue stores this, the importer
+ * writes it.
+ */
+export function readNinjsItem(
+  raw: unknown,
+  options: { strict?: boolean | undefined; ninjsVersion?: SchemaVersion | undefined } = {},
+): ReadItem {
+  if (!raw || typeof raw !== "object" || Array.isArray(raw))
+    return { ok: false, uri: null, error: "expected a ninjs object" };
+  const sent = raw as Record<string, unknown>;
+  const item = options.strict ? sent : fromDialect(sent).item;
+  const uri =
+    typeof item["uri"] === "string" ? item["uri"] : item["uri"] === undefined ? null : String(item["uri"]);
+  const warnings: string[] = [];
+  let checked: Record<string, unknown> = item;
+  let ninjsVersion: string;
+  if (options.strict) {
+    const problems = validateNinjs(item, { version: options.ninjsVersion });
+    if (problems.errors.length)
+      return { ok: false, uri, error: `not valid ninjs ${problems.version}: ${problems.errors.join("; ")}` };
+    ninjsVersion = problems.version;
+  } else {
+    if (uri === null)
+      return {
+        ok: false,
+        uri,
+        error:
+          "uri: is required (or guid): a stable identifier, so that a newer version of the item updates the same story",
+      };
+    const lenient = checkNinjsLenient(item, { version: options.ninjsVersion });
+    if (lenient.errors.length)
+      return { ok: false, uri, error: `not valid ninjs ${lenient.version}: ${lenient.errors.join("; ")}` };
+    if (lenient.unknown.length) {
+      const shown = lenient.unknown.slice(0, NAMES_SHOWN).join(", ");
+      const more =
+        lenient.unknown.length > NAMES_SHOWN ? ` and ${lenient.unknown.length - NAMES_SHOWN} more` : "";
+      warnings.push(`not in ninjs ${lenient.version}, left out of the story: ${shown}${more}`);
+    }
+    checked = lenient.item;
+    ninjsVersion = lenient.version;
+  }
+  try {
+    const mapped = mapNinjsItem(checked);
+    if (mapped.kind === "story") mapped.warnings.unshift(...warnings);
+    return {
+      ok: true,
+      uri: mapped.uri,
+      ninjsVersion,
+      mapped,
+      warnings: mapped.kind === "story" ? mapped.warnings : warnings,
+    };
+  } catch (err) {
+    if (err instanceof NinjsMappingError) return { ok: false, uri, error: err.message };
+    throw err;
+  }
+}
+
+/** A picture or video sent on its own goes to the media library, once per wire uri. */
+async function importMedia(
+  deps: ImportDeps,
+  file: string,
+  mapped: MappedItem & { kind: "media" },
+  baseDir: string,
+  warnings: string[],
+): Promise<ImportResult> {
+  const base = { file, uri: mapped.uri, ...(warnings.length ? { warnings } : {}) };
+  const existing = await mediaBySourceUri(deps.db, mapped.uri);
+  if (existing)
+    return {
+      ...base,
+      status: "unchanged",
+      reason: `already in the media library (${existing.kind} ${existing.id})`,
+    };
+  if (mapped.image) {
+    const img = mapped.image;
+    const resolved = await resolveImage(img, baseDir, deps.media);
+    const id = await insertImage(deps.db, {
+      ...resolved,
+      alt: img.alt,
+      caption: img.caption ?? null,
+      credit: img.credit ?? null,
+      sourceUri: mapped.uri,
+    });
+    return { ...base, status: "created", reason: `picture added to the media library (image ${id})` };
+  }
+  const v = mapped.video!;
+  const sources = await Promise.all(
+    v.sources.map((s, i) => videoSource(s, baseDir, `${v.field}[${i}].href`, deps.media)),
+  );
+  const poster = v.poster ? await resolveImage(v.poster, baseDir, deps.media) : undefined;
+  const id = await deps.db.transaction().execute(async (trx) => {
+    const posterId =
+      poster && v.poster
+        ? await insertImage(trx, {
+            ...poster,
+            alt: v.poster.alt,
+            caption: null,
+            credit: null,
+            sourceUri: null,
+          })
+        : undefined;
+    return insertVideo(trx, {
+      title: v.title,
+      durationSeconds: v.durationSeconds,
+      sources,
+      ...(posterId ? { posterImageId: posterId } : {}),
+      ...(v.caption ? { caption: v.caption } : {}),
+      ...(v.credit ? { credit: v.credit } : {}),
+      sourceUri: mapped.uri,
+    });
+  });
+  return { ...base, status: "created", reason: `video added to the media library (video ${id})` };
+}
+
 async function importItem(
   deps: ImportDeps,
   file: string,
   raw: unknown,
   label: string,
+  fileWarnings: string[] = [],
 ): Promise<ImportResult> {
   const baseDir = path.dirname(path.resolve(file));
-  if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
-    return { file, uri: null, status: "error", error: `${label}: expected a ninjs object` };
-  }
-  const item = raw as Record<string, unknown>;
-  const uri =
-    typeof item["uri"] === "string"
-      ? item["uri"]
-      : typeof item["uri"] === "undefined"
-        ? null
-        : String(item["uri"]);
-  const problems = validateNinjs(item);
-  if (problems.errors.length) {
-    return {
-      file,
-      uri,
-      status: "error",
-      error: `${label}not valid ninjs ${problems.version}: ${problems.errors.join("; ")}`,
-    };
-  }
+  const read = readNinjsItem(raw, { strict: deps.strict, ninjsVersion: deps.ninjsVersion });
+  if (!read.ok) return { file, uri: read.uri, status: "error", error: `${label}${read.error}` };
+  const uri = read.uri;
+  const mapped = read.mapped;
   try {
-    const mapped = mapNinjsItem(item);
     if (mapped.kind === "skip") return { file, uri: mapped.uri, status: "skipped", reason: mapped.reason };
+    if (mapped.kind === "media")
+      return await importMedia(deps, file, mapped, baseDir, [...fileWarnings, ...read.warnings]);
+    mapped.warnings.unshift(...fileWarnings);
     const existing = await storyByUri(deps.db, mapped.uri);
     if (existing?.sourceVersion) {
       const order = compareVersions(mapped.version, existing.sourceVersion);
@@ -351,16 +474,15 @@ export async function importFile(deps: ImportDeps, file: string): Promise<Import
       },
     ];
   }
-  let json: unknown;
+  let payload: ReturnType<typeof readWirePayload>;
   try {
-    json = JSON.parse(text);
+    payload = readWirePayload(text, { strict: deps.strict ?? false });
   } catch (err) {
-    return [{ file, uri: null, status: "error", error: `not valid JSON: ${(err as Error).message}` }];
+    if (err instanceof WirePayloadError) return [{ file, uri: null, status: "error", error: err.message }];
+    throw err;
   }
-  if (Array.isArray(json)) {
-    const out: ImportResult[] = [];
-    for (const [i, item] of json.entries()) out.push(await importItem(deps, file, item, `item [${i}]: `));
-    return out;
-  }
-  return [await importItem(deps, file, json, "")];
+  const out: ImportResult[] = [];
+  for (const { label, raw } of payload.items)
+    out.push(await importItem(deps, file, raw, label, payload.warnings));
+  return out;
 }

@@ -62,6 +62,14 @@ export interface MappedVideo {
 export type MappedItem =
   | { kind: "skip"; uri: string; reason: string }
   | {
+      /** A picture or video sent on its own: it goes to the media library, not into a story. */
+      kind: "media";
+      uri: string;
+      version: string;
+      image: MappedImage | undefined;
+      video: MappedVideo | undefined;
+    }
+  | {
       kind: "story";
       uri: string;
       /** Comparable version key: see `compareVersions`. */
@@ -98,6 +106,81 @@ export function foldKeys(value: unknown): unknown {
   return value;
 }
 
+const isObj = (v: unknown): v is Json => !!v && typeof v === "object" && !Array.isArray(v);
+
+/**
+ * Brings a ninjs 1.x item to the 2.x shape the mapper reads: single
+ * `headline`, `body_html`/`body_xhtml`/`body_text`, `description_html`/
+ * `description_text` and `byline` become the 2.x lists and `by`; `subject`,
+ * `person`, `place` and `organisation` become their plurals; associations and
+ * renditions keyed by name become lists carrying the name. In a picture
+ * association, `body_text` is the alternative text (as editorial systems
+ * send it) and `description_text` the caption. A 2.x/3.x item comes back
+ * unchanged.
+ */
+export function upgrade1x(value: Json, inAssociation = false): Json {
+  const item: Json = { ...value };
+  const take = (k: string): unknown => {
+    const v = item[k];
+    delete item[k];
+    return v;
+  };
+  const bodies: Json[] = [];
+  const descriptions: Json[] = [];
+  const headlines: Json[] = [];
+  const isPicture = inAssociation && ["picture", "graphic", undefined].includes(item["type"] as string);
+  // 1.3+ lets agencies add `headline_*`, `body_*` and `description_*` of their own
+  // (headline_main, body_richtext…): read them all, HTML or not by their content.
+  for (const key of Object.keys(item)) {
+    const m = /^(headline|body|description)(?:_(.+))?$/.exec(key);
+    if (!m || (m[1] !== "headline" && !m[2])) continue;
+    const v = take(key);
+    if (typeof v !== "string" || !v.trim()) continue;
+    const html = /html/.test(m[2] ?? "") || /<\/?[a-z][^>]*>/i.test(v);
+    const contenttype = html ? "text/html" : "text/plain";
+    if (m[1] === "headline")
+      headlines.push({ role: m[2] === undefined || m[2] === "main" ? "main" : m[2], value: v });
+    else if (m[1] === "body") {
+      if (isPicture && m[2] === "text") item["alttext"] = v;
+      else bodies.push({ role: "main", contenttype, value: v });
+    } else descriptions.push({ role: inAssociation ? "caption" : "summary", contenttype, value: v });
+  }
+  if (headlines.length && !item["headlines"]) {
+    const main = headlines.find((h) => h["role"] === "main") ?? headlines[0]!;
+    item["headlines"] = [{ ...main, role: "main" }, ...headlines.filter((h) => h !== main)];
+  }
+  const byline = take("byline");
+  if (typeof byline === "string" && item["by"] === undefined) item["by"] = byline;
+  // HTML first: the mapper takes the richest body and the first description.
+  const htmlFirst = (a: Json, b: Json) =>
+    Number(b["contenttype"] === "text/html") - Number(a["contenttype"] === "text/html");
+  if (bodies.length && !item["bodies"]) item["bodies"] = bodies.sort(htmlFirst);
+  if (descriptions.length && !item["descriptions"]) item["descriptions"] = descriptions.sort(htmlFirst);
+  for (const [one, many] of [
+    ["subject", "subjects"],
+    ["person", "people"],
+    ["place", "places"],
+    ["organisation", "organisations"],
+  ] as const) {
+    const v = take(one);
+    if (Array.isArray(v) && !item[many]) item[many] = v;
+  }
+  const named = (v: unknown): Json[] =>
+    isObj(v)
+      ? Object.entries(v)
+          .filter((e): e is [string, Json] => isObj(e[1]))
+          .map(([name, x]) => ({ name, ...x }))
+      : [];
+  if (isObj(item["associations"]))
+    item["associations"] = named(item["associations"]).map((a) => upgrade1x(a, true));
+  else if (Array.isArray(item["associations"]))
+    item["associations"] = (item["associations"] as unknown[]).map((a) =>
+      isObj(a) ? upgrade1x(a, true) : a,
+    );
+  if (isObj(item["renditions"])) item["renditions"] = named(item["renditions"]);
+  return item;
+}
+
 const text = z.string();
 const dateTime = z.iso.datetime({ offset: true, local: false });
 
@@ -109,16 +192,22 @@ function str(item: Json, key: string, field = key): string | undefined {
   return r.data.trim() || undefined;
 }
 
-function date(item: Json, key: string, field: string): string | undefined {
+/**
+ * A date-time, read carefully: with a zone, or a plain date (midnight UTC).
+ * Anything else is left out with a warning: ninjs 1.x does not check dates
+ * (its own conformance suite passes "this field is not validated"), and 2.x/3.x
+ * items reach here only once their schema accepted the format.
+ */
+function date(item: Json, key: string, field: string, warnings: string[]): string | undefined {
   const v = str(item, key, field);
   if (v === undefined) return undefined;
-  if (!dateTime.safeParse(v).success) {
-    throw new NinjsMappingError(
-      field,
-      `expected an ISO 8601 date-time with a time zone, like 2024-07-25T09:30:00Z, got "${v}"`,
-    );
-  }
-  return new Date(v).toISOString();
+  if (dateTime.safeParse(v).success) return new Date(v).toISOString();
+  if (/^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)))
+    return new Date(`${v}T00:00:00Z`).toISOString();
+  warnings.push(
+    `${field}: "${v.slice(0, 60)}" is not an ISO 8601 date-time with a time zone (like 2024-07-25T09:30:00Z); left out`,
+  );
+  return undefined;
 }
 
 function arr(item: Json, key: string): Json[] {
@@ -280,7 +369,7 @@ function imageOf(a: Json, field: string): MappedImage | undefined {
     field,
     sourceUri: str(a, "uri", `${field}.uri`),
     renditions,
-    alt: clip(headline ?? caption ?? "", 250),
+    alt: clip(str(a, "alttext", `${field}.body_text`) ?? headline ?? caption ?? "", 250),
     caption,
     credit: creditOf(a, field),
   };
@@ -294,6 +383,72 @@ export function compareVersions(a: string, b: string): number {
   return ca < cb ? -1 : ca > cb ? 1 : 0;
 }
 
+/** Why an item is an advisory (a note to editors), or undefined: its type, profile or genre says so. */
+function isAdvisory(item: Json, type: string | undefined): string | undefined {
+  if (type && /advisory/i.test(type)) return `type ${type}`;
+  const profile = typeof item["profile"] === "string" ? item["profile"] : "";
+  if (/advisory/i.test(profile)) return `profile ${profile}`;
+  const genres = Array.isArray(item["genre"]) ? (item["genre"] as unknown[]) : [];
+  for (const g of genres) {
+    const label = isObj(g) ? [g["name"], g["code"]].filter((x) => typeof x === "string").join(" ") : "";
+    if (/advisory/i.test(label)) return `genre ${label}`;
+  }
+  return undefined;
+}
+
+function hasBodyText(item: Json): boolean {
+  return arr(item, "bodies").some((b) => typeof b["value"] === "string" && b["value"].trim() !== "");
+}
+
+/** A picture, graphic or video sent on its own, for the media library. */
+function standaloneMedia(item: Json, uri: string, type: string): MappedItem {
+  const version = `${str(item, "versioncreated") ?? ""}#${str(item, "version") ?? ""}`;
+  const renditions = renditionsOf(item, "renditions");
+  if (type === "video") {
+    const sources = renditions.filter(looksLikeVideo);
+    if (sources.length === 0)
+      return { kind: "skip", uri, reason: "video item without a playable rendition (mp4, webm or HLS)" };
+    const title = headlineOf(item) ?? captionOf(item) ?? "Video";
+    const posters = renditions.filter(looksLikeImage).sort((x, y) => (y.width ?? 0) - (x.width ?? 0));
+    return {
+      kind: "media",
+      uri,
+      version,
+      image: undefined,
+      video: {
+        field: "renditions",
+        sourceUri: uri,
+        title: clip(title, 300),
+        durationSeconds: renditions.find((r) => r.durationSeconds !== undefined)?.durationSeconds ?? null,
+        sources,
+        poster: posters.length
+          ? {
+              field: "renditions",
+              sourceUri: undefined,
+              renditions: posters,
+              alt: `Video: ${clip(title, 200)}`,
+              caption: undefined,
+              credit: undefined,
+            }
+          : undefined,
+        caption: captionOf(item),
+        credit: creditOf(item, "(item)"),
+        placement: "related",
+      },
+    };
+  }
+  const image = imageOf({ ...item, uri }, "(item)");
+  if (!image)
+    return { kind: "skip", uri, reason: `${type} item without an image rendition (jpeg, png, webp…)` };
+  if (!image.alt)
+    return {
+      kind: "skip",
+      uri,
+      reason: `${type} item without a headline, caption or alternative text: a picture needs words for readers who cannot see it`,
+    };
+  return { kind: "media", uri, version, image, video: undefined };
+}
+
 const FEATURE_NAMES = /^(feature|featureimage|featuremedia|mainpic|main|hero|lead|picture|photo|image|a001)/i;
 
 /**
@@ -301,7 +456,7 @@ const FEATURE_NAMES = /^(feature|featureimage|featuremedia|mainpic|main|hero|lea
  * or to a skip with the reason.
  */
 export function mapNinjsItem(raw: Record<string, unknown>): MappedItem {
-  const item = foldKeys(raw) as Json;
+  const item = upgrade1x(foldKeys(raw) as Json);
   const uri = str(item, "uri");
   if (!uri)
     throw new NinjsMappingError("uri", "is required: a stable identifier so a re-import updates the story");
@@ -313,13 +468,12 @@ export function mapNinjsItem(raw: Record<string, unknown>): MappedItem {
       reason: `${type ?? "event"} item: Gazette publishes news stories, not event or planning records`,
     };
   }
-  if (type && ["picture", "graphic", "audio", "video"].includes(type)) {
-    return {
-      kind: "skip",
-      uri,
-      reason: `standalone ${type} item: only text and composite items become stories`,
-    };
-  }
+  const advisory = isAdvisory(item, type);
+  if (advisory)
+    return { kind: "skip", uri, reason: `advisory (${advisory}): a note to editors, not a story` };
+  if (type && ["picture", "graphic", "video"].includes(type)) return standaloneMedia(item, uri, type);
+  if (type === "audio")
+    return { kind: "skip", uri, reason: "standalone audio item: Gazette has no audio player yet" };
   const headline = headlineOf(item);
   if (!headline) return { kind: "skip", uri, reason: "no headline: nothing a reader could be shown" };
 
@@ -327,12 +481,22 @@ export function mapNinjsItem(raw: Record<string, unknown>): MappedItem {
   const status = STATUS[pubstatus];
   if (!status)
     throw new NinjsMappingError("pubstatus", `expected usable, withheld or canceled, got "${pubstatus}"`);
-  const versionCreated = date(item, "versioncreated", "versioncreated");
-  const firstCreated = date(item, "firstcreated", "firstcreated") ?? versionCreated;
-  const embargo = date(item, "embargoed", "embargoed") ?? date(item, "embargoeduntil", "embargoedUntil");
+  const dateWarnings: string[] = [];
+  const versionCreated = date(item, "versioncreated", "versioncreated", dateWarnings);
+  const firstCreated = date(item, "firstcreated", "firstcreated", dateWarnings) ?? versionCreated;
+  const embargo =
+    date(item, "embargoed", "embargoed", dateWarnings) ??
+    date(item, "embargoeduntil", "embargoedUntil", dateWarnings);
   const version = `${versionCreated ?? ""}#${str(item, "version") ?? ""}`;
 
-  const { blocks: body, warnings } = bodyOf(item);
+  const { blocks: body, warnings: bodyWarnings } = bodyOf(item);
+  const warnings = [...dateWarnings, ...bodyWarnings];
+  if (body.length === 0 && hasBodyText(item)) {
+    throw new NinjsMappingError(
+      "body",
+      "has no text a reader could be shown once its HTML is made safe (scripts, styles and unknown elements are removed); send the story's text as paragraphs",
+    );
+  }
   const associations = arr(item, "associations");
   let hero: MappedImage | undefined;
   const images: { image: MappedImage; afterParagraph: number }[] = [];

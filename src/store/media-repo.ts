@@ -362,3 +362,14 @@ export async function setRenditions(db: Db, id: number, renditions: Rendition[])
   const stories = await storiesShowing(db, "image", id);
   await recordChange(db, [...stories.map(cacheKey.story), cacheKey.home, cacheKey.all]);
 }
+
+/** The library's picture or video that came from this wire item (`uri` of a standalone picture/video item), if any. */
+export async function mediaBySourceUri(
+  db: Db,
+  uri: string,
+): Promise<{ kind: "image" | "video"; id: number } | undefined> {
+  const image = await db.selectFrom("images").select("id").where("source_uri", "=", uri).executeTakeFirst();
+  if (image) return { kind: "image", id: image.id };
+  const video = await db.selectFrom("videos").select("id").where("source_uri", "=", uri).executeTakeFirst();
+  return video ? { kind: "video", id: video.id } : undefined;
+}
