@@ -12,7 +12,7 @@ import type { Block } from "../content/model.ts";
 import { MediaError, type MediaStore } from "../media/media-store.ts";
 import type { Db } from "../store/database.ts";
 import { insertImage, insertVideo, mediaBySourceUri } from "../store/media-repo.ts";
-import { saveStory, storyByUri } from "../store/story-store.ts";
+import { type Story, contentOf, saveStory, storyByUri } from "../store/story-store.ts";
 import { visiblePathById } from "../store/story-queries.ts";
 import { sectionBySlug, upsertSection } from "../store/taxonomy-store.ts";
 import {
@@ -23,7 +23,9 @@ import {
   NinjsMappingError,
   compareVersions,
   mapNinjsItem,
+  nitfToHtml,
 } from "./ninjs-mapper.ts";
+import { droppedTextWarnings, htmlToBlocksReporting } from "./html-to-blocks.ts";
 import { type SchemaVersion, checkNinjsLenient, validateNinjs } from "./ninjs-schema.ts";
 import { WirePayloadError, fromDialect, readWirePayload } from "./wire-formats.ts";
 
@@ -181,6 +183,36 @@ async function videoSource(
   return { url: `/media/${await media.putFile(data, path.extname(href.path).slice(1) || "mp4")}`, type };
 }
 
+/**
+ * An agency API sends the story's text as a rendition (NITF or HTML) beside
+ * the item rather than inside it: a local file is read into the body; a
+ * remote one is not fetched by `gazette import` (nothing may hang offline)
+ * and the story comes in without its text, with a warning saying where it is.
+ */
+async function readBodyRendition(mapped: MappedItem & { kind: "story" }, baseDir: string): Promise<void> {
+  const r = mapped.bodyRendition!;
+  const href = classifyHref(r.href, baseDir, "renditions");
+  if (href.kind === "remote") {
+    mapped.warnings.push(
+      `the body is only in a rendition at ${href.url.slice(0, 200)}, which import does not fetch`,
+    );
+    return;
+  }
+  let doc: string;
+  try {
+    doc = await fs.promises.readFile(href.path, "utf8");
+  } catch {
+    throw new ItemError(`renditions: no readable body file at ${href.path}`);
+  }
+  const { blocks, dropped } = htmlToBlocksReporting(nitfToHtml(doc));
+  if (blocks.length === 0)
+    throw new ItemError(
+      `renditions: the body file ${path.basename(href.path)} has no text a reader could be shown`,
+    );
+  mapped.story.body = blocks;
+  mapped.warnings.push(...droppedTextWarnings(dropped));
+}
+
 function insertAfterParagraphs(body: Block[], inserts: { block: Block; afterParagraph: number }[]): Block[] {
   const out: Block[] = [];
   let paragraphs = 0;
@@ -240,7 +272,7 @@ export function readNinjsItem(
       const shown = lenient.unknown.slice(0, NAMES_SHOWN).join(", ");
       const more =
         lenient.unknown.length > NAMES_SHOWN ? ` and ${lenient.unknown.length - NAMES_SHOWN} more` : "";
-      warnings.push(`not in ninjs ${lenient.version}, left out of the story: ${shown}${more}`);
+      warnings.push(`not in ninjs ${lenient.version}, left out: ${shown}${more}`);
     }
     checked = lenient.item;
     ninjsVersion = lenient.version;
@@ -335,7 +367,17 @@ async function importItem(
     if (mapped.kind === "media")
       return await importMedia(deps, file, mapped, baseDir, [...fileWarnings, ...read.warnings]);
     mapped.warnings.unshift(...fileWarnings);
+    if (mapped.bodyRendition) await readBodyRendition(mapped, baseDir);
     const existing = await storyByUri(deps.db, mapped.uri);
+    // A held item never seen before waits as a draft; a kill of one never seen is nothing to do.
+    if (mapped.pubstatus === "canceled" && !existing)
+      return {
+        file,
+        uri,
+        status: "skipped",
+        reason: "a kill (pubstatus canceled) of an item never imported here: nothing to withdraw",
+      };
+    if (mapped.pubstatus !== "usable" && existing) return await withdraw(deps, file, mapped, existing);
     if (existing?.sourceVersion) {
       const order = compareVersions(mapped.version, existing.sourceVersion);
       if (order === 0) return { file, uri, status: "unchanged", ...(await publicUrl(deps, existing.id)) };
@@ -441,6 +483,42 @@ async function importItem(
     }
     throw err;
   }
+}
+
+/**
+ * A kill (pubstatus canceled) or a hold (withheld) of a story already here:
+ * the story is taken off the site (unpublished, or back to draft) with the
+ * agency's note in its history; its text is kept as the newsroom last had it,
+ * never replaced by the kill notice.
+ */
+async function withdraw(
+  deps: ImportDeps,
+  file: string,
+  mapped: MappedItem & { kind: "story" },
+  existing: Story,
+): Promise<ImportResult> {
+  const uri = mapped.uri;
+  if (existing.sourceVersion && compareVersions(mapped.version, existing.sourceVersion) <= 0)
+    return { file, uri, status: "unchanged" };
+  const status = mapped.story.status;
+  await deps.db.transaction().execute((trx) =>
+    saveStory(
+      trx,
+      { ...contentOf(existing), uri, sourceVersion: mapped.version, status },
+      {
+        id: existing.id,
+        ...(deps.now ? { now: deps.now() } : {}),
+        actor: { userId: null, name: "Wire import (ninjs)" },
+        note: `Withdrawn by the agency (pubstatus ${mapped.pubstatus})${mapped.ednote ? `: ${mapped.ednote}` : ""}`,
+      },
+    ),
+  );
+  return {
+    file,
+    uri,
+    status: "updated",
+    reason: `withdrawn by the agency (pubstatus ${mapped.pubstatus}): the story is now ${status === "unpublished" ? "unpublished" : "a draft"}`,
+  };
 }
 
 async function upsertSectionIfMissing(db: Db, s: { slug: string; name: string }): Promise<void> {

@@ -81,6 +81,15 @@ export type MappedItem =
       videos: MappedVideo[];
       /** What the import could not bring whole (text sanitising removed), for the report. */
       warnings: string[];
+      /**
+       * Where the body is when the item carries none inline: a text rendition
+       * (an agency API's NITF or HTML file), for the importer to read.
+       */
+      bodyRendition: RenditionRef | undefined;
+      /** The agency's note to editors (why an item was killed or corrected). */
+      ednote: string | undefined;
+      /** The agency's pubstatus: canceled and withheld withdraw a story already published. */
+      pubstatus: string;
     };
 
 export class NinjsMappingError extends Error {
@@ -396,6 +405,28 @@ function isAdvisory(item: Json, type: string | undefined): string | undefined {
   return undefined;
 }
 
+function isTextRendition(r: RenditionRef): boolean {
+  return (
+    /nitf|xml|html/i.test(`${r.contentType ?? ""} ${r.name ?? ""}`) || /\.(xml|nitf|html?)$/i.test(r.href)
+  );
+}
+
+/**
+ * The story part of a NITF document (`<body.content>`), as HTML the body
+ * sanitiser reads: NITF's `<hl2>` is a heading, `<block>` only groups.
+ * Plain HTML comes back as its `<body>`.
+ */
+export function nitfToHtml(doc: string): string {
+  const inner =
+    /<body\.content[^>]*>([\s\S]*?)<\/body\.content>/i.exec(doc)?.[1] ??
+    /<body[^>]*>([\s\S]*?)<\/body>/i.exec(doc)?.[1] ??
+    doc;
+  return inner
+    .replace(/<(\/?)hl2\b[^>]*>/gi, "<$1h2>")
+    .replace(/<\/?block\b[^>]*>/gi, "")
+    .replace(/<\/?(media|media-reference|media-caption)\b[^>]*>/gi, "");
+}
+
 function hasBodyText(item: Json): boolean {
   return arr(item, "bodies").some((b) => typeof b["value"] === "string" && b["value"].trim() !== "");
 }
@@ -490,6 +521,8 @@ export function mapNinjsItem(raw: Record<string, unknown>): MappedItem {
   const version = `${versionCreated ?? ""}#${str(item, "version") ?? ""}`;
 
   const { blocks: body, warnings: bodyWarnings } = bodyOf(item);
+  const bodyRendition =
+    body.length === 0 ? renditionsOf(item, "renditions").find(isTextRendition) : undefined;
   const warnings = [...dateWarnings, ...bodyWarnings];
   if (body.length === 0 && hasBodyText(item)) {
     throw new NinjsMappingError(
@@ -571,6 +604,9 @@ export function mapNinjsItem(raw: Record<string, unknown>): MappedItem {
     images,
     videos,
     warnings,
+    bodyRendition,
+    ednote: str(item, "ednote") ? clip(str(item, "ednote")!, 500) : undefined,
+    pubstatus,
   };
   return story;
 }

@@ -4,15 +4,9 @@
  * and the scheduler's claim. Every write goes through saveStory, which
  * records the revision, the search index and the change feed.
  */
-import {
-  type StoryContent,
-  type StoryInput,
-  type StoryStatus,
-  storyContentSchema,
-} from "../content/model.ts";
+import { type StoryContent, type StoryInput, type StoryStatus } from "../content/model.ts";
 import { type WorkflowAction, nextStatus, publishProblems } from "../content/workflow.ts";
 import { addStoryNote } from "../store/desk-store.ts";
-import { slugify } from "../content/slug.ts";
 import { GazetteError } from "../content/errors.ts";
 import type { Db } from "../store/database.ts";
 import { revisionByNumber } from "../store/revision-store.ts";
@@ -20,6 +14,7 @@ import { imagesByIds } from "../store/media-repo.ts";
 import {
   type Story,
   claimScheduledStory,
+  contentOf,
   discardUntouchedStory,
   dueScheduledStories,
   saveStory,
@@ -29,27 +24,7 @@ import {
 import type { User } from "../store/user-store.ts";
 import { allowed, canEditStory } from "../auth/permissions.ts";
 
-/** The editable content of a stored story (what a revision holds). */
-export function contentOf(story: Story): StoryContent {
-  return storyContentSchema.parse({
-    // A draft's address follows its headline until it is first published,
-    // unless someone chose one (it then differs from the headline's).
-    ...(story.firstPublishedAt || story.slug !== slugify(story.headline) ? { slug: story.slug } : {}),
-    headline: story.headline,
-    summary: story.summary,
-    body: story.body,
-    ...(story.heroImageId ? { heroImageId: story.heroImageId } : {}),
-    sectionSlug: story.section.slug,
-    topicNames: story.topics.map((t) => t.name),
-    authorSlugs: story.authors.map((a) => a.slug),
-    ...(story.byline ? { byline: story.byline } : {}),
-    ...(story.dateline ? { dateline: story.dateline } : {}),
-    sources: story.sources,
-    relatedVideoIds: story.relatedVideoIds,
-    seo: story.seo,
-    ...(story.embargoUntil ? { embargoUntil: story.embargoUntil } : {}),
-  });
-}
+export { contentOf };
 
 /** A stored story's workflow state and bookkeeping, to combine with content for saveStory. */
 function stateOf(story: Story, status: StoryStatus, scheduledAt?: string): Partial<StoryInput> {

@@ -10,6 +10,7 @@ import { z } from "zod";
 import {
   type Block,
   type Source,
+  type StoryContent,
   type StoryData,
   type StoryInput,
   type StoryStatus,
@@ -501,4 +502,26 @@ export async function discardUntouchedStory(db: Db, id: number, userId: number):
   if (Number(r.numDeletedRows) !== 1) return false;
   await removeFromIndex(db, id);
   return true;
+}
+
+/** The editable content of a stored story (what a revision holds). */
+export function contentOf(story: Story): StoryContent {
+  return storyContentSchema.parse({
+    // A draft's address follows its headline until it is first published,
+    // unless someone chose one (it then differs from the headline's).
+    ...(story.firstPublishedAt || story.slug !== slugify(story.headline) ? { slug: story.slug } : {}),
+    headline: story.headline,
+    summary: story.summary,
+    body: story.body,
+    ...(story.heroImageId ? { heroImageId: story.heroImageId } : {}),
+    sectionSlug: story.section.slug,
+    topicNames: story.topics.map((t) => t.name),
+    authorSlugs: story.authors.map((a) => a.slug),
+    ...(story.byline ? { byline: story.byline } : {}),
+    ...(story.dateline ? { dateline: story.dateline } : {}),
+    sources: story.sources,
+    relatedVideoIds: story.relatedVideoIds,
+    seo: story.seo,
+    ...(story.embargoUntil ? { embargoUntil: story.embargoUntil } : {}),
+  });
 }
