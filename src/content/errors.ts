@@ -36,6 +36,9 @@ export const ERROR_MESSAGES = {
   GZ_ERR_READER_BANNED: "This account may not comment.",
   GZ_ERR_RATE_LIMITED: "Too many requests; slow down and try again shortly.",
   GZ_ERR_CROSS_SITE: "Forms can only be sent from this site's own pages.",
+  GZ_ERR_WIRE_ITEM: "The wire item cannot be used that way; see the message.",
+  GZ_ERR_WIRE_SIGNATURE:
+    "The push was not signed with this feed's secret (X-Gazette-Signature: sha256=HMAC of the body, or Authorization: Bearer).",
   GZ_ERR_INTERNAL: "Something went wrong on our side. It has been logged.",
 } as const;
 

@@ -60,7 +60,7 @@ export interface MappedVideo {
 }
 
 export type MappedItem =
-  | { kind: "skip"; uri: string; reason: string }
+  | { kind: "skip"; uri: string; version: string; reason: string }
   | {
       /** A picture or video sent on its own: it goes to the media library, not into a story. */
       kind: "media";
@@ -384,6 +384,12 @@ function imageOf(a: Json, field: string): MappedImage | undefined {
   };
 }
 
+/** An item's version key: its versioncreated (as an ISO instant when readable) and version number. */
+export function versionKeyOf(item: Json): string {
+  const created = date(item, "versioncreated", "versioncreated", []) ?? str(item, "versioncreated") ?? "";
+  return `${created}#${str(item, "version") ?? ""}`;
+}
+
 /** Orders two version keys: by `version` when both are numbers, else by `versioncreated`. */
 export function compareVersions(a: string, b: string): number {
   const [ca = "", va = ""] = a.split("#");
@@ -433,12 +439,17 @@ function hasBodyText(item: Json): boolean {
 
 /** A picture, graphic or video sent on its own, for the media library. */
 function standaloneMedia(item: Json, uri: string, type: string): MappedItem {
-  const version = `${str(item, "versioncreated") ?? ""}#${str(item, "version") ?? ""}`;
+  const version = versionKeyOf(item);
   const renditions = renditionsOf(item, "renditions");
   if (type === "video") {
     const sources = renditions.filter(looksLikeVideo);
     if (sources.length === 0)
-      return { kind: "skip", uri, reason: "video item without a playable rendition (mp4, webm or HLS)" };
+      return {
+        kind: "skip",
+        uri,
+        version: versionKeyOf(item),
+        reason: "video item without a playable rendition (mp4, webm or HLS)",
+      };
     const title = headlineOf(item) ?? captionOf(item) ?? "Video";
     const posters = renditions.filter(looksLikeImage).sort((x, y) => (y.width ?? 0) - (x.width ?? 0));
     return {
@@ -470,11 +481,17 @@ function standaloneMedia(item: Json, uri: string, type: string): MappedItem {
   }
   const image = imageOf({ ...item, uri }, "(item)");
   if (!image)
-    return { kind: "skip", uri, reason: `${type} item without an image rendition (jpeg, png, webp…)` };
+    return {
+      kind: "skip",
+      uri,
+      version: versionKeyOf(item),
+      reason: `${type} item without an image rendition (jpeg, png, webp…)`,
+    };
   if (!image.alt)
     return {
       kind: "skip",
       uri,
+      version: versionKeyOf(item),
       reason: `${type} item without a headline, caption or alternative text: a picture needs words for readers who cannot see it`,
     };
   return { kind: "media", uri, version, image, video: undefined };
@@ -496,17 +513,34 @@ export function mapNinjsItem(raw: Record<string, unknown>): MappedItem {
     return {
       kind: "skip",
       uri,
+      version: versionKeyOf(item),
       reason: `${type ?? "event"} item: Gazette publishes news stories, not event or planning records`,
     };
   }
   const advisory = isAdvisory(item, type);
   if (advisory)
-    return { kind: "skip", uri, reason: `advisory (${advisory}): a note to editors, not a story` };
+    return {
+      kind: "skip",
+      uri,
+      version: versionKeyOf(item),
+      reason: `advisory (${advisory}): a note to editors, not a story`,
+    };
   if (type && ["picture", "graphic", "video"].includes(type)) return standaloneMedia(item, uri, type);
   if (type === "audio")
-    return { kind: "skip", uri, reason: "standalone audio item: Gazette has no audio player yet" };
+    return {
+      kind: "skip",
+      uri,
+      version: versionKeyOf(item),
+      reason: "standalone audio item: Gazette has no audio player yet",
+    };
   const headline = headlineOf(item);
-  if (!headline) return { kind: "skip", uri, reason: "no headline: nothing a reader could be shown" };
+  if (!headline)
+    return {
+      kind: "skip",
+      uri,
+      version: versionKeyOf(item),
+      reason: "no headline: nothing a reader could be shown",
+    };
 
   const pubstatus = str(item, "pubstatus") ?? "usable";
   const status = STATUS[pubstatus];
@@ -518,7 +552,7 @@ export function mapNinjsItem(raw: Record<string, unknown>): MappedItem {
   const embargo =
     date(item, "embargoed", "embargoed", dateWarnings) ??
     date(item, "embargoeduntil", "embargoedUntil", dateWarnings);
-  const version = `${versionCreated ?? ""}#${str(item, "version") ?? ""}`;
+  const version = versionKeyOf(item);
 
   const { blocks: body, warnings: bodyWarnings } = bodyOf(item);
   const bodyRendition =

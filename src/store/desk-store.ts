@@ -57,7 +57,7 @@ export async function storyNotes(db: Db, storyId: number): Promise<StoryNote[]> 
   }));
 }
 
-export type NoticeKind = "submitted" | "returned" | "published" | "correction" | "note";
+export type NoticeKind = "submitted" | "returned" | "published" | "correction" | "note" | "wire";
 
 export interface Notice {
   id: number;

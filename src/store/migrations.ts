@@ -687,6 +687,108 @@ const m0014_revision_public_note: Migration = {
   },
 };
 
+/**
+ * The wire desk: feeds (folder, push, poll), the items they bring (one row
+ * per agency item, whatever feed or how often it came), each version as
+ * sent, what could not be read, and the claims that let several app
+ * processes share the work without taking anything twice.
+ */
+const m0015_wire: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable("wire_feeds")
+      .$call(idColumn(db))
+      .addColumn("name", "varchar(200)", (c) => c.notNull().unique())
+      .addColumn("slug", "varchar(120)", (c) => c.notNull().unique())
+      .addColumn("kind", "varchar(20)", (c) => c.notNull())
+      .addColumn("settings", "text", (c) => c.notNull().defaultTo("{}"))
+      .addColumn("secret", "text")
+      .addColumn("section_slug", "varchar(120)")
+      .addColumn("topic_names", "text", (c) => c.notNull().defaultTo("[]"))
+      .addColumn("mode", "varchar(20)", (c) => c.notNull().defaultTo("queue"))
+      .addColumn("kill_rule", "varchar(20)", (c) => c.notNull().defaultTo("alert"))
+      .addColumn("priority", "integer", (c) => c.notNull().defaultTo(5))
+      .addColumn("enabled", "integer", (c) => c.notNull().defaultTo(1))
+      .addColumn("from_config", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("etag", "text")
+      .addColumn("last_modified", "text")
+      .addColumn("cursor", "text")
+      .addColumn("next_run_at", "varchar(40)")
+      .addColumn("failures", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("last_error", "text")
+      .addColumn("last_success_at", "varchar(40)")
+      .addColumn("claimed_by", "varchar(100)")
+      .addColumn("claimed_until", "varchar(40)")
+      .addColumn("created_at", "varchar(40)", (c) => c.notNull())
+      .addColumn("updated_at", "varchar(40)", (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable("wire_items")
+      .$call(idColumn(db))
+      .addColumn("item_key", "varchar(500)", (c) => c.notNull().unique())
+      .addColumn("feed_id", "integer", (c) => c.references("wire_feeds.id").onDelete("set null"))
+      .addColumn("kind", "varchar(20)", (c) => c.notNull())
+      .addColumn("headline", "text", (c) => c.notNull())
+      .addColumn("summary", "text", (c) => c.notNull().defaultTo(""))
+      .addColumn("search_text", "text", (c) => c.notNull().defaultTo(""))
+      .addColumn("urgency", "integer")
+      .addColumn("priority", "integer")
+      .addColumn("pubstatus", "varchar(20)", (c) => c.notNull().defaultTo("usable"))
+      .addColumn("embargo_until", "varchar(40)")
+      .addColumn("skip_reason", "text")
+      .addColumn("latest_version", "varchar(200)", (c) => c.notNull())
+      .addColumn("version_count", "integer", (c) => c.notNull().defaultTo(1))
+      .addColumn("story_id", "integer", (c) => c.references("stories.id").onDelete("set null"))
+      .addColumn("applied_version", "varchar(200)")
+      .addColumn("applied_revision", "integer")
+      .addColumn("dismissed_version", "varchar(200)")
+      .addColumn("media_kind", "varchar(20)")
+      .addColumn("media_id", "integer")
+      .addColumn("first_received_at", "varchar(40)", (c) => c.notNull())
+      .addColumn("received_at", "varchar(40)", (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex("wire_items_received").on("wire_items").column("received_at").execute();
+    await db.schema.createIndex("wire_items_story").on("wire_items").column("story_id").execute();
+    await db.schema
+      .createTable("wire_versions")
+      .$call(idColumn(db))
+      .addColumn("wire_item_id", "integer", (c) => c.notNull().references("wire_items.id").onDelete("cascade"))
+      .addColumn("version_key", "varchar(200)", (c) => c.notNull())
+      .addColumn("feed_id", "integer", (c) => c.references("wire_feeds.id").onDelete("set null"))
+      .addColumn("ninjs_version", "varchar(20)", (c) => c.notNull())
+      .addColumn("payload", "text", (c) => c.notNull())
+      .addColumn("base_dir", "text")
+      .addColumn("warnings", "text", (c) => c.notNull().defaultTo("[]"))
+      .addColumn("source", "text", (c) => c.notNull().defaultTo(""))
+      .addColumn("received_at", "varchar(40)", (c) => c.notNull())
+      .addUniqueConstraint("wire_versions_item_version", ["wire_item_id", "version_key"])
+      .execute();
+    await db.schema
+      .createTable("wire_failures")
+      .$call(idColumn(db))
+      .addColumn("feed_id", "integer", (c) => c.references("wire_feeds.id").onDelete("cascade"))
+      .addColumn("source", "text", (c) => c.notNull())
+      .addColumn("item_key", "varchar(500)")
+      .addColumn("error", "text", (c) => c.notNull())
+      .addColumn("excerpt", "text", (c) => c.notNull().defaultTo(""))
+      .addColumn("received_at", "varchar(40)", (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex("wire_failures_received").on("wire_failures").column("received_at").execute();
+    await db.schema
+      .createTable("wire_claims")
+      .addColumn("feed_id", "integer", (c) => c.notNull().references("wire_feeds.id").onDelete("cascade"))
+      .addColumn("name", "varchar(500)", (c) => c.notNull())
+      .addColumn("claimed_by", "varchar(100)", (c) => c.notNull())
+      .addColumn("claimed_until", "varchar(40)", (c) => c.notNull())
+      .addPrimaryKeyConstraint("wire_claims_pk", ["feed_id", "name"])
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    for (const t of ["wire_claims", "wire_failures", "wire_versions", "wire_items", "wire_feeds"])
+      await db.schema.dropTable(t).execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001_foundation,
   "0002_search": m0002_search,
@@ -702,6 +804,7 @@ export const migrations: Record<string, Migration> = {
   "0012_image_focal_point": m0012_image_focal_point,
   "0013_health_probe": m0013_health_probe,
   "0014_revision_public_note": m0014_revision_public_note,
+  "0015_wire": m0015_wire,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

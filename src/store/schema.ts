@@ -253,6 +253,107 @@ export interface StoryNoteTable {
   created_at: string;
 }
 
+/** A source of wire copy: a watch folder, an HTTP push endpoint, a polled URL, or the command line. */
+export interface WireFeedTable {
+  id: Generated<number>;
+  name: string;
+  slug: string;
+  /** folder | push | poll | import */
+  kind: string;
+  /** JSON: the folder, or the URL, interval and headers of a poll (store/wire-store.ts feedSettingsSchema). */
+  settings: string;
+  /** The push feed's shared secret (HMAC key and bearer token). */
+  secret: string | null;
+  section_slug: string | null;
+  /** JSON array of topic names given to every story from this feed. */
+  topic_names: string;
+  /** queue (editors pick) | publish (trusted: published at once) */
+  mode: string;
+  /** alert | unpublish: what a kill does to a story made from the item */
+  kill_rule: string;
+  priority: number;
+  enabled: number;
+  /** 1 when the config file defines it (the file wins on start). */
+  from_config: number;
+  etag: string | null;
+  last_modified: string | null;
+  cursor: string | null;
+  next_run_at: string | null;
+  failures: number;
+  last_error: string | null;
+  last_success_at: string | null;
+  claimed_by: string | null;
+  claimed_until: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One agency item in the wire queue, however many feeds or versions brought it. */
+export interface WireItemTable {
+  id: Generated<number>;
+  /** The item's uri (or guid): the same key from any feed is the same item. */
+  item_key: string;
+  feed_id: number | null;
+  /** story | media | skip */
+  kind: string;
+  headline: string;
+  summary: string;
+  search_text: string;
+  urgency: number | null;
+  priority: number | null;
+  pubstatus: string;
+  embargo_until: string | null;
+  skip_reason: string | null;
+  latest_version: string;
+  version_count: number;
+  /** The story made from it, if any, and the version and story revision that were applied. */
+  story_id: number | null;
+  applied_version: string | null;
+  applied_revision: number | null;
+  /** A newer version an editor chose not to apply. */
+  dismissed_version: string | null;
+  media_kind: string | null;
+  media_id: number | null;
+  first_received_at: string;
+  received_at: string;
+}
+
+/** A version of a wire item exactly as it was sent. */
+export interface WireVersionTable {
+  id: Generated<number>;
+  wire_item_id: number;
+  version_key: string;
+  feed_id: number | null;
+  ninjs_version: string;
+  /** The item's JSON, as received (before dialect reading). */
+  payload: string;
+  /** Where relative media paths resolve (the file's folder), for items from files. */
+  base_dir: string | null;
+  warnings: string;
+  /** The file, push or URL it came from. */
+  source: string;
+  received_at: string;
+}
+
+/** Something a feed brought that could not be read as an item (with the reason). */
+export interface WireFailureTable {
+  id: Generated<number>;
+  feed_id: number | null;
+  source: string;
+  item_key: string | null;
+  error: string;
+  excerpt: string;
+  received_at: string;
+}
+
+/** A process's lease on one file of a watch folder while it reads it. */
+export interface WireClaimTable {
+  feed_id: number;
+  name: string;
+  claimed_by: string;
+  claimed_until: string;
+}
+
 /** A notice to one newsroom user. */
 export interface NotificationTable {
   id: Generated<number>;
@@ -384,6 +485,11 @@ export interface Database {
   correction_changes: CorrectionChangeTable;
   story_notes: StoryNoteTable;
   notifications: NotificationTable;
+  wire_feeds: WireFeedTable;
+  wire_items: WireItemTable;
+  wire_versions: WireVersionTable;
+  wire_failures: WireFailureTable;
+  wire_claims: WireClaimTable;
   front_pages: FrontPageTable;
   changes: ChangeTable;
   sections: SectionTable;
