@@ -21,6 +21,8 @@ import { type Mailer, createMailer } from "./mail/mailer.ts";
 import type { MediaStore } from "./media/media-store.ts";
 import { newsroomEndpoints } from "./newsroom/newsroom-endpoints.ts";
 import { type Scheduler, startScheduler } from "./newsroom/scheduler.ts";
+import { startWireFeeds } from "./ingest/wire-feeds.ts";
+import { syncConfigFeeds } from "./store/wire-store.ts";
 import { readerEndpoints } from "./readers/reader-endpoints.ts";
 import { readingEndpoints } from "./reading/page-endpoints.ts";
 import { setMediaPublicUrl } from "./site/components.ts";
@@ -56,6 +58,8 @@ declare module "fastify" {
     pageCache: PageCache | undefined;
     /** Publishes due scheduled stories now (tests; the timer does it on its own). */
     runScheduler(): Promise<number[]>;
+    /** Runs the due wire feeds (watch folders, polls) now (tests; the timer does it on its own). */
+    runWireFeeds(): Promise<void>;
     /** Every declared endpoint the app serves (the OpenAPI document and the access tests read it). */
     endpoints: readonly Endpoint[];
     /** Every route Fastify registered, as "METHOD /path" (tests compare it with the endpoints). */
@@ -201,6 +205,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const scheduler: Scheduler = startScheduler(db, config.newsroom.schedulerMs, app.log);
   app.decorate("runScheduler", () => scheduler.tick());
   app.addHook("onClose", async () => scheduler.stop());
+
+  await syncConfigFeeds(db, config.wire.feeds);
+  const wireFeeds = startWireFeeds({ db, media: deps.media, log: app.log }, config.wire.runnerMs);
+  app.decorate("runWireFeeds", () => wireFeeds.tick());
+  app.addHook("onClose", async () => wireFeeds.stop());
 
   const registeredRoutes: string[] = [];
   app.decorate("registeredRoutes", registeredRoutes);

@@ -8,6 +8,7 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { z } from "zod";
+import { wireFeedInputSchema } from "./content/wire.ts";
 import { adRulesSchema } from "./content/ad-placement.ts";
 
 /** IANA time zones by the runtime's canonical names, and UTC. */
@@ -127,6 +128,20 @@ export const newsroomSchema = z
   })
   .strict();
 
+export const wireSchema = z
+  .object({
+    /** How often each process looks for due wire feeds (watch folders, polls), milliseconds (0: never; for tests). */
+    runnerMs: z.number().int().min(0).max(600_000).default(2_000),
+    /** Largest push body, megabytes (checked before the feed is known; a feed may set a lower limit). */
+    maxPushMegabytes: z.number().min(1).max(500).default(20),
+    /**
+     * Feeds defined here are created or updated on start (by name) and win
+     * over edits made in the newsroom; feeds added in the newsroom stay.
+     */
+    feeds: z.array(wireFeedInputSchema).default([]),
+  })
+  .strict();
+
 export const mailSchema = z
   .object({
     /** Sender of verification and reply-notification emails. */
@@ -206,6 +221,7 @@ export const fileConfigSchema = z
     media: mediaSchema.default(mediaSchema.parse({})),
     mail: mailSchema.default(mailSchema.parse({})),
     newsroom: newsroomSchema.default(newsroomSchema.parse({})),
+    wire: wireSchema.default(wireSchema.parse({})),
     cache: cacheSchema.default(cacheSchema.parse({})),
     site: siteSchema.default(siteSchema.parse({})),
     ads: adRulesSchema.default(adRulesSchema.parse({})),
@@ -253,6 +269,7 @@ export interface Config {
   pageSize: number;
   cache: z.output<typeof cacheSchema>;
   newsroom: z.output<typeof newsroomSchema>;
+  wire: z.output<typeof wireSchema>;
   mail: z.output<typeof mailSchema>;
 }
 
@@ -367,6 +384,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         : {}),
     },
     newsroom: parsed.data.newsroom,
+    wire: parsed.data.wire,
     mail: {
       ...parsed.data.mail,
       ...(e.data.GAZETTE_SMTP_URL ? { smtpUrl: e.data.GAZETTE_SMTP_URL } : {}),

@@ -24,6 +24,10 @@ export const PERMISSIONS = {
   "story.preview": ["contributor", "editor", "admin"],
   "media.upload": ["contributor", "editor", "admin"],
   "media.edit": ["contributor", "editor", "admin"],
+  /** The wire queue: read agency items (using one needs story.create; publishing as is, story.publish). */
+  "wire.read": ["contributor", "editor", "admin"],
+  /** Wire feeds: add, change, remove; their secrets. */
+  "wire.manage": ["admin"],
   "taxonomy.manage": ["admin"],
   "authors.manage": ["admin"],
   "users.manage": ["admin"],

@@ -27,6 +27,8 @@ const common = {
    * newsroom has edited the story).
    */
   mode: z.enum(["queue", "publish"]).default("queue"),
+  /** Editors may "Publish as is" from it. A publish feed is trusted by definition. */
+  trusted: z.boolean().default(false),
   /** What a kill (pubstatus canceled or withheld) does to a story made from the item: tell its editors, or also take it off the site. */
   killRule: z.enum(["alert", "unpublish"]).default("alert"),
   /** Orders feeds in the queue's filter (1 first). */

@@ -33,6 +33,8 @@ export interface WirePayload {
   envelope: string;
   /** What was read leniently (raw control characters, one item per line). */
   warnings: string[];
+  /** A feed's link to what comes after these items (an agency API's `data.next_page`): where a poll goes next. */
+  next?: string | undefined;
 }
 
 export class WirePayloadError extends Error {
@@ -167,8 +169,17 @@ export function readWirePayload(text: string, options: { strict?: boolean } = {}
   const { value, warnings } = parseJson(text, options.strict ?? false);
   const envelopes = new Set<string>();
   const items = unwrap(value, "", envelopes);
-  if (items.length === 0) throw new WirePayloadError("the file holds an empty list: no items");
-  return { items, envelope: [...envelopes].join(", ") || "item", warnings };
+  const next = nextLink(value);
+  if (items.length === 0 && next === undefined)
+    throw new WirePayloadError("the file holds an empty list: no items");
+  return { items, envelope: [...envelopes].join(", ") || "item", warnings, next };
+}
+
+function nextLink(value: unknown): string | undefined {
+  if (!isObject(value)) return undefined;
+  const data = isObject(value["data"]) ? value["data"] : value;
+  const next = data["next_page"] ?? data["next"];
+  return typeof next === "string" && /^https?:\/\//i.test(next) ? next : undefined;
 }
 
 /**

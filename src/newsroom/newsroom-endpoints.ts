@@ -24,6 +24,7 @@ import { storyEndpoints } from "./endpoints/story-endpoints.ts";
 import { deskEndpoints } from "./endpoints/desk-endpoints.ts";
 import type { Mailer } from "../mail/mailer.ts";
 import { taxonomyEndpoints } from "./endpoints/taxonomy-endpoints.ts";
+import { wireEndpoints } from "./endpoints/wire-endpoints.ts";
 import { checkPreview } from "./preview.ts";
 
 export interface NewsroomDeps {
@@ -51,6 +52,11 @@ export function adminEndpoints(deps: NewsroomDeps): Endpoint[] {
     ...mediaEndpoints(deps.db, deps.media, deps.config),
     ...taxonomyEndpoints(deps.db),
     ...settingsEndpoints(deps),
+    ...wireEndpoints({
+      db: deps.db,
+      media: deps.media,
+      maxPushBytes: deps.config.wire.maxPushMegabytes * 1024 * 1024,
+    }),
   ];
 }
 

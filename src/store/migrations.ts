@@ -690,8 +690,9 @@ const m0014_revision_public_note: Migration = {
 /**
  * The wire desk: feeds (folder, push, poll), the items they bring (one row
  * per agency item, whatever feed or how often it came), each version as
- * sent, what could not be read, and the claims that let several app
- * processes share the work without taking anything twice.
+ * sent, and what could not be read. A feed's run is claimed on its row
+ * (claimed_by/claimed_until), so several app processes share the feeds
+ * without running one twice at once.
  */
 const m0015_wire: Migration = {
   async up(db: Kysely<unknown>) {
@@ -706,6 +707,7 @@ const m0015_wire: Migration = {
       .addColumn("section_slug", "varchar(120)")
       .addColumn("topic_names", "text", (c) => c.notNull().defaultTo("[]"))
       .addColumn("mode", "varchar(20)", (c) => c.notNull().defaultTo("queue"))
+      .addColumn("trusted", "integer", (c) => c.notNull().defaultTo(0))
       .addColumn("kill_rule", "varchar(20)", (c) => c.notNull().defaultTo("alert"))
       .addColumn("priority", "integer", (c) => c.notNull().defaultTo(5))
       .addColumn("enabled", "integer", (c) => c.notNull().defaultTo(1))
@@ -752,7 +754,9 @@ const m0015_wire: Migration = {
     await db.schema
       .createTable("wire_versions")
       .$call(idColumn(db))
-      .addColumn("wire_item_id", "integer", (c) => c.notNull().references("wire_items.id").onDelete("cascade"))
+      .addColumn("wire_item_id", "integer", (c) =>
+        c.notNull().references("wire_items.id").onDelete("cascade"),
+      )
       .addColumn("version_key", "varchar(200)", (c) => c.notNull())
       .addColumn("feed_id", "integer", (c) => c.references("wire_feeds.id").onDelete("set null"))
       .addColumn("ninjs_version", "varchar(20)", (c) => c.notNull())
@@ -774,17 +778,9 @@ const m0015_wire: Migration = {
       .addColumn("received_at", "varchar(40)", (c) => c.notNull())
       .execute();
     await db.schema.createIndex("wire_failures_received").on("wire_failures").column("received_at").execute();
-    await db.schema
-      .createTable("wire_claims")
-      .addColumn("feed_id", "integer", (c) => c.notNull().references("wire_feeds.id").onDelete("cascade"))
-      .addColumn("name", "varchar(500)", (c) => c.notNull())
-      .addColumn("claimed_by", "varchar(100)", (c) => c.notNull())
-      .addColumn("claimed_until", "varchar(40)", (c) => c.notNull())
-      .addPrimaryKeyConstraint("wire_claims_pk", ["feed_id", "name"])
-      .execute();
   },
   async down(db: Kysely<unknown>) {
-    for (const t of ["wire_claims", "wire_failures", "wire_versions", "wire_items", "wire_feeds"])
+    for (const t of ["wire_failures", "wire_versions", "wire_items", "wire_feeds"])
       await db.schema.dropTable(t).execute();
   },
 };

@@ -269,6 +269,8 @@ export interface WireFeedTable {
   topic_names: string;
   /** queue (editors pick) | publish (trusted: published at once) */
   mode: string;
+  /** Editors may "Publish as is" from it (a publish feed is always trusted). */
+  trusted: number;
   /** alert | unpublish: what a kill does to a story made from the item */
   kill_rule: string;
   priority: number;
@@ -344,14 +346,6 @@ export interface WireFailureTable {
   error: string;
   excerpt: string;
   received_at: string;
-}
-
-/** A process's lease on one file of a watch folder while it reads it. */
-export interface WireClaimTable {
-  feed_id: number;
-  name: string;
-  claimed_by: string;
-  claimed_until: string;
 }
 
 /** A notice to one newsroom user. */
@@ -489,7 +483,6 @@ export interface Database {
   wire_items: WireItemTable;
   wire_versions: WireVersionTable;
   wire_failures: WireFailureTable;
-  wire_claims: WireClaimTable;
   front_pages: FrontPageTable;
   changes: ChangeTable;
   sections: SectionTable;

@@ -1,9 +1,10 @@
 /**
  * The wire desk's tables: feeds, items (one per agency item, keyed by its
  * uri/guid, whichever feed or how often it came), every version as sent,
- * what could not be read, and the claims that let several app processes
- * share feeds without taking anything twice (a feed run or a folder file is
- * leased in the database, as the scheduler claims a story).
+ * what could not be read, and the lease on a feed's run that lets several
+ * app processes share the feeds without running one twice at once (claimed
+ * in the database, as the scheduler claims a story). Items are stored
+ * idempotently, so a run that dies half-way is simply run again.
  */
 import { sql } from "kysely";
 import type { Selectable } from "kysely";
@@ -28,6 +29,7 @@ export interface WireFeed {
   sectionSlug: string | null;
   topicNames: string[];
   mode: "queue" | "publish";
+  trusted: boolean;
   killRule: "alert" | "unpublish";
   priority: number;
   enabled: boolean;
@@ -56,6 +58,7 @@ function feedOf(r: Selectable<WireFeedTable>): WireFeed {
     sectionSlug: r.section_slug,
     topicNames: JSON.parse(r.topic_names) as string[],
     mode: r.mode === "publish" ? "publish" : "queue",
+    trusted: r.trusted === 1 || r.mode === "publish",
     killRule: r.kill_rule === "unpublish" ? "unpublish" : "alert",
     priority: r.priority,
     enabled: r.enabled === 1,
@@ -95,6 +98,7 @@ function feedRow(spec: WireFeedSpec, now: string) {
     section_slug: spec.sectionSlug ?? null,
     topic_names: JSON.stringify(spec.topicNames),
     mode: spec.mode,
+    trusted: spec.trusted || spec.mode === "publish" ? 1 : 0,
     kill_rule: spec.killRule,
     priority: spec.priority,
     enabled: spec.enabled ? 1 : 0,
@@ -157,6 +161,21 @@ export async function saveFeed(
   return (await feedById(db, r.id))!;
 }
 
+/**
+ * The config file's feeds, created or updated by name on start (the file
+ * wins over newsroom edits). Several processes may start together: a lost
+ * race to create a feed is harmless, the next pass finds the winner's row.
+ */
+export async function syncConfigFeeds(db: Db, feeds: readonly WireFeedSpec[]): Promise<void> {
+  for (const spec of feeds) {
+    try {
+      await saveFeed(db, spec, { fromConfig: true });
+    } catch {
+      await saveFeed(db, spec, { fromConfig: true });
+    }
+  }
+}
+
 export async function deleteFeed(db: Db, id: number): Promise<void> {
   await db.deleteFrom("wire_feeds").where("id", "=", id).execute();
 }
@@ -177,6 +196,7 @@ export async function importFeed(db: Db): Promise<WireFeed> {
       section_slug: null,
       topic_names: "[]",
       mode: "publish",
+      trusted: 1,
       kill_rule: "unpublish",
       priority: 9,
       enabled: 1,
@@ -246,42 +266,6 @@ export async function finishFeedRun(
       ...(o.succeeded ? { last_success_at: now.toISOString() } : {}),
     })
     .where("id", "=", feedId)
-    .where("claimed_by", "=", by)
-    .execute();
-}
-
-/** Leases one file of a watch folder; false when another live process has it. */
-export async function claimFile(
-  db: Db,
-  feedId: number,
-  name: string,
-  by: string,
-  now: Date,
-  leaseMs: number,
-): Promise<boolean> {
-  const at = now.toISOString();
-  const until = new Date(now.getTime() + leaseMs).toISOString();
-  const inserted = await db
-    .insertInto("wire_claims")
-    .values({ feed_id: feedId, name, claimed_by: by, claimed_until: until })
-    .onConflict((oc) => oc.columns(["feed_id", "name"]).doNothing())
-    .executeTakeFirst();
-  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return true;
-  const taken = await db
-    .updateTable("wire_claims")
-    .set({ claimed_by: by, claimed_until: until })
-    .where("feed_id", "=", feedId)
-    .where("name", "=", name)
-    .where("claimed_until", "<", at)
-    .executeTakeFirst();
-  return Number(taken.numUpdatedRows) === 1;
-}
-
-export async function releaseFile(db: Db, feedId: number, name: string, by: string): Promise<void> {
-  await db
-    .deleteFrom("wire_claims")
-    .where("feed_id", "=", feedId)
-    .where("name", "=", name)
     .where("claimed_by", "=", by)
     .execute();
 }

@@ -98,6 +98,12 @@ export interface Endpoint<P = unknown, Q = unknown, B = unknown> {
   form?: boolean;
   /** multipart/form-data upload (the handler reads the parts itself). */
   multipart?: boolean;
+  /**
+   * The body as it was sent, unparsed, whatever its content type (a Buffer
+   * in `body`, up to `maxBytes`): for a caller that signs the exact bytes
+   * (a wire push's HMAC). The handler checks it itself.
+   */
+  rawBody?: { maxBytes: number };
   /** Success status of a JSON answer (200 unless said). */
   status?: number;
   /** A body that does not parse, answered by the endpoint (a form shown again with its errors) rather than as an error. */

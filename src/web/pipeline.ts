@@ -163,7 +163,8 @@ export function endpointHandler(deps: PipelineDeps, e: Endpoint) {
       req,
       reply,
     };
-    if (!e.multipart) {
+    if (e.rawBody) ctx.body = req.body;
+    else if (!e.multipart) {
       if (e.onInvalidBody && e.body) {
         const r = e.body.safeParse(req.body ?? {});
         if (!r.success)
@@ -199,5 +200,24 @@ export function registerEndpoints(
   deps: PipelineDeps,
   endpoints: readonly Endpoint[],
 ): void {
-  for (const e of endpoints) app.route({ method: e.method, url: e.path, handler: endpointHandler(deps, e) });
+  for (const e of endpoints) {
+    const raw = e.rawBody;
+    if (!raw) {
+      app.route({ method: e.method, url: e.path, handler: endpointHandler(deps, e) });
+      continue;
+    }
+    // Its own scope: every content type is read as the bytes sent, up to the endpoint's limit.
+    void app.register(async (scope) => {
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: raw.maxBytes }, (_req, body, done) =>
+        done(null, body),
+      );
+      scope.route({
+        method: e.method,
+        url: e.path,
+        bodyLimit: raw.maxBytes,
+        handler: endpointHandler(deps, e),
+      });
+    });
+  }
 }

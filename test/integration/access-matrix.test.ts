@@ -87,6 +87,20 @@ const EXPECTED: Record<string, string> = {
   "GET /api/admin/authors": "UUAAAA",
   "PUT /api/admin/authors": "UUFFFA",
   "GET /api/admin/settings": "UUFFFA",
+  // The wire desk: contributors read the queue and draft from it; editors publish as is and apply updates; admins run feeds.
+  // A push is authenticated by the feed's secret only, never by a session (wire-desk.test.ts tests it).
+  "POST /api/wire/push/:feed": "AAAAAA",
+  "GET /api/admin/wire/items": "UUAFAA",
+  "GET /api/admin/wire/items/:id": "UUAFAA",
+  "POST /api/admin/wire/items/:id/use": "UUAFAA",
+  "GET /api/admin/stories/:id/wire": "UUAAAA",
+  "POST /api/admin/wire/items/:id/apply": "UUFFAA",
+  "POST /api/admin/wire/items/:id/dismiss": "UUFFAA",
+  "GET /api/admin/wire/failures": "UUAFAA",
+  "GET /api/admin/wire/feeds": "UUFFFA",
+  "POST /api/admin/wire/feeds": "UUFFFA",
+  "PUT /api/admin/wire/feeds/:id": "UUFFFA",
+  "DELETE /api/admin/wire/feeds/:id": "UUFFFA",
   "PATCH /api/admin/settings": "UUFFFA",
   // Moderation: moderators, editors and admins; the policy is an admin's.
   "GET /api/admin/comments": "UUFAAA",
