@@ -464,6 +464,20 @@ const itemQuery = (db: Db) =>
     .selectAll("wire_items")
     .select("wire_feeds.name as feed_name");
 
+/**
+ * The queue's search text: lower case, words separated by single spaces,
+ * with a space in front, so that a search matches the start of words
+ * ("harb" finds "Harbour"; "b" does not find "about").
+ */
+export function searchable(text: string): string {
+  return ` ${text
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim()}`;
+}
+
 export interface WireFilter {
   feedId?: number | undefined;
   /** Items of this urgency or more urgent (1 is the most urgent). */
@@ -492,9 +506,9 @@ export async function listWireItems(db: Db, f: WireFilter): Promise<WireItem[]> 
   if (f.state === "used") q = q.where("wire_items.story_id", "is not", null);
   if (f.before) q = q.where("wire_items.id", "<", f.before);
   if (f.q) {
-    for (const word of f.q.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 8)) {
-      const like = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      q = q.where(sql<boolean>`wire_items.search_text like ${like} escape '\\'`);
+    for (const word of searchable(f.q).split(" ").filter(Boolean).slice(0, 8)) {
+      const like = `% ${word}%`;
+      q = q.where(sql<boolean>`wire_items.search_text like ${like}`);
     }
   }
   return (await q.execute()).map(itemOf);
