@@ -207,7 +207,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook("onClose", async () => scheduler.stop());
 
   await syncConfigFeeds(db, config.wire.feeds);
-  const wireFeeds = startWireFeeds({ db, media: deps.media, log: app.log }, config.wire.runnerMs);
+  const wireFeeds = startWireFeeds(
+    { db, media: deps.media, log: app.log },
+    { everyMs: config.wire.runnerMs, leaseMs: config.wire.leaseSeconds * 1000 },
+  );
   app.decorate("runWireFeeds", () => wireFeeds.tick());
   app.addHook("onClose", async () => wireFeeds.stop());
 

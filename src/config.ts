@@ -132,6 +132,11 @@ export const wireSchema = z
   .object({
     /** How often each process looks for due wire feeds (watch folders, polls), milliseconds (0: never; for tests). */
     runnerMs: z.number().int().min(0).max(600_000).default(2_000),
+    /**
+     * How long a process holds a feed's run before another may take it over,
+     * seconds: renewed as the run goes, so it matters only when a process dies.
+     */
+    leaseSeconds: z.number().int().min(2).max(3600).default(60),
     /** Largest push body, megabytes (checked before the feed is known; a feed may set a lower limit). */
     maxPushMegabytes: z.number().min(1).max(500).default(20),
     /**

@@ -31,6 +31,7 @@ import {
   listFeeds,
   pollSettings,
   recordFailure,
+  renewFeedRun,
 } from "../store/wire-store.ts";
 import { WirePayloadError, readWirePayload } from "./wire-formats.ts";
 import { type Received, type WireDeps, receiveItem } from "./wire-desk.ts";
@@ -49,15 +50,21 @@ export interface FeedRunner {
 
 /** Who holds a lease: this process, recognisably in the table. */
 export const PROCESS_ID = `${os.hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
-const LEASE_MS = 5 * 60_000;
 const MAX_BACKOFF_MS = 3600_000;
 const TAKEN = /\.(json|jsonl|ndjson)$/i;
 const IN_PROGRESS = /(^\.|\.(part|tmp|filepart|crdownload)$|~$)/i;
 
-export function startWireFeeds(deps: WireDeps & { log: WireLog }, everyMs: number): FeedRunner {
+type RunDeps = WireDeps & { log: WireLog; leaseMs: number };
+
+export function startWireFeeds(
+  deps: WireDeps & { log: WireLog },
+  opts: { everyMs: number; leaseMs: number },
+): FeedRunner {
+  const everyMs = opts.everyMs;
+  const run: RunDeps = { ...deps, leaseMs: opts.leaseMs };
   let running: Promise<void> | undefined;
   const tick = async () => {
-    running ??= runDueFeeds(deps)
+    running ??= runDueFeeds(run)
       .catch((err: unknown) => deps.log.error({ err }, "wire feeds pass failed; will retry"))
       .finally(() => {
         running = undefined;
@@ -75,14 +82,19 @@ export function startWireFeeds(deps: WireDeps & { log: WireLog }, everyMs: numbe
   };
 }
 
-async function runDueFeeds(deps: WireDeps & { log: WireLog }): Promise<void> {
+async function runDueFeeds(deps: RunDeps): Promise<void> {
   const feeds = (await listFeeds(deps.db)).filter(
     (f) => f.enabled && (f.kind === "folder" || f.kind === "poll"),
   );
   for (const feed of feeds) {
     const now = new Date();
     if (feed.nextRunAt && feed.nextRunAt > now.toISOString()) continue;
-    if (!(await claimFeedRun(deps.db, feed.id, PROCESS_ID, now, LEASE_MS))) continue;
+    // A poll holds its lease for at least its timeout; a folder renews it after each file.
+    const leaseMs =
+      feed.kind === "poll"
+        ? Math.max(deps.leaseMs, (pollSettings(feed).timeoutSeconds + 30) * 1000)
+        : deps.leaseMs;
+    if (!(await claimFeedRun(deps.db, feed.id, PROCESS_ID, now, leaseMs))) continue;
     let outcome: FeedRunOutcome;
     try {
       outcome = feed.kind === "folder" ? await runFolder(deps, feed) : await runPoll(deps, feed);
@@ -169,7 +181,7 @@ function moveAside(folder: string, name: string, to: "done" | "failed"): string 
   return target;
 }
 
-async function runFolder(deps: WireDeps & { log: WireLog }, feed: WireFeed): Promise<FeedRunOutcome> {
+async function runFolder(deps: RunDeps, feed: WireFeed): Promise<FeedRunOutcome> {
   const s = folderSettings(feed);
   let entries: fs.Dirent[];
   try {
@@ -188,6 +200,8 @@ async function runFolder(deps: WireDeps & { log: WireLog }, feed: WireFeed): Pro
     .map((e) => e.name)
     .sort();
   for (const name of names) {
+    // Still ours? (A run that outlived its lease stops: another process has the feed now.)
+    if (!(await renewFeedRun(deps.db, feed.id, PROCESS_ID, new Date(), deps.leaseMs))) break;
     const file = path.join(s.path, name);
     let stat: fs.Stats;
     try {
@@ -265,7 +279,7 @@ async function readCapped(res: Response, maxBytes: number): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-async function runPoll(deps: WireDeps & { log: WireLog }, feed: WireFeed): Promise<FeedRunOutcome> {
+async function runPoll(deps: RunDeps, feed: WireFeed): Promise<FeedRunOutcome> {
   const s = pollSettings(feed);
   const url = feed.cursor ?? s.url;
   const headers: Record<string, string> = { accept: "application/json", ...s.headers };

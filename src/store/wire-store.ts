@@ -235,6 +235,23 @@ export async function claimFeedRun(
   return Number(r.numUpdatedRows) === 1;
 }
 
+/** Extends this process's lease on a feed's run; false when it lost it (it ran out and another process took over). */
+export async function renewFeedRun(
+  db: Db,
+  feedId: number,
+  by: string,
+  now: Date,
+  leaseMs: number,
+): Promise<boolean> {
+  const r = await db
+    .updateTable("wire_feeds")
+    .set({ claimed_until: new Date(now.getTime() + leaseMs).toISOString() })
+    .where("id", "=", feedId)
+    .where("claimed_by", "=", by)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
 export interface FeedRunOutcome {
   nextRunAt: string;
   failures: number;
