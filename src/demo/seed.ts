@@ -38,6 +38,7 @@ import {
 import { sceneJpeg } from "./scenes.ts";
 import { probeDurationSeconds, withTempFile } from "../media/video-probe.ts";
 import { panVideo } from "./videos.ts";
+import { seedDemoWire } from "./wire-items.ts";
 
 /** `**bold**`, `_italic_`, `[text](url)`; “curly” quotes are kept as typed. */
 /** Typographic apostrophes: "council's" → "council’s". */
@@ -359,6 +360,7 @@ export async function seedDemo({
     await createUser(db, { ...a, passwordHash: await hashPassword(password) });
     accounts.push({ email: a.email, role: a.role, name: a.name, password });
   }
+  await seedDemoWire({ db, media }, now);
   if (pictureSizes === "now") {
     await makeSizes();
     return { accounts, pictureSizesMade: Promise.resolve() };

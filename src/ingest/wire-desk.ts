@@ -87,6 +87,8 @@ function fieldsOf(read: ReadItem & { ok: true }, raw: unknown) {
   const priority = num(rawField(raw, "priority"));
   const pubstatus =
     typeof rawField(raw, "pubstatus") === "string" ? String(rawField(raw, "pubstatus")) : "usable";
+  const created = m.version.split("#")[0] ?? "";
+  const sentAt = /^\d{4}-\d\d-\d\dT/.test(created) ? created : null;
   if (m.kind === "story") {
     const body = (m.story.body ?? []).map(blockText).join("\n");
     const summary = (m.story.summary ?? []).join(" · ");
@@ -101,6 +103,7 @@ function fieldsOf(read: ReadItem & { ok: true }, raw: unknown) {
       pubstatus,
       embargoUntil: m.story.embargoUntil ?? null,
       skipReason: null,
+      sentAt,
     };
   }
   if (m.kind === "media") {
@@ -118,6 +121,7 @@ function fieldsOf(read: ReadItem & { ok: true }, raw: unknown) {
       pubstatus,
       embargoUntil: null,
       skipReason: null,
+      sentAt,
     };
   }
   const headline = rawField(raw, "headline");
@@ -132,6 +136,7 @@ function fieldsOf(read: ReadItem & { ok: true }, raw: unknown) {
     pubstatus,
     embargoUntil: null,
     skipReason: m.reason,
+    sentAt,
   };
 }
 

@@ -739,6 +739,7 @@ const m0015_wire: Migration = {
       .addColumn("embargo_until", "varchar(40)")
       .addColumn("skip_reason", "text")
       .addColumn("latest_version", "varchar(200)", (c) => c.notNull())
+      .addColumn("sent_at", "varchar(40)")
       .addColumn("version_count", "integer", (c) => c.notNull().defaultTo(1))
       .addColumn("story_id", "integer", (c) => c.references("stories.id").onDelete("set null"))
       .addColumn("applied_version", "varchar(200)")

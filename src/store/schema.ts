@@ -307,6 +307,8 @@ export interface WireItemTable {
   embargo_until: string | null;
   skip_reason: string | null;
   latest_version: string;
+  /** When the agency sent its newest version (its versioncreated), if it said. */
+  sent_at: string | null;
   version_count: number;
   /** The story made from it, if any, and the version and story revision that were applied. */
   story_id: number | null;

@@ -300,6 +300,7 @@ export interface WireItemFields {
   pubstatus: string;
   embargoUntil: string | null;
   skipReason: string | null;
+  sentAt: string | null;
 }
 
 export interface NewVersion {
@@ -347,6 +348,7 @@ export async function storeVersion(
       pubstatus: fields.pubstatus,
       embargo_until: fields.embargoUntil,
       skip_reason: fields.skipReason,
+      sent_at: fields.sentAt,
     };
     const inserted = await trx
       .insertInto("wire_items")
@@ -430,6 +432,8 @@ export interface WireItem {
   embargoUntil: string | null;
   skipReason: string | null;
   latestVersion: string;
+  /** When the agency sent the newest version, if it said. */
+  sentAt: string | null;
   versionCount: number;
   storyId: number | null;
   appliedVersion: string | null;
@@ -457,6 +461,7 @@ function itemOf(r: Selectable<WireItemTable> & { feed_name: string | null }): Wi
     embargoUntil: r.embargo_until,
     skipReason: r.skip_reason,
     latestVersion: r.latest_version,
+    sentAt: r.sent_at,
     versionCount: r.version_count,
     storyId: r.story_id,
     appliedVersion: r.applied_version,

@@ -13,6 +13,7 @@ import { UsersPage } from "./users.tsx";
 import { navigate, useLocation, useRoute } from "./router.ts";
 import { NoticesPage, useDesk } from "./desk.tsx";
 import { FrontPagePage } from "./front-page.tsx";
+import { WirePage } from "./wire.tsx";
 import "./editor.css";
 
 function Shell({
@@ -69,6 +70,7 @@ function Shell({
             {desk?.inReview != null
               ? link("/admin?status=review", "In review", count(desk.inReview, "waiting"))
               : null}
+            {me.permissions.includes("wire.read") ? link("/admin/wire", "Wire") : null}
             {me.permissions.includes("story.publish") ? link("/admin/front-pages", "Front pages") : null}
             {link("/admin/media", "Media")}
             {me.permissions.includes("comments.moderate")
@@ -129,6 +131,8 @@ function App() {
   if (story) page = <StoryEditor key={story[1]} id={Number(story[1])} me={me} />;
   else if (path === "/admin/media") page = <MediaPage me={me} />;
   else if (path === "/admin/notices") page = <NoticesPage />;
+  else if (path === "/admin/wire" && me.permissions.includes("wire.read"))
+    page = <WirePage key={here} me={me} />;
   else if (path === "/admin/front-pages" && me.permissions.includes("story.publish"))
     page = <FrontPagePage canPlace />;
   else if (path === "/admin/comments" && me.permissions.includes("comments.moderate"))

@@ -32,6 +32,7 @@ import {
 } from "./draft-state.ts";
 import { HeadlineFields } from "./headline-fields.tsx";
 import { HeroPanel, RelatedVideosPanel, StoryFieldsPanel } from "./story-settings.tsx";
+import { WireUpdateNotice } from "./wire.tsx";
 import { WorkflowPanel } from "./workflow-panel.tsx";
 import { ConflictPanel, contentText } from "./conflict.tsx";
 import { blocksToDoc, docToBlocks } from "./doc-convert.ts";
@@ -509,6 +510,19 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
           }}
         />
       ) : null}
+
+      <WireUpdateNotice
+        storyId={id}
+        canApply={me.permissions.includes("story.publish")}
+        dirty={saveState !== "saved"}
+        onApplied={() =>
+          void api<StoryJson>("GET", `/api/admin/stories/${id}`).then((s) => {
+            adopt(s);
+            loadIntoEditor(s.content);
+            clearLocal(id);
+          })
+        }
+      />
 
       {message ? (
         <div class={saveState === "error" || fields.length ? "error-box" : "notice"} role="alert">

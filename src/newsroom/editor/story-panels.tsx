@@ -12,7 +12,7 @@ interface Revision {
   note: string;
 }
 
-interface Diff {
+export interface Diff {
   text: {
     field: string;
     label: string;
@@ -20,6 +20,43 @@ interface Diff {
     paragraphs: { gapBefore: boolean; parts: { kind: "same" | "added" | "removed"; text: string }[] }[];
   }[];
   other: string[];
+}
+
+/** A word-level diff: the changed paragraphs of each text field, and other changes in words. */
+export function DiffView({ diff }: { diff: Diff }) {
+  return (
+    <>
+      {diff.text.length === 0 && diff.other.length === 0 ? <p>No differences.</p> : null}
+      {diff.text.map((f) => (
+        <div>
+          <h4>{f.label}</h4>
+          {f.paragraphs.map((para) => (
+            <>
+              {para.gapBefore ? <p class="sub">…</p> : null}
+              <p class="diff">
+                {para.parts.map((p) =>
+                  p.kind === "added" ? (
+                    <ins>{p.text}</ins>
+                  ) : p.kind === "removed" ? (
+                    <del>{p.text}</del>
+                  ) : (
+                    p.text
+                  ),
+                )}
+              </p>
+            </>
+          ))}
+        </div>
+      ))}
+      {diff.other.length ? (
+        <ul>
+          {diff.other.map((o) => (
+            <li>{o}</li>
+          ))}
+        </ul>
+      ) : null}
+    </>
+  );
 }
 
 export function RevisionsPanel({ story, onRestore }: { story: StoryJson; onRestore: (n: number) => void }) {
@@ -105,35 +142,7 @@ export function RevisionsPanel({ story, onRestore }: { story: StoryJson; onResto
           <h3>
             Changes from {Math.min(from!, to!)} to {Math.max(from!, to!)}
           </h3>
-          {diff.text.length === 0 && diff.other.length === 0 ? <p>No differences.</p> : null}
-          {diff.text.map((f) => (
-            <div>
-              <h4>{f.label}</h4>
-              {f.paragraphs.map((para) => (
-                <>
-                  {para.gapBefore ? <p class="sub">…</p> : null}
-                  <p class="diff">
-                    {para.parts.map((p) =>
-                      p.kind === "added" ? (
-                        <ins>{p.text}</ins>
-                      ) : p.kind === "removed" ? (
-                        <del>{p.text}</del>
-                      ) : (
-                        p.text
-                      ),
-                    )}
-                  </p>
-                </>
-              ))}
-            </div>
-          ))}
-          {diff.other.length ? (
-            <ul>
-              {diff.other.map((o) => (
-                <li>{o}</li>
-              ))}
-            </ul>
-          ) : null}
+          <DiffView diff={diff} />
         </div>
       ) : null}
     </details>
