@@ -91,6 +91,7 @@ async function cmdImport(args: string[], config: Config): Promise<number> {
       json: { type: "boolean", default: false },
       section: { type: "string" },
       strict: { type: "boolean", default: false },
+      queue: { type: "boolean", default: false },
       "ninjs-version": { type: "string" },
     },
     allowPositionals: true,
@@ -132,6 +133,7 @@ async function cmdImport(args: string[], config: Config): Promise<number> {
         db,
         media,
         strict: values.strict,
+        queue: values.queue,
         ...(section ? { section } : {}),
         ...(ninjsVersion ? { ninjsVersion } : {}),
       },
@@ -157,7 +159,7 @@ async function cmdImport(args: string[], config: Config): Promise<number> {
     const count = (s: ImportResult["status"]) => results.filter((r) => r.status === s).length;
     const warned = results.filter((r) => r.warnings?.length).length;
     console.log(
-      `\n${results.length} item(s) from ${files.length} file(s): ${count("created")} created, ${count("updated")} updated, ${count("unchanged")} unchanged, ${count("skipped")} skipped, ${count("error")} failed${warned ? `; ${warned} imported with warnings` : ""}`,
+      `\n${results.length} item(s) from ${files.length} file(s): ${count("created")} created, ${count("updated")} updated, ${values.queue ? `${count("queued")} queued, ` : ""}${count("unchanged")} unchanged, ${count("skipped")} skipped, ${count("error")} failed${warned ? `; ${warned} imported with warnings` : ""}`,
     );
   }
   return results.some((r) => r.status === "error") ? 1 : 0;

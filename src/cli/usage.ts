@@ -25,11 +25,12 @@ export const USAGE = `Usage: gazette <command> [options]
 
 Commands:
   serve                      Serve the site on PORT (default 3000), seeding the demo newsroom on an empty database
-  import [--json] [--section SLUG] [--strict] [--ninjs-version V] FILE|FOLDER…
+  import [--json] [--section SLUG] [--strict] [--ninjs-version V] [--queue] FILE|FOLDER…
                              Import IPTC ninjs 1.0–1.6, 2.x and 3.x files: one item, a list, an agency API envelope
                              or a feed wrapper per file (folders are searched for *.json). Lenient by default:
                              properties outside the standard are left out with a warning; --strict refuses them
-                             and reads no dialect; --ninjs-version judges every item as that version (e.g. 1.4)
+                             and reads no dialect; --ninjs-version judges every item as that version (e.g. 1.4);
+                             --queue puts the items in the newsroom's wire queue instead of publishing them
   migrate                    Apply pending database migrations
   seed-demo                  Add the demo newsroom to an empty database
 ${USER_USAGE}
