@@ -14,7 +14,8 @@
  *  - several items one per line (NDJSON).
  *
  * Dialects (lenient mode only; `--strict` reads the item exactly as sent):
- *  - `guid` in place of `uri` (an editorial system's ninjs);
+ *  - `guid` in place of `uri` (an editorial system's ninjs), or only an
+ *    agency's `altids.itemid`;
  *  - `version` sent as a number;
  *  - `authors: [{name}]` or `bylines: [{by}]` where ninjs has one `byline`;
  *  - a plain `summary` string where ninjs has `description_text`;
@@ -194,6 +195,16 @@ export function fromDialect(raw: Json): { item: Json; notes: string[] } {
     item["uri"] = item["guid"];
     delete item["guid"];
     notes.push("guid read as uri");
+  }
+  const altids = item["altids"];
+  if (
+    item["uri"] === undefined &&
+    isObject(altids) &&
+    typeof altids["itemid"] === "string" &&
+    altids["itemid"]
+  ) {
+    item["uri"] = `urn:altid:itemid:${altids["itemid"]}`;
+    notes.push("altids.itemid read as uri");
   }
   if (typeof item["version"] === "number") item["version"] = String(item["version"]);
   // A 2.x-shaped item (headlines, bodies) takes `by`; a 1.x one `byline`.

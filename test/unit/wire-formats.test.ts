@@ -69,6 +69,10 @@ describe("wire payloads", () => {
       "urn:p",
     );
     assert.ok(notes.includes("guid read as uri"));
+    assert.equal(
+      fromDialect({ altids: { itemid: "abc123" }, headline: "H" }).item["uri"],
+      "urn:altid:itemid:abc123",
+    );
     // A 2.x-shaped item gets `by`, not the 1.x `byline`.
     assert.equal(fromDialect({ uri: "u", headlines: [], bylines: [{ by: "C" }] }).item["by"], "C");
   });
