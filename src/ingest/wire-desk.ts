@@ -72,6 +72,13 @@ export interface DeskLog {
 
 export type WireDeps = WriterDeps & { log?: DeskLog | undefined };
 
+/**
+ * Lets the event loop run between files and items: on SQLite every query is
+ * synchronous, so a long run of items would otherwise hold the process's
+ * other HTTP requests (and its log output) until it ends.
+ */
+export const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 const WIRE_ACTOR = { userId: null, name: "Wire desk" };
 const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? Math.round(v) : null);
 

@@ -34,7 +34,7 @@ import {
   renewFeedRun,
 } from "../store/wire-store.ts";
 import { WirePayloadError, readWirePayload } from "./wire-formats.ts";
-import { type Received, type WireDeps, receiveItem } from "./wire-desk.ts";
+import { type Received, type WireDeps, breathe, receiveItem } from "./wire-desk.ts";
 
 export interface WireLog {
   info(obj: object, msg: string): void;
@@ -52,6 +52,7 @@ export interface FeedRunner {
 export const PROCESS_ID = `${os.hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
 const MAX_BACKOFF_MS = 3600_000;
 const TAKEN = /\.(json|jsonl|ndjson)$/i;
+
 const IN_PROGRESS = /(^\.|\.(part|tmp|filepart|crdownload)$|~$)/i;
 
 type RunDeps = WireDeps & { log: WireLog; leaseMs: number };
@@ -148,6 +149,7 @@ async function receiveAll(
   const payload = readWirePayload(text);
   const results: Received[] = [];
   for (const { label, raw } of payload.items) {
+    await breathe();
     results.push(
       await receiveItem(deps, feed, raw, {
         source: `${source}${label ? ` ${label.replace(/: $/, "")}` : ""}`,
@@ -200,6 +202,7 @@ async function runFolder(deps: RunDeps, feed: WireFeed): Promise<FeedRunOutcome>
     .map((e) => e.name)
     .sort();
   for (const name of names) {
+    await breathe();
     // Still ours? (A run that outlived its lease stops: another process has the feed now.)
     if (!(await renewFeedRun(deps.db, feed.id, PROCESS_ID, new Date(), deps.leaseMs))) break;
     const file = path.join(s.path, name);

@@ -1,12 +1,15 @@
 /**
- * A watch folder shared by two `gazette serve` processes on one database,
- * one of which is killed with SIGKILL in the middle of taking the files and
- * started again: every item is stored exactly once, every file ends in
- * done/ exactly once, nothing is recorded as failed.
+ * A watch folder and a polled feed (served by a local HTTP server) shared by
+ * `gazette serve` processes on one database, one of which is killed with
+ * SIGKILL in the middle of taking the files, and two more started: every
+ * item is stored exactly once, every file ends in done/ exactly once,
+ * nothing is recorded as failed, and the polls ask with the feed's ETag.
  */
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { openDatabase } from "../../src/store/database.ts";
@@ -14,8 +17,9 @@ import { startServer } from "../browser.ts";
 import { DIALECTS, eventually, tempDir } from "../helpers.ts";
 import { freshPostgresUrl } from "../postgres.ts";
 
-const FILES = 120;
-const PER_FILE = 5;
+const FILES = 400;
+const PER_FILE = 2;
+const POLLED = 30;
 
 function fileItems(f: number) {
   return Array.from({ length: PER_FILE }, (_, i) => ({
@@ -36,7 +40,27 @@ for (const dialect of DIALECTS) {
     let staged = "";
     let databaseUrl: string | undefined;
     let env: Record<string, string> = {};
+    let feedServer: http.Server;
+    const conditional: string[] = [];
     before(async () => {
+      const feed = JSON.stringify({
+        api_version: "2",
+        data: {
+          items: Array.from({ length: POLLED }, (_, i) => ({
+            item: { ...fileItems(1000)[0], uri: `urn:poll.example:${i}`, headline: `Polled item ${i}` },
+          })),
+        },
+      });
+      feedServer = http.createServer((req, res) => {
+        if (req.headers["if-none-match"] === '"feed-1"') {
+          conditional.push(req.url ?? "");
+          res.writeHead(304).end();
+          return;
+        }
+        res.writeHead(200, { "content-type": "application/json", etag: '"feed-1"' }).end(feed);
+      });
+      await new Promise<void>((r) => feedServer.listen(0, "127.0.0.1", r));
+      const pollUrl = `http://127.0.0.1:${(feedServer.address() as AddressInfo).port}/feed`;
       databaseUrl = dialect === "postgres" ? await freshPostgresUrl() : undefined;
       dataDir = tempDir("gazette-wire-2p-");
       drop = path.join(dataDir, "drop");
@@ -61,6 +85,7 @@ for (const dialect of DIALECTS) {
             leaseSeconds: 2,
             feeds: [
               { name: "Drop", kind: "folder", settings: { path: drop, settleSeconds: 0, everySeconds: 1 } },
+              { name: "Poll", kind: "poll", settings: { url: pollUrl, everySeconds: 5 } },
             ],
           },
         }),
@@ -72,6 +97,8 @@ for (const dialect of DIALECTS) {
       };
     });
     after(() => {
+      feedServer.closeAllConnections();
+      feedServer.close();
       for (const s of servers) s.kill("SIGKILL");
       fs.rmSync(dataDir, { recursive: true, force: true });
     });
@@ -121,8 +148,13 @@ for (const dialect of DIALECTS) {
                 .executeTakeFirstOrThrow()
             ).n,
           );
-        assert.equal(await count("wire_items"), FILES * PER_FILE);
-        assert.equal(await count("wire_versions"), FILES * PER_FILE);
+        await eventually(
+          "the polled feed to be asked again with its ETag",
+          async () => conditional.length > 0,
+          60_000,
+        );
+        assert.equal(await count("wire_items"), FILES * PER_FILE + POLLED);
+        assert.equal(await count("wire_versions"), FILES * PER_FILE + POLLED);
         assert.equal(await count("wire_failures"), 0);
       } finally {
         await db.destroy();

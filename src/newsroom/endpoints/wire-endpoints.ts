@@ -16,6 +16,7 @@ import { readNinjsItem } from "../../ingest/ninjs-read.ts";
 import { WirePayloadError, readWirePayload } from "../../ingest/wire-formats.ts";
 import {
   applyWireUpdate,
+  breathe,
   dismissWireUpdate,
   receiveItem,
   storyWireState,
@@ -142,6 +143,7 @@ export function wireEndpoints(deps: WireEndpointDeps) {
         }
         const items = [];
         for (const { label, raw: item } of payload.items) {
+          await breathe();
           const r = await receiveItem({ db, media: deps.media }, feed, item, {
             source: `${source}${label ? ` ${label.replace(/: $/, "")}` : ""}`,
             baseDir: null,
