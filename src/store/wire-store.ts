@@ -176,6 +176,18 @@ export async function syncConfigFeeds(db: Db, feeds: readonly WireFeedSpec[]): P
   }
 }
 
+export async function setFeedEnabled(db: Db, id: number, enabled: boolean): Promise<void> {
+  await db
+    .updateTable("wire_feeds")
+    .set({
+      enabled: enabled ? 1 : 0,
+      updated_at: new Date().toISOString(),
+      ...(enabled ? { next_run_at: null } : {}),
+    })
+    .where("id", "=", id)
+    .execute();
+}
+
 export async function deleteFeed(db: Db, id: number): Promise<void> {
   await db.deleteFrom("wire_feeds").where("id", "=", id).execute();
 }

@@ -100,6 +100,7 @@ const EXPECTED: Record<string, string> = {
   "GET /api/admin/wire/feeds": "UUFFFA",
   "POST /api/admin/wire/feeds": "UUFFFA",
   "PUT /api/admin/wire/feeds/:id": "UUFFFA",
+  "PATCH /api/admin/wire/feeds/:id": "UUFFFA",
   "DELETE /api/admin/wire/feeds/:id": "UUFFFA",
   "PATCH /api/admin/settings": "UUFFFA",
   // Moderation: moderators, editors and admins; the policy is an admin's.

@@ -390,6 +390,25 @@ for (const dialect of DIALECTS) {
       assert.ok(notices.notices.some((n) => /The agency killed the item “Harbour story d”/.test(n.text)));
     });
 
+    it("a feed switched off takes nothing (503), and admins only may switch it", async () => {
+      const feed = (await feedBySlug(env.db, "agency-push"))!;
+      await editor.json("PATCH", `/api/admin/wire/feeds/${feed.id}`, { enabled: false }, 403);
+      const admin = await sessionFor(env.app, env.db, await addUser(env.db, "admin", "Switching admin"));
+      const off = await admin.json<{ feed: { enabled: boolean; secret?: string; hasSecret: boolean } }>(
+        "PATCH",
+        `/api/admin/wire/feeds/${feed.id}`,
+        { enabled: false },
+      );
+      assert.equal(off.feed.enabled, false);
+      assert.equal(off.feed.secret, undefined, "the secret never leaves the server");
+      assert.equal(off.feed.hasSecret, true);
+      const before = await rows("wire_versions");
+      assert.equal((await push("agency-push", item("z"))).statusCode, 503);
+      assert.equal(await rows("wire_versions"), before);
+      await admin.json("PATCH", `/api/admin/wire/feeds/${feed.id}`, { enabled: true });
+      assert.equal((await push("agency-push", item("z"))).statusCode, 202);
+    });
+
     describe("a watch folder", () => {
       let folder: string;
       before(async () => {

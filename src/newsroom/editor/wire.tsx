@@ -112,6 +112,7 @@ export function WirePage({ me }: { me: Me }) {
   const [arrived, setArrived] = useState("");
   const [failures, setFailures] = useState<Failure[] | null>(null);
   const [busy, setBusy] = useState(false);
+  const [showFeeds, setShowFeeds] = useState(false);
   const seen = useRef<Set<number> | null>(null);
 
   useEffect(() => {
@@ -187,19 +188,27 @@ export function WirePage({ me }: { me: Me }) {
     <section class="wire">
       <div class="page-head">
         <h1>Wire</h1>
-        <button
-          type="button"
-          onClick={() =>
-            failures
-              ? setFailures(null)
-              : void api<{ failures: Failure[] }>("GET", "/api/admin/wire/failures").then((r) =>
-                  setFailures(r.failures),
-                )
-          }
-        >
-          {failures ? "Back to the queue" : "What could not be read"}
-        </button>
+        <div class="head-actions">
+          {me.permissions.includes("wire.manage") ? (
+            <button type="button" aria-expanded={showFeeds} onClick={() => setShowFeeds(!showFeeds)}>
+              {showFeeds ? "Hide the feeds" : "Feeds"}
+            </button>
+          ) : null}
+          <button
+            type="button"
+            onClick={() =>
+              failures
+                ? setFailures(null)
+                : void api<{ failures: Failure[] }>("GET", "/api/admin/wire/failures").then((r) =>
+                    setFailures(r.failures),
+                  )
+            }
+          >
+            {failures ? "Back to the queue" : "What could not be read"}
+          </button>
+        </div>
       </div>
+      {showFeeds ? <FeedsPanel /> : null}
       <p class="sub" role="status" aria-live="polite">
         {arrived}
       </p>
@@ -470,5 +479,225 @@ export function WireUpdateNotice({
       )}
       {message ? <p role="status">{message}</p> : null}
     </div>
+  );
+}
+
+interface FeedRow {
+  id: number;
+  name: string;
+  slug: string;
+  kind: "folder" | "push" | "poll" | "import";
+  settings: Record<string, unknown>;
+  sectionSlug: string | null;
+  mode: "queue" | "publish";
+  trusted: boolean;
+  killRule: "alert" | "unpublish";
+  enabled: boolean;
+  fromConfig: boolean;
+  failures: number;
+  lastError: string | null;
+  lastSuccessAt: string | null;
+}
+
+/** Admins: the feeds, their state, and a form to add one (folder, push, poll). */
+export function FeedsPanel() {
+  const [feeds, setFeeds] = useState<FeedRow[] | undefined>(undefined);
+  const [kind, setKind] = useState<"folder" | "push" | "poll">("push");
+  const [name, setName] = useState("");
+  const [where, setWhere] = useState("");
+  const [secret, setSecret] = useState("");
+  const [apiKey, setApiKey] = useState("");
+  const [section, setSection] = useState("");
+  const [mode, setMode] = useState<"queue" | "publish">("queue");
+  const [trusted, setTrusted] = useState(false);
+  const [killRule, setKillRule] = useState<"alert" | "unpublish">("alert");
+  const [message, setMessage] = useState("");
+  const [problems, setProblems] = useState<string[]>([]);
+  const load = () =>
+    void api<{ feeds: FeedRow[] }>("GET", "/api/admin/wire/feeds")
+      .then((r) => setFeeds(r.feeds))
+      .catch(() => setMessage("Could not load the feeds."));
+  useEffect(load, []);
+
+  const add = async (e: Event) => {
+    e.preventDefault();
+    setProblems([]);
+    const settings =
+      kind === "folder"
+        ? { path: where }
+        : kind === "poll"
+          ? { url: where, ...(apiKey ? { headers: { "x-api-key": apiKey } } : {}) }
+          : {};
+    try {
+      await api("POST", "/api/admin/wire/feeds", {
+        name,
+        kind,
+        settings,
+        ...(kind === "push" ? { secret } : {}),
+        ...(section ? { sectionSlug: section } : {}),
+        mode,
+        trusted: trusted || mode === "publish",
+        killRule,
+      });
+      setMessage(`Added ${name}.`);
+      setName("");
+      setWhere("");
+      setSecret("");
+      setApiKey("");
+      load();
+    } catch (err) {
+      if (err instanceof ApiError) {
+        setMessage(err.message);
+        setProblems(err.fields.map((f) => `${f.path}: ${f.message}`));
+      } else setMessage("Could not add the feed.");
+    }
+  };
+
+  const toggle = (f: FeedRow) =>
+    void api("PATCH", `/api/admin/wire/feeds/${f.id}`, { enabled: !f.enabled })
+      .then(load)
+      .catch((err: unknown) => setMessage(err instanceof ApiError ? err.message : "That did not work."));
+  const remove = (f: FeedRow) =>
+    confirm(`Remove the feed ${f.name}? Its items stay in the queue.`) &&
+    void api("DELETE", `/api/admin/wire/feeds/${f.id}`)
+      .then(load)
+      .catch((err: unknown) => setMessage(err instanceof ApiError ? err.message : "That did not work."));
+
+  return (
+    <section class="wire-feeds" aria-labelledby="feeds-heading">
+      <h2 id="feeds-heading">Feeds</h2>
+      {message ? <p role="status">{message}</p> : null}
+      {feeds === undefined ? (
+        <p>Loading…</p>
+      ) : (
+        <table class="stories">
+          <caption class="visually-hidden">Wire feeds</caption>
+          <thead>
+            <tr>
+              <th scope="col">Feed</th>
+              <th scope="col">Kind</th>
+              <th scope="col">Items</th>
+              <th scope="col">State</th>
+              <th scope="col">
+                <span class="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {feeds.map((f) => (
+              <tr>
+                <td>
+                  {f.name}
+                  <div class="sub">
+                    {f.kind === "push"
+                      ? `POST ${location.origin}/api/wire/push/${f.slug}`
+                      : f.kind === "folder"
+                        ? String(f.settings["path"] ?? "")
+                        : f.kind === "poll"
+                          ? String(f.settings["url"] ?? "")
+                          : "gazette import"}
+                  </div>
+                </td>
+                <td>{f.kind}</td>
+                <td>
+                  {f.mode === "publish" ? "published at once" : "wait in the queue"}
+                  {f.trusted && f.mode !== "publish" ? ", may be published as is" : ""}
+                  {f.sectionSlug ? ` · ${f.sectionSlug}` : ""}
+                  {f.killRule === "unpublish" ? " · kills unpublish" : ""}
+                </td>
+                <td>
+                  {!f.enabled ? "Off" : f.lastError ? <span class="error">{f.lastError}</span> : "Working"}
+                  {f.lastSuccessAt ? <div class="sub">Last success {when(f.lastSuccessAt)}</div> : null}
+                  {f.failures ? <div class="sub">{f.failures} failures in a row</div> : null}
+                </td>
+                <td>
+                  {f.fromConfig ? (
+                    <span class="sub">From the config file</span>
+                  ) : f.kind === "import" ? null : (
+                    <>
+                      <button type="button" onClick={() => toggle(f)}>
+                        {f.enabled ? `Switch off ${f.name}` : `Switch on ${f.name}`}
+                      </button>{" "}
+                      <button type="button" class="danger" onClick={() => remove(f)}>
+                        Remove {f.name}
+                      </button>
+                    </>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <form class="feed-form" onSubmit={(e) => void add(e)}>
+        <h3>Add a feed</h3>
+        <label>
+          Name
+          <input required value={name} onInput={(e) => setName(e.currentTarget.value)} />
+        </label>
+        <label>
+          Kind
+          <select value={kind} onChange={(e) => setKind(e.currentTarget.value as typeof kind)}>
+            <option value="push">Push: the agency sends to Gazette</option>
+            <option value="poll">Poll: Gazette fetches a URL</option>
+            <option value="folder">Watch folder: files dropped on this server</option>
+          </select>
+        </label>
+        {kind === "push" ? (
+          <label>
+            Shared secret (at least 24 characters)
+            <input required minLength={24} value={secret} onInput={(e) => setSecret(e.currentTarget.value)} />
+          </label>
+        ) : (
+          <label>
+            {kind === "poll" ? "Feed URL" : "Folder on the server"}
+            <input required value={where} onInput={(e) => setWhere(e.currentTarget.value)} />
+          </label>
+        )}
+        {kind === "poll" ? (
+          <label>
+            API key (sent as x-api-key; optional)
+            <input value={apiKey} onInput={(e) => setApiKey(e.currentTarget.value)} />
+          </label>
+        ) : null}
+        <label>
+          Section for its stories (optional)
+          <input value={section} placeholder="world" onInput={(e) => setSection(e.currentTarget.value)} />
+        </label>
+        <label>
+          Items
+          <select value={mode} onChange={(e) => setMode(e.currentTarget.value as typeof mode)}>
+            <option value="queue">Wait in the queue for an editor</option>
+            <option value="publish">Are published as they arrive (trusted)</option>
+          </select>
+        </label>
+        <label class="check">
+          <input
+            type="checkbox"
+            checked={trusted || mode === "publish"}
+            disabled={mode === "publish"}
+            onChange={(e) => setTrusted(e.currentTarget.checked)}
+          />{" "}
+          Editors may publish its items as they are
+        </label>
+        <label>
+          When the agency kills an item
+          <select value={killRule} onChange={(e) => setKillRule(e.currentTarget.value as typeof killRule)}>
+            <option value="alert">Alert the story's editors</option>
+            <option value="unpublish">Alert them and take the story off the site</option>
+          </select>
+        </label>
+        {problems.length ? (
+          <ul class="error">
+            {problems.map((p) => (
+              <li>{p}</li>
+            ))}
+          </ul>
+        ) : null}
+        <button type="submit" class="primary">
+          Add the feed
+        </button>
+      </form>
+    </section>
   );
 }

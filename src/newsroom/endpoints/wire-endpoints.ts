@@ -36,6 +36,7 @@ import {
   pushSettings,
   recordFailure,
   saveFeed,
+  setFeedEnabled,
   versionsOf,
   wireItemById,
   wireItemForStory,
@@ -370,6 +371,21 @@ export function wireEndpoints(deps: WireEndpointDeps) {
             `${feed.name} is defined in the config file: change it there.`,
           );
         return { feed: feedJson(await saveFeed(db, body, { id: feed.id })) };
+      },
+    }),
+    endpoint({
+      method: "PATCH",
+      path: "/api/admin/wire/feeds/:id",
+      access: "wire.manage",
+      responds: "json",
+      tag: "Wire",
+      summary: "Switch a feed on or off (a feed that is off takes nothing: a push to it answers 503)",
+      params: idParam,
+      body: z.object({ enabled: z.boolean() }),
+      handler: async ({ params, body }) => {
+        const feed = await mustFeed(params.id);
+        await setFeedEnabled(db, feed.id, body.enabled);
+        return { feed: feedJson((await feedById(db, feed.id))!) };
       },
     }),
     endpoint({
