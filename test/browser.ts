@@ -1,7 +1,14 @@
 /** A real Chromium for end-to-end tests, and a `gazette serve` process to point it at. */
 import { type ChildProcess, spawn } from "node:child_process";
 import chromium from "@sparticuz/chromium";
-import { type Browser, chromium as playwright } from "playwright-core";
+import assert from "node:assert/strict";
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+  chromium as playwright,
+} from "playwright-core";
 import { ROOT } from "./helpers.ts";
 
 /**
@@ -36,4 +43,28 @@ export async function startServer(
     });
   });
   return { server, base };
+}
+
+/**
+ * A new browser context signed in to the newsroom at `base` as this account,
+ * on the story list; a page error fails the test. The context is added to
+ * `contexts` for the caller to close.
+ */
+export async function newsroomPage(
+  browser: Browser,
+  base: string,
+  account: { email: string; password: string },
+  contexts: BrowserContext[],
+  options: BrowserContextOptions = {},
+): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, ...options });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on("pageerror", (e) => assert.fail(`page error: ${e.message}`));
+  await page.goto(`${base}/admin`);
+  await page.getByLabel("Email").fill(account.email);
+  await page.getByLabel("Password").fill(account.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Stories" }).waitFor();
+  return page;
 }

@@ -199,6 +199,36 @@ function insertAfterParagraphs(body: Block[], inserts: { block: Block; afterPara
   return out;
 }
 
+/** A mapped picture's row, with where its file is and where it came from. */
+function insertMappedImage(db: Db, img: MappedImage, r: ResolvedImage, sourceUri: string | null) {
+  return insertImage(db, {
+    ...r,
+    alt: img.alt,
+    caption: img.caption ?? null,
+    credit: img.credit ?? null,
+    sourceUri,
+  });
+}
+
+/** A mapped video's row (its poster, if any, already stored). */
+function insertMappedVideo(
+  db: Db,
+  v: MappedVideo,
+  sources: { url: string; type: string }[],
+  posterId: number | undefined,
+  sourceUri: string | null,
+) {
+  return insertVideo(db, {
+    title: v.title,
+    durationSeconds: v.durationSeconds,
+    sources,
+    ...(posterId ? { posterImageId: posterId } : {}),
+    ...(v.caption ? { caption: v.caption } : {}),
+    ...(v.credit ? { credit: v.credit } : {}),
+    sourceUri,
+  });
+}
+
 export interface WriterDeps {
   db: Db;
   media: MediaStore;
@@ -217,15 +247,8 @@ export async function addMediaItem(
   const existing = await mediaBySourceUri(deps.db, mapped.uri);
   if (existing) return { created: false, ...existing };
   if (mapped.image) {
-    const img = mapped.image;
-    const resolved = await resolveImage(img, baseDir, deps.media);
-    const id = await insertImage(deps.db, {
-      ...resolved,
-      alt: img.alt,
-      caption: img.caption ?? null,
-      credit: img.credit ?? null,
-      sourceUri: mapped.uri,
-    });
+    const resolved = await resolveImage(mapped.image, baseDir, deps.media);
+    const id = await insertMappedImage(deps.db, mapped.image, resolved, mapped.uri);
     return { created: true, kind: "image", id };
   }
   const v = mapped.video!;
@@ -234,25 +257,8 @@ export async function addMediaItem(
   );
   const poster = v.poster ? await resolveImage(v.poster, baseDir, deps.media) : undefined;
   const id = await deps.db.transaction().execute(async (trx) => {
-    const posterId =
-      poster && v.poster
-        ? await insertImage(trx, {
-            ...poster,
-            alt: v.poster.alt,
-            caption: null,
-            credit: null,
-            sourceUri: null,
-          })
-        : undefined;
-    return insertVideo(trx, {
-      title: v.title,
-      durationSeconds: v.durationSeconds,
-      sources,
-      ...(posterId ? { posterImageId: posterId } : {}),
-      ...(v.caption ? { caption: v.caption } : {}),
-      ...(v.credit ? { credit: v.credit } : {}),
-      sourceUri: mapped.uri,
-    });
+    const posterId = poster && v.poster ? await insertMappedImage(trx, v.poster, poster, null) : undefined;
+    return insertMappedVideo(trx, v, sources, posterId, mapped.uri);
   });
   return { created: true, kind: "video", id };
 }
@@ -307,14 +313,8 @@ export async function writeStory(
   const { existing } = opts;
   return deps.db.transaction().execute(async (trx) => {
     if (!existing) await upsertSectionIfMissing(trx, opts.section);
-    const imageRow = async (img: MappedImage, r: ResolvedImage) =>
-      insertImage(trx, {
-        ...r,
-        alt: img.alt,
-        caption: img.caption ?? null,
-        credit: img.credit ?? null,
-        sourceUri: img.sourceUri ?? null,
-      });
+    const imageRow = (img: MappedImage, r: ResolvedImage) =>
+      insertMappedImage(trx, img, r, img.sourceUri ?? null);
     const heroId = hero && mapped.hero ? await imageRow(mapped.hero, hero) : undefined;
     const inserts: { block: Block; afterParagraph: number }[] = [];
     for (const x of images)
@@ -325,15 +325,7 @@ export async function writeStory(
     const relatedVideoIds: number[] = [];
     for (const { v, sources, poster } of videos) {
       const posterId = poster && v.poster ? await imageRow(v.poster, poster) : undefined;
-      const id = await insertVideo(trx, {
-        title: v.title,
-        durationSeconds: v.durationSeconds,
-        sources,
-        ...(posterId ? { posterImageId: posterId } : {}),
-        ...(v.caption ? { caption: v.caption } : {}),
-        ...(v.credit ? { credit: v.credit } : {}),
-        sourceUri: v.sourceUri ?? null,
-      });
+      const id = await insertMappedVideo(trx, v, sources, posterId, v.sourceUri ?? null);
       if (v.placement === "body") inserts.push({ block: { type: "video", videoId: id }, afterParagraph: 1 });
       else relatedVideoIds.push(id);
     }

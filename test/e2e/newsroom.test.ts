@@ -18,7 +18,7 @@ import { panVideo } from "../../src/demo/videos.ts";
 import { hashPassword } from "../../src/auth/passwords.ts";
 import { openDatabase } from "../../src/store/database.ts";
 import { createUser } from "../../src/store/user-store.ts";
-import { launchChromium, startServer } from "../browser.ts";
+import { launchChromium, newsroomPage, startServer } from "../browser.ts";
 import { demoDataDir, tempDir } from "../helpers.ts";
 
 const PASSWORD = "newsroom end to end";
@@ -67,17 +67,8 @@ after(async () => {
   fs.rmSync(files, { recursive: true, force: true });
 });
 
-async function signedIn(who: keyof typeof ACCOUNTS): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on("pageerror", (e) => assert.fail(`page error: ${e.message}`));
-  await page.goto(`${base}/admin`);
-  await page.getByLabel("Email").fill(ACCOUNTS[who].email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { name: "Stories" }).waitFor();
-  return page;
+function signedIn(who: keyof typeof ACCOUNTS): Promise<Page> {
+  return newsroomPage(browser, base, { email: ACCOUNTS[who].email, password: PASSWORD }, contexts);
 }
 
 async function saveStateIs(page: Page, text: string | RegExp) {

@@ -17,7 +17,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { hashPassword } from "../../src/auth/passwords.ts";
 import { openDatabase } from "../../src/store/database.ts";
 import { createUser } from "../../src/store/user-store.ts";
-import { launchChromium, startServer } from "../browser.ts";
+import { launchChromium, newsroomPage, startServer } from "../browser.ts";
 import { demoDataDir } from "../helpers.ts";
 
 const PASSWORD = "wire desk end to end";
@@ -88,17 +88,9 @@ after(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function signedIn(scheme: "light" | "dark" = "light"): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: scheme });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on("pageerror", (e) => assert.fail(`page error: ${e.message}`));
-  await page.goto(`${base}/admin`);
-  await page.getByLabel("Email").fill(EDITOR.email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { name: "Stories" }).waitFor();
-  return page;
+function signedIn(colorScheme: "light" | "dark" = "light"): Promise<Page> {
+  const options = { viewport: { width: 1280, height: 900 }, colorScheme };
+  return newsroomPage(browser, base, { email: EDITOR.email, password: PASSWORD }, contexts, options);
 }
 
 describe("the wire desk, in Chromium", () => {
