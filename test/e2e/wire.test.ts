@@ -96,7 +96,23 @@ function signedIn(colorScheme: "light" | "dark" = "light"): Promise<Page> {
 describe("the wire desk, in Chromium", () => {
   it("a pushed item is used as a draft, published, updated by the agency and the update applied", async () => {
     await push(item(1, "North pier lights back on after repairs", "The harbour board paid for new cables."));
+    await push({
+      uri: "urn:e2e.agency:flash",
+      type: "text",
+      urgency: 1,
+      versioncreated: "2026-11-28T09:30:00Z",
+      headline: "FLASH: Harbour bridge closed",
+      body_text: "The harbour bridge is closed to traffic, police said.",
+    });
     const page = await signedIn();
+    // The urgent item is announced wherever the editor is, until opened or set aside.
+    const banner = page
+      .getByRole("alert")
+      .filter({ hasText: "Urgent from E2E Agency: “FLASH: Harbour bridge closed”" });
+    await banner.waitFor();
+    await noSeriousViolations(page, "story list with an urgent wire item announced (light)");
+    await banner.getByRole("button", { name: "Dismiss" }).click();
+    await banner.waitFor({ state: "detached" });
     await page.getByRole("link", { name: "Wire" }).click();
     const entry = page.getByRole("button", { name: "North pier lights back on after repairs" });
     await entry.waitFor();

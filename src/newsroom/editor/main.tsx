@@ -28,6 +28,26 @@ function Shell({
   const path = useRoute();
   const here = useLocation();
   const [desk] = useDesk(here);
+  // An urgent wire item announced to this person and not yet read or set aside in this tab.
+  const [setAside, setSetAside] = useState<number[]>(() => {
+    try {
+      return JSON.parse(sessionStorage.getItem("gazette:urgent-seen") ?? "[]") as number[];
+    } catch {
+      return [];
+    }
+  });
+  const urgent = desk?.notices.find(
+    (n) => n.kind === "wire" && !n.read && n.text.startsWith("Urgent") && !setAside.includes(n.id),
+  );
+  const dismiss = (id: number) => {
+    const next = [...setAside, id].slice(-50);
+    setSetAside(next);
+    try {
+      sessionStorage.setItem("gazette:urgent-seen", JSON.stringify(next));
+    } catch {
+      /* only this render remembers it */
+    }
+  };
   const count = (n: number | null | undefined, what: string) =>
     n ? (
       <span class="badge">
@@ -97,6 +117,26 @@ function Shell({
           </button>
         </div>
       </header>
+      {urgent ? (
+        <div class="urgent-banner" role="alert">
+          <p>
+            <strong>{urgent.text}</strong>{" "}
+            <a
+              href="/admin/wire?urgency=2"
+              onClick={(e) => {
+                e.preventDefault();
+                dismiss(urgent.id);
+                navigate("/admin/wire?urgency=2");
+              }}
+            >
+              Open the wire
+            </a>
+          </p>
+          <button type="button" onClick={() => dismiss(urgent.id)}>
+            Dismiss
+          </button>
+        </div>
+      ) : null}
       <main id="content" tabIndex={-1}>
         {children}
       </main>
