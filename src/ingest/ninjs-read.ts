@@ -4,7 +4,8 @@
  * ninjs version, mapped — pure, no I/O. The wire desk stores the result;
  * the story writer writes it.
  */
-import { type MappedItem, NinjsMappingError, mapNinjsItem } from "./ninjs-mapper.ts";
+import { droppedTextWarnings, htmlToBlocksReporting } from "./html-to-blocks.ts";
+import { type MappedItem, NinjsMappingError, mapNinjsItem, nitfToHtml } from "./ninjs-mapper.ts";
 import { type SchemaVersion, checkNinjsLenient, validateNinjs } from "./ninjs-schema.ts";
 import { fromDialect } from "./wire-formats.ts";
 
@@ -23,7 +24,12 @@ export type ReadItem =
  */
 export function readNinjsItem(
   raw: unknown,
-  options: { strict?: boolean | undefined; ninjsVersion?: SchemaVersion | undefined } = {},
+  options: {
+    strict?: boolean | undefined;
+    ninjsVersion?: SchemaVersion | undefined;
+    /** The document at the item's text rendition, fetched by a poll (an agency API's NITF). */
+    fetchedBody?: string | null | undefined;
+  } = {},
 ): ReadItem {
   if (!raw || typeof raw !== "object" || Array.isArray(raw))
     return { ok: false, uri: null, error: "expected a ninjs object" };
@@ -62,6 +68,18 @@ export function readNinjsItem(
   try {
     const mapped = mapNinjsItem(checked);
     if (mapped.kind === "story") mapped.warnings.unshift(...warnings);
+    if (mapped.kind === "story" && mapped.bodyRendition && options.fetchedBody) {
+      const { blocks, dropped } = htmlToBlocksReporting(nitfToHtml(options.fetchedBody));
+      if (blocks.length === 0)
+        return {
+          ok: false,
+          uri,
+          error: "renditions: the body fetched from the text rendition has no text a reader could be shown",
+        };
+      mapped.story.body = blocks;
+      mapped.bodyRendition = undefined;
+      mapped.warnings.push(...droppedTextWarnings(dropped));
+    }
     return {
       ok: true,
       uri: mapped.uri,

@@ -64,6 +64,11 @@ export interface ReceiveContext {
   defaultSection?: { slug: string; name: string } | undefined;
   /** Warnings about the whole file (read leniently), added to each item's. */
   payloadWarnings?: string[] | undefined;
+  /**
+   * Fetches the text of an item's remote text rendition (a poll: the feed's
+   * host and headers); an item sent without its text inline gets it this way.
+   */
+  fetchBody?: ((url: string) => Promise<string>) | undefined;
 }
 
 export interface DeskLog {
@@ -198,7 +203,20 @@ export async function receiveItem(
   raw: unknown,
   ctx: ReceiveContext,
 ): Promise<Received> {
-  const read = readNinjsItem(raw, { strict: ctx.strict, ninjsVersion: ctx.ninjsVersion });
+  let read = readNinjsItem(raw, { strict: ctx.strict, ninjsVersion: ctx.ninjsVersion });
+  let fetchedBody: string | undefined;
+  const textAt = read.ok && read.mapped.kind === "story" ? read.mapped.bodyRendition?.href : undefined;
+  if (textAt && /^https?:\/\//i.test(textAt) && ctx.fetchBody) {
+    try {
+      fetchedBody = await ctx.fetchBody(textAt);
+      read = readNinjsItem(raw, { strict: ctx.strict, ninjsVersion: ctx.ninjsVersion, fetchedBody });
+    } catch (err) {
+      if (read.ok)
+        read.warnings.push(
+          `the body at ${textAt.slice(0, 200)} could not be fetched: ${(err as Error).message}`,
+        );
+    }
+  }
   if (!read.ok) {
     await recordFailure(deps.db, {
       feedId: feed.id,
@@ -220,6 +238,7 @@ export async function receiveItem(
       ninjsVersion: read.ninjsVersion,
       payload: JSON.stringify(raw),
       baseDir: ctx.baseDir,
+      fetchedBody,
       warnings,
       source: ctx.source,
     },
@@ -381,7 +400,7 @@ async function latestRead(deps: WireDeps, item: WireItem) {
   const versions = await versionsOf(deps.db, item.id);
   const latest = versions.find((v) => v.versionKey === item.latestVersion) ?? versions[0];
   if (!latest) throw new GazetteError("GZ_ERR_NOT_FOUND", `Wire item ${item.id} has no stored version.`);
-  const read = readNinjsItem(JSON.parse(latest.payload) as unknown);
+  const read = readNinjsItem(JSON.parse(latest.payload) as unknown, { fetchedBody: latest.fetchedBody });
   if (!read.ok) throw new GazetteError("GZ_ERR_WIRE_ITEM", `The agency's item cannot be used: ${read.error}`);
   return { read, version: latest, versions };
 }
@@ -475,7 +494,9 @@ export async function storyWireState(
   if (!item.updatePending) return { item, update: null };
   const { read, version, versions } = await latestRead(deps, item);
   const applied = versions.find((v) => v.versionKey === item.appliedVersion);
-  const before = applied ? readNinjsItem(JSON.parse(applied.payload) as unknown) : undefined;
+  const before = applied
+    ? readNinjsItem(JSON.parse(applied.payload) as unknown, { fetchedBody: applied.fetchedBody })
+    : undefined;
   const after = read.mapped;
   if (after.kind !== "story") return { item, update: null };
   const beforeContent =

@@ -20,6 +20,7 @@
  * feed) doubles the wait, up to an hour, and is shown on the feed.
  */
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import {
@@ -145,6 +146,7 @@ async function receiveAll(
   text: string,
   source: string,
   baseDir: string | null,
+  fetchBody?: (url: string) => Promise<string>,
 ): Promise<{ results: Received[]; next?: string | undefined }> {
   const payload = readWirePayload(text);
   const results: Received[] = [];
@@ -155,6 +157,7 @@ async function receiveAll(
         source: `${source}${label ? ` ${label.replace(/: $/, "")}` : ""}`,
         baseDir,
         payloadWarnings: payload.warnings,
+        fetchBody,
       }),
     );
   }
@@ -282,6 +285,33 @@ async function readCapped(res: Response, maxBytes: number): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/** The registrable part of a host name, roughly: its last two labels (api.agency.example → agency.example); an address is itself. */
+const siteOf = (host: string) =>
+  net.isIP(host.replace(/^\[|\]$/g, "")) ? host : host.split(".").slice(-2).join(".");
+
+/**
+ * Fetches an item's text rendition for a poll feed: only from the feed's own
+ * site (an item cannot send Gazette to fetch from anywhere else), with the
+ * feed's headers, timeout and size cap.
+ */
+function bodyFetcher(feed: WireFeed): (url: string) => Promise<string> {
+  const s = pollSettings(feed);
+  const site = siteOf(new URL(s.url).hostname);
+  return async (url: string) => {
+    const target = new URL(url);
+    if (siteOf(target.hostname) !== site) throw new Error(`it is not on the feed's site (${site})`);
+    const res = await fetch(target, {
+      headers: { accept: "application/xml, text/xml, text/html, */*", ...s.headers },
+      signal: AbortSignal.timeout(s.timeoutSeconds * 1000),
+    });
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw new Error(`HTTP ${res.status}`);
+    }
+    return readCapped(res, s.maxMegabytes * 1024 * 1024);
+  };
+}
+
 async function runPoll(deps: RunDeps, feed: WireFeed): Promise<FeedRunOutcome> {
   const s = pollSettings(feed);
   const url = feed.cursor ?? s.url;
@@ -327,7 +357,7 @@ async function runPoll(deps: RunDeps, feed: WireFeed): Promise<FeedRunOutcome> {
   }
   let received: Awaited<ReturnType<typeof receiveAll>>;
   try {
-    received = await receiveAll(deps, feed, text, `poll ${feed.name}: ${url}`, null);
+    received = await receiveAll(deps, feed, text, `poll ${feed.name}: ${url}`, null, bodyFetcher(feed));
   } catch (err) {
     if (!(err instanceof WirePayloadError)) throw err;
     await recordFailure(deps.db, {

@@ -20,6 +20,7 @@
  *  - `authors: [{name}]` or `bylines: [{by}]` where ninjs has one `byline`;
  *  - a plain `summary` string where ninjs has `description_text`;
  *  - associations set to null (an empty slot in the sender's editor).
+ * (A body sent as a remote NITF rendition is fetched by poll feeds: wire-feeds.ts.)
  */
 
 export interface WireItem {

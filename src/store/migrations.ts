@@ -763,6 +763,7 @@ const m0015_wire: Migration = {
       .addColumn("ninjs_version", "varchar(20)", (c) => c.notNull())
       .addColumn("payload", "text", (c) => c.notNull())
       .addColumn("base_dir", "text")
+      .addColumn("fetched_body", "text")
       .addColumn("warnings", "text", (c) => c.notNull().defaultTo("[]"))
       .addColumn("source", "text", (c) => c.notNull().defaultTo(""))
       .addColumn("received_at", "varchar(40)", (c) => c.notNull())

@@ -333,6 +333,8 @@ export interface WireVersionTable {
   payload: string;
   /** Where relative media paths resolve (the file's folder), for items from files. */
   base_dir: string | null;
+  /** The body document fetched from the item's remote text rendition (a poll's NITF), as received. */
+  fetched_body: string | null;
   warnings: string;
   /** The file, push or URL it came from. */
   source: string;

@@ -321,6 +321,7 @@ export interface NewVersion {
   ninjsVersion: string;
   payload: string;
   baseDir: string | null;
+  fetchedBody?: string | null | undefined;
   warnings: string[];
   source: string;
 }
@@ -390,6 +391,7 @@ export async function storeVersion(
         ninjs_version: v.ninjsVersion,
         payload: v.payload,
         base_dir: v.baseDir,
+        fetched_body: v.fetchedBody ?? null,
         warnings: JSON.stringify(v.warnings),
         source: v.source.slice(0, 1000),
         received_at: at,
@@ -571,6 +573,7 @@ export interface WireVersion {
   ninjsVersion: string;
   payload: string;
   baseDir: string | null;
+  fetchedBody: string | null;
   warnings: string[];
   source: string;
   receivedAt: string;
@@ -590,6 +593,7 @@ export async function versionsOf(db: Db, itemId: number): Promise<WireVersion[]>
     ninjsVersion: r.ninjs_version,
     payload: r.payload,
     baseDir: r.base_dir,
+    fetchedBody: r.fetched_body,
     warnings: JSON.parse(r.warnings) as string[],
     source: r.source,
     receivedAt: r.received_at,

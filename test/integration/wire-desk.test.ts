@@ -499,6 +499,36 @@ for (const dialect of DIALECTS) {
             res.writeHead(401).end();
             return;
           }
+          if (req.url === "/nitf-feed") {
+            const text = (n: string, href: string) => ({
+              uri: `urn:agency.example:${n}`,
+              type: "text",
+              version: 1,
+              versioncreated: "2026-11-28T10:00:00Z",
+              headline: `Harbour story ${n}`,
+              renditions: { nitf: { mimetype: "text/xml", href } },
+            });
+            res.writeHead(200, { "content-type": "application/json" }).end(
+              JSON.stringify({
+                api_version: "2",
+                data: {
+                  items: [
+                    { item: text("n1", `${base}/story-n1.xml`) },
+                    { item: text("n2", "http://elsewhere.example/story.xml") },
+                  ],
+                },
+              }),
+            );
+            return;
+          }
+          if (req.url === "/story-n1.xml") {
+            res
+              .writeHead(200, { "content-type": "text/xml" })
+              .end(
+                "<nitf><body><body.content><block><p>The text of story n1 came in its NITF rendition.</p><hl2>More</hl2><p>Second paragraph.</p></block></body.content></body></nitf>",
+              );
+            return;
+          }
           if (req.url?.startsWith("/feed?page=2")) {
             res.writeHead(200, { "content-type": "application/json" }).end(
               JSON.stringify({
@@ -577,6 +607,40 @@ for (const dialect of DIALECTS) {
         assert.equal((await queue("?q=story%20p3")).length, 1);
         f = await due();
         assert.equal(f.cursor, `${base}/feed?page=3`, "an empty page keeps the cursor");
+      });
+
+      it("fetches an item's NITF body from the feed's own site only, with the feed's headers", async () => {
+        await saveFeed(
+          env.db,
+          wireFeedInputSchema.parse({
+            name: "Agency NITF",
+            kind: "poll",
+            settings: { url: `${base}/nitf-feed`, headers: { "x-api-key": "k-123" } },
+          }),
+        );
+        await env.app.runWireFeeds();
+        const n1 = await editor.json<{ preview: { body: { content?: { text: string }[] }[] } }>(
+          "GET",
+          `/api/admin/wire/items/${await itemId("n1")}`,
+        );
+        assert.match(JSON.stringify(n1.preview.body), /came in its NITF rendition/);
+        assert.equal(n1.preview.body.length, 3);
+        const n2 = await editor.json<{ versions: { warnings: string[] }[] }>(
+          "GET",
+          `/api/admin/wire/items/${await itemId("n2")}`,
+        );
+        assert.match(n2.versions[0]!.warnings.join(), /could not be fetched: it is not on the feed's site/);
+        assert.ok(!requests.some((r) => r.url.includes("elsewhere")));
+        const { storyId } = await editor.json<{ storyId: number }>(
+          "POST",
+          `/api/admin/wire/items/${await itemId("n1")}/use`,
+          {},
+        );
+        const story = await editor.json<{ content: { body: unknown[] } }>(
+          "GET",
+          `/api/admin/stories/${storyId}`,
+        );
+        assert.match(JSON.stringify(story.content.body), /came in its NITF rendition/);
       });
 
       it("backs off after a 500 and after a poll that hangs, and says why on the feed", async () => {

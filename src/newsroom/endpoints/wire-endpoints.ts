@@ -201,7 +201,9 @@ export function wireEndpoints(deps: WireEndpointDeps) {
         if (!item) throw new GazetteError("GZ_ERR_NOT_FOUND", `There is no wire item ${params.id}.`);
         const versions = await versionsOf(db, item.id);
         const latest = versions.find((v) => v.versionKey === item.latestVersion) ?? versions[0];
-        const read = latest ? readNinjsItem(JSON.parse(latest.payload) as unknown) : undefined;
+        const read = latest
+          ? readNinjsItem(JSON.parse(latest.payload) as unknown, { fetchedBody: latest.fetchedBody })
+          : undefined;
         const m = read?.ok ? read.mapped : undefined;
         const feed = item.feedId ? await feedById(db, item.feedId) : undefined;
         return {
