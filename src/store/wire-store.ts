@@ -600,6 +600,27 @@ export async function versionsOf(db: Db, itemId: number): Promise<WireVersion[]>
   }));
 }
 
+/** Of these stories, those with an agency update waiting to be applied or ignored. */
+export async function storiesWithWaitingUpdates(db: Db, storyIds: readonly number[]): Promise<Set<number>> {
+  if (storyIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom("wire_items")
+    .select(["story_id", "latest_version", "applied_version", "dismissed_version", "pubstatus"])
+    .where("story_id", "in", [...new Set(storyIds)])
+    .execute();
+  return new Set(
+    rows
+      .filter(
+        (r) =>
+          r.applied_version !== null &&
+          r.latest_version !== r.applied_version &&
+          r.latest_version !== r.dismissed_version &&
+          r.pubstatus === "usable",
+      )
+      .map((r) => r.story_id!),
+  );
+}
+
 /** Links an item to the story made from it, with the version and story revision applied. */
 export async function linkStory(
   db: Db,

@@ -278,6 +278,13 @@ for (const dialect of DIALECTS) {
       assert.ok(headline.parts.some((p) => p.kind === "added" && /updated/.test(p.text)));
       const body = wire.wire.update.text.find((f) => f.field === "body")!;
       assert.ok(body.parts.some((p) => p.kind === "added" && /mayor/.test(p.text)));
+      // The story list marks it.
+      const list = await editor.json<{ items: { id: number; wireUpdate: boolean }[] }>(
+        "GET",
+        "/api/admin/stories",
+      );
+      assert.equal(list.items.find((i) => i.id === storyId)!.wireUpdate, true);
+      assert.ok(list.items.filter((i) => i.id !== storyId).every((i) => !i.wireUpdate));
       // Nothing was overwritten by the arrival.
       const still = await editor.json<{ content: { headline: string; summary: string[] } }>(
         "GET",

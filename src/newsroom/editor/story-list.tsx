@@ -18,6 +18,8 @@ interface Row {
   path: string | null;
   section: { slug: string; name: string };
   mine: boolean;
+  /** The agency updated the wire item this story came from: apply or ignore it in the story. */
+  wireUpdate: boolean;
 }
 
 export function StoryList({ me }: { me: Me }) {
@@ -161,6 +163,7 @@ export function StoryList({ me }: { me: Me }) {
                     {r.headline || "Untitled"}
                   </a>
                   {r.mine ? <span class="tag">yours</span> : null}
+                  {r.wireUpdate ? <span class="wire-tag wire-tag--urgent">agency update</span> : null}
                 </td>
                 <td>{r.byline || <span class="sub">—</span>}</td>
                 <td>

@@ -21,6 +21,7 @@ import type { User } from "../../store/user-store.ts";
 import { endpoint, idParam, positiveIntInPath } from "../../web/endpoint.ts";
 import { allowed, canEditStory } from "../../auth/permissions.ts";
 import { previewUrl } from "../preview.ts";
+import { storiesWithWaitingUpdates } from "../../store/wire-store.ts";
 import {
   canTrash,
   contentOf,
@@ -133,11 +134,16 @@ export function storyEndpoints(deps: DeskDeps) {
           limit: query.limit,
           offset: query.offset,
         });
+        const waiting = await storiesWithWaitingUpdates(
+          db,
+          items.map((i) => i.id),
+        );
         return {
           items: items.map(({ createdBy, ...r }) => ({
             ...r,
             path: r.status === "published" ? r.path : null,
             mine: createdBy === user!.id,
+            wireUpdate: waiting.has(r.id),
           })),
           hasMore,
         };
