@@ -20,8 +20,8 @@ import { GazetteError } from "./content/errors.ts";
 import { type Mailer, createMailer } from "./mail/mailer.ts";
 import type { MediaStore } from "./media/media-store.ts";
 import { newsroomEndpoints } from "./newsroom/newsroom-endpoints.ts";
-import { type Scheduler, startScheduler } from "./newsroom/scheduler.ts";
-import { startWireFeeds } from "./ingest/wire-feeds.ts";
+import { schedulerPass } from "./newsroom/scheduler.ts";
+import { wireFeedsPass } from "./ingest/wire-feeds.ts";
 import { syncConfigFeeds } from "./store/wire-store.ts";
 import { readerEndpoints } from "./readers/reader-endpoints.ts";
 import { readingEndpoints } from "./reading/page-endpoints.ts";
@@ -95,6 +95,37 @@ export function allEndpoints(deps: {
     ...threadEndpoints(deps),
     ...readingEndpoints(deps),
   ];
+}
+
+/**
+ * Runs a background pass every `everyMs` in this process (0: only when
+ * `tick` is called, as the tests do). One pass at a time: a tick during a
+ * pass shares it. A failed pass is logged and answers `fallback`; the next
+ * tick tries again.
+ */
+function repeat<T>(
+  pass: () => Promise<T>,
+  fallback: T,
+  everyMs: number,
+  log: { error(obj: object, msg: string): void },
+  what: string,
+): { tick(): Promise<T>; stop(): void } {
+  let running: Promise<T> | undefined;
+  const tick = async () => {
+    running ??= pass()
+      .catch((err: unknown) => {
+        log.error({ err }, `${what} pass failed; will retry`);
+        return fallback;
+      })
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  };
+  const timer = everyMs > 0 ? setInterval(() => void tick(), everyMs) : undefined;
+  timer?.unref();
+  if (everyMs > 0) void tick();
+  return { tick, stop: () => timer && clearInterval(timer) };
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -202,14 +233,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return undefined;
   });
 
-  const scheduler: Scheduler = startScheduler(db, config.newsroom.schedulerMs, app.log);
+  const scheduler = repeat(
+    () => schedulerPass(db, app.log),
+    [],
+    config.newsroom.schedulerMs,
+    app.log,
+    "scheduler",
+  );
   app.decorate("runScheduler", () => scheduler.tick());
   app.addHook("onClose", async () => scheduler.stop());
 
   await syncConfigFeeds(db, config.wire.feeds);
-  const wireFeeds = startWireFeeds(
-    { db, media: deps.media, log: app.log },
-    { everyMs: config.wire.runnerMs, leaseMs: config.wire.leaseSeconds * 1000 },
+  const wireFeeds = repeat(
+    wireFeedsPass({ db, media: deps.media, log: app.log }, config.wire.leaseSeconds * 1000),
+    undefined,
+    config.wire.runnerMs,
+    app.log,
+    "wire feeds",
   );
   app.decorate("runWireFeeds", () => wireFeeds.tick());
   app.addHook("onClose", async () => wireFeeds.stop());

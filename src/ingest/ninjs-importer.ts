@@ -11,7 +11,7 @@ import path from "node:path";
 import type { MediaStore } from "../media/media-store.ts";
 import type { Db } from "../store/database.ts";
 import { visiblePathById } from "../store/story-queries.ts";
-import { type WireFeed, importFeed } from "../store/wire-store.ts";
+import { importFeed } from "../store/wire-store.ts";
 import type { SchemaVersion } from "./ninjs-schema.ts";
 import { WirePayloadError, readWirePayload } from "./wire-formats.ts";
 import { receiveItem } from "./wire-desk.ts";
@@ -46,8 +46,6 @@ export interface ImportDeps {
   section?: { slug: string; name: string };
   /** Only put the items in the wire queue (`gazette import --queue`); editors pick from there. */
   queue?: boolean;
-  /** The feed the items are filed under (the "Command-line import" feed when absent). */
-  feed?: WireFeed;
   now?: () => Date;
 }
 
@@ -85,7 +83,7 @@ export async function importFile(deps: ImportDeps, file: string): Promise<Import
     if (err instanceof WirePayloadError) return [{ file, uri: null, status: "error", error: err.message }];
     throw err;
   }
-  const feed = deps.feed ?? (await importFeed(deps.db));
+  const feed = await importFeed(deps.db);
   const baseDir = path.dirname(path.resolve(file));
   const out: ImportResult[] = [];
   for (const { label, raw } of payload.items) {

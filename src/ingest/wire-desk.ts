@@ -488,7 +488,6 @@ function asContent(m: MappedItem & { kind: "story" }, like: StoryContent): Story
 export async function storyWireState(
   deps: WireDeps,
   item: WireItem,
-  story: Story,
   content: StoryContent,
 ): Promise<StoryWireState> {
   if (!item.updatePending) return { item, update: null };
@@ -501,7 +500,6 @@ export async function storyWireState(
   if (after.kind !== "story") return { item, update: null };
   const beforeContent =
     before?.ok && before.mapped.kind === "story" ? asContent(before.mapped, content) : content;
-  void story;
   return {
     item,
     update: {

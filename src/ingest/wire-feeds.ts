@@ -43,12 +43,6 @@ export interface WireLog {
   error(obj: object, msg: string): void;
 }
 
-export interface FeedRunner {
-  /** One pass over the due feeds now (also what the timer does). */
-  tick(): Promise<void>;
-  stop(): void;
-}
-
 /** Who holds a lease: this process, recognisably in the table. */
 export const PROCESS_ID = `${os.hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
 const MAX_BACKOFF_MS = 3600_000;
@@ -58,30 +52,13 @@ const IN_PROGRESS = /(^\.|\.(part|tmp|filepart|crdownload)$|~$)/i;
 
 type RunDeps = WireDeps & { log: WireLog; leaseMs: number };
 
-export function startWireFeeds(
-  deps: WireDeps & { log: WireLog },
-  opts: { everyMs: number; leaseMs: number },
-): FeedRunner {
-  const everyMs = opts.everyMs;
-  const run: RunDeps = { ...deps, leaseMs: opts.leaseMs };
-  let running: Promise<void> | undefined;
-  const tick = async () => {
-    running ??= runDueFeeds(run)
-      .catch((err: unknown) => deps.log.error({ err }, "wire feeds pass failed; will retry"))
-      .finally(() => {
-        running = undefined;
-      });
-    return running;
-  };
-  const timer = everyMs > 0 ? setInterval(() => void tick(), everyMs) : undefined;
-  timer?.unref();
-  if (everyMs > 0) void tick();
-  return {
-    tick,
-    stop: () => {
-      if (timer) clearInterval(timer);
-    },
-  };
+/**
+ * One pass over the due feeds (app.ts repeats it every `wire.runnerMs`). A
+ * pass that fails (the database is gone) is the caller's to log and retry.
+ */
+export function wireFeedsPass(deps: WireDeps & { log: WireLog }, leaseMs: number): () => Promise<void> {
+  const run: RunDeps = { ...deps, leaseMs };
+  return () => runDueFeeds(run);
 }
 
 async function runDueFeeds(deps: RunDeps): Promise<void> {

@@ -460,6 +460,22 @@ export interface WireItem {
   updatePending: boolean;
 }
 
+/** A version newer than the one applied to the item's story waits: not dismissed, not a kill. */
+function updateWaits(
+  r: Pick<
+    Selectable<WireItemTable>,
+    "story_id" | "applied_version" | "latest_version" | "dismissed_version" | "pubstatus"
+  >,
+): boolean {
+  return (
+    r.story_id !== null &&
+    r.applied_version !== null &&
+    r.latest_version !== r.applied_version &&
+    r.latest_version !== r.dismissed_version &&
+    r.pubstatus === "usable"
+  );
+}
+
 function itemOf(r: Selectable<WireItemTable> & { feed_name: string | null }): WireItem {
   return {
     id: r.id,
@@ -484,12 +500,7 @@ function itemOf(r: Selectable<WireItemTable> & { feed_name: string | null }): Wi
     media: r.media_kind && r.media_id ? { kind: r.media_kind as "image" | "video", id: r.media_id } : null,
     firstReceivedAt: r.first_received_at,
     receivedAt: r.received_at,
-    updatePending:
-      r.story_id !== null &&
-      r.applied_version !== null &&
-      r.latest_version !== r.applied_version &&
-      r.latest_version !== r.dismissed_version &&
-      r.pubstatus === "usable",
+    updatePending: updateWaits(r),
   };
 }
 
@@ -608,17 +619,7 @@ export async function storiesWithWaitingUpdates(db: Db, storyIds: readonly numbe
     .select(["story_id", "latest_version", "applied_version", "dismissed_version", "pubstatus"])
     .where("story_id", "in", [...new Set(storyIds)])
     .execute();
-  return new Set(
-    rows
-      .filter(
-        (r) =>
-          r.applied_version !== null &&
-          r.latest_version !== r.applied_version &&
-          r.latest_version !== r.dismissed_version &&
-          r.pubstatus === "usable",
-      )
-      .map((r) => r.story_id!),
-  );
+  return new Set(rows.filter(updateWaits).map((r) => r.story_id!));
 }
 
 /** Links an item to the story made from it, with the version and story revision applied. */

@@ -278,7 +278,7 @@ export function wireEndpoints(deps: WireEndpointDeps) {
         if (!story) throw new GazetteError("GZ_ERR_STORY_NOT_FOUND");
         const item = await wireItemForStory(db, story.id);
         if (!item) return { wire: null };
-        const state = await storyWireState({ db, media: deps.media }, item, story, contentOf(story));
+        const state = await storyWireState({ db, media: deps.media }, item, contentOf(story));
         return {
           wire: {
             item: state.item,
