@@ -14,6 +14,11 @@ import multipart from "@fastify/multipart";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { commentEndpoints } from "./comments/comment-endpoints.ts";
 import { moderationEndpoints } from "./comments/moderation-endpoints.ts";
+import path from "node:path";
+import { type BulkMailer, createBulkMailer } from "./mail/bulk-mailer.ts";
+import { newsletterAdminEndpoints } from "./newsletters/admin-endpoints.ts";
+import { newsletterEndpoints } from "./newsletters/newsletter-endpoints.ts";
+import { type PassResult, newsletterPass } from "./newsletters/newsletter-service.ts";
 import { threadEndpoints } from "./comments/thread-endpoints.ts";
 import type { Config } from "./config.ts";
 import { GazetteError } from "./content/errors.ts";
@@ -60,6 +65,8 @@ declare module "fastify" {
     runScheduler(): Promise<number[]>;
     /** Runs the due wire feeds (watch folders, polls) now (tests; the timer does it on its own). */
     runWireFeeds(): Promise<void>;
+    /** Prepares due digests, queues due issues and sends what is queued, now (tests; the timer does it on its own). */
+    runNewsletters(): Promise<PassResult>;
     /** Every declared endpoint the app serves (the OpenAPI document and the access tests read it). */
     endpoints: readonly Endpoint[];
     /** Every route Fastify registered, as "METHOD /path" (tests compare it with the endpoints). */
@@ -73,6 +80,8 @@ export interface AppDeps {
   media: MediaStore;
   /** Outgoing email; made from `config.mail` when not given (tests pass one). */
   mailer?: Mailer;
+  /** Newsletter sending; made from `config.mail` when not given. */
+  bulkMailer?: BulkMailer;
   /** Fastify's logger: true in `gazette serve`, false in tests. */
   logger?: boolean;
 }
@@ -86,8 +95,12 @@ export function allEndpoints(deps: {
   shell: (sections?: Section[]) => Promise<Shell>;
   commentsScript?: string | undefined;
   reloadSettings?: () => Promise<void>;
+  bulkMailer: () => BulkMailer;
+  kickNewsletters: () => void;
 }): Endpoint[] {
   return [
+    ...newsletterEndpoints(deps),
+    ...newsletterAdminEndpoints({ ...deps, kick: deps.kickNewsletters }),
     ...newsroomEndpoints(deps),
     ...moderationEndpoints(deps),
     ...readerEndpoints(deps),
@@ -101,7 +114,7 @@ export function allEndpoints(deps: {
  * Runs a background pass every `everyMs` in this process (0: only when
  * `tick` is called, as the tests do). One pass at a time: a tick during a
  * pass shares it. A failed pass is logged and answers `fallback`; the next
- * tick tries again.
+ * tick tries again. `idle()` waits for a pass under way (when stopping).
  */
 function repeat<T>(
   pass: () => Promise<T>,
@@ -109,7 +122,7 @@ function repeat<T>(
   everyMs: number,
   log: { error(obj: object, msg: string): void },
   what: string,
-): { tick(): Promise<T>; stop(): void } {
+): { tick(): Promise<T>; stop(): void; idle(): Promise<unknown> } {
   let running: Promise<T> | undefined;
   const tick = async () => {
     running ??= pass()
@@ -125,7 +138,7 @@ function repeat<T>(
   const timer = everyMs > 0 ? setInterval(() => void tick(), everyMs) : undefined;
   timer?.unref();
   if (everyMs > 0) void tick();
-  return { tick, stop: () => timer && clearInterval(timer) };
+  return { tick, stop: () => timer && clearInterval(timer), idle: () => running ?? Promise.resolve() };
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -254,6 +267,33 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate("runWireFeeds", () => wireFeeds.tick());
   app.addHook("onClose", async () => wireFeeds.stop());
 
+  let bulkMailer = deps.bulkMailer;
+  const getBulkMailer = () =>
+    (bulkMailer ??= createBulkMailer(config.mail, {
+      connections: config.newsletters.connections,
+      outboxDir: path.join(config.dataDir, "outbox"),
+    }));
+  let closing = false;
+  const newsletterRuns = repeat(
+    () =>
+      newsletterPass(
+        { db, config, mailer: getBulkMailer(), log: app.log },
+        { stopping: () => closing, budgetMs: 30_000 },
+      ),
+    { queued: [], sent: 0, failed: 0, finished: [] },
+    config.newsletters.runnerMs,
+    app.log,
+    "newsletters",
+  );
+  app.decorate("runNewsletters", () => newsletterRuns.tick());
+  app.addHook("onClose", async () => {
+    closing = true;
+    newsletterRuns.stop();
+    // A pass under way finishes its messages in flight and hands back the rest of its batch.
+    await newsletterRuns.idle();
+    if (!deps.bulkMailer) bulkMailer?.close();
+  });
+
   const registeredRoutes: string[] = [];
   app.decorate("registeredRoutes", registeredRoutes);
   app.addHook("onRoute", (r) => {
@@ -292,6 +332,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     shell,
     commentsScript: commentsScript.href,
     reloadSettings,
+    bulkMailer: getBulkMailer,
+    kickNewsletters: () => void newsletterRuns.tick(),
   });
   const immutable = "public, max-age=31536000, immutable";
   const site: Endpoint[] = [

@@ -4,6 +4,7 @@
  * Validated once at boot; unknown keys are rejected, and every error names
  * the field and how to fix it.
  */
+import crypto from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -156,6 +157,73 @@ export const mailSchema = z
       .string()
       .refine((u) => /^smtps?:\/\/\S+$/.test(u) && URL.canParse(u), "must be an smtp:// or smtps:// URL")
       .optional(),
+    /** DKIM signing of newsletters: the signing domain, the DNS selector, and the private key's PEM file. */
+    dkim: z
+      .object({
+        domain: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, "must be a domain such as news.example.org"),
+        selector: z.string().regex(/^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/i, "must be a DNS label such as gazette"),
+        privateKeyFile: z.string().min(1),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const newslettersSchema = z
+  .object({
+    /** How often each process looks for issues to send and digests that are due, milliseconds (0: never; for tests). */
+    runnerMs: z.number().int().min(0).max(600_000).default(1_000),
+    /** How long a process holds a batch of deliveries before another may take it over, seconds (renewed as it sends). */
+    leaseSeconds: z.number().int().min(2).max(3600).default(60),
+    /** Deliveries a process claims at a time. */
+    batchSize: z.number().int().min(1).max(5000).default(200),
+    /** SMTP connections each process keeps open. */
+    connections: z.number().int().min(1).max(50).default(5),
+    /** Most messages per second from each process (0: as fast as the SMTP server takes them). */
+    ratePerSecond: z.number().min(0).max(10_000).default(0),
+    /** Attempts at a temporary failure before the delivery counts as failed. */
+    maxAttempts: z.number().int().min(1).max(20).default(6),
+    /** Soft bounces in a row that suppress an address. */
+    softBounceLimit: z.number().int().min(1).max(20).default(3),
+    /** How long a confirmation link works, hours. */
+    confirmationHours: z.number().int().min(1).max(720).default(48),
+    /** A scheduled digest is prepared this long before it goes, for editors to look at, minutes. */
+    digestLeadMinutes: z.number().int().min(0).max(1440).default(60),
+    /** The address of List-Unsubscribe's mailto (default: the newsletter's reply-to, else its sender). */
+    unsubscribeMailbox: z.email().optional(),
+    /** The key of Gazette's own bounce webhook (X-Gazette-Signature: sha256=HMAC of the body); unset: that webhook is off. */
+    webhookSecret: z.string().min(16, "must be at least 16 characters").optional(),
+    /** Amazon SES notifications through SNS: the topics accepted (none: off) and where signing certificates may come from. */
+    ses: z
+      .object({
+        topicArns: z
+          .array(z.string().regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]+$/, "must be an SNS topic ARN"))
+          .default([]),
+        certificateUrlPattern: z
+          .string()
+          .default("^https://sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/[^?#]+\\.pem$")
+          .refine((p) => {
+            try {
+              new RegExp(p);
+              return true;
+            } catch {
+              return false;
+            }
+          }, "must be a regular expression"),
+      })
+      .strict()
+      .default({
+        topicArns: [],
+        certificateUrlPattern: "^https://sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/[^?#]+\\.pem$",
+      }),
+    /** Postmark webhooks: the HTTP basic-auth user and password set on the webhook in Postmark (unset: off). */
+    postmark: z
+      .object({
+        username: z.string().min(1).max(100),
+        password: z.string().min(16, "must be at least 16 characters"),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -227,6 +295,7 @@ export const fileConfigSchema = z
     mail: mailSchema.default(mailSchema.parse({})),
     newsroom: newsroomSchema.default(newsroomSchema.parse({})),
     wire: wireSchema.default(wireSchema.parse({})),
+    newsletters: newslettersSchema.default(newslettersSchema.parse({})),
     cache: cacheSchema.default(cacheSchema.parse({})),
     site: siteSchema.default(siteSchema.parse({})),
     ads: adRulesSchema.default(adRulesSchema.parse({})),
@@ -275,10 +344,40 @@ export interface Config {
   cache: z.output<typeof cacheSchema>;
   newsroom: z.output<typeof newsroomSchema>;
   wire: z.output<typeof wireSchema>;
-  mail: z.output<typeof mailSchema>;
+  newsletters: z.output<typeof newslettersSchema>;
+  mail: Omit<z.output<typeof mailSchema>, "dkim"> & {
+    /** DKIM signing with the key read from `privateKeyFile`. */
+    dkim: { domain: string; selector: string; privateKey: string } | undefined;
+  };
 }
 
 type TrustProxy = false | number | string[];
+
+/** Reads and checks the DKIM private key named in the configuration. */
+function readDkimKey(
+  d: { domain: string; selector: string; privateKeyFile: string },
+  base: string,
+): { domain: string; selector: string; privateKey: string } {
+  const file = path.resolve(base, d.privateKeyFile);
+  let privateKey: string;
+  try {
+    privateKey = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    throw new ConfigError(
+      `mail.dkim.privateKeyFile: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? "error"}); point it at the PEM file of the DKIM key`,
+    );
+  }
+  try {
+    const key = crypto.createPrivateKey(privateKey);
+    if (key.asymmetricKeyType !== "rsa" && key.asymmetricKeyType !== "ed25519")
+      throw new Error(`a ${key.asymmetricKeyType} key`);
+  } catch (err) {
+    throw new ConfigError(
+      `mail.dkim.privateKeyFile: ${file} is not an RSA or Ed25519 private key in PEM (${(err as Error).message}); make one with: openssl genrsa -out dkim.pem 2048`,
+    );
+  }
+  return { domain: d.domain.toLowerCase(), selector: d.selector, privateKey };
+}
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -303,6 +402,7 @@ const envSchema = z.object({
   GAZETTE_TRUST_PROXY: z.string().optional(),
   GAZETTE_MEDIA_URL: z.string().optional(),
   GAZETTE_MEDIA_PUBLIC_URL: mediaPublicUrl.optional(),
+  GAZETTE_NEWSLETTER_WEBHOOK_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   GAZETTE_SMTP_URL: z
     .string()
     .refine((u) => /^smtps?:\/\/\S+$/.test(u) && URL.canParse(u), "must be an smtp:// or smtps:// URL")
@@ -390,9 +490,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     newsroom: parsed.data.newsroom,
     wire: parsed.data.wire,
+    newsletters: {
+      ...parsed.data.newsletters,
+      ...(e.data.GAZETTE_NEWSLETTER_WEBHOOK_SECRET
+        ? { webhookSecret: e.data.GAZETTE_NEWSLETTER_WEBHOOK_SECRET }
+        : {}),
+    },
     mail: {
       ...parsed.data.mail,
       ...(e.data.GAZETTE_SMTP_URL ? { smtpUrl: e.data.GAZETTE_SMTP_URL } : {}),
+      dkim: parsed.data.mail.dkim && readDkimKey(parsed.data.mail.dkim, file ? path.dirname(file) : cwd),
     },
   };
 }

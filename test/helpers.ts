@@ -70,6 +70,7 @@ export async function makeEnv(
   // Tests run the scheduler themselves (app.runScheduler), at the moment they choose.
   config.newsroom = { ...config.newsroom, schedulerMs: 0 };
   config.wire = { ...config.wire, runnerMs: 0 };
+  config.newsletters = { ...config.newsletters, runnerMs: 0 };
   const db = await openDatabase({ dataDir, databaseUrl });
   const media = openMediaStore(config);
   const app = await buildApp({ config, db, media });

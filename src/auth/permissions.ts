@@ -28,6 +28,10 @@ export const PERMISSIONS = {
   "wire.read": ["contributor", "editor", "admin"],
   /** Wire feeds: add, change, remove; their secrets. */
   "wire.manage": ["admin"],
+  /** Newsletter issues: write, preview, test-send and send them; delivery counts. */
+  "newsletters.send": ["editor", "admin"],
+  /** Newsletters themselves, and their subscribers: list, import, export, delete, suppress. */
+  "newsletters.manage": ["admin"],
   "taxonomy.manage": ["admin"],
   "authors.manage": ["admin"],
   "users.manage": ["admin"],

@@ -39,6 +39,9 @@ export const ERROR_MESSAGES = {
   GZ_ERR_WIRE_ITEM: "The wire item cannot be used that way; see the message.",
   GZ_ERR_WIRE_SIGNATURE:
     "The push was not signed with this feed's secret (X-Gazette-Signature: sha256=HMAC of the body, or Authorization: Bearer).",
+  GZ_ERR_LINK_GONE: "That link was used already or has expired.",
+  GZ_ERR_WEBHOOK_SIGNATURE:
+    "The notice did not prove where it came from (a signature, or the credentials set on the webhook); nothing was changed.",
   GZ_ERR_INTERNAL: "Something went wrong on our side. It has been logged.",
 } as const;
 

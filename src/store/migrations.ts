@@ -787,6 +787,165 @@ const m0015_wire: Migration = {
   },
 };
 
+const m0016_newsletters: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable("newsletters")
+      .$call(idColumn(db))
+      .addColumn("slug", "varchar(120)", (c) => c.notNull().unique())
+      .addColumn("name", "varchar(200)", (c) => c.notNull())
+      .addColumn("description", "text", (c) => c.notNull().defaultTo(""))
+      .addColumn("from_name", "varchar(200)", (c) => c.notNull())
+      .addColumn("from_email", "varchar(320)", (c) => c.notNull())
+      .addColumn("reply_to", "varchar(320)")
+      .addColumn("section_slugs", "text", (c) => c.notNull().defaultTo("[]"))
+      .addColumn("topic_names", "text", (c) => c.notNull().defaultTo("[]"))
+      .addColumn("schedule", "text")
+      .addColumn("auto_send", "integer", (c) => c.notNull().defaultTo(1))
+      .addColumn("digest_size", "integer", (c) => c.notNull().defaultTo(8))
+      .addColumn("listed", "integer", (c) => c.notNull().defaultTo(1))
+      .addColumn("next_digest_at", "varchar(40)")
+      .addColumn("created_at", "varchar(40)", (c) => c.notNull())
+      .addColumn("updated_at", "varchar(40)", (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable("subscribers")
+      .$call(idColumn(db))
+      .addColumn("email", "varchar(320)", (c) => c.notNull().unique())
+      .addColumn("token", "varchar(64)", (c) => c.notNull().unique())
+      .addColumn("reader_id", "integer", (c) => c.references("readers.id").onDelete("set null"))
+      .addColumn("source", "varchar(20)", (c) => c.notNull())
+      .addColumn("soft_bounces", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("confirmed_at", "varchar(40)")
+      .addColumn("created_at", "varchar(40)", (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable("subscriptions")
+      .addColumn("subscriber_id", "integer", (c) =>
+        c.notNull().references("subscribers.id").onDelete("cascade"),
+      )
+      .addColumn("newsletter_id", "integer", (c) =>
+        c.notNull().references("newsletters.id").onDelete("cascade"),
+      )
+      .addColumn("status", "varchar(20)", (c) => c.notNull())
+      .addColumn("consent", "text", (c) => c.notNull().defaultTo("{}"))
+      .addColumn("subscribed_at", "varchar(40)")
+      .addColumn("unsubscribed_at", "varchar(40)")
+      .addColumn("updated_at", "varchar(40)", (c) => c.notNull())
+      .addPrimaryKeyConstraint("subscriptions_pk", ["subscriber_id", "newsletter_id"])
+      .execute();
+    await db.schema
+      .createIndex("subscriptions_newsletter")
+      .on("subscriptions")
+      .columns(["newsletter_id", "status"])
+      .execute();
+    await db.schema
+      .createTable("subscription_confirmations")
+      .addColumn("token_hash", "varchar(64)", (c) => c.primaryKey())
+      .addColumn("subscriber_id", "integer", (c) =>
+        c.notNull().references("subscribers.id").onDelete("cascade"),
+      )
+      .addColumn("newsletter_ids", "text", (c) => c.notNull())
+      .addColumn("consent", "text", (c) => c.notNull())
+      .addColumn("created_at", "varchar(40)", (c) => c.notNull())
+      .addColumn("expires_at", "varchar(40)", (c) => c.notNull())
+      .addColumn("used_at", "varchar(40)")
+      .execute();
+    await db.schema
+      .createTable("suppressions")
+      .addColumn("email", "varchar(320)", (c) => c.primaryKey())
+      .addColumn("reason", "varchar(20)", (c) => c.notNull())
+      .addColumn("detail", "text", (c) => c.notNull().defaultTo(""))
+      .addColumn("created_at", "varchar(40)", (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable("newsletter_issues")
+      .$call(idColumn(db))
+      .addColumn("newsletter_id", "integer", (c) =>
+        c.notNull().references("newsletters.id").onDelete("cascade"),
+      )
+      .addColumn("kind", "varchar(20)", (c) => c.notNull())
+      .addColumn("subject", "text", (c) => c.notNull())
+      .addColumn("intro", "text", (c) => c.notNull().defaultTo(""))
+      .addColumn("story_ids", "text", (c) => c.notNull().defaultTo("[]"))
+      .addColumn("url", "text")
+      .addColumn("status", "varchar(20)", (c) => c.notNull())
+      .addColumn("scheduled_for", "varchar(40)")
+      .addColumn("send_at", "varchar(40)")
+      .addColumn("html", "text")
+      .addColumn("text", "text")
+      .addColumn("recipients", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("created_by", "integer", (c) => c.references("users.id").onDelete("set null"))
+      .addColumn("created_at", "varchar(40)", (c) => c.notNull())
+      .addColumn("updated_at", "varchar(40)", (c) => c.notNull())
+      .addColumn("queued_at", "varchar(40)")
+      .addColumn("finished_at", "varchar(40)")
+      .addUniqueConstraint("newsletter_issues_occurrence", ["newsletter_id", "scheduled_for"])
+      .execute();
+    await db.schema
+      .createIndex("newsletter_issues_status")
+      .on("newsletter_issues")
+      .columns(["status", "send_at"])
+      .execute();
+    await db.schema
+      .createTable("newsletter_deliveries")
+      .$call(idColumn(db))
+      .addColumn("issue_id", "integer", (c) =>
+        c.notNull().references("newsletter_issues.id").onDelete("cascade"),
+      )
+      .addColumn("subscriber_id", "integer", (c) => c.notNull())
+      .addColumn("email", "varchar(320)", (c) => c.notNull())
+      .addColumn("status", "varchar(20)", (c) => c.notNull())
+      .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("next_attempt_at", "varchar(40)", (c) => c.notNull())
+      .addColumn("claimed_by", "varchar(100)")
+      .addColumn("claimed_until", "varchar(40)")
+      .addColumn("uncertain", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("error", "text")
+      .addColumn("sent_at", "varchar(40)")
+      .addColumn("bounced_at", "varchar(40)")
+      .addUniqueConstraint("newsletter_deliveries_once", ["issue_id", "subscriber_id"])
+      .execute();
+    await db.schema
+      .createIndex("newsletter_deliveries_queue")
+      .on("newsletter_deliveries")
+      .columns(["issue_id", "status", "id"])
+      .execute();
+    await db.schema
+      .createIndex("newsletter_deliveries_email")
+      .on("newsletter_deliveries")
+      .columns(["email", "id"])
+      .execute();
+    await db.schema
+      .createTable("mail_events")
+      .$call(idColumn(db))
+      .addColumn("kind", "varchar(20)", (c) => c.notNull())
+      .addColumn("bounce", "varchar(10)")
+      .addColumn("email", "varchar(320)", (c) => c.notNull())
+      .addColumn("message_id", "text")
+      .addColumn("delivery_id", "integer")
+      .addColumn("source", "varchar(20)", (c) => c.notNull())
+      .addColumn("detail", "text", (c) => c.notNull().defaultTo(""))
+      .addColumn("at", "varchar(40)", (c) => c.notNull())
+      .addColumn("received_at", "varchar(40)", (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex("mail_events_email").on("mail_events").columns(["email", "id"]).execute();
+  },
+  async down(db: Kysely<unknown>) {
+    for (const t of [
+      "mail_events",
+      "newsletter_deliveries",
+      "newsletter_issues",
+      "suppressions",
+      "subscription_confirmations",
+      "subscriptions",
+      "subscribers",
+      "newsletters",
+    ])
+      await db.schema.dropTable(t).execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001_foundation,
   "0002_search": m0002_search,
@@ -803,6 +962,7 @@ export const migrations: Record<string, Migration> = {
   "0013_health_probe": m0013_health_probe,
   "0014_revision_public_note": m0014_revision_public_note,
   "0015_wire": m0015_wire,
+  "0016_newsletters": m0016_newsletters,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -465,6 +465,136 @@ export interface RateLimitTable {
   count: number;
 }
 
+export interface NewsletterTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  description: string;
+  from_name: string;
+  from_email: string;
+  reply_to: string | null;
+  /** JSON array of section slugs a digest draws on. */
+  section_slugs: string;
+  /** JSON array of topic names a digest draws on. */
+  topic_names: string;
+  /** JSON {days, time} (content/newsletter.ts scheduleSchema), or null. */
+  schedule: string | null;
+  auto_send: number;
+  digest_size: number;
+  listed: number;
+  /** When the next scheduled digest is due (the scheduler's bookmark). */
+  next_digest_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** An email address that receives (or once received) newsletters; an account is optional. */
+export interface SubscriberTable {
+  id: Generated<number>;
+  email: string;
+  /** The secret in the subscriber's preference and unsubscribe links. */
+  token: string;
+  reader_id: number | null;
+  /** signup | account | import */
+  source: string;
+  /** Soft bounces in a row (a delivery notice resets it). */
+  soft_bounces: Generated<number>;
+  confirmed_at: string | null;
+  created_at: string;
+}
+
+export interface SubscriptionTable {
+  subscriber_id: number;
+  newsletter_id: number;
+  /** pending (awaiting confirmation) | active | unsubscribed */
+  status: string;
+  /** JSON: {basis, at, page, wording, ip?}: how consent was given. */
+  consent: Generated<string>;
+  subscribed_at: string | null;
+  unsubscribed_at: string | null;
+  updated_at: string;
+}
+
+export interface SubscriptionConfirmationTable {
+  token_hash: string;
+  subscriber_id: number;
+  /** JSON array of newsletter ids the confirmation subscribes to. */
+  newsletter_ids: string;
+  /** JSON consent record, kept with the subscriptions once confirmed. */
+  consent: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface SuppressionTable {
+  email: string;
+  /** hard-bounce | complaint | soft-bounces | manual */
+  reason: string;
+  detail: string;
+  created_at: string;
+}
+
+export interface NewsletterIssueTable {
+  id: Generated<number>;
+  newsletter_id: number;
+  /** story | digest | alert */
+  kind: string;
+  subject: string;
+  intro: string;
+  /** JSON array of story ids, in order. */
+  story_ids: string;
+  url: string | null;
+  /** draft | scheduled | sending | sent | cancelled */
+  status: string;
+  /** The schedule's occurrence a digest was made for (unique per newsletter). */
+  scheduled_for: string | null;
+  send_at: string | null;
+  /** The email as rendered when the issue was queued (per-recipient links as placeholders). */
+  html: string | null;
+  text: string | null;
+  recipients: Generated<number>;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+  queued_at: string | null;
+  finished_at: string | null;
+}
+
+/** One issue to one subscriber: claimed, sent and recorded exactly once. */
+export interface NewsletterDeliveryTable {
+  id: Generated<number>;
+  issue_id: number;
+  subscriber_id: number;
+  email: string;
+  /** queued | claimed | sending | sent | failed | bounced | skipped */
+  status: string;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  claimed_by: string | null;
+  claimed_until: string | null;
+  /** 1 after a process died while it was sending: the resend carries the same Message-ID. */
+  uncertain: Generated<number>;
+  error: string | null;
+  sent_at: string | null;
+  bounced_at: string | null;
+}
+
+export interface MailEventTable {
+  id: Generated<number>;
+  /** bounce | complaint | delivery */
+  kind: string;
+  bounce: string | null;
+  email: string;
+  message_id: string | null;
+  delivery_id: number | null;
+  /** gazette | ses | postmark */
+  source: string;
+  detail: string;
+  at: string;
+  received_at: string;
+}
+
 export interface Database {
   readers: ReaderTable;
   reader_sessions: ReaderSessionTable;
@@ -484,6 +614,14 @@ export interface Database {
   story_notes: StoryNoteTable;
   notifications: NotificationTable;
   wire_feeds: WireFeedTable;
+  newsletters: NewsletterTable;
+  subscribers: SubscriberTable;
+  subscriptions: SubscriptionTable;
+  subscription_confirmations: SubscriptionConfirmationTable;
+  suppressions: SuppressionTable;
+  newsletter_issues: NewsletterIssueTable;
+  newsletter_deliveries: NewsletterDeliveryTable;
+  mail_events: MailEventTable;
   wire_items: WireItemTable;
   wire_versions: WireVersionTable;
   wire_failures: WireFailureTable;

@@ -144,6 +144,59 @@ export async function teasersByIds(
   return out;
 }
 
+/**
+ * The newest visible stories in any of the given sections or topics (by
+ * slug and name; neither given: every section) published since `since`:
+ * what a newsletter's digest draws on.
+ */
+export async function latestForDigest(
+  db: Db,
+  filter: { sectionSlugs: readonly string[]; topicNames: readonly string[]; since: string; limit: number },
+  now = new Date().toISOString(),
+): Promise<StoryTeaser[]> {
+  let q = db
+    .selectFrom("stories")
+    .where(visibleNow(now))
+    .where("stories.first_published_at", ">=", filter.since);
+  const { sectionSlugs, topicNames } = filter;
+  if (sectionSlugs.length || topicNames.length)
+    q = q.where((eb) =>
+      eb.or([
+        ...(sectionSlugs.length
+          ? [
+              eb(
+                "stories.section_id",
+                "in",
+                eb
+                  .selectFrom("sections")
+                  .select("id")
+                  .where("slug", "in", [...sectionSlugs]),
+              ),
+            ]
+          : []),
+        ...(topicNames.length
+          ? [
+              eb(
+                "stories.id",
+                "in",
+                eb
+                  .selectFrom("story_topics")
+                  .innerJoin("topics", "topics.id", "story_topics.topic_id")
+                  .select("story_topics.story_id")
+                  .where("topics.name", "in", [...topicNames]),
+              ),
+            ]
+          : []),
+      ]),
+    );
+  const rows = await teaserSelect(q)
+    .orderBy("stories.first_published_at", "desc")
+    .orderBy("stories.id", "desc")
+    .limit(filter.limit)
+    .execute();
+  return rows.map(toTeaser);
+}
+
 /** Stories that show a video (body block or related-video module), for the video page. */
 export async function storiesWithVideo(
   db: Db,
