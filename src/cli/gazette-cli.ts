@@ -11,7 +11,14 @@ import { ConfigError, type Config, loadConfig } from "../config.ts";
 import type { ImportResult } from "../ingest/ninjs-importer.ts";
 import { DatabaseUnavailableError, storageFailure } from "../store/storage-errors.ts";
 import type { DemoAccount } from "../demo/seed.ts";
-import { USAGE, USER_USAGE, UsageError, UserCommandError } from "./usage.ts";
+import {
+  NEWSLETTER_USAGE,
+  NewsletterUsageError,
+  USAGE,
+  USER_USAGE,
+  UsageError,
+  UserCommandError,
+} from "./usage.ts";
 
 // Each command loads what it needs when it runs (`await import`): a mistyped command line
 // or `gazette user list` answers without loading the web app, the importer or the demo seed.
@@ -317,6 +324,15 @@ export async function main(argv: string[]): Promise<number> {
           await db.destroy();
         }
       }
+      case "newsletter": {
+        const { newsletterCommand } = await import("./newsletter-command.ts");
+        const { db } = await open(config);
+        try {
+          return await newsletterCommand(rest, config, db);
+        } finally {
+          await db.destroy();
+        }
+      }
       case "media": {
         const { mediaCommand } = await import("./media-command.ts");
         return await mediaCommand(rest, config, () => open(config));
@@ -353,6 +369,10 @@ export async function main(argv: string[]): Promise<number> {
         `gazette: the ${storage.store} cannot be written (${storage.code}: ${(err as Error).message}); check the disk under GAZETTE_DATA${config.databaseUrl ? " or the PostgreSQL server" : ""}`,
       );
       return 1;
+    }
+    if (err instanceof NewsletterUsageError) {
+      console.error(`gazette: ${err.message}\n\n${NEWSLETTER_USAGE}`);
+      return 2;
     }
     if (err instanceof UserCommandError) {
       console.error(`gazette user: ${err.message}\n\n${USER_USAGE}`);

@@ -21,6 +21,23 @@ export const MEDIA_USAGE = `  media migrate --to s3://BUCKET[/PREFIX]?region=R[&
   media verify               List every picture and video whose files are missing from the media store (exit 1 if any)
   media renditions           Make the picture sizes each original should have and does not (after a width is added)`;
 
+export const NEWSLETTER_USAGE = `  newsletter create --slug S --name N [--from-email E] [--from-name N] [--reply-to E] [--description D]
+                    [--sections a,b] [--schedule mon,wed@07:00|daily@07:00|weekdays@06:30]
+                             Define a newsletter (a schedule makes a digest of its sections at that local time)
+  newsletter import --newsletter S [--consent given|confirm] FILE.csv
+                             Add subscribers from a CSV whose header row names an "email" column: "given" records
+                             the consent you hold; "confirm" (default) emails each new address a confirmation
+  newsletter send --newsletter S (--story PATH|ID | --digest) [--queue-only]
+                             Send one story, or a digest of the newest stories, to every subscriber; waits until
+                             sent (--queue-only leaves the sending to the running servers)
+  newsletter deliver         Send whatever is queued (after a crash, or without a server running), then stop
+  newsletter status [--newsletter S]
+                             Subscribers, and per issue: queued, sending, sent, failed, bounced
+  newsletter suppress EMAIL  Never send to this address again (until it confirms a subscription anew)
+  newsletter export --newsletter S [--out FILE]
+                             The subscribers with their consent, as CSV (stdout unless --out)
+                             Every newsletter command takes --json.`;
+
 export const USAGE = `Usage: gazette <command> [options]
 
 Commands:
@@ -35,15 +52,20 @@ Commands:
   seed-demo                  Add the demo newsroom to an empty database
 ${USER_USAGE}
 ${MEDIA_USAGE}
+${NEWSLETTER_USAGE}
   backup FILE                Write a consistent copy of the SQLite database to FILE, safe while the server runs
                              (PostgreSQL: use pg_dump; media: copy GAZETTE_DATA/media; see docs/operations.md)
   help                       Show this help
 
 Environment: PORT, HOST, GAZETTE_DATA (default ./data), DATABASE_URL (postgres://…; SQLite in GAZETTE_DATA when unset),
              GAZETTE_MEDIA_URL (s3://BUCKET…; the folder GAZETTE_DATA/media when unset), GAZETTE_MEDIA_PUBLIC_URL,
-             GAZETTE_CONFIG, GAZETTE_SITE_NAME, GAZETTE_BASE_URL, GAZETTE_DEMO=0|1, GAZETTE_SMTP_URL, GAZETTE_TRUST_PROXY
+             GAZETTE_CONFIG, GAZETTE_SITE_NAME, GAZETTE_BASE_URL, GAZETTE_DEMO=0|1, GAZETTE_SMTP_URL, GAZETTE_TRUST_PROXY,
+             GAZETTE_NEWSLETTER_WEBHOOK_SECRET
              (each explained in the README's configuration table)
 `;
 
 /** A mistake in the command line (exit code 2). */
 export class UsageError extends Error {}
+
+/** A mistake in a `gazette newsletter` command line (exit code 2; the newsletter commands' help follows). */
+export class NewsletterUsageError extends UsageError {}

@@ -9,6 +9,7 @@
  * to an outbox folder instead, so a newcomer can open what would have gone.
  */
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import nodemailer from "nodemailer";
 import SMTPPool from "nodemailer/lib/smtp-pool/index.js";
@@ -58,6 +59,33 @@ export function outcomeOf(err: unknown): SendOutcome {
   return { ok: false, temporary: true, refusedRecipient: false, message };
 }
 
+/**
+ * Connections with Nagle's algorithm off: SMTP is a dialogue of short
+ * lines, and with it on every message waits out the server's delayed ACK
+ * (about 40 ms on Linux) — a tenfold slowdown on a fast relay. nodemailer
+ * still upgrades the socket to TLS (smtps:// or STARTTLS) itself.
+ */
+function noDelaySocket(
+  options: { host?: string | undefined; port?: number | undefined },
+  done: (err: Error | null, socket?: { connection: net.Socket }) => void,
+): void {
+  const socket = net.connect({ host: options.host ?? "localhost", port: options.port ?? 25, noDelay: true });
+  const fail = (err: Error) => {
+    socket.destroy();
+    done(err);
+  };
+  socket.setTimeout(30_000, () =>
+    fail(Object.assign(new Error("Connection timeout"), { code: "ETIMEDOUT" })),
+  );
+  socket.once("error", fail);
+  socket.once("connect", () => {
+    socket.off("error", fail);
+    socket.setTimeout(0);
+    socket.setKeepAlive(true);
+    done(null, { connection: socket });
+  });
+}
+
 export function createBulkMailer(
   config: Config["mail"],
   opts: { connections: number; outboxDir: string },
@@ -100,7 +128,13 @@ export function createBulkMailer(
   }
   const url = new URL(config.smtpUrl);
   const transport = nodemailer.createTransport(
-    new SMTPPool({ pool: true, url: config.smtpUrl, maxConnections: opts.connections, maxMessages: 1000 }),
+    new SMTPPool({
+      pool: true,
+      url: config.smtpUrl,
+      maxConnections: opts.connections,
+      maxMessages: 1000,
+      getSocket: noDelaySocket,
+    }),
   );
   return {
     describe: `${url.protocol}//${url.host}`,
