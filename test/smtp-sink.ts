@@ -48,6 +48,8 @@ export async function startSmtpSink(opts: { keep?: boolean } = {}): Promise<Smtp
     authOptional: true,
     disabledCommands: ["STARTTLS"],
     logger: false,
+    // Closing waits this long for clients to hang up (the default is 30 s).
+    closeTimeout: 500,
     size: 10 * 1024 * 1024,
     onRcptTo(address, _session, cb) {
       const to = address.address.toLowerCase();

@@ -39,6 +39,7 @@ import { sceneJpeg } from "./scenes.ts";
 import { probeDurationSeconds, withTempFile } from "../media/video-probe.ts";
 import { panVideo } from "./videos.ts";
 import { seedDemoWire } from "./wire-items.ts";
+import { seedDemoNewsletters } from "./newsletters.ts";
 
 /** `**bold**`, `_italic_`, `[text](url)`; “curly” quotes are kept as typed. */
 /** Typographic apostrophes: "council's" → "council’s". */
@@ -361,6 +362,7 @@ export async function seedDemo({
     accounts.push({ email: a.email, role: a.role, name: a.name, password });
   }
   await seedDemoWire({ db, media }, now);
+  await seedDemoNewsletters(db, config.site.timeZone, now);
   if (pictureSizes === "now") {
     await makeSizes();
     return { accounts, pictureSizesMade: Promise.resolve() };

@@ -312,6 +312,32 @@ export function newsletterAdminEndpoints(deps: NewsletterAdminDeps): Endpoint[] 
       },
     }),
     endpoint({
+      method: "GET",
+      path: "/api/admin/newsletter-issues/:id/preview.html",
+      access: "newsletters.send",
+      responds: "asset",
+      tag: "Newsletters (admin)",
+      summary:
+        "The issue's email as a page, for the newsroom's preview frame (its own policy: the email's inline styles, no script)",
+      params: idParam,
+      handler: async ({ params }) => {
+        const issue = await mustIssue(db, params.id);
+        const n = await mustNewsletter(db, issue.newsletterId);
+        const e = await composeIssue(deps, issue, n);
+        const m = messageFor(config, n, issue.id, e, {
+          subscriberId: 0,
+          email: "preview",
+          token: "preview-link-not-for-a-reader",
+        });
+        return asset(m.html, "text/html; charset=utf-8", "no-store", {
+          headers: {
+            "content-security-policy":
+              "default-src 'none'; img-src 'self' https: data:; style-src 'unsafe-inline'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'",
+          },
+        });
+      },
+    }),
+    endpoint({
       method: "POST",
       path: "/api/admin/newsletter-issues/:id/test",
       access: "newsletters.send",

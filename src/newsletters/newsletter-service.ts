@@ -325,6 +325,7 @@ export async function newsletterPass(
         config.newsletters.batchSize,
       );
       if (batch.length === 0) break;
+      let renewed = Date.now();
       try {
         for (let i = 0; i < batch.length; i += inFlight) {
           if (opts.stopping?.()) break;
@@ -357,10 +358,14 @@ export async function newsletterPass(
             result.failed++;
             await recordFailure(deps, d, outcome, now());
           }
-          if (i + inFlight < batch.length) await renewDeliveries(db, SENDER_ID, now(), lease);
+          // The lease is renewed once a third of it has gone (a slow relay, a low rate).
+          if (i + inFlight < batch.length && Date.now() - renewed > lease / 3) {
+            await renewDeliveries(db, issue.id, SENDER_ID, now(), lease);
+            renewed = Date.now();
+          }
         }
       } finally {
-        await releaseClaims(db, SENDER_ID);
+        await releaseClaims(db, issue.id, SENDER_ID);
       }
     }
     if (await finishIssueIfDone(db, issue.id, now())) result.finished.push(issue.id);

@@ -98,6 +98,19 @@ del{background:#fadcd8;color:var(--ink);text-decoration:line-through}
 .comment-body textarea{width:100%;font:1rem/1.5 var(--serif);padding:.5rem}
 .comments-closed,.comments-empty{color:var(--muted);font-style:italic}
 .account-page{max-width:32rem;margin:0 auto}
+.newsletters-page{max-width:40rem;margin:0 auto}
+.newsletters-page h1{font:700 2rem var(--serif)}
+.newsletters-page .lede{font:1.15rem/1.5 var(--serif)}
+.newsletters-page .muted,.newsletter-choice .muted{color:var(--muted);font:.9rem var(--sans)}
+.newsletter-list,.issue-list{list-style:none;padding:0}
+.newsletter-list li{border-top:1px solid var(--rule);padding:.75rem 0}
+.newsletter-list h2{font:700 1.3rem var(--serif);margin:0 0 .25rem}
+.issue-list li{padding:.35rem 0;border-top:1px solid var(--rule)}
+.issue-stories{padding-left:1.25rem}
+.issue-stories h2{font:700 1.2rem var(--serif);margin:.1rem 0 .3rem}
+.newsletter-choice{border:1px solid var(--rule);border-radius:4px;padding:.5rem .9rem;margin:0 0 1rem}
+.newsletter-choice legend{font:600 .9rem var(--sans)}
+.consent-note{font:.85rem/1.45 var(--sans);color:var(--muted)}
 .account-page h1{font:700 1.8rem var(--serif)}
 .account-form{margin:1rem 0 1.5rem}
 .form-field{margin:0 0 1rem}

@@ -1065,13 +1065,20 @@ export async function markSending(
   return new Set(rows.map((r) => r.id));
 }
 
-/** Extends this process's lease on the deliveries it holds. */
-export async function renewDeliveries(db: Db, by: string, now: Date, leaseMs: number): Promise<void> {
+/** Extends this process's lease on the deliveries of an issue it holds. */
+export async function renewDeliveries(
+  db: Db,
+  issueId: number,
+  by: string,
+  now: Date,
+  leaseMs: number,
+): Promise<void> {
   await db
     .updateTable("newsletter_deliveries")
     .set({ claimed_until: iso(new Date(now.getTime() + leaseMs)) })
-    .where("claimed_by", "=", by)
+    .where("issue_id", "=", issueId)
     .where("status", "in", ["claimed", "sending"])
+    .where("claimed_by", "=", by)
     .execute();
 }
 
@@ -1116,13 +1123,14 @@ export async function markFailed(
     .execute();
 }
 
-/** Returns deliveries this process claimed but did not start (it is stopping). */
-export async function releaseClaims(db: Db, by: string): Promise<void> {
+/** Returns deliveries of an issue this process claimed but did not start (it is stopping). */
+export async function releaseClaims(db: Db, issueId: number, by: string): Promise<void> {
   await db
     .updateTable("newsletter_deliveries")
     .set({ status: "queued", claimed_by: null, claimed_until: null })
-    .where("claimed_by", "=", by)
+    .where("issue_id", "=", issueId)
     .where("status", "=", "claimed")
+    .where("claimed_by", "=", by)
     .execute();
 }
 

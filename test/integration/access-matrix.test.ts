@@ -129,6 +129,7 @@ const EXPECTED: Record<string, string> = {
   "GET /api/admin/newsletter-issues/:id": "UUFFAA",
   "PATCH /api/admin/newsletter-issues/:id": "UUFFAA",
   "GET /api/admin/newsletter-issues/:id/preview": "UUFFAA",
+  "GET /api/admin/newsletter-issues/:id/preview.html": "UUFFAA",
   "POST /api/admin/newsletter-issues/:id/test": "UUFFAA",
   "POST /api/admin/newsletter-issues/:id/send": "UUFFAA",
   "GET /api/admin/subscribers": "UUFFFA",

@@ -14,6 +14,7 @@ import { navigate, useLocation, useRoute } from "./router.ts";
 import { NoticesPage, useDesk } from "./desk.tsx";
 import { FrontPagePage } from "./front-page.tsx";
 import { WirePage } from "./wire.tsx";
+import { NewslettersPage } from "./newsletters.tsx";
 import "./editor.css";
 
 function Shell({
@@ -93,6 +94,7 @@ function Shell({
             {me.permissions.includes("wire.read") ? link("/admin/wire", "Wire") : null}
             {me.permissions.includes("story.publish") ? link("/admin/front-pages", "Front pages") : null}
             {link("/admin/media", "Media")}
+            {me.permissions.includes("newsletters.send") ? link("/admin/newsletters", "Newsletters") : null}
             {me.permissions.includes("comments.moderate")
               ? link("/admin/comments", "Comments", count(desk?.heldComments, "held for moderation"))
               : null}
@@ -175,6 +177,8 @@ function App() {
     page = <WirePage key={here} me={me} />;
   else if (path === "/admin/front-pages" && me.permissions.includes("story.publish"))
     page = <FrontPagePage canPlace />;
+  else if (path === "/admin/newsletters" && me.permissions.includes("newsletters.send"))
+    page = <NewslettersPage me={me} />;
   else if (path === "/admin/comments" && me.permissions.includes("comments.moderate"))
     page = <ModerationPage me={me} />;
   else if (path === "/admin/people" && me.role === "admin") page = <UsersPage me={me} />;

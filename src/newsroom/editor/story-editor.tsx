@@ -583,6 +583,7 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
         <aside class="settings" aria-label="Story settings">
           <WorkflowPanel
             story={story}
+            canSendNewsletters={me.permissions.includes("newsletters.send")}
             onAct={(a, body) => void act(a, body)}
             onMessage={setMessage}
             onTrash={() =>

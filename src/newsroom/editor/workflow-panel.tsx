@@ -2,6 +2,7 @@
 import { useState } from "preact/hooks";
 import { type StoryJson, api } from "./api.ts";
 import { fromLocalInput } from "./format.ts";
+import { SendToNewsletters } from "./newsletters.tsx";
 
 export function WorkflowPanel({
   story,
@@ -9,8 +10,11 @@ export function WorkflowPanel({
   onMessage,
   onTrash,
   onLeadHome,
+  canSendNewsletters = false,
 }: {
   story: StoryJson;
+  /** The user may send newsletter issues: offer to send the story to them. */
+  canSendNewsletters?: boolean;
   /** Runs a workflow step (`publish`, `schedule` with `{at}` …). */
   onAct: (action: string, body?: Record<string, unknown>) => void;
   onMessage: (message: string) => void;
@@ -86,6 +90,9 @@ export function WorkflowPanel({
         <button type="button" onClick={onLeadHome}>
           Lead the home page with it
         </button>
+      ) : null}
+      {can.publish && canSendNewsletters && status !== "unpublished" ? (
+        <SendToNewsletters storyId={story.id} published={status === "published"} />
       ) : null}
       {can.publish && status === "published" ? (
         <button
