@@ -11,16 +11,15 @@
  *   npm run bench:newsletter -- [--recipients 100000] [--baseline 20000] [--connections 5] [--json] [--keep]
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { createBulkMailer } from "../src/mail/bulk-mailer.ts";
 import { openDatabase } from "../src/store/database.ts";
-import { createNewsletter } from "../src/store/newsletter-store.ts";
 import { saveStory } from "../src/store/story-store.ts";
 import { upsertSection } from "../src/store/taxonomy-store.ts";
+import { newsletterWithSubscribers } from "../test/newsletter-fixtures.ts";
 import { ROOT } from "./load.ts";
 
 const { values } = parseArgs({
@@ -112,55 +111,11 @@ async function build(dir: string): Promise<number> {
     status: "published",
     firstPublishedAt: new Date(Date.now() - 3600_000).toISOString(),
   });
-  const n = await createNewsletter(
+  await newsletterWithSubscribers(
     db,
-    {
-      slug: "morning",
-      name: "Morning briefing",
-      description: "",
-      fromName: "The Gazette Daily",
-      fromEmail: "briefing@news.example.org",
-      replyTo: null,
-      sectionSlugs: [],
-      topicNames: [],
-      schedule: null,
-      autoSend: true,
-      digestSize: 8,
-      listed: true,
-    },
-    null,
+    { slug: "morning", name: "Morning briefing", fromEmail: "briefing@news.example.org" },
+    RECIPIENTS,
   );
-  const now = new Date().toISOString();
-  for (let start = 0; start < RECIPIENTS; start += 1000) {
-    await db.transaction().execute(async (tx) => {
-      const rows = Array.from({ length: Math.min(1000, RECIPIENTS - start) }, (_, i) => ({
-        email: `reader${start + i}@readers.example`,
-        token: crypto.randomBytes(18).toString("base64url"),
-        source: "import",
-        created_at: now,
-      }));
-      for (let i = 0; i < rows.length; i += 250) {
-        const ids = await tx
-          .insertInto("subscribers")
-          .values(rows.slice(i, i + 250))
-          .returning("id")
-          .execute();
-        await tx
-          .insertInto("subscriptions")
-          .values(
-            ids.map((r) => ({
-              subscriber_id: r.id,
-              newsletter_id: n.id,
-              status: "active",
-              consent: "{}",
-              subscribed_at: now,
-              updated_at: now,
-            })),
-          )
-          .execute();
-      }
-    });
-  }
   await db.destroy();
   return story.id;
 }

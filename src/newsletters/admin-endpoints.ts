@@ -77,6 +77,14 @@ export function newsletterAdminEndpoints(deps: NewsletterAdminDeps): Endpoint[] 
     return { ...i, ...(counts ? { counts } : {}) };
   }
 
+  /** One copy of an issue as it would go now, to `email` with links made of `token` (previews, test copies). */
+  async function copyOf(issueId: number, email: string, token: string) {
+    const issue = await mustIssue(db, issueId);
+    const n = await mustNewsletter(db, issue.newsletterId);
+    const e = await composeIssue(deps, issue, n);
+    return messageFor(config, n, issue.id, e, { subscriberId: 0, email, token });
+  }
+
   /** Checks an issue's stories exist (a story id of nothing is a clear error, not a blank email). */
   async function checkStories(ids: number[], path: string) {
     for (const [n, id] of ids.entries())
@@ -300,15 +308,8 @@ export function newsletterAdminEndpoints(deps: NewsletterAdminDeps): Endpoint[] 
       summary: "The issue's email as it would go now: subject, HTML and plain text",
       params: idParam,
       handler: async ({ params }) => {
-        const issue = await mustIssue(db, params.id);
-        const n = await mustNewsletter(db, issue.newsletterId);
-        const e = await composeIssue(deps, issue, n);
-        const m = messageFor(config, n, issue.id, e, {
-          subscriberId: 0,
-          email: "preview",
-          token: "preview-link-not-for-a-reader",
-        });
-        return { subject: e.subject, html: m.html, text: m.text };
+        const m = await copyOf(params.id, "preview", "preview-link-not-for-a-reader");
+        return { subject: m.subject, html: m.html, text: m.text };
       },
     }),
     endpoint({
@@ -321,18 +322,11 @@ export function newsletterAdminEndpoints(deps: NewsletterAdminDeps): Endpoint[] 
         "The issue's email as a page, for the newsroom's preview frame (its own policy: the email's inline styles, no script)",
       params: idParam,
       handler: async ({ params }) => {
-        const issue = await mustIssue(db, params.id);
-        const n = await mustNewsletter(db, issue.newsletterId);
-        const e = await composeIssue(deps, issue, n);
-        const m = messageFor(config, n, issue.id, e, {
-          subscriberId: 0,
-          email: "preview",
-          token: "preview-link-not-for-a-reader",
-        });
+        const m = await copyOf(params.id, "preview", "preview-link-not-for-a-reader");
         return asset(m.html, "text/html; charset=utf-8", "no-store", {
           headers: {
             "content-security-policy":
-              "default-src 'none'; img-src 'self' https: data:; style-src 'unsafe-inline'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'",
+              "default-src 'none'; img-src * data:; style-src 'unsafe-inline'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'",
           },
         });
       },
@@ -347,23 +341,12 @@ export function newsletterAdminEndpoints(deps: NewsletterAdminDeps): Endpoint[] 
         "Send one copy of the issue to the signed-in editor's own address, through the same path as the real send",
       params: idParam,
       handler: async ({ params, user }) => {
-        const issue = await mustIssue(db, params.id);
-        const n = await mustNewsletter(db, issue.newsletterId);
-        const e = await composeIssue(deps, issue, n);
-        const m = messageFor(
-          config,
-          n,
-          issue.id,
-          { ...e, subject: `[Test] ${e.subject}` },
-          {
-            subscriberId: 0,
-            email: user!.email,
-            token: "test-copy-links-do-not-work",
-          },
-        );
-        const outcome = await deps
-          .bulkMailer()
-          .send({ ...m, messageId: `<gz-test-${issue.id}-${Date.now()}@${n.fromEmail.split("@")[1]}>` });
+        const m = await copyOf(params.id, user!.email, "test-copy-links-do-not-work");
+        const outcome = await deps.bulkMailer().send({
+          ...m,
+          subject: `[Test] ${m.subject}`,
+          messageId: m.messageId.replace("<gz-", `<gz-test-${Date.now()}-`),
+        });
         if (!outcome.ok)
           throw new GazetteError("GZ_ERR_UNAVAILABLE", `The test copy was not sent: ${outcome.message}`);
         return { sentTo: user!.email };

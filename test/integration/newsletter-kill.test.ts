@@ -10,14 +10,13 @@
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { createNewsletter } from "../../src/store/newsletter-store.ts";
 import { saveStory } from "../../src/store/story-store.ts";
 import { upsertSection } from "../../src/store/taxonomy-store.ts";
 import { DIALECTS, ROOT, type TestEnv, eventually, makeEnv, runGazette, tempDir } from "../helpers.ts";
+import { newsletterWithSubscribers } from "../newsletter-fixtures.ts";
 import { type SmtpSink, startSmtpSink } from "../smtp-sink.ts";
 
 const RECIPIENTS = 20_000;
@@ -56,47 +55,11 @@ for (const dialect of DIALECTS) {
           firstPublishedAt: new Date(Date.now() - 60_000).toISOString(),
         })
       ).id;
-      const n = await createNewsletter(
+      await newsletterWithSubscribers(
         env.db,
-        {
-          slug: "nightly",
-          name: "Nightly",
-          description: "",
-          fromName: "The Gazette Daily",
-          fromEmail: "nightly@news.example.org",
-          replyTo: null,
-          sectionSlugs: [],
-          topicNames: [],
-          schedule: null,
-          autoSend: true,
-          digestSize: 8,
-          listed: true,
-        },
-        null,
+        { slug: "nightly", name: "Nightly", fromEmail: "nightly@news.example.org" },
+        RECIPIENTS,
       );
-      const now = new Date().toISOString();
-      for (let start = 0; start < RECIPIENTS; start += 500) {
-        const rows = Array.from({ length: Math.min(500, RECIPIENTS - start) }, (_, i) => ({
-          email: `reader${start + i}@readers.example`,
-          token: crypto.randomBytes(18).toString("base64url"),
-          source: "import",
-          created_at: now,
-        }));
-        const ids = await env.db.insertInto("subscribers").values(rows).returning("id").execute();
-        await env.db
-          .insertInto("subscriptions")
-          .values(
-            ids.map((r) => ({
-              subscriber_id: r.id,
-              newsletter_id: n.id,
-              status: "active",
-              consent: "{}",
-              subscribed_at: now,
-              updated_at: now,
-            })),
-          )
-          .execute();
-      }
     });
     after(async () => {
       for (const c of children) c.kill("SIGKILL");

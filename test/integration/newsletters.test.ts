@@ -655,6 +655,35 @@ for (const dialect of DIALECTS) {
         .execute();
     });
 
+    it("previews a draft and sends a test copy to the editor only", async () => {
+      const draft = await editor.json<{ issue: { id: number; status: string } }>(
+        "POST",
+        `/api/admin/newsletters/${morningId}/issues`,
+        { issue: { kind: "digest", storyIds: [storyId], intro: "A quiet night." } },
+        201,
+      );
+      assert.equal(draft.issue.status, "draft");
+      const preview = await editor.json<{ subject: string; html: string; text: string }>(
+        "GET",
+        `/api/admin/newsletter-issues/${draft.issue.id}/preview`,
+      );
+      assert.match(preview.text, /A quiet night\./);
+      const page = await editor.call("GET", `/api/admin/newsletter-issues/${draft.issue.id}/preview.html`);
+      assert.equal(page.statusCode, 200);
+      assert.match(String(page.headers["content-security-policy"]), /style-src 'unsafe-inline'/);
+      sink.received.length = 0;
+      await editor.json("POST", `/api/admin/newsletter-issues/${draft.issue.id}/test`);
+      assert.deepEqual(
+        sink.received.map((m) => [m.to[0], m.subject.startsWith("[Test] ")]),
+        [[editor.user!.email, true]],
+      );
+      const after = await editor.json<{ issue: { status: string } }>(
+        "GET",
+        `/api/admin/newsletter-issues/${draft.issue.id}`,
+      );
+      assert.equal(after.issue.status, "draft", "a test copy sends nothing else");
+    });
+
     it("answers bad links to preference and unsubscribe pages with a clear page, never a 500", async () => {
       for (const url of [
         "/newsletters/preferences/short",
