@@ -383,6 +383,17 @@ export function newsletterEndpoints(deps: NewsletterEndpointDeps): Endpoint[] {
       summary: "A signed-in reader's newsletters (signed out: the sign-in form)",
       handler: async ({ reader }) => {
         if (!reader) return redirect("/account/signin?return=/account/newsletters");
+        // The preference page subscribes without another email: only for an address the reader has confirmed.
+        if (!reader.verified)
+          return page(
+            renderMessage(
+              await shell(),
+              "Confirm your email address first",
+              html`Follow the link we sent to <strong>${reader.email}</strong>, then come back here. Or <a href="/newsletters">sign up on the newsletters page</a>: we will email you a confirmation.`,
+              "error",
+            ),
+            403,
+          );
         const s = await findOrCreateSubscriber(db, reader.email, "account", reader.id);
         return preferencesPage(s.token);
       },

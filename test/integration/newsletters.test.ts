@@ -684,6 +684,34 @@ for (const dialect of DIALECTS) {
       assert.equal(after.issue.status, "draft", "a test copy sends nothing else");
     });
 
+    it("lets a signed-in reader choose newsletters only once their address is confirmed", async () => {
+      const { createReader, createReaderSession, markVerified } =
+        await import("../../src/store/reader-store.ts");
+      const r = await createReader(env.db, {
+        email: "hana@readers.example",
+        displayName: "Hana",
+        passwordHash: "!",
+      });
+      const cookie = `gz_reader=${await createReaderSession(env.db, r.id)}`;
+      const unconfirmed = await env.app.inject({ url: "/account/newsletters", headers: { cookie } });
+      assert.equal(unconfirmed.statusCode, 403);
+      assert.match(unconfirmed.body, /Confirm your email address first/);
+      await markVerified(env.db, r.id);
+      const page = await env.app.inject({ url: "/account/newsletters", headers: { cookie } });
+      assert.equal(page.statusCode, 200);
+      const action = /action="(\/newsletters\/preferences\/[\w-]+)"/.exec(page.body)![1]!;
+      const saved = await form(action, [["newsletters", "morning"]]);
+      assert.equal(saved.statusCode, 200);
+      assert.match(saved.body, /Your choices are saved/);
+      const sub = await env.db
+        .selectFrom("subscriptions")
+        .innerJoin("subscribers", "subscribers.id", "subscriptions.subscriber_id")
+        .select(["subscriptions.status", "subscribers.reader_id"])
+        .where("subscribers.email", "=", "hana@readers.example")
+        .execute();
+      assert.deepEqual(sub, [{ status: "active", reader_id: r.id }]);
+    });
+
     it("answers bad links to preference and unsubscribe pages with a clear page, never a 500", async () => {
       for (const url of [
         "/newsletters/preferences/short",
