@@ -116,6 +116,22 @@ describe("newsletters, in Chromium", () => {
     await row.getByRole("button", { name: "Send now" }).click();
     await editor.getByText(/\d+ sent · 0 waiting/).waitFor({ timeout: 30_000 });
 
+    // From a published story's publishing panel: sent to a newsletter in two clicks.
+    await editor.getByRole("link", { name: "Stories", exact: true }).click();
+    await editor
+      .getByRole("link", { name: /Harbour lift bridge/ })
+      .first()
+      .click();
+    const panel = editor.getByRole("group", { name: "Send to newsletters" });
+    await panel.getByRole("checkbox", { name: /Breaking news/ }).check();
+    await panel.getByRole("button", { name: "Send this story" }).click();
+    await panel.getByText("Sending to Breaking news.").waitFor();
+    await eventually("the story at a Breaking news subscriber", async () =>
+      sink.received.some(
+        (m) => m.to.includes("jonas.berg@example.org") && /Harbour lift bridge/.test(m.subject),
+      ),
+    );
+
     await eventually("the issue at the reader's address", async () =>
       sink.received.some((m) => m.to.includes(READER) && m.subject.startsWith("Morning briefing")),
     );
