@@ -314,7 +314,7 @@ export function newsletterAdminEndpoints(deps: NewsletterAdminDeps): Endpoint[] 
     }),
     endpoint({
       method: "GET",
-      path: "/api/admin/newsletter-issues/:id/preview.html",
+      path: "/admin/newsletter-issues/:id/preview.html",
       access: "newsletters.send",
       responds: "asset",
       tag: "Newsletters (admin)",
@@ -428,7 +428,7 @@ export function newsletterAdminEndpoints(deps: NewsletterAdminDeps): Endpoint[] 
     }),
     endpoint({
       method: "GET",
-      path: "/api/admin/newsletters/:id/export.csv",
+      path: "/admin/newsletters/:id/export.csv",
       access: "newsletters.manage",
       responds: "asset",
       tag: "Newsletters (admin)",

@@ -597,14 +597,14 @@ for (const dialect of DIALECTS) {
       );
       assert.equal(noHeader.statusCode, 400);
       assert.match(noHeader.body, /email/);
-      const exported = await admin.call("GET", `/api/admin/newsletters/${cityId}/export.csv`);
+      const exported = await admin.call("GET", `/admin/newsletters/${cityId}/export.csv`);
       assert.equal(exported.statusCode, 200);
       assert.match(exported.headers["content-type"] as string, /text\/csv/);
       assert.match(exported.body, /^email,status,/);
       assert.match(exported.body, /finn@readers\.example,pending/);
       assert.match(exported.body, /'=HYPERLINK/);
       assert.doesNotMatch(exported.body, /,=HYPERLINK/);
-      assert.equal((await editor.call("GET", `/api/admin/newsletters/${cityId}/export.csv`)).statusCode, 403);
+      assert.equal((await editor.call("GET", `/admin/newsletters/${cityId}/export.csv`)).statusCode, 403);
     });
 
     it("prepares a scheduled digest once, whatever runs the pass, and sends it at its time", async () => {
@@ -668,7 +668,7 @@ for (const dialect of DIALECTS) {
         `/api/admin/newsletter-issues/${draft.issue.id}/preview`,
       );
       assert.match(preview.text, /A quiet night\./);
-      const page = await editor.call("GET", `/api/admin/newsletter-issues/${draft.issue.id}/preview.html`);
+      const page = await editor.call("GET", `/admin/newsletter-issues/${draft.issue.id}/preview.html`);
       assert.equal(page.statusCode, 200);
       assert.match(String(page.headers["content-security-policy"]), /style-src 'unsafe-inline'/);
       sink.received.length = 0;

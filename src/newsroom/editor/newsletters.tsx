@@ -506,7 +506,7 @@ function IssuesPanel({ newsletter, me }: { newsletter: Newsletter; me: Me }) {
           <iframe
             title="The email as readers will see it"
             sandbox=""
-            src={`/api/admin/newsletter-issues/${preview.id}/preview.html`}
+            src={`/admin/newsletter-issues/${preview.id}/preview.html`}
           />
           <details>
             <summary>Plain-text part</summary>
@@ -847,7 +847,7 @@ function SubscribersPanel({ newsletter }: { newsletter: Newsletter }) {
           />
         </label>
         <p>
-          <a href={`/api/admin/newsletters/${newsletter.id}/export.csv`} download>
+          <a href={`/admin/newsletters/${newsletter.id}/export.csv`} download>
             Export the subscribers (CSV)
           </a>
         </p>
