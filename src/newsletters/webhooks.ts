@@ -7,13 +7,8 @@
  * webhook. Anything that does not prove itself changes nothing.
  */
 import crypto from "node:crypto";
+import { hmacSha256Valid, sameSecret } from "../auth/signatures.ts";
 import { z } from "zod";
-
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && crypto.timingSafeEqual(x, y);
-}
 
 /** `X-Gazette-Signature: sha256=<hex HMAC-SHA256 of the body>` with the configured key. */
 export function gazetteSignatureValid(
@@ -21,9 +16,7 @@ export function gazetteSignatureValid(
   body: Buffer,
   header: string | string[] | undefined,
 ): boolean {
-  if (typeof header !== "string") return false;
-  const expected = `sha256=${crypto.createHmac("sha256", secret).update(body).digest("hex")}`;
-  return sameSecret(header.trim().toLowerCase(), expected);
+  return typeof header === "string" && hmacSha256Valid(secret, body, header);
 }
 
 /** HTTP basic auth with the user and password set on the Postmark webhook. */

@@ -6,9 +6,9 @@
  * versions, "Use as draft", "Publish as is", a story's waiting agency update
  * (apply or ignore), what could not be read, and the feeds (admins).
  */
-import crypto from "node:crypto";
 import { z } from "zod";
 import { allowed } from "../../auth/permissions.ts";
+import { hmacSha256Valid, sameSecret } from "../../auth/signatures.ts";
 import { GazetteError } from "../../content/errors.ts";
 import { wireFeedInputSchema } from "../../content/wire.ts";
 import { changedParagraphs } from "../../content/story-diff.ts";
@@ -55,22 +55,13 @@ function feedJson(f: WireFeed) {
   return { ...rest, hasSecret: secret !== null };
 }
 
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && crypto.timingSafeEqual(x, y);
-}
-
 /** Is this push signed (or carrying the bearer token) with the feed's secret? */
 export function pushAuthorised(secret: string, body: Buffer, headers: Record<string, unknown>): boolean {
   const sig = headers["x-gazette-signature"];
-  if (typeof sig === "string") {
-    const expected = `sha256=${crypto.createHmac("sha256", secret).update(body).digest("hex")}`;
-    return safeEqual(sig.trim().toLowerCase(), expected);
-  }
+  if (typeof sig === "string") return hmacSha256Valid(secret, body, sig);
   const auth = headers["authorization"];
   if (typeof auth === "string" && /^bearer\s+/i.test(auth))
-    return safeEqual(auth.replace(/^bearer\s+/i, ""), secret);
+    return sameSecret(auth.replace(/^bearer\s+/i, ""), secret);
   return false;
 }
 
