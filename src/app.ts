@@ -54,7 +54,10 @@ import { PageCache } from "./web/page-cache.ts";
 import { pageSender, rawCacheHandler } from "./web/page-response.ts";
 import { registerEndpoints, wantsJson } from "./web/pipeline.ts";
 import { pageKindOf, securityHeaders } from "./web/security-headers.ts";
-import { isTls, trustFunction } from "./web/client-address.ts";
+import { type TrustFunction, isTls, trustFunction } from "./web/client-address.ts";
+import type { AccessGate } from "./content/access.ts";
+import { accessSigningKey, createAccessGate } from "./memberships/access-gate.ts";
+import { READER_COOKIE, SESSION_COOKIE } from "./web/sessions.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -97,6 +100,7 @@ export function allEndpoints(deps: {
   reloadSettings?: () => Promise<void>;
   bulkMailer: () => BulkMailer;
   kickNewsletters: () => void;
+  access: { gate: AccessGate; trust: TrustFunction };
 }): Endpoint[] {
   return [
     ...newsletterEndpoints(deps),
@@ -188,12 +192,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const cache = config.cache.enabled ? new PageCache(config.cache.maxEntries) : undefined;
   // Forwarded headers count only from the proxies the operator named (default: none).
   const trust = trustFunction(config.trustProxy);
+  const log = { warn: (obj: object, msg: string) => app.log.warn(obj, msg) };
+  const gate = createAccessGate({
+    db,
+    key: await accessSigningKey(db),
+    timeZone: config.site.timeZone,
+    limits: config.memberships.meter,
+    graceDays: config.memberships.pastDueGraceDays,
+    crawlerRangesFile: config.memberships.crawlerRangesFile,
+    readerCookie: READER_COOKIE,
+    newsroomCookie: SESSION_COOKIE,
+    log,
+  });
   const app = Fastify({
     // Cache hits are answered on the raw request, before routing (see rawCacheHandler).
     ...(cache
       ? {
           serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) =>
-            http.createServer(rawCacheHandler(cache, handler, trust)),
+            http.createServer(rawCacheHandler(cache, handler, trust, gate)),
         }
       : {}),
     logger: deps.logger ? { level: config.logLevel } : false,
@@ -213,7 +229,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   };
   await reloadSettings();
 
-  const pages = pageSender(cache, config);
+  const pages = pageSender(cache, config, trust, gate);
   const follower: ChangeFollower | undefined = cache
     ? await startChangeFollower({
         db,
@@ -225,6 +241,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           : undefined,
         log: app.log,
         onSettingsChange: reloadSettings,
+        onMembershipsChange: () => gate.forget(),
       })
     : undefined;
   app.decorate("pageCache", cache);
@@ -242,7 +259,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.addHook("onRequest", async (req, reply) => {
     reply.headers(securityHeaders(pageKindOf(req.url), isTls(req.raw, trust)));
-    if (pages.serveCached(req, reply)) return reply;
+    if (await pages.serveCached(req, reply)) return reply;
     return undefined;
   });
 
@@ -334,6 +351,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reloadSettings,
     bulkMailer: getBulkMailer,
     kickNewsletters: () => void newsletterRuns.tick(),
+    access: { gate, trust },
   });
   const immutable = "public, max-age=31536000, immutable";
   const site: Endpoint[] = [

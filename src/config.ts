@@ -227,6 +227,66 @@ export const newslettersSchema = z
   })
   .strict();
 
+/**
+ * Memberships: the meter, the free preview, who reads comments on gated
+ * stories, the crawler list, gifts, and Stripe (off without its keys: the
+ * paid plans are then hidden, everything else works).
+ */
+export const membershipsSchema = z
+  .object({
+    meter: z
+      .object({
+        /** Gated stories a month a visitor without an account may read. */
+        anonymous: z.number().int().min(0).max(100).default(3),
+        /** … and a reader with a free account. */
+        registered: z.number().int().min(0).max(100).default(10),
+      })
+      .strict()
+      .default({ anonymous: 3, registered: 10 }),
+    /** Paragraphs of a gated story everyone sees, unless the editor marked where the preview ends. */
+    previewParagraphs: z.number().int().min(1).max(50).default(3),
+    /** Comments on a gated story: readable by everyone, or only by readers who may read the story. */
+    comments: z.enum(["everyone", "entitled"]).default("everyone"),
+    /**
+     * A file of IP ranges (CIDR, one per line, or a search engine's published
+     * JSON) whose requests read gated stories in full. Re-read when it changes.
+     */
+    crawlerRangesFile: z.string().min(1).optional(),
+    /** Days a past-due subscription keeps its access while Stripe retries the payment. */
+    pastDueGraceDays: z.number().int().min(0).max(60).default(7),
+    gifts: z
+      .object({
+        /** How many people one gift link opens the story for. */
+        maxUses: z.number().int().min(1).max(1000).default(10),
+        /** How long a gift link works, days. */
+        days: z.number().int().min(1).max(365).default(30),
+        /** Gift links a subscriber may make a month. */
+        perMonth: z.number().int().min(0).max(1000).default(10),
+      })
+      .strict()
+      .default({ maxUses: 10, days: 30, perMonth: 10 }),
+    /** How long a story link in a newsletter opens a gated story, days. */
+    newsletterLinkDays: z.number().int().min(1).max(90).default(7),
+    stripe: z
+      .object({
+        /** The secret API key (sk_live_… / sk_test_…); or GAZETTE_STRIPE_SECRET_KEY. */
+        secretKey: z
+          .string()
+          .regex(/^(sk|rk)_(test|live)_\w+$/, "must be a Stripe secret key (sk_test_… or sk_live_…)")
+          .optional(),
+        /** The webhook endpoint's signing secret (whsec_…); or GAZETTE_STRIPE_WEBHOOK_SECRET. */
+        webhookSecret: z
+          .string()
+          .regex(/^whsec_\w+$/, "must be a Stripe webhook signing secret (whsec_…)")
+          .optional(),
+        /** Another address for Stripe's API (a test stand-in): http(s)://host:port. */
+        apiUrl: z.url({ protocol: /^https?$/ }).optional(),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
 /** Where an S3-compatible bucket keeps the media: `s3://BUCKET[/PREFIX]?region=R&endpoint=URL&forcePathStyle=true`. */
 export interface S3Location {
   bucket: string;
@@ -296,6 +356,7 @@ export const fileConfigSchema = z
     newsroom: newsroomSchema.default(newsroomSchema.parse({})),
     wire: wireSchema.default(wireSchema.parse({})),
     newsletters: newslettersSchema.default(newslettersSchema.parse({})),
+    memberships: membershipsSchema.default(membershipsSchema.parse({})),
     cache: cacheSchema.default(cacheSchema.parse({})),
     site: siteSchema.default(siteSchema.parse({})),
     ads: adRulesSchema.default(adRulesSchema.parse({})),
@@ -345,6 +406,10 @@ export interface Config {
   newsroom: z.output<typeof newsroomSchema>;
   wire: z.output<typeof wireSchema>;
   newsletters: z.output<typeof newslettersSchema>;
+  /** Memberships; `crawlerRangesFile` is absolute; `stripe` is set only with both keys. */
+  memberships: Omit<z.output<typeof membershipsSchema>, "stripe"> & {
+    stripe: { secretKey: string; webhookSecret: string; apiUrl: string | undefined } | undefined;
+  };
   mail: Omit<z.output<typeof mailSchema>, "dkim"> & {
     /** DKIM signing with the key read from `privateKeyFile`. */
     dkim: { domain: string; selector: string; privateKey: string } | undefined;
@@ -379,6 +444,24 @@ function readDkimKey(
   return { domain: d.domain.toLowerCase(), selector: d.selector, privateKey };
 }
 
+function memberships(
+  m: z.output<typeof membershipsSchema>,
+  env: { GAZETTE_STRIPE_SECRET_KEY?: string | undefined; GAZETTE_STRIPE_WEBHOOK_SECRET?: string | undefined },
+  base: string,
+): Config["memberships"] {
+  const secretKey = env.GAZETTE_STRIPE_SECRET_KEY ?? m.stripe.secretKey;
+  const webhookSecret = env.GAZETTE_STRIPE_WEBHOOK_SECRET ?? m.stripe.webhookSecret;
+  if (!!secretKey !== !!webhookSecret)
+    throw new ConfigError(
+      `memberships.stripe: set both the secret key (GAZETTE_STRIPE_SECRET_KEY) and the webhook signing secret (GAZETTE_STRIPE_WEBHOOK_SECRET), or neither; Stripe needs both`,
+    );
+  return {
+    ...m,
+    ...(m.crawlerRangesFile ? { crawlerRangesFile: path.resolve(base, m.crawlerRangesFile) } : {}),
+    stripe: secretKey && webhookSecret ? { secretKey, webhookSecret, apiUrl: m.stripe.apiUrl } : undefined,
+  };
+}
+
 export class ConfigError extends Error {
   override name = "ConfigError";
 }
@@ -403,6 +486,8 @@ const envSchema = z.object({
   GAZETTE_MEDIA_URL: z.string().optional(),
   GAZETTE_MEDIA_PUBLIC_URL: mediaPublicUrl.optional(),
   GAZETTE_NEWSLETTER_WEBHOOK_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  GAZETTE_STRIPE_SECRET_KEY: membershipsSchema.shape.stripe.unwrap().shape.secretKey,
+  GAZETTE_STRIPE_WEBHOOK_SECRET: membershipsSchema.shape.stripe.unwrap().shape.webhookSecret,
   GAZETTE_SMTP_URL: z
     .string()
     .refine((u) => /^smtps?:\/\/\S+$/.test(u) && URL.canParse(u), "must be an smtp:// or smtps:// URL")
@@ -496,6 +581,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         ? { webhookSecret: e.data.GAZETTE_NEWSLETTER_WEBHOOK_SECRET }
         : {}),
     },
+    memberships: memberships(parsed.data.memberships, e.data, file ? path.dirname(file) : cwd),
     mail: {
       ...parsed.data.mail,
       ...(e.data.GAZETTE_SMTP_URL ? { smtpUrl: e.data.GAZETTE_SMTP_URL } : {}),

@@ -53,7 +53,14 @@ export function tempDir(prefix = "gazette-test-"): string {
 }
 
 export async function makeEnv(
-  opts: { dialect?: Dialect; dataDir?: string; env?: Record<string, string>; databaseUrl?: string } = {},
+  opts: {
+    dialect?: Dialect;
+    dataDir?: string;
+    env?: Record<string, string>;
+    databaseUrl?: string;
+    /** Changes to the configuration before the app is built. */
+    configure?: (config: Config) => void;
+  } = {},
 ): Promise<TestEnv> {
   const dialect = opts.dialect ?? "sqlite";
   const dataDir = opts.dataDir ?? tempDir();
@@ -71,6 +78,7 @@ export async function makeEnv(
   config.newsroom = { ...config.newsroom, schedulerMs: 0 };
   config.wire = { ...config.wire, runnerMs: 0 };
   config.newsletters = { ...config.newsletters, runnerMs: 0 };
+  opts.configure?.(config);
   const db = await openDatabase({ dataDir, databaseUrl });
   const media = openMediaStore(config);
   const app = await buildApp({ config, db, media });
@@ -105,8 +113,9 @@ function demoHash(): string {
  * cached seeded folder. PostgreSQL: the cached media folder (so no picture
  * is encoded twice) and a fresh seed into a new schema.
  */
-export async function demoEnv(dialect: Dialect): Promise<TestEnv> {
-  if (dialect === "sqlite") return makeEnv({ dataDir: await demoDataDir() });
+export async function demoEnv(dialect: Dialect, configure?: (config: Config) => void): Promise<TestEnv> {
+  if (dialect === "sqlite")
+    return makeEnv({ dataDir: await demoDataDir(), ...(configure ? { configure } : {}) });
   // PostgreSQL: the demo is seeded once per test run into a template database
   // (per content version); each test gets a copy of it, and of the SQLite
   // demo's data folder: the seed makes the same media files (content-hash
@@ -129,7 +138,7 @@ export async function demoEnv(dialect: Dialect): Promise<TestEnv> {
   );
   const dataDir = await demoDataDir();
   fs.rmSync(path.join(dataDir, "gazette.sqlite"), { force: true });
-  return makeEnv({ dialect, dataDir, databaseUrl });
+  return makeEnv({ dialect, dataDir, databaseUrl, ...(configure ? { configure } : {}) });
 }
 
 function filesUnder(dir: string): string[] {
@@ -147,8 +156,13 @@ export async function demoDataDir(): Promise<string> {
     await seedDemo({ db, media: new MediaStore(config.mediaDir), config });
     await db.destroy();
     fs.writeFileSync(path.join(building, ".complete"), "");
-    fs.rmSync(cache, { recursive: true, force: true });
-    fs.renameSync(building, cache);
+    // Test files run two at a time: another process may have finished first
+    // (its copy is as good as ours, and may be being copied from right now).
+    if (fs.existsSync(path.join(cache, ".complete"))) fs.rmSync(building, { recursive: true, force: true });
+    else {
+      fs.rmSync(cache, { recursive: true, force: true });
+      fs.renameSync(building, cache);
+    }
   }
   const copy = tempDir();
   fs.cpSync(cache, copy, { recursive: true });

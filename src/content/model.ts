@@ -96,6 +96,9 @@ export const relatedStoryBlock = z.object({
   storyId: z.number().int().positive(),
 });
 
+/** Where a gated story's free preview ends (content/access.ts); shows nothing itself. */
+export const previewEndBlock = z.object({ type: z.literal("preview-end") });
+
 export const blockSchema = z.discriminatedUnion("type", [
   paragraphBlock,
   headingBlock,
@@ -106,6 +109,7 @@ export const blockSchema = z.discriminatedUnion("type", [
   embedBlock,
   dividerBlock,
   relatedStoryBlock,
+  previewEndBlock,
 ]);
 export type Block = z.infer<typeof blockSchema>;
 export type BlockType = Block["type"];
@@ -156,6 +160,22 @@ export const seoSchema = z
   .strict();
 export type Seo = z.output<typeof seoSchema>;
 
+/**
+ * Who may read a story in full: everyone, readers with an account, or
+ * subscribers (of any paid plan, or only of the plans named). Unset on a
+ * story: its section's default.
+ */
+export const accessLevel = z.enum(["free", "registered", "subscribers"]);
+export type AccessLevel = z.infer<typeof accessLevel>;
+export const accessSchema = z
+  .object({
+    level: accessLevel,
+    /** With "subscribers": only these plans (their slugs); empty: any paid plan. */
+    plans: z.array(slugSchema).max(20).default([]),
+  })
+  .strict();
+export type Access = z.output<typeof accessSchema>;
+
 export const storyInputSchema = z.object({
   uri: z.string().min(1).max(1000).optional(),
   slug: slugSchema.optional(),
@@ -178,6 +198,8 @@ export const storyInputSchema = z.object({
   sources: z.array(sourceSchema).default([]),
   relatedVideoIds: z.array(z.number().int().positive()).default([]),
   seo: seoSchema.default({}),
+  /** Who may read it in full; unset: the section's default (content/access.ts). */
+  access: accessSchema.optional(),
   status: storyStatus,
   firstPublishedAt: isoDate.optional(),
   updatedAt: isoDate.optional(),

@@ -36,6 +36,8 @@ function blockLabel(b: Block): string {
       return `[Video ${b.videoId}]`;
     case "divider":
       return "[Divider]";
+    case "preview-end":
+      return "[Free preview ends]";
     case "related-story":
       return `[Related story ${b.storyId}]`;
     case "list":

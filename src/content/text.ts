@@ -22,6 +22,7 @@ export function blockText(block: Block): string {
     case "video":
     case "divider":
     case "related-story":
+    case "preview-end":
       return "";
   }
 }

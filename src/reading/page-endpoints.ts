@@ -9,6 +9,7 @@ import { z } from "zod";
 import type { Config } from "../config.ts";
 import { GazetteError } from "../content/errors.ts";
 import { diffStoryContent } from "../content/story-diff.ts";
+import { isGated, splitPreview } from "../content/access.ts";
 import type { MediaStore } from "../media/media-store.ts";
 import { articleInputs } from "../site/article-data.ts";
 import { articleView, renderArticle } from "../site/article-page.ts";
@@ -45,7 +46,20 @@ import {
   sectionBySlug,
   topicBySlug,
 } from "../store/taxonomy-store.ts";
-import { type Endpoint, cached, endpoint, idParam, redirect, slugSchema } from "../web/endpoint.ts";
+import {
+  type Endpoint,
+  cached,
+  cachedVariant,
+  endpoint,
+  idParam,
+  redirect,
+  slugSchema,
+} from "../web/endpoint.ts";
+import type { AccessGate } from "../content/access.ts";
+import { listPlans } from "../store/membership-store.ts";
+import type { OfferPlan } from "../site/paywall.ts";
+import { accessOutcome } from "../web/access-variants.ts";
+import type { TrustFunction } from "../web/client-address.ts";
 
 export interface ReadingDeps {
   config: Config;
@@ -55,6 +69,14 @@ export interface ReadingDeps {
   shell: (sections?: Section[]) => Promise<Shell>;
   /** The comments enhancement script's URL. */
   commentsScript?: string | undefined;
+  /** Decides which variant of a gated story a request gets (memberships/access-gate.ts). */
+  access: { gate: AccessGate; trust: TrustFunction };
+}
+
+/** The plans a gated page offers: on sale through Stripe, so none when payments are off. */
+export async function plansOnOffer(db: Db, config: Config): Promise<OfferPlan[]> {
+  if (!config.memberships.stripe) return [];
+  return (await listPlans(db, { activeOnly: true })).filter((p) => p.stripePriceId);
 }
 
 const PAGE_NUMBER = "must be a whole number from 1 upwards, as in ?page=2";
@@ -263,7 +285,7 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
       summary: "An article (an old address answers 301 to the story's address now)",
       params: storyParams,
       query: z.object({ sort: z.enum(["newest", "oldest", "reactions"]).catch("newest") }),
-      handler: async ({ params, query }) => {
+      handler: async ({ params, query, req }) => {
         const found = await visibleStoryByPath(db, pathOf(params));
         if (!found) throw new GazetteError("GZ_ERR_NOT_FOUND");
         if ("redirect" in found) return redirect(found.redirect, 301);
@@ -271,8 +293,42 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
           commentSort: query.sort,
           ...(deps.commentsScript ? { commentsScript: deps.commentsScript } : {}),
         });
-        const view = articleView(inputs, config.site, config.ads);
-        return cached(renderArticle(view, await shell(), config.ads), keys);
+        const story = found.story;
+        if (!isGated(story.effectiveAccess)) {
+          const view = articleView(inputs, config.site, config.ads);
+          return cached(renderArticle(view, await shell(), config.ads), keys);
+        }
+        // A gated story: one variant per kind of reader, decided per request.
+        const spec = { storyId: story.id, access: story.effectiveAccess };
+        const { decision } = await accessOutcome(req.raw, deps.access.gate, deps.access.trust, spec);
+        const m = config.memberships;
+        const view = articleView(
+          {
+            ...inputs,
+            gate: {
+              variant: decision.variant,
+              previewParagraphs: m.previewParagraphs,
+              plans: await plansOnOffer(db, config),
+              meterLimit:
+                decision.reason === "meter-spent"
+                  ? decision.variant === "gate-registered"
+                    ? m.meter.registered
+                    : m.meter.anonymous
+                  : 0,
+              commentsForEntitledOnly: m.comments === "entitled",
+            },
+          },
+          config.site,
+          config.ads,
+        );
+        return cachedVariant(
+          renderArticle(view, await shell(), config.ads),
+          [...keys, cacheKey.memberships],
+          {
+            spec,
+            variant: decision.variant,
+          },
+        );
       },
     }),
     endpoint({
@@ -290,10 +346,24 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
           publishedRevisions(db, story.id),
           correctionsForStory(db, story.id),
         ]);
+        // A gated story's history shows changes to its free preview only:
+        // the rest of its text is not for every reader, here or anywhere.
+        const gated = isGated(story.effectiveAccess);
+        const shown = (c: (typeof versions)[number]["content"]) =>
+          gated ? { ...c, body: splitPreview(c.body, config.memberships.previewParagraphs).preview } : c;
         const entries = versions.map((v, i) => {
           if (i === 0)
             return { number: v.number, at: v.createdAt, label: "First published", diff: undefined };
-          const diff = diffStoryContent(versions[i - 1]!.content, v.content);
+          const before = versions[i - 1]!.content;
+          const diff = diffStoryContent(shown(before), shown(v.content));
+          if (
+            gated &&
+            JSON.stringify(splitPreview(before.body, config.memberships.previewParagraphs).rest) !==
+              JSON.stringify(splitPreview(v.content.body, config.memberships.previewParagraphs).rest)
+          )
+            diff.other.push(
+              "The text after the free preview changed (subscribers see the story as it is now).",
+            );
           // A change to a picture or video the story shows is told in its own words.
           if (v.publicNote) diff.other.push(v.publicNote);
           return { number: v.number, at: v.createdAt, label: "Updated", diff };

@@ -29,6 +29,8 @@ import {
   mediaHref,
 } from "./components.ts";
 import { formatDateTime, readingTimeLabel } from "./format.ts";
+import { type Variant, isGateVariant, splitPreview } from "../content/access.ts";
+import { type OfferPlan, GATED_CLASS, meterNoticeHtml, paywallHtml } from "./paywall.ts";
 import { type SafeHtml, html } from "./html.ts";
 import { type PageMeta, type Shell, layout } from "./layout.ts";
 
@@ -50,6 +52,21 @@ export interface ArticleInputs {
   preview?: { expiresAt: string } | undefined;
   /** The newest other stories of its section, for the rail beside the article on wide screens. */
   sectionLatest?: StoryTeaser[] | undefined;
+  /** A gated story (its access is not free): which variant this page is, and the offer. */
+  gate?: GateView | undefined;
+}
+
+/** What a gated story's page needs to show its variant. */
+export interface GateView {
+  variant: Variant;
+  /** Paragraphs in the free preview when the editor marked no point. */
+  previewParagraphs: number;
+  /** Plans on sale (none when payments are off). */
+  plans: readonly OfferPlan[];
+  /** The meter's limit for the gate's reader (anonymous or registered), for "you have read your N". */
+  meterLimit: number;
+  /** Comments shown only to readers who may read the story (memberships.comments = "entitled"). */
+  commentsForEntitledOnly: boolean;
 }
 
 export interface ArticleView extends ArticleInputs {
@@ -115,7 +132,7 @@ export function articleView(inputs: ArticleInputs, site: SiteConfig, ads: AdRule
     keywords: story.topics.map((t) => t.name).join(", "),
     wordCount: story.wordCount,
     timeRequired: `PT${readingMinutes}M`,
-    isAccessibleForFree: true,
+    isAccessibleForFree: story.effectiveAccess.level === "free",
     publishingPrinciples: `${site.baseUrl}${standardsPath}`,
     inLanguage: site.language,
   };
@@ -127,6 +144,14 @@ export function articleView(inputs: ArticleInputs, site: SiteConfig, ads: AdRule
       height: heroFile!.height,
       ...(hero.credit ? { creditText: hero.credit } : {}),
       ...(hero.caption ? { caption: hero.caption } : {}),
+    };
+  }
+  if (story.effectiveAccess.level !== "free") {
+    // Google's paywalled-content markup: the class wrapping exactly the gated part.
+    jsonLd["hasPart"] = {
+      "@type": "WebPageElement",
+      isAccessibleForFree: false,
+      cssSelector: `.${GATED_CLASS}`,
     };
   }
   if (story.dateline) jsonLd["locationCreated"] = { "@type": "Place", name: story.dateline };
@@ -141,7 +166,8 @@ export function articleView(inputs: ArticleInputs, site: SiteConfig, ads: AdRule
       uploadDate: published,
     }));
   }
-  if (inputs.comments && inputs.comments.mode !== "off") jsonLd["commentCount"] = inputs.comments.count;
+  if (inputs.comments && inputs.comments.mode !== "off" && !commentsWithheld(inputs))
+    jsonLd["commentCount"] = inputs.comments.count;
   // A retracted correction is shown to readers, struck through, but is no longer a correction.
   const standing = inputs.corrections.filter((c) => !c.retractedAt);
   if (standing.length) {
@@ -189,6 +215,11 @@ export function articleView(inputs: ArticleInputs, site: SiteConfig, ads: AdRule
       ...(inputs.preview ? { noindex: true } : {}),
     },
   };
+}
+
+/** Comments are left off this variant: gated, and comments are for entitled readers only. */
+function commentsWithheld(v: Pick<ArticleInputs, "gate">): boolean {
+  return !!v.gate && v.gate.commentsForEntitledOnly && isGateVariant(v.gate.variant);
 }
 
 /**
@@ -241,6 +272,8 @@ function blockHtml(b: Block, v: ArticleView, first: boolean, headingLevel = 2): 
       return html`<aside class="embed"><a href="${b.url}" rel="noopener">${b.provider ? html`<span class="embed-provider">${b.provider}</span>` : ""}<span class="embed-title">${b.title}</span></a></aside>`;
     case "divider":
       return html`<hr>`;
+    case "preview-end":
+      return html``;
     case "related-story": {
       const t = v.linked.get(b.storyId);
       return t
@@ -274,14 +307,23 @@ export function renderArticle(v: ArticleView, shell: Shell, ads: AdRules): strin
   let firstParagraph = true;
   let slotNo = 0;
   const levels = headingLevels(story.body);
-  const body = story.body.map((b, i) => {
+  const blockAt = (b: Block, i: number) => {
     const isFirst = b.type === "paragraph" && firstParagraph;
     if (b.type === "paragraph") firstParagraph = false;
     const block = blockHtml(b, v, isFirst, levels.get(i));
     if (!v.adAfter.has(i)) return block;
     slotNo++;
     return html`${block}${adSlot("body", `story-body-${slotNo}`, ads.bodySizes, pickHouseAd(ads.houseAds, story.id + slotNo))}`;
-  });
+  };
+  // A gated story: the preview, then the rest inside the class the JSON-LD
+  // names — or, for a reader without access, the offer and nothing more.
+  const gate = v.gate;
+  const split = gate ? splitPreview(story.body, gate.previewParagraphs) : undefined;
+  const body = !gate
+    ? story.body.map(blockAt)
+    : isGateVariant(gate.variant)
+      ? html`${split!.preview.map(blockAt)}${paywallHtml(gate, story.effectiveAccess, story.path, site.name)}`
+      : html`${split!.preview.map(blockAt)}<div class="${GATED_CLASS}">${split!.rest.map((b, i) => blockAt(b, i + story.body.length - split!.rest.length))}</div>`;
   const top =
     ads.enabled && ads.top
       ? adSlot("top", "story-top", ads.topSizes, pickHouseAd(ads.houseAds, story.id))
@@ -305,18 +347,18 @@ ${byline.value ? html`<p class="byline">${byline}</p>` : ""}
         ? html`Not published yet · scheduled for ${time(story.scheduledAt, tz)}`
         : "Not published yet"
   }</p>
-<p class="trust"><span class="reading-time">${readingTimeLabel(v.readingMinutes)}</span> · <a href="${v.standardsPath}">Why you can trust ${site.name}</a>${v.comments && v.comments.mode !== "off" ? html` · <a href="#comments" class="comment-count">${commentCountLabel(v.comments.count)}</a>` : ""}</p>
+<p class="trust"><span class="reading-time">${readingTimeLabel(v.readingMinutes)}</span> · <a href="${v.standardsPath}">Why you can trust ${site.name}</a>${v.comments && v.comments.mode !== "off" && !commentsWithheld(v) ? html` · <a href="#comments" class="comment-count">${commentCountLabel(v.comments.count)}</a>` : ""}</p>
 </div>
 </header>
 ${v.corrections.length ? correctionsBox(v, tz) : ""}
 ${v.hero ? html`<figure class="hero">${picture(v.hero, { sizes: "(min-width: 1040px) 1000px, 100vw", eager: true })}${v.hero.caption || v.hero.credit ? html`<figcaption>${v.hero.caption ?? ""}${credit(v.hero.credit)}</figcaption>` : ""}</figure>` : ""}
 <div class="story-body">
-${body}
+${gate && gate.variant.startsWith("metered-") ? meterNoticeHtml(gate) : ""}${body}
 </div>
 ${story.sources.length ? html`<section class="sources" aria-labelledby="sources-h"><h2 id="sources-h">Sources</h2><ul>${story.sources.map((s) => html`<li><strong>${s.url ? html`<a href="${s.url}" rel="noopener">${s.name}</a>` : s.name}</strong>${s.description ? html`: ${s.description}` : ""}</li>`)}</ul><p class="sources-note">How we source and verify: <a href="${v.standardsPath}">our editorial standards</a>.</p></section>` : ""}
 ${story.topics.length ? html`<nav class="topics" aria-label="Topics"><h2 class="visually-hidden">Topics</h2><ul>${story.topics.map((t) => html`<li><a href="/topic/${t.slug}">${t.name}</a></li>`)}</ul></nav>` : ""}
 </article>
-${v.comments ? renderCommentsBlock(v.comments, tz) : ""}
+${v.comments && !commentsWithheld(v) ? renderCommentsBlock(v.comments, tz) : v.comments ? html`<section class="comments comments-withheld" aria-labelledby="comments-h" id="comments"><h2 id="comments-h">Comments</h2><p>The conversation is open to readers of the whole story.</p></section>` : ""}
 ${v.relatedVideos.length ? html`<section class="related-videos" aria-labelledby="rv-h"><h2 id="rv-h">Watch</h2><ul class="video-grid">${v.relatedVideos.map((x) => videoCard(x))}</ul></section>` : ""}
 ${v.related.length ? html`<section class="related" aria-labelledby="related-h"><h2 id="related-h">Related stories</h2><div class="teaser-grid">${v.related.map((t) => teaser(t, v.relatedImages, tz, { showSection: true }))}</div></section>` : ""}</div>${rail}</div>`;
   return layout(

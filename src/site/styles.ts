@@ -51,6 +51,18 @@ main:focus{outline:none}
 .corrections-box h2{font:700 .8rem var(--sans);text-transform:uppercase;letter-spacing:.08em;color:var(--accent);margin:0 0 .35rem}
 .corrections-box p{margin:.35rem 0;font-size:1rem;line-height:1.5}
 .corrections-more{font:.85rem var(--sans)}
+.paywall{border-top:4px solid var(--accent);background:var(--card);padding:1rem 1.25rem 1.25rem;margin:1.5rem 0;font-family:var(--sans)}
+.paywall h2{font:700 1.35rem/1.25 var(--serif);margin:0 0 .5rem}
+.paywall p{font-size:1rem;line-height:1.5;margin:.5rem 0}
+.paywall-meter{font-weight:600}
+.plan-list{list-style:none;padding:0;margin:.75rem 0;display:grid;gap:.75rem;grid-template-columns:repeat(auto-fit,minmax(12rem,1fr))}
+.plan{border:1px solid var(--rule);background:var(--paper);border-radius:4px;padding:.75rem}
+.plan .plan-name{font-weight:700;margin:0}
+.plan .plan-price{margin:.2rem 0;color:var(--muted)}
+.plan .plan-description{font-size:.9rem}
+.button,.plan button,.membership-form button{display:inline-block;font:600 .95rem var(--sans);padding:.5rem 1rem;border:1px solid var(--ink);background:var(--ink);color:var(--paper);border-radius:4px;text-decoration:none;cursor:pointer}
+.meter-notice{font:.9rem var(--sans);background:var(--card);border-left:4px solid var(--accent);padding:.5rem .75rem}
+.comments-withheld p{font:.95rem var(--sans);color:var(--muted)}
 .preview-banner{max-width:var(--measure);margin:0 auto 1rem;padding:.5rem 1rem;background:#fff3c4;color:#3d3000;font:600 .9rem var(--sans);border-radius:4px}
 .history,.corrections-page{max-width:var(--measure);margin:0 auto}
 .history h1,.corrections-page h1{font:700 clamp(1.7rem,4vw,2.3rem)/1.15 var(--serif);margin:.2rem 0 .6rem}

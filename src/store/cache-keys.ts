@@ -24,7 +24,9 @@ export type CacheKey =
   /** The corrections page. */
   | "corrections"
   /** Site settings and the moderation policy: every page. */
-  | "settings";
+  | "settings"
+  /** Plans and institutions: the gated pages that offer plans, and every process's access rules. */
+  | "memberships";
 
 export const cacheKey = {
   story: (id: number): CacheKey => `story:${id}`,
@@ -41,6 +43,7 @@ export const cacheKey = {
   videos: "videos",
   corrections: "corrections",
   settings: "settings",
+  memberships: "memberships",
 } as const;
 
 export const storyKeys = {

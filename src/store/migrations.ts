@@ -946,6 +946,126 @@ const m0016_newsletters: Migration = {
   },
 };
 
+/**
+ * Memberships: who may read what (a story's access, a section's default),
+ * paid plans, Stripe customers and subscriptions (only ever written from
+ * Stripe's webhooks, each event once), the newsroom's grants, institutions
+ * (email domains, IP ranges) and gift links.
+ */
+const m0017_memberships: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable("stories").addColumn("access", "text").execute();
+    await db.schema.alterTable("sections").addColumn("default_access", "text").execute();
+    await db.schema.alterTable("readers").addColumn("stripe_customer_id", "varchar(100)").execute();
+    await db.schema
+      .createIndex("readers_stripe_customer")
+      .on("readers")
+      .column("stripe_customer_id")
+      .unique()
+      .execute();
+    await db.schema
+      .createTable("plans")
+      .$call(idColumn(db))
+      .addColumn("slug", "varchar(120)", (c) => c.notNull().unique())
+      .addColumn("name", "varchar(200)", (c) => c.notNull())
+      .addColumn("description", "text", (c) => c.notNull().defaultTo(""))
+      .addColumn("price_minor", "integer", (c) => c.notNull())
+      .addColumn("currency", "varchar(3)", (c) => c.notNull())
+      .addColumn("interval", "varchar(10)", (c) => c.notNull())
+      .addColumn("stripe_price_id", "varchar(200)")
+      .addColumn("active", "integer", (c) => c.notNull().defaultTo(1))
+      .addColumn("position", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("created_at", "varchar(40)", (c) => c.notNull())
+      .addColumn("updated_at", "varchar(40)", (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable("billing_subscriptions")
+      .addColumn("id", "varchar(100)", (c) => c.primaryKey())
+      .addColumn("reader_id", "integer", (c) => c.references("readers.id").onDelete("set null"))
+      .addColumn("customer_id", "varchar(100)", (c) => c.notNull())
+      .addColumn("price_id", "varchar(200)")
+      .addColumn("plan_slug", "varchar(120)")
+      .addColumn("status", "varchar(30)", (c) => c.notNull())
+      .addColumn("amount_minor", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("currency", "varchar(3)", (c) => c.notNull().defaultTo("usd"))
+      .addColumn("interval", "varchar(10)", (c) => c.notNull().defaultTo("month"))
+      .addColumn("current_period_end", "varchar(40)")
+      .addColumn("cancel_at_period_end", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("past_due_since", "varchar(40)")
+      .addColumn("event_created", "integer", (c) => c.notNull())
+      .addColumn("created_at", "varchar(40)", (c) => c.notNull())
+      .addColumn("updated_at", "varchar(40)", (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex("billing_subscriptions_reader")
+      .on("billing_subscriptions")
+      .columns(["reader_id", "status"])
+      .execute();
+    await db.schema
+      .createTable("stripe_events")
+      .addColumn("id", "varchar(100)", (c) => c.primaryKey())
+      .addColumn("type", "varchar(100)", (c) => c.notNull())
+      .addColumn("created", "integer", (c) => c.notNull())
+      .addColumn("received_at", "varchar(40)", (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable("reader_grants")
+      .$call(idColumn(db))
+      .addColumn("reader_id", "integer", (c) => c.notNull().references("readers.id").onDelete("cascade"))
+      .addColumn("kind", "varchar(20)", (c) => c.notNull())
+      .addColumn("plan_slug", "varchar(120)")
+      .addColumn("note", "text", (c) => c.notNull().defaultTo(""))
+      .addColumn("expires_at", "varchar(40)")
+      .addColumn("created_by", "integer", (c) => c.references("users.id").onDelete("set null"))
+      .addColumn("created_at", "varchar(40)", (c) => c.notNull())
+      .addColumn("revoked_at", "varchar(40)")
+      .execute();
+    await db.schema.createIndex("reader_grants_reader").on("reader_grants").column("reader_id").execute();
+    await db.schema
+      .createTable("institutions")
+      .$call(idColumn(db))
+      .addColumn("name", "varchar(200)", (c) => c.notNull())
+      .addColumn("email_domains", "text", (c) => c.notNull().defaultTo("[]"))
+      .addColumn("ip_ranges", "text", (c) => c.notNull().defaultTo("[]"))
+      .addColumn("plan_slug", "varchar(120)")
+      .addColumn("active", "integer", (c) => c.notNull().defaultTo(1))
+      .addColumn("created_at", "varchar(40)", (c) => c.notNull())
+      .addColumn("updated_at", "varchar(40)", (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable("gift_links")
+      .$call(idColumn(db))
+      .addColumn("story_id", "integer", (c) => c.notNull().references("stories.id").onDelete("cascade"))
+      .addColumn("reader_id", "integer", (c) => c.references("readers.id").onDelete("set null"))
+      .addColumn("user_id", "integer", (c) => c.references("users.id").onDelete("set null"))
+      .addColumn("max_uses", "integer", (c) => c.notNull())
+      .addColumn("uses", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("expires_at", "varchar(40)", (c) => c.notNull())
+      .addColumn("created_at", "varchar(40)", (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex("gift_links_reader")
+      .on("gift_links")
+      .columns(["reader_id", "created_at"])
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    for (const t of [
+      "gift_links",
+      "institutions",
+      "reader_grants",
+      "stripe_events",
+      "billing_subscriptions",
+      "plans",
+    ])
+      await db.schema.dropTable(t).execute();
+    await db.schema.dropIndex("readers_stripe_customer").execute();
+    await db.schema.alterTable("readers").dropColumn("stripe_customer_id").execute();
+    await db.schema.alterTable("sections").dropColumn("default_access").execute();
+    await db.schema.alterTable("stories").dropColumn("access").execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001_foundation,
   "0002_search": m0002_search,
@@ -963,6 +1083,7 @@ export const migrations: Record<string, Migration> = {
   "0014_revision_public_note": m0014_revision_public_note,
   "0015_wire": m0015_wire,
   "0016_newsletters": m0016_newsletters,
+  "0017_memberships": m0017_memberships,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

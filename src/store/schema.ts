@@ -14,6 +14,8 @@ export interface SectionTable {
   position: number;
   /** 1: every comment on this section's stories waits for a moderator. */
   premoderate: Generated<number>;
+  /** JSON: content/model.ts accessSchema, for its stories that set none; null: free. */
+  default_access: string | null;
 }
 
 export interface TopicTable {
@@ -109,6 +111,8 @@ export interface StoryTable {
   trashed_at: string | null;
   /** JSON: content/model.ts seoSchema. */
   seo: Generated<string>;
+  /** JSON: content/model.ts accessSchema; null: the section's default. */
+  access: string | null;
 }
 
 /** Which pictures and videos a story shows (content/story-media.ts), written by saveStory. */
@@ -396,6 +400,8 @@ export interface ReaderTable {
   suspended_until: string | null;
   notify_replies: Generated<number>;
   deleted_at: string | null;
+  /** Stripe's customer (cus_…) once the reader started a checkout. */
+  stripe_customer_id: string | null;
 }
 
 export interface ReaderSessionTable {
@@ -595,7 +601,106 @@ export interface MailEventTable {
   received_at: string;
 }
 
+/** A paid plan readers subscribe to (through Stripe Checkout when Stripe is configured). */
+export interface PlanTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  description: string;
+  /** The price in the currency's minor unit (cents). */
+  price_minor: number;
+  /** ISO 4217, lower case as Stripe writes it. */
+  currency: string;
+  /** month | year */
+  interval: string;
+  /** Stripe's Price this plan is sold at (price_…); null: not on sale online. */
+  stripe_price_id: string | null;
+  active: Generated<number>;
+  position: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A Stripe subscription as its latest webhook event described it. */
+export interface BillingSubscriptionTable {
+  /** Stripe's id (sub_…). */
+  id: string;
+  reader_id: number | null;
+  customer_id: string;
+  price_id: string | null;
+  /** The plan of its price; null when the price is not one of ours. */
+  plan_slug: string | null;
+  /** Stripe's status: active, trialing, past_due, unpaid, canceled, incomplete, incomplete_expired, paused */
+  status: string;
+  amount_minor: Generated<number>;
+  currency: Generated<string>;
+  interval: Generated<string>;
+  current_period_end: string | null;
+  cancel_at_period_end: Generated<number>;
+  /** When it went past due (the grace period counts from here). */
+  past_due_since: string | null;
+  /** The `created` (unix seconds) of the event that wrote this row: an older event changes nothing. */
+  event_created: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Stripe events already applied (webhooks are delivered at least once). */
+export interface StripeEventTable {
+  id: string;
+  type: string;
+  created: number;
+  received_at: string;
+}
+
+/** Access the newsroom gave a reader: complimentary, staff, partner. */
+export interface ReaderGrantTable {
+  id: Generated<number>;
+  reader_id: number;
+  kind: string;
+  /** The plan it gives; null: every plan. */
+  plan_slug: string | null;
+  note: Generated<string>;
+  expires_at: string | null;
+  created_by: number | null;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+/** A library, a school or a company whose people read by their email domain or from its network. */
+export interface InstitutionTable {
+  id: Generated<number>;
+  name: string;
+  /** JSON string[]: "example.edu" (also its subdomains). */
+  email_domains: Generated<string>;
+  /** JSON string[]: CIDR ranges. */
+  ip_ranges: Generated<string>;
+  plan_slug: string | null;
+  active: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A signed link to one story that opens it in full for whoever follows it, a number of times. */
+export interface GiftLinkTable {
+  id: Generated<number>;
+  story_id: number;
+  /** The subscriber who made it, or the newsroom user. */
+  reader_id: number | null;
+  user_id: number | null;
+  max_uses: number;
+  uses: Generated<number>;
+  expires_at: string;
+  created_at: string;
+}
+
 export interface Database {
+  plans: PlanTable;
+  billing_subscriptions: BillingSubscriptionTable;
+  stripe_events: StripeEventTable;
+  reader_grants: ReaderGrantTable;
+  institutions: InstitutionTable;
+  gift_links: GiftLinkTable;
   readers: ReaderTable;
   reader_sessions: ReaderSessionTable;
   reader_tokens: ReaderTokenTable;

@@ -8,6 +8,8 @@
  * any input. Either way quotes, operators, control characters and very long
  * strings cannot cause an error.
  */
+import { effectiveAccess, isGated } from "../content/access.ts";
+import { accessOf } from "./taxonomy-store.ts";
 import { sql } from "kysely";
 import { z } from "zod";
 import { blockSchema } from "../content/model.ts";
@@ -132,6 +134,8 @@ export async function ensureSearchIndex(db: Db): Promise<number> {
 }
 
 type HitRow = TeaserRow & {
+  access: string | null;
+  section_access: string | null;
   snippet: string | null;
   headline_marked: string | null;
   in_headline: boolean | number;
@@ -140,14 +144,17 @@ type HitRow = TeaserRow & {
 };
 
 function toHit(r: HitRow): SearchHit {
+  const story = toTeaser(r);
+  // A gated story's text is not for every reader: its snippet is its summary.
+  const gated = isGated(effectiveAccess(accessOf(r.access), accessOf(r.section_access)));
   return {
-    story: toTeaser(r),
-    snippet: r.snippet ?? "",
+    story,
+    snippet: gated ? story.summary.join(" · ") : (r.snippet ?? ""),
     headline: r.headline_marked ?? r.headline,
     matchedIn: [
       ...(r.in_headline ? (["headline"] as const) : []),
       ...(r.in_summary ? (["summary"] as const) : []),
-      ...(r.in_text ? (["text"] as const) : []),
+      ...(r.in_text && !gated ? (["text"] as const) : []),
     ],
   };
 }
@@ -298,7 +305,7 @@ export async function searchStories(db: Db, q: SearchQuery): Promise<SearchResul
     sql` AND `,
   );
   const columns = sql`s.id, s.path, s.headline, s.summary, s.hero_image_id, s.first_published_at, s.updated_at, s.byline,
-    sec.slug AS section_slug, sec.name AS section_name`;
+    sec.slug AS section_slug, sec.name AS section_name, s.access AS access, sec.default_access AS section_access`;
   // Counting stops at MAX_COUNTED; ranking picks the page of ids first, and
   // snippets are made for that page only (made in the same query as the
   // ranking, they would be computed for every match before sorting).

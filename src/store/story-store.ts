@@ -21,7 +21,9 @@ import {
   storyInputSchema,
   type Seo,
   seoSchema,
+  type Access,
 } from "../content/model.ts";
+import { effectiveAccess } from "../content/access.ts";
 import { bodyWordCount } from "../content/text.ts";
 import { slugify } from "../content/slug.ts";
 import { storyMedia } from "../content/story-media.ts";
@@ -33,7 +35,7 @@ import { indexStory, removeFromIndex } from "./search-store.ts";
 import { visibleNow } from "./story-teasers.ts";
 
 export type { StoryTeaser } from "./story-teasers.ts";
-import { type Author, type Section, type Topic, ensureTopic } from "./taxonomy-store.ts";
+import { type Author, type Section, type Topic, accessOf, ensureTopic, toSection } from "./taxonomy-store.ts";
 
 export interface Story {
   id: number;
@@ -52,6 +54,10 @@ export interface Story {
   sources: Source[];
   relatedVideoIds: number[];
   seo: Seo;
+  /** Its own access setting; undefined: the section's default. */
+  access: Access | undefined;
+  /** Who may read it in full: its own setting, else its section's default, else free. */
+  effectiveAccess: Access;
   status: StoryStatus;
   firstPublishedAt: string | null;
   updatedAt: string;
@@ -218,6 +224,7 @@ export async function saveStory(db: Db, input: StoryInput, opts: SaveOptions = {
     sources: JSON.stringify(data.sources),
     related_video_ids: JSON.stringify(data.relatedVideoIds),
     seo: JSON.stringify(data.seo),
+    access: data.access ? JSON.stringify(data.access) : null,
     status: data.status,
     first_published_at: firstPublishedAt,
     updated_at: data.updatedAt ?? now,
@@ -353,7 +360,12 @@ type StoryRow = Selectable<Database["stories"]>;
 
 async function hydrate(db: Db, row: StoryRow): Promise<Story> {
   const [section, topics, authors] = await Promise.all([
-    db.selectFrom("sections").selectAll().where("id", "=", row.section_id).executeTakeFirstOrThrow(),
+    db
+      .selectFrom("sections")
+      .selectAll()
+      .where("id", "=", row.section_id)
+      .executeTakeFirstOrThrow()
+      .then(toSection),
     db
       .selectFrom("story_topics")
       .innerJoin("topics", "topics.id", "story_topics.topic_id")
@@ -386,6 +398,8 @@ async function hydrate(db: Db, row: StoryRow): Promise<Story> {
     sources: z.array(sourceSchema).parse(JSON.parse(row.sources)),
     relatedVideoIds: jsonNumbers.parse(JSON.parse(row.related_video_ids)),
     seo: seoOf(row.seo),
+    access: accessOf(row.access),
+    effectiveAccess: effectiveAccess(accessOf(row.access), section.defaultAccess),
     status: storyStatusOf(row.status),
     firstPublishedAt: row.first_published_at,
     updatedAt: row.updated_at,
@@ -522,6 +536,7 @@ export function contentOf(story: Story): StoryContent {
     sources: story.sources,
     relatedVideoIds: story.relatedVideoIds,
     seo: story.seo,
+    ...(story.access ? { access: story.access } : {}),
     ...(story.embargoUntil ? { embargoUntil: story.embargoUntil } : {}),
   });
 }

@@ -1,5 +1,8 @@
 /** Sections, topics and authors: the ways stories are grouped and signed. */
+import type { Selectable } from "kysely";
+import { type Access, accessSchema } from "../content/model.ts";
 import { slugify } from "../content/slug.ts";
+import type { Database } from "./schema.ts";
 import { cacheKey } from "./cache-keys.ts";
 import { recordChange } from "./change-feed.ts";
 import type { Db } from "./database.ts";
@@ -10,6 +13,33 @@ export interface Section {
   name: string;
   description: string;
   position: number;
+  /** Who may read its stories that set no access of their own; undefined: everyone. */
+  defaultAccess?: Access | undefined;
+}
+
+/** A stored access setting (a story's or a section's default); unreadable or unset reads as none. */
+export function accessOf(json: string | null | undefined): Access | undefined {
+  if (!json) return undefined;
+  try {
+    const parsed = accessSchema.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+type SectionRow = Selectable<Database["sections"]>;
+
+export function toSection(r: SectionRow): Section {
+  const defaultAccess = accessOf(r.default_access);
+  return {
+    id: r.id,
+    slug: r.slug,
+    name: r.name,
+    description: r.description,
+    position: r.position,
+    ...(defaultAccess ? { defaultAccess } : {}),
+  };
 }
 export interface Topic {
   id: number;
@@ -43,7 +73,7 @@ export async function upsertSection(
       .where("id", "=", existing.id)
       .execute();
     await recordChange(db, [cacheKey.sections, cacheKey.section(s.slug)]);
-    return { ...existing, name: s.name };
+    return { ...toSection(existing), name: s.name };
   }
   const row = await db
     .insertInto("sections")
@@ -57,7 +87,23 @@ export async function upsertSection(
     .returningAll()
     .executeTakeFirstOrThrow();
   await recordChange(db, [cacheKey.sections]);
-  return row;
+  return toSection(row);
+}
+
+/**
+ * Who may read the section's stories that set no access of their own
+ * (null: everyone). Every article page carries its section's cache key, so
+ * they are all dropped.
+ */
+export async function setSectionAccess(db: Db, slug: string, access: Access | null): Promise<boolean> {
+  const r = await db
+    .updateTable("sections")
+    .set({ default_access: access ? JSON.stringify(access) : null })
+    .where("slug", "=", slug)
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0) return false;
+  await recordChange(db, [cacheKey.sections, cacheKey.section(slug), cacheKey.all, cacheKey.home]);
+  return true;
 }
 
 /** Topics by name, at most 500; `nameContains` filters. */
@@ -81,11 +127,22 @@ export function authorsBySlugs(db: Db, slugs: readonly string[]): Promise<Author
 }
 
 export function listSections(db: Db): Promise<Section[]> {
-  return db.selectFrom("sections").selectAll().orderBy("position").orderBy("name").execute();
+  return db
+    .selectFrom("sections")
+    .selectAll()
+    .orderBy("position")
+    .orderBy("name")
+    .execute()
+    .then((rows) => rows.map(toSection));
 }
 
 export function sectionBySlug(db: Db, slug: string): Promise<Section | undefined> {
-  return db.selectFrom("sections").selectAll().where("slug", "=", slug).executeTakeFirst();
+  return db
+    .selectFrom("sections")
+    .selectAll()
+    .where("slug", "=", slug)
+    .executeTakeFirst()
+    .then((r) => r && toSection(r));
 }
 
 /** Finds a topic by its slug (from the name) or creates it. */

@@ -27,6 +27,8 @@ export interface FollowerOptions {
   databaseUrl?: string | undefined;
   purge?: { url: string; token?: string | undefined } | undefined;
   log: { warn: (obj: object, msg: string) => void };
+  /** Called when plans or institutions changed (key "memberships"). */
+  onMembershipsChange?: () => void;
   /** Called when the site settings changed (key "settings"), before the cache is dropped. */
   onSettingsChange?: () => Promise<void>;
 }
@@ -67,6 +69,7 @@ export async function startChangeFollower(opts: FollowerOptions): Promise<Change
     for (;;) {
       const rows = await changesSince(db, last);
       for (const row of rows) {
+        if (row.keys.includes("memberships")) opts.onMembershipsChange?.();
         if (row.keys.includes("settings")) {
           // Site settings show on every page.
           await opts.onSettingsChange?.();

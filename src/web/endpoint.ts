@@ -15,6 +15,7 @@
  *   handler: async ({ params, body, reader }) => { … return page(html) },
  * })
  */
+import type { GateSpec } from "./access-variants.ts";
 import type { Readable } from "node:stream";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z, type ZodError, type ZodType } from "zod";
@@ -133,7 +134,13 @@ type ResultSpec =
   /** A page for this caller only (`private, no-store`). */
   | { kind: "page"; status: number; html: string }
   /** A public page (or feed, or JSON) that caches, tagged with what it shows. */
-  | { kind: "cached"; body: string; keys: Iterable<string>; contentType: string }
+  | {
+      kind: "cached";
+      body: string;
+      keys: Iterable<string>;
+      contentType: string;
+      gated?: { spec: GateSpec; variant: string } | undefined;
+    }
   | { kind: "redirect"; to: string; status: 301 | 302 | 303 }
   | {
       kind: "asset";
@@ -154,6 +161,13 @@ export const json = (data: unknown, status = 200) => new Result({ kind: "json", 
 export const page = (html: string, status = 200) => new Result({ kind: "page", status, html });
 export const cached = (body: string, keys: Iterable<string>, contentType = "text/html; charset=utf-8") =>
   new Result({ kind: "cached", body, keys, contentType });
+
+/** One access variant of a gated page (web/access-variants.ts): cached per variant, never per reader. */
+export const cachedVariant = (
+  body: string,
+  keys: Iterable<string>,
+  gated: { spec: GateSpec; variant: string },
+) => new Result({ kind: "cached", body, keys, contentType: "text/html; charset=utf-8", gated });
 export const redirect = (to: string, status: 301 | 302 | 303 = 303) =>
   new Result({ kind: "redirect", to, status });
 export const asset = (

@@ -4,6 +4,7 @@
  * while an invalidation happened is not stored (it may hold old data).
  */
 import crypto from "node:crypto";
+import type { GateSpec } from "./access-variants.ts";
 
 export interface CachedPage {
   status: number;
@@ -12,6 +13,11 @@ export interface CachedPage {
   etag: string;
   cacheControl: string;
   keys: string[];
+  /**
+   * Set on the entry of a gated page's URL: the page varies by access, and
+   * each variant is its own entry (access-variants.ts `variantKey`).
+   */
+  gate?: GateSpec;
   /** Compressed once when stored, so a cache hit costs no compression. */
   gzip?: Buffer;
   br?: Buffer;

@@ -10,6 +10,15 @@ import type { Config } from "../config.ts";
 import { type CachedPage, type PageCache, etagOf, notModified } from "./page-cache.ts";
 import { securityHeaders } from "./security-headers.ts";
 import { type TrustFunction, isTls } from "./client-address.ts";
+import type { AccessGate } from "../content/access.ts";
+import {
+  type GateSpec,
+  GATED_CACHE_CONTROL,
+  accessOutcome,
+  decidedOutcome,
+  setCookies,
+  variantKey,
+} from "./access-variants.ts";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -23,6 +32,8 @@ export interface PageOptions {
   /** Surrogate keys of everything the page shows. */
   keys: Iterable<string>;
   contentType?: string;
+  /** A gated page: which story and access it varies by, and which variant this body is. */
+  gated?: { spec: GateSpec; variant: string };
 }
 
 export function cacheControl(c: Config["cache"]): string {
@@ -82,18 +93,37 @@ export function rawCacheHandler(
   cache: PageCache,
   next: (req: IncomingMessage, res: ServerResponse) => void,
   trust: TrustFunction,
+  gate?: AccessGate,
 ): (req: IncomingMessage, res: ServerResponse) => void {
+  const write = (req: IncomingMessage, res: ServerResponse, page: CachedPage, cookies: string[]) => {
+    const r = cachedResponse(page, req.headers);
+    const body = req.method === "HEAD" ? undefined : r.body;
+    if (r.body !== undefined) r.headers["content-length"] = String(Buffer.byteLength(r.body));
+    res.writeHead(r.status, {
+      ...securityHeaders("reader", isTls(req, trust)),
+      ...r.headers,
+      ...(cookies.length ? { "set-cookie": cookies } : {}),
+    });
+    res.end(body);
+  };
   return (req, res) => {
-    if ((req.method === "GET" || req.method === "HEAD") && req.url) {
-      const page = cache.get(req.url);
-      if (page) {
-        const r = cachedResponse(page, req.headers);
-        const body = req.method === "HEAD" ? undefined : r.body;
-        if (r.body !== undefined) r.headers["content-length"] = String(Buffer.byteLength(r.body));
-        res.writeHead(r.status, { ...securityHeaders("reader", isTls(req, trust)), ...r.headers });
-        res.end(body);
+    const url = req.url;
+    if ((req.method === "GET" || req.method === "HEAD") && url) {
+      const page = cache.get(url);
+      if (page?.gate) {
+        // A gated page: which variant this request gets is a cookie check and a lookup.
+        if (!gate) return next(req, res);
+        accessOutcome(req, gate, trust, page.gate).then(
+          (outcome) => {
+            const variant = cache.get(variantKey(url, outcome.decision.variant));
+            if (variant) write(req, res, variant, setCookies(outcome, isTls(req, trust)));
+            else next(req, res);
+          },
+          () => next(req, res),
+        );
         return;
       }
+      if (page) return write(req, res, page, []);
     }
     next(req, res);
   };
@@ -129,13 +159,26 @@ function send(req: FastifyRequest, reply: FastifyReply, page: CachedPage, hit: b
   return reply.send(page.body);
 }
 
-export function pageSender(cache: PageCache | undefined, config: Config) {
+export function pageSender(
+  cache: PageCache | undefined,
+  config: Config,
+  trust: TrustFunction,
+  gate?: AccessGate,
+) {
   return {
     /** Answers from the cache when it can (onRequest hook); true when it did. */
-    serveCached(req: FastifyRequest, reply: FastifyReply): boolean {
+    async serveCached(req: FastifyRequest, reply: FastifyReply): Promise<boolean> {
       req.cacheGeneration = cache?.generation;
       if (!cache || (req.method !== "GET" && req.method !== "HEAD")) return false;
-      const page = cache.get(req.url);
+      let page = cache.get(req.url);
+      if (page?.gate) {
+        if (!gate) return false;
+        const outcome = await accessOutcome(req.raw, gate, trust, page.gate);
+        page = cache.get(variantKey(req.url, outcome.decision.variant));
+        if (!page) return false;
+        const cookies = setCookies(outcome, isTls(req.raw, trust));
+        if (cookies.length) reply.header("set-cookie", cookies);
+      }
       if (!page) return false;
       send(req, reply, page, true);
       return true;
@@ -147,13 +190,21 @@ export function pageSender(cache: PageCache | undefined, config: Config) {
         contentType: opts.contentType ?? "text/html; charset=utf-8",
         body: opts.body,
         etag: etagOf(opts.body),
-        cacheControl: cacheControl(config.cache),
+        cacheControl: opts.gated ? GATED_CACHE_CONTROL : cacheControl(config.cache),
         keys,
       };
+      if (opts.gated) {
+        const cookies = setCookies(decidedOutcome(req.raw), isTls(req.raw, trust));
+        if (cookies.length) reply.header("set-cookie", cookies);
+      }
+      const url = opts.gated ? variantKey(req.url, opts.gated.variant) : req.url;
       if (cache && req.method === "GET" && req.cacheGeneration !== undefined) {
+        // A gated page's URL says "ask the gate"; the variant is an entry of its own.
+        if (opts.gated)
+          cache.set(req.url, { ...page, body: "", etag: "", gate: opts.gated.spec }, req.cacheGeneration);
         // Stored at once; compressed once, off the event loop, for the hits that follow
         // (until then a hit is sent uncompressed, which is correct, only larger).
-        if (cache.set(req.url, page, req.cacheGeneration)) {
+        if (cache.set(url, page, req.cacheGeneration)) {
           const raw = Buffer.from(page.body);
           void Promise.all([
             gzip(raw, { level: 9 }),

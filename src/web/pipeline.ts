@@ -112,7 +112,12 @@ function answer(deps: PipelineDeps, e: Endpoint, req: FastifyRequest, reply: Fas
         .header("cache-control", "private, no-store")
         .send(r.html);
     case "cached":
-      return deps.pages.sendPage(req, reply, { body: r.body, keys: r.keys, contentType: r.contentType });
+      return deps.pages.sendPage(req, reply, {
+        body: r.body,
+        keys: r.keys,
+        contentType: r.contentType,
+        ...(r.gated ? { gated: r.gated } : {}),
+      });
     case "redirect":
       return reply.header("cache-control", "no-store").redirect(r.to, r.status);
     case "asset":

@@ -279,6 +279,20 @@ const GzRelated = atomNode("gzRelated", { storyId: { default: 0 } }, ({ node, ed
   );
 });
 
+/** Where a gated story's free preview ends: readers without access see the text above it only. */
+const GzPreviewEnd = atomNode("gzPreviewEnd", { marker: { default: 1 } }, ({ editor, getPos }) =>
+  el(
+    "aside",
+    { className: "nv nv-preview-end" },
+    el("span", { className: "nv-kind", textContent: "Free preview ends here" }),
+    el("p", {
+      textContent:
+        "Readers without access to this story see the text above this line, then an offer to register or subscribe.",
+    }),
+    removeButton(editor, getPos, "preview end"),
+  ),
+);
+
 export function formatDuration(s: number): string {
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
@@ -321,6 +335,7 @@ export function createBodyEditor(opts: {
       GzVideo.configure({ lookups: opts.lookups }),
       GzEmbed,
       GzRelated.configure({ lookups: opts.lookups }),
+      GzPreviewEnd,
     ],
     content: opts.content,
     editorProps: {

@@ -66,6 +66,19 @@ export function BodyToolbar({
       <button type="button" onClick={run((e) => e.chain().focus().setHorizontalRule().run())}>
         Divider
       </button>
+      <button
+        type="button"
+        title="Readers without access to a gated story see the text above this point"
+        onClick={run((e) =>
+          e
+            .chain()
+            .focus()
+            .insertContent({ type: "gzPreviewEnd", attrs: { marker: 1 } })
+            .run(),
+        )}
+      >
+        Free preview ends
+      </button>
     </div>
   );
 }

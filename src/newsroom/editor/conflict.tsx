@@ -25,6 +25,8 @@ function blockText(b: Block): string {
       return `[Link: ${b.title}]`;
     case "divider":
       return "———";
+    case "preview-end":
+      return "[Free preview ends here]";
     case "related-story":
       return `[Related story ${b.storyId}]`;
   }

@@ -85,6 +85,8 @@ export function blocksToDoc(blocks: readonly Block[]): PmNode {
         return { type: "horizontalRule" };
       case "related-story":
         return { type: "gzRelated", attrs: { storyId: b.storyId } };
+      case "preview-end":
+        return { type: "gzPreviewEnd", attrs: { marker: 1 } };
     }
   });
   return { type: "doc", content: content.length ? content : [{ type: "paragraph" }] };
@@ -163,6 +165,10 @@ export function docToBlocks(doc: PmNode): Block[] {
         break;
       case "gzRelated":
         out.push({ type: "related-story", storyId: Number(a["storyId"]) });
+        break;
+      case "gzPreviewEnd":
+        // One preview point: a second marker is dropped.
+        if (!out.some((b) => b.type === "preview-end")) out.push({ type: "preview-end" });
         break;
     }
   }

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { storyContentSchema } from "../../content/model.ts";
 import { storyMedia } from "../../content/story-media.ts";
+import { effectiveAccess } from "../../content/access.ts";
 import { articleView, renderArticle } from "../../site/article-page.ts";
 import { imagesByIds, videosByIds } from "../../store/media-repo.ts";
 import { storyById } from "../../store/story-store.ts";
@@ -50,6 +51,8 @@ export function previewEndpoints(deps: NewsroomDeps) {
           sources: c.sources,
           relatedVideoIds: c.relatedVideoIds,
           seo: c.seo,
+          access: c.access,
+          effectiveAccess: effectiveAccess(c.access, section.defaultAccess),
           status: stored?.status ?? "draft",
           firstPublishedAt: stored?.firstPublishedAt ?? now,
           updatedAt: now,

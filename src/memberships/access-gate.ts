@@ -1,0 +1,223 @@
+/**
+ * The gate: for one request and one gated story, which variant of the page
+ * to send. What it reads, cheapest first:
+ *
+ * 1. the client's address against the crawler list (a file the operator
+ *    keeps) and the institutions' networks — in memory;
+ * 2. the pass cookie (gifts, newsletter links) — an HMAC;
+ * 3. a newsroom session (staff read everything) or a reader session, and
+ *    that reader's subscriptions and grants — indexed reads, so a change of
+ *    entitlement counts on the next request;
+ * 4. the meter cookie — an HMAC; counting a story sets it again.
+ *
+ * A User-Agent is never read: a crawler is an address on the list.
+ */
+import fs from "node:fs";
+import {
+  type AccessGate,
+  type AccessOutcome,
+  type AccessRequest,
+  type Entitlement,
+  type MeterLimits,
+  decide,
+  meterPeriod,
+} from "../content/access.ts";
+import { IpRanges, rangesFromText } from "../content/ip-ranges.ts";
+import { meterCookie, readMeterCookie, readPassCookie } from "../auth/access-tokens.ts";
+import type { Db } from "../store/database.ts";
+import { listInstitutions, readerPlans } from "../store/membership-store.ts";
+import { readerBySession } from "../store/reader-store.ts";
+import { sessionByToken } from "../store/session-store.ts";
+import { settingOrInit } from "../store/settings-store.ts";
+import crypto from "node:crypto";
+
+/** The key meter cookies, passes and gift links are signed with: made once, kept in the settings table. */
+export async function accessSigningKey(db: Db): Promise<Buffer> {
+  const key = await settingOrInit(db, "access_signing_key", () =>
+    crypto.randomBytes(32).toString("base64url"),
+  );
+  return Buffer.from(key, "base64url");
+}
+
+export const METER_COOKIE = "gz_meter";
+export const PASS_COOKIE = "gz_pass";
+
+/** A crawler list larger than this is refused (Google's runs to a few dozen kilobytes). */
+const MAX_CRAWLER_FILE_BYTES = 5 * 1024 * 1024;
+
+export class CrawlerListError extends Error {
+  override name = "CrawlerListError";
+}
+
+/** Reads the operator's crawler list; throws naming the file and the entry at fault. */
+export function readCrawlerList(file: string): IpRanges {
+  let text: string;
+  try {
+    const size = fs.statSync(file).size;
+    if (size > MAX_CRAWLER_FILE_BYTES)
+      throw new CrawlerListError(
+        `memberships.crawlerRangesFile: ${file} is ${size} bytes; at most ${MAX_CRAWLER_FILE_BYTES} are read (keep only the search engines' ranges)`,
+      );
+    text = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    if (err instanceof CrawlerListError) throw err;
+    throw new CrawlerListError(
+      `memberships.crawlerRangesFile: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? "error"}); point it at a file of CIDR ranges`,
+    );
+  }
+  try {
+    return IpRanges.of(rangesFromText(text));
+  } catch (err) {
+    throw new CrawlerListError(`memberships.crawlerRangesFile: ${file}: ${(err as Error).message}`);
+  }
+}
+
+interface Institutions {
+  ranges: { ranges: IpRanges; plan: string | null }[];
+  /** Email domain → plan (null: every plan). */
+  domains: Map<string, string | null>;
+  loadedAt: number;
+}
+
+export interface GateOptions {
+  db: Db;
+  key: Buffer;
+  timeZone: string;
+  limits: MeterLimits;
+  graceDays: number;
+  crawlerRangesFile: string | undefined;
+  /** The reader and newsroom session cookies' names. */
+  readerCookie: string;
+  newsroomCookie: string;
+  log: { warn(obj: object, msg: string): void };
+  now?: () => Date;
+}
+
+export interface MembershipGate extends AccessGate {
+  /** Plans or institutions changed: read them again on the next request. */
+  forget(): void;
+}
+
+/** How often the crawler file's modification time is looked at. */
+const CRAWLER_RECHECK_MS = 30_000;
+/** Institutions are re-read at least this often even without a change notice (the cache may be off). */
+const INSTITUTIONS_MAX_AGE_MS = 10_000;
+
+function planEntitlement(add: string | null, into: Set<string> | "all"): Set<string> | "all" {
+  if (into === "all" || add === null) return "all";
+  into.add(add);
+  return into;
+}
+
+export function createAccessGate(o: GateOptions): MembershipGate {
+  const now = o.now ?? (() => new Date());
+  let crawlers = o.crawlerRangesFile ? readCrawlerList(o.crawlerRangesFile) : IpRanges.empty;
+  let crawlerMtime = o.crawlerRangesFile ? fs.statSync(o.crawlerRangesFile).mtimeMs : 0;
+  let crawlerCheckedAt = Date.now();
+  let institutions: Promise<Institutions> | undefined;
+
+  function crawlerList(): IpRanges {
+    const file = o.crawlerRangesFile;
+    if (!file || Date.now() - crawlerCheckedAt < CRAWLER_RECHECK_MS) return crawlers;
+    crawlerCheckedAt = Date.now();
+    try {
+      const mtime = fs.statSync(file).mtimeMs;
+      if (mtime !== crawlerMtime) {
+        crawlers = readCrawlerList(file);
+        crawlerMtime = mtime;
+      }
+    } catch (err) {
+      // A list being rewritten, or broken: keep the one we have, say so.
+      o.log.warn({ err: (err as Error).message }, "crawler list not reloaded; the previous one stays");
+    }
+    return crawlers;
+  }
+
+  async function loadInstitutions(): Promise<Institutions> {
+    const list = await listInstitutions(o.db, { activeOnly: true });
+    const ranges: Institutions["ranges"] = [];
+    const domains = new Map<string, string | null>();
+    for (const i of list) {
+      try {
+        if (i.ipRanges.length) ranges.push({ ranges: IpRanges.of(i.ipRanges), plan: i.planSlug });
+      } catch (err) {
+        o.log.warn({ institution: i.id, err: (err as Error).message }, "institution's IP ranges skipped");
+      }
+      for (const d of i.emailDomains) domains.set(d.toLowerCase(), i.planSlug);
+    }
+    return { ranges, domains, loadedAt: Date.now() };
+  }
+
+  async function currentInstitutions(): Promise<Institutions> {
+    const loaded = institutions ? await institutions : undefined;
+    if (!loaded || Date.now() - loaded.loadedAt > INSTITUTIONS_MAX_AGE_MS) {
+      institutions = loadInstitutions();
+      institutions.catch(() => (institutions = undefined));
+      return institutions;
+    }
+    return loaded;
+  }
+
+  function domainPlan(inst: Institutions, email: string): string | null | undefined {
+    const host = email.slice(email.lastIndexOf("@") + 1).toLowerCase();
+    // The domain or any of its subdomains: "example.edu" covers "lib.example.edu".
+    const labels = host.split(".");
+    for (let i = 0; i < labels.length - 1; i++) {
+      const d = labels.slice(i).join(".");
+      if (inst.domains.has(d)) return inst.domains.get(d);
+    }
+    return undefined;
+  }
+
+  async function entitlement(req: AccessRequest, storyId: number): Promise<Entitlement> {
+    if (crawlerList().has(req.ip)) return { registered: false, plans: "all" };
+    const at = now();
+    if (readPassCookie(o.key, req.cookies[PASS_COOKIE], at).some((p) => p.storyId === storyId))
+      return { registered: false, plans: "all" };
+    const staff = req.cookies[o.newsroomCookie];
+    if (staff && staff.length <= 100 && (await sessionByToken(o.db, staff, at)))
+      return { registered: true, plans: "all" };
+
+    let plans: Set<string> | "all" = new Set();
+    const inst = await currentInstitutions();
+    for (const r of inst.ranges) if (r.ranges.has(req.ip)) plans = planEntitlement(r.plan, plans);
+
+    const token = req.cookies[o.readerCookie];
+    const reader = token && token.length < 100 ? await readerBySession(o.db, token, at) : undefined;
+    if (!reader) return { registered: false, plans };
+    const held = await readerPlans(o.db, reader.id, o.graceDays, at);
+    if (held.plans === "all") return { registered: true, plans: "all" };
+    for (const p of held.plans) plans = planEntitlement(p, plans);
+    // An institution's email domain counts once the reader proved the address.
+    if (reader.verified) {
+      const p = domainPlan(inst, reader.email);
+      if (p !== undefined) plans = planEntitlement(p, plans);
+    }
+    return { registered: true, plans };
+  }
+
+  return {
+    async decide(req, story): Promise<AccessOutcome> {
+      const e = await entitlement(req, story.id);
+      const at = now();
+      const period = meterPeriod(at, o.timeZone);
+      const decision = decide(
+        story.access,
+        story.id,
+        e,
+        readMeterCookie(o.key, req.cookies[METER_COOKIE]),
+        o.limits,
+        period,
+      );
+      return {
+        decision,
+        cookies: decision.meter
+          ? [{ name: METER_COOKIE, value: meterCookie(o.key, decision.meter), maxAgeSeconds: 40 * 86_400 }]
+          : [],
+      };
+    },
+    forget() {
+      institutions = undefined;
+    },
+  };
+}
