@@ -56,7 +56,9 @@ import { registerEndpoints, wantsJson } from "./web/pipeline.ts";
 import { pageKindOf, securityHeaders } from "./web/security-headers.ts";
 import { type TrustFunction, isTls, trustFunction } from "./web/client-address.ts";
 import type { AccessGate } from "./content/access.ts";
-import { accessSigningKey, createAccessGate } from "./memberships/access-gate.ts";
+import { createAccessGate } from "./memberships/access-gate.ts";
+import { membershipEndpoints } from "./memberships/membership-endpoints.ts";
+import { accessSigningKey } from "./store/membership-store.ts";
 import { READER_COOKIE, SESSION_COOKIE } from "./web/sessions.ts";
 
 declare module "fastify" {
@@ -103,6 +105,7 @@ export function allEndpoints(deps: {
   access: { gate: AccessGate; trust: TrustFunction };
 }): Endpoint[] {
   return [
+    ...membershipEndpoints(deps),
     ...newsletterEndpoints(deps),
     ...newsletterAdminEndpoints({ ...deps, kick: deps.kickNewsletters }),
     ...newsroomEndpoints(deps),

@@ -42,6 +42,11 @@ export const ERROR_MESSAGES = {
   GZ_ERR_LINK_GONE: "That link was used already or has expired.",
   GZ_ERR_WEBHOOK_SIGNATURE:
     "The notice did not prove where it came from (a signature, or the credentials set on the webhook); nothing was changed.",
+  GZ_ERR_STRIPE_SIGNATURE:
+    "The event was not signed with this endpoint's Stripe signing secret (Stripe-Signature); nothing was changed.",
+  GZ_ERR_PAYMENTS_OFF: "Subscriptions are not sold online on this site.",
+  GZ_ERR_PAYMENT_PROVIDER:
+    "The payment provider did not answer as expected. Nothing was charged; try again shortly.",
   GZ_ERR_INTERNAL: "Something went wrong on our side. It has been logged.",
 } as const;
 

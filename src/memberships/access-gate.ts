@@ -28,16 +28,6 @@ import type { Db } from "../store/database.ts";
 import { listInstitutions, readerPlans } from "../store/membership-store.ts";
 import { readerBySession } from "../store/reader-store.ts";
 import { sessionByToken } from "../store/session-store.ts";
-import { settingOrInit } from "../store/settings-store.ts";
-import crypto from "node:crypto";
-
-/** The key meter cookies, passes and gift links are signed with: made once, kept in the settings table. */
-export async function accessSigningKey(db: Db): Promise<Buffer> {
-  const key = await settingOrInit(db, "access_signing_key", () =>
-    crypto.randomBytes(32).toString("base64url"),
-  );
-  return Buffer.from(key, "base64url");
-}
 
 export const METER_COOKIE = "gz_meter";
 export const PASS_COOKIE = "gz_pass";

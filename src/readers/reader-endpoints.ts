@@ -6,6 +6,8 @@
  * this site (the `same-origin` guard), which keeps cached article pages
  * free of per-reader tokens; the session cookie is SameSite=Lax as well.
  */
+import { grantsOf, listPlans, stripeCustomerOf, subscriptionsOf } from "../store/membership-store.ts";
+import { membershipSection, priceLabel } from "../site/membership-pages.ts";
 import { z } from "zod";
 import { DUMMY_HASH, PASSWORD_MIN_LENGTH, hashPassword, verifyPassword } from "../auth/passwords.ts";
 import type { Config } from "../config.ts";
@@ -288,7 +290,39 @@ export function readerEndpoints(deps: ReaderEndpointDeps): Endpoint[] {
       summary: "The reader's account page (signed out: the sign-in form)",
       handler: async ({ reader }) => {
         if (!reader) return redirect("/account/signin?return=/account");
-        return page(renderAccountPage(await deps.shell(), reader));
+        const [subs, grants, plans, customer] = await Promise.all([
+          subscriptionsOf(db, reader.id),
+          grantsOf(db, reader.id),
+          listPlans(db),
+          stripeCustomerOf(db, reader.id),
+        ]);
+        const planName = (slug: string | null) =>
+          slug === null ? "Every plan" : (plans.find((p) => p.slug === slug)?.name ?? slug);
+        const now = new Date().toISOString();
+        const membership = membershipSection(
+          {
+            plans: subs.map((s) => ({
+              name: planName(s.planSlug),
+              status: s.status,
+              renews: s.currentPeriodEnd,
+              ends: s.cancelAtPeriodEnd,
+              priceLabel: s.amountMinor
+                ? priceLabel({
+                    priceMinor: s.amountMinor,
+                    currency: s.currency,
+                    interval: s.interval === "year" ? "year" : "month",
+                  })
+                : null,
+            })),
+            grants: grants
+              .filter((g) => !g.revokedAt && (!g.expiresAt || g.expiresAt > now))
+              .map((g) => ({ kind: g.kind, planName: planName(g.planSlug), expiresAt: g.expiresAt })),
+            canManageBilling: !!config.memberships.stripe && !!customer,
+            onSale: !!config.memberships.stripe && plans.some((p) => p.active && p.stripePriceId),
+          },
+          config.site.timeZone,
+        );
+        return page(renderAccountPage(await deps.shell(), reader, membership));
       },
     }),
     endpoint({

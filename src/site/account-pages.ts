@@ -185,9 +185,11 @@ export function renderSigninPage(shell: Shell, s: FormState): string {
 export function renderAccountPage(
   shell: Shell,
   reader: { displayName: string; email: string; verified: boolean; notifyReplies: boolean },
+  membership?: SafeHtml,
 ): string {
   const main = html`<section class="account-page"><h1>Your account</h1><p>Signed in as <strong>${reader.displayName}</strong> (${reader.email})${reader.verified ? "" : " — email not confirmed yet"}.</p>
 <form method="post" action="/account" class="account-form"><p class="form-field"><label for="f-displayName">Name shown with your comments</label><input id="f-displayName" name="displayName" value="${reader.displayName}" required maxlength="40"></p><p class="form-field"><label><input type="checkbox" name="notifyReplies" value="1"${reader.notifyReplies ? html` checked` : ""}> Email me when someone replies to my comments</label></p><button type="submit">Save</button></form>
+${membership ?? ""}
 <h2>Newsletters</h2><p><a href="/account/newsletters">Choose the newsletters sent to ${reader.email}</a></p>
 <form method="post" action="/account/signout" class="account-form"><button type="submit">Sign out</button></form>
 <form method="post" action="/account/delete" class="account-form"><h2>Delete your account</h2><p>Your comments stay, shown as “Deleted account”; your name, email and password are removed.</p><p class="form-field"><label for="f-confirm">Type DELETE to confirm</label><input id="f-confirm" name="confirm" required></p><button type="submit">Delete my account</button></form></section>`;

@@ -355,6 +355,7 @@ ${v.hero ? html`<figure class="hero">${picture(v.hero, { sizes: "(min-width: 104
 <div class="story-body">
 ${gate && gate.variant.startsWith("metered-") ? meterNoticeHtml(gate) : ""}${body}
 </div>
+${gate && gate.variant === "full" ? html`<form method="post" action="/membership/gifts" class="gift-form"><input type="hidden" name="storyId" value="${story.id}"><button type="submit">Give this story to someone</button> <span class="form-hint">Subscribers can share a few stories a month in full.</span></form>` : ""}
 ${story.sources.length ? html`<section class="sources" aria-labelledby="sources-h"><h2 id="sources-h">Sources</h2><ul>${story.sources.map((s) => html`<li><strong>${s.url ? html`<a href="${s.url}" rel="noopener">${s.name}</a>` : s.name}</strong>${s.description ? html`: ${s.description}` : ""}</li>`)}</ul><p class="sources-note">How we source and verify: <a href="${v.standardsPath}">our editorial standards</a>.</p></section>` : ""}
 ${story.topics.length ? html`<nav class="topics" aria-label="Topics"><h2 class="visually-hidden">Topics</h2><ul>${story.topics.map((t) => html`<li><a href="/topic/${t.slug}">${t.name}</a></li>`)}</ul></nav>` : ""}
 </article>

@@ -5,7 +5,9 @@
  * a row already reflects changes nothing), gift links, and what a reader is
  * entitled to now.
  */
+import crypto from "node:crypto";
 import { sql } from "kysely";
+import { settingOrInit } from "./settings-store.ts";
 import { z } from "zod";
 import { GazetteError } from "../content/errors.ts";
 import { cacheKey } from "./cache-keys.ts";
@@ -13,6 +15,14 @@ import { recordChange } from "./change-feed.ts";
 import type { Db } from "./database.ts";
 
 const iso = (d: Date) => d.toISOString();
+
+/** The key meter cookies, passes, gift and newsletter links are signed with: made once, kept in the settings table. */
+export async function accessSigningKey(db: Db): Promise<Buffer> {
+  const key = await settingOrInit(db, "access_signing_key", () =>
+    crypto.randomBytes(32).toString("base64url"),
+  );
+  return Buffer.from(key, "base64url");
+}
 
 export interface Plan {
   id: number;

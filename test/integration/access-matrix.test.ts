@@ -158,6 +158,16 @@ const EXPECTED: Record<string, string> = {
   "GET /account/signin": "AAAAAA",
   "POST /account/signin": "AAAAAA",
   "POST /account/signout": "AAAAAA",
+  // Memberships: the plans page and links are public; checkout, portal and gifts need a reader;
+  // Stripe's webhook proves itself by signature (stripe.test.ts).
+  "GET /membership": "AAAAAA",
+  "POST /membership/checkout": "UAUUUU",
+  "GET /membership/welcome": "AAAAAA",
+  "POST /membership/portal": "UAUUUU",
+  "POST /api/memberships/webhooks/stripe": "AAAAAA",
+  "POST /membership/gifts": "UAUUUU",
+  "GET /gift/:token": "AAAAAA",
+  "GET /read/:token": "AAAAAA",
   "GET /account": "AAAAAA",
   "POST /account": "UAUUUU",
   "POST /account/delete": "UAUUUU",

@@ -56,6 +56,7 @@ for (const dialect of DIALECTS) {
           ...c.memberships,
           meter: { anonymous: 3, registered: 5 },
           previewParagraphs: 2,
+          gifts: { maxUses: 2, days: 30, perMonth: 10 },
           crawlerRangesFile: crawlerFile,
         };
       });
@@ -228,6 +229,69 @@ for (const dialect of DIALECTS) {
           ),
         );
       assert.deepEqual(results, [true, true, true, false, false]);
+    });
+
+    it("opens a story through a subscriber's gift link N times, then stops; and through a newsletter's link", async () => {
+      const s = stories[4]!;
+      const ana = await readerCookie("ana@readers.example");
+      const origin = { origin: "http://localhost:80", host: "localhost:80", accept: "application/json" };
+      const give = () =>
+        env.app.inject({
+          method: "POST",
+          url: "/membership/gifts",
+          headers: { ...origin, cookie: `gz_reader=${ana.cookie}` },
+          payload: { storyId: s.id },
+        });
+      // A reader on the free tier may not give stories away.
+      assert.equal((await give()).statusCode, 403);
+      await upsertPlan(env.db, {
+        slug: "digital",
+        name: "Digital",
+        priceMinor: 900,
+        currency: "eur",
+        interval: "month",
+      });
+      await addGrant(env.db, { readerId: ana.id, kind: "complimentary", planSlug: "digital" });
+      const made = await give();
+      assert.equal(made.statusCode, 200, made.body);
+      const { url, maxUses } = JSON.parse(made.body) as { url: string; maxUses: number };
+      assert.equal(maxUses, 2);
+      const link = new URL(url).pathname;
+      // Two friends follow it; each reads the story in full (their meters are spent).
+      for (let i = 0; i < 2; i++) {
+        const friend = new Jar();
+        for (const t of stories.slice(0, 3)) await read(t.path, friend);
+        const follow = await read(link, friend);
+        assert.equal(follow.statusCode, 303);
+        assert.equal(follow.headers.location, s.path);
+        assert.ok(full((await read(s.path, friend)).body, s), `friend ${i + 1} reads it in full`);
+      }
+      const third = await read(link, new Jar());
+      assert.equal(third.statusCode, 410);
+      assert.match(third.body, /used as many times as it can be/);
+      // A tampered link, a tampered pass cookie: nothing opens.
+      assert.equal((await read(`${link.slice(0, -3)}abc`, new Jar())).statusCode, 404);
+      const forged = new Jar({ gz_pass: `${s.id}.9999999999~AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA` });
+      for (const t of stories.slice(0, 3)) await read(t.path, forged);
+      assert.ok(!full((await read(s.path, forged)).body, s));
+
+      // A newsletter's link to a gated story opens it for a few days; an expired or altered one does not.
+      const { accessSigningKey } = await import("../../src/store/membership-store.ts");
+      const { newsletterToken } = await import("../../src/auth/access-tokens.ts");
+      const key = await accessSigningKey(env.db);
+      const later = Math.floor(Date.now() / 1000) + 86_400;
+      const reader = new Jar();
+      for (const t of stories.slice(0, 3)) await read(t.path, reader);
+      const follow = await read(`/read/${newsletterToken(key, s.id, later)}`, reader);
+      assert.equal(follow.statusCode, 303);
+      assert.ok(full((await read(s.path, reader)).body, s));
+      const expired = await read(`/read/${newsletterToken(key, s.id, later - 2 * 86_400)}`, new Jar());
+      assert.equal(expired.statusCode, 410);
+      const altered = await read(
+        `/read/${newsletterToken(key, stories[3]!.id, later).replace(/^\d+/, String(s.id))}`,
+        new Jar(),
+      );
+      assert.equal(altered.statusCode, 410);
     });
 
     it("shows only the preview through every other door: search, the history, feeds", async () => {
