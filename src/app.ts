@@ -58,6 +58,7 @@ import { type TrustFunction, isTls, trustFunction } from "./web/client-address.t
 import type { AccessGate } from "./content/access.ts";
 import { createAccessGate } from "./memberships/access-gate.ts";
 import { membershipEndpoints } from "./memberships/membership-endpoints.ts";
+import { membershipAdminEndpoints } from "./memberships/admin-endpoints.ts";
 import { accessSigningKey } from "./store/membership-store.ts";
 import { READER_COOKIE, SESSION_COOKIE } from "./web/sessions.ts";
 
@@ -106,6 +107,7 @@ export function allEndpoints(deps: {
 }): Endpoint[] {
   return [
     ...membershipEndpoints(deps),
+    ...membershipAdminEndpoints(deps),
     ...newsletterEndpoints(deps),
     ...newsletterAdminEndpoints({ ...deps, kick: deps.kickNewsletters }),
     ...newsroomEndpoints(deps),

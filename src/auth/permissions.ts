@@ -32,6 +32,10 @@ export const PERMISSIONS = {
   "newsletters.send": ["editor", "admin"],
   /** Newsletters themselves, and their subscribers: list, import, export, delete, suppress. */
   "newsletters.manage": ["admin"],
+  /** Members and subscribers: the list, counts and revenue; gift links to any story. */
+  "memberships.view": ["editor", "admin"],
+  /** Plans, grants, institutions; the members export. */
+  "memberships.manage": ["admin"],
   "taxonomy.manage": ["admin"],
   "authors.manage": ["admin"],
   "users.manage": ["admin"],

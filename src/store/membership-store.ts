@@ -6,7 +6,8 @@
  * entitled to now.
  */
 import crypto from "node:crypto";
-import { sql } from "kysely";
+import { type ExpressionBuilder, sql } from "kysely";
+import type { Database } from "./schema.ts";
 import { settingOrInit } from "./settings-store.ts";
 import { z } from "zod";
 import { GazetteError } from "../content/errors.ts";
@@ -580,4 +581,149 @@ export async function giftById(db: Db, id: number): Promise<GiftLink | undefined
       createdAt: r.created_at,
     }
   );
+}
+
+// ---------------------------------------------------------------- the newsroom's view
+
+export const MEMBER_FILTERS = ["all", "subscribers", "past_due", "grants", "free"] as const;
+export type MemberFilter = (typeof MEMBER_FILTERS)[number];
+
+export interface Member {
+  readerId: number;
+  email: string;
+  displayName: string;
+  createdAt: string;
+  verified: boolean;
+  subscriptions: BillingSubscription[];
+  grants: Grant[];
+}
+
+/** Readers with their subscriptions and grants, newest first; `q` matches email or name. */
+export async function listMembers(
+  db: Db,
+  o: { q?: string | undefined; filter: MemberFilter; limit: number; offset: number },
+  now = new Date(),
+): Promise<Member[]> {
+  let q = db
+    .selectFrom("readers")
+    .select(["id", "email", "display_name", "created_at", "verified_at"])
+    .where("deleted_at", "is", null)
+    .orderBy("id", "desc")
+    .limit(o.limit)
+    .offset(o.offset);
+  if (o.q) {
+    const like = `%${o.q.toLowerCase().replace(/[%_\\]/g, "")}%`;
+    q = q.where((eb) =>
+      eb.or([
+        eb(eb.fn("lower", ["email"]), "like", like),
+        eb(eb.fn("lower", ["display_name"]), "like", like),
+      ]),
+    );
+  }
+  const paying = (statuses: readonly string[]) => (eb: ExpressionBuilder<Database, "readers">) =>
+    eb.exists(
+      eb
+        .selectFrom("billing_subscriptions")
+        .select("billing_subscriptions.id")
+        .whereRef("billing_subscriptions.reader_id", "=", "readers.id")
+        .where("billing_subscriptions.status", "in", statuses),
+    );
+  const granted = (eb: ExpressionBuilder<Database, "readers">) =>
+    eb.exists(
+      eb
+        .selectFrom("reader_grants")
+        .select("reader_grants.id")
+        .whereRef("reader_grants.reader_id", "=", "readers.id")
+        .where("reader_grants.revoked_at", "is", null)
+        .where((w) =>
+          w.or([w("reader_grants.expires_at", "is", null), w("reader_grants.expires_at", ">", iso(now))]),
+        ),
+    );
+  if (o.filter === "subscribers") q = q.where((eb) => paying(OPEN_STATUSES)(eb));
+  else if (o.filter === "past_due") q = q.where((eb) => paying(["past_due"])(eb));
+  else if (o.filter === "grants") q = q.where((eb) => granted(eb));
+  else if (o.filter === "free")
+    q = q.where((eb) => eb.and([eb.not(paying(OPEN_STATUSES)(eb)), eb.not(granted(eb))]));
+  const rows = await q.execute();
+  const ids = rows.map((r) => r.id);
+  const [subs, grants] = ids.length
+    ? await Promise.all([
+        db.selectFrom("billing_subscriptions").selectAll().where("reader_id", "in", ids).execute(),
+        db
+          .selectFrom("reader_grants")
+          .selectAll()
+          .where("reader_id", "in", ids)
+          .orderBy("id", "desc")
+          .execute(),
+      ])
+    : [[], []];
+  return rows.map((r) => ({
+    readerId: r.id,
+    email: r.email,
+    displayName: r.display_name,
+    createdAt: r.created_at,
+    verified: r.verified_at !== null,
+    subscriptions: subs
+      .filter((s) => s.reader_id === r.id)
+      .map((s) => ({
+        id: s.id,
+        readerId: s.reader_id,
+        planSlug: s.plan_slug,
+        status: s.status,
+        amountMinor: s.amount_minor,
+        currency: s.currency,
+        interval: s.interval,
+        currentPeriodEnd: s.current_period_end,
+        cancelAtPeriodEnd: s.cancel_at_period_end === 1,
+        pastDueSince: s.past_due_since,
+      })),
+    grants: grants.filter((g) => g.reader_id === r.id).map(toGrant),
+  }));
+}
+
+export interface MembershipSummary {
+  /** Subscriptions by plan and status. */
+  byPlan: { planSlug: string | null; status: string; count: number }[];
+  /** Monthly recurring revenue of active, trialing and past-due subscriptions, per currency, in minor units (yearly plans count a twelfth). */
+  mrr: { currency: string; amountMinor: number }[];
+  activeGrants: number;
+  readers: number;
+}
+
+export async function membershipSummary(db: Db, now = new Date()): Promise<MembershipSummary> {
+  const [byPlan, revenue, grants, readers] = await Promise.all([
+    db
+      .selectFrom("billing_subscriptions")
+      .select(["plan_slug", "status", (eb) => eb.fn.countAll<number>().as("n")])
+      .groupBy(["plan_slug", "status"])
+      .execute(),
+    db
+      .selectFrom("billing_subscriptions")
+      .select(["currency", "interval", (eb) => eb.fn.sum<number>("amount_minor").as("total")])
+      .where("status", "in", OPEN_STATUSES)
+      .groupBy(["currency", "interval"])
+      .execute(),
+    db
+      .selectFrom("reader_grants")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("revoked_at", "is", null)
+      .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", iso(now))]))
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom("readers")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("deleted_at", "is", null)
+      .executeTakeFirstOrThrow(),
+  ]);
+  const mrr = new Map<string, number>();
+  for (const r of revenue) {
+    const monthly = r.interval === "year" ? Number(r.total) / 12 : Number(r.total);
+    mrr.set(r.currency, (mrr.get(r.currency) ?? 0) + monthly);
+  }
+  return {
+    byPlan: byPlan.map((r) => ({ planSlug: r.plan_slug, status: r.status, count: Number(r.n) })),
+    mrr: [...mrr].map(([currency, amount]) => ({ currency, amountMinor: Math.round(amount) })),
+    activeGrants: Number(grants.n),
+    readers: Number(readers.n),
+  };
 }

@@ -324,6 +324,76 @@ for (const dialect of DIALECTS) {
       assert.equal(await readsInFull(), false);
     });
 
+    it("gives the newsroom its members, counts, revenue and export; plans, grants, institutions and a section's default", async () => {
+      const { addUser, sessionFor } = await import("../newsroom-client.ts");
+      const admin = await sessionFor(env.app, env.db, await addUser(env.db, "admin"));
+      await deliver(subscriptionEvent("customer.subscription.created", "active", 1_800_000_000));
+      const summary = await admin.json<{
+        mrr: { currency: string; amountMinor: number }[];
+        byPlan: object[];
+      }>("GET", "/api/admin/memberships/summary");
+      assert.deepEqual(summary.mrr, [{ currency: "eur", amountMinor: 900 }]);
+      assert.deepEqual(summary.byPlan, [{ planSlug: "digital", status: "active", count: 1 }]);
+      const subs = await admin.json<{ members: { email: string }[] }>(
+        "GET",
+        "/api/admin/memberships/members?filter=subscribers&q=ANA",
+      );
+      assert.deepEqual(
+        subs.members.map((m) => m.email),
+        ["ana@readers.example"],
+      );
+      const free = await admin.json<{ members: { email: string }[] }>(
+        "GET",
+        "/api/admin/memberships/members?filter=free",
+      );
+      assert.ok(!free.members.some((m) => m.email === "ana@readers.example"));
+      const csv = await admin.call("GET", "/admin/memberships/members.csv?filter=subscribers");
+      assert.equal(csv.statusCode, 200);
+      assert.match(csv.body, /^email,name,joined,verified,plan,status,renews,grants\n/);
+      assert.match(csv.body, /ana@readers\.example,Ana,.*,yes,digital,active,/);
+      // A bad range names the entry; a plan that does not exist names the field.
+      const bad = await admin.call("POST", "/api/admin/memberships/institutions", {
+        name: "Ellery University",
+        ipRanges: ["192.0.2.0/24", "10.0.0.0/33"],
+      });
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.body, /"path":"ipRanges.1"/);
+      const noPlan = await admin.call("POST", "/api/admin/memberships/grants", {
+        readerId: readerId,
+        kind: "staff",
+        planSlug: "gold",
+      });
+      assert.equal(noPlan.statusCode, 400);
+      assert.match(noPlan.body, /"path":"planSlug"/);
+      const price = await admin.call("PUT", "/api/admin/memberships/plans/yearly", {
+        name: "Yearly",
+        priceMinor: 9000,
+        currency: "eur",
+        interval: "year",
+        stripePriceId: "not-a-price",
+      });
+      assert.equal(price.statusCode, 400);
+      assert.match(price.body, /"path":"stripePriceId"/);
+      // A section's default: a free story in it becomes one for registered readers.
+      await admin.json("PUT", "/api/admin/sections/politics/access", {
+        access: { level: "registered", plans: [] },
+      });
+      await env.app.syncChanges();
+      const politics = (await storyByUri(env.db, "urn:gazette:demo:election-rules"))!;
+      assert.equal(politics.effectiveAccess.level, "registered");
+      const visitor = await env.app.inject({ method: "GET", url: politics.path });
+      assert.match(visitor.body, /Create a free account to read on/);
+      // An editor's gift link opens it for anyone.
+      const gift = await admin.json<{ url: string }>(
+        "POST",
+        `/api/admin/stories/${politics.id}/gift`,
+        { maxUses: 1 },
+        201,
+      );
+      const follow = await env.app.inject({ method: "GET", url: new URL(gift.url).pathname });
+      assert.equal(follow.statusCode, 303);
+    });
+
     it("hides paid plans and refuses checkout when Stripe is not configured; everything else works", async () => {
       await env.close();
       env = await demoEnv(dialect);
