@@ -167,6 +167,8 @@ export interface Section {
   id: number;
   slug: string;
   name: string;
+  /** Who may read its stories that set no access of their own (absent: everyone). */
+  defaultAccess?: { level: "free" | "registered" | "subscribers"; plans: string[] };
 }
 export interface Author {
   id: number;

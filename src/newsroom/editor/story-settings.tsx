@@ -74,6 +74,7 @@ export function StoryFieldsPanel({
           }}
         />
       </label>
+      <AccessField content={content} editable={editable} sections={sections} onChange={onChange} />
       <label class="field">
         <span>Dateline</span>
         <input
@@ -101,6 +102,81 @@ export function StoryFieldsPanel({
         />
       </label>
     </section>
+  );
+}
+
+const ACCESS_NAMES = {
+  free: "Everyone",
+  registered: "Readers with a free account",
+  subscribers: "Subscribers",
+} as const;
+
+/** Who may read the story in full; the rest see its free preview and an offer. */
+function AccessField({
+  content,
+  editable,
+  sections,
+  onChange,
+}: {
+  content: StoryContent;
+  editable: boolean;
+  sections: Section[];
+  onChange: Change;
+}) {
+  const sectionDefault = sections.find((s) => s.slug === content.sectionSlug)?.defaultAccess;
+  const level = content.access?.level;
+  return (
+    <>
+      <label class="field">
+        <span>Who may read it in full</span>
+        <select
+          value={level ?? ""}
+          disabled={!editable}
+          onChange={(e) => {
+            const v = e.currentTarget.value;
+            onChange({
+              access:
+                v === "free" || v === "registered" || v === "subscribers"
+                  ? { level: v, plans: v === "subscribers" ? (content.access?.plans ?? []) : [] }
+                  : undefined,
+            });
+          }}
+        >
+          <option value="">Section default ({ACCESS_NAMES[sectionDefault?.level ?? "free"]})</option>
+          <option value="free">{ACCESS_NAMES.free}</option>
+          <option value="registered">{ACCESS_NAMES.registered}</option>
+          <option value="subscribers">{ACCESS_NAMES.subscribers}</option>
+        </select>
+      </label>
+      {level === "subscribers" ? (
+        <label class="field">
+          <span>
+            Only subscribers of these plans (their short names, separated by commas; empty: any plan)
+          </span>
+          <input
+            value={content.access?.plans.join(", ") ?? ""}
+            readOnly={!editable}
+            onChange={(e) =>
+              onChange({
+                access: {
+                  level: "subscribers",
+                  plans: e.currentTarget.value
+                    .split(",")
+                    .map((p) => p.trim())
+                    .filter(Boolean),
+                },
+              })
+            }
+          />
+        </label>
+      ) : null}
+      {(level ?? sectionDefault?.level ?? "free") !== "free" ? (
+        <p class="hint">
+          Readers without access see the first paragraphs, or the text above the “Free preview ends” marker
+          (toolbar), then an offer to register or subscribe.
+        </p>
+      ) : null}
+    </>
   );
 }
 
