@@ -41,7 +41,18 @@ let failed = 0;
 for (const g of groups) {
   running = spawn(
     process.execPath,
-    ["--import", "tsx", "--test", `--test-concurrency=${g.concurrency}`, ...options, ...g.files],
+    [
+      "--import",
+      "tsx",
+      "--test",
+      `--test-concurrency=${g.concurrency}`,
+      // A test (or suite) still running after ten minutes fails, naming itself, instead
+      // of holding the run until CI's limit: once, an image upload never returned
+      // (a libvips worker waiting on a condition for ever; see the README, Tests).
+      "--test-timeout=600000",
+      ...options,
+      ...g.files,
+    ],
     {
       stdio: "inherit",
       env: { ...process.env, ...(server ? { GAZETTE_TEST_POSTGRES_URL: server.url } : {}) },
