@@ -37,6 +37,8 @@ export async function load(
   url: string,
   connections: number,
   seconds: number,
+  /** More request headers (a cookie). */
+  headers: Record<string, string> = {},
 ): Promise<Measure> {
   if (tool === "wrk") {
     const r = spawnSync(
@@ -48,6 +50,7 @@ export async function load(
         "--latency",
         "-H",
         "Accept-Encoding: gzip",
+        ...Object.entries(headers).flatMap(([k, v]) => ["-H", `${k}: ${v}`]),
         url,
       ],
       { encoding: "utf8" },
@@ -63,7 +66,7 @@ export async function load(
     url,
     connections,
     duration: seconds,
-    headers: { "accept-encoding": "gzip" },
+    headers: { "accept-encoding": "gzip", ...headers },
   });
   if (result.non2xx > 0) throw new Error(`autocannon saw ${result.non2xx} non-2xx responses from ${url}`);
   return { rps: result.requests.average, p50_ms: result.latency.p50, p99_ms: result.latency.p99 };

@@ -18,7 +18,11 @@ import { parseArgs } from "node:util";
 import { importFile } from "../src/ingest/ninjs-importer.ts";
 import { MediaStore } from "../src/media/media-store.ts";
 import { openDatabase } from "../src/store/database.ts";
-import { saveStory, storyByUri } from "../src/store/story-store.ts";
+import { contentOf, saveStory, storyByUri } from "../src/store/story-store.ts";
+import { meterCookie } from "../src/auth/access-tokens.ts";
+import { meterPeriod } from "../src/content/access.ts";
+import { accessSigningKey, addGrant } from "../src/store/membership-store.ts";
+import { createReader, createReaderSession, markVerified } from "../src/store/reader-store.ts";
 import { ROOT, type Measure, load as bench, pickTool, startGazette } from "./load.ts";
 import { buildSite } from "./site-builder.ts";
 const { values: args } = parseArgs({
@@ -39,7 +43,8 @@ if (!Number.isFinite(duration) || duration < 1 || duration > 600)
 const log = (s: string) => (args.json ? process.stderr : process.stdout).write(`${s}\n`);
 
 const tool = pickTool(args.tool);
-const load = (url: string, connections: number, seconds: number) => bench(tool, url, connections, seconds);
+const load = (url: string, connections: number, seconds: number, headers: Record<string, string> = {}) =>
+  bench(tool, url, connections, seconds, headers);
 
 function startBaseline(bytes: number): Promise<{ proc: ChildProcess; base: string }> {
   // The physical limit: Node's http module answering a prebuilt buffer, nothing else.
@@ -134,6 +139,36 @@ async function publishToVisible(dataDir: string, base: string, articlePath: stri
   return Math.round(times[2]!);
 }
 
+/**
+ * A story for subscribers, and the three kinds of reader its cached page is
+ * measured for: a subscriber (a session, read from the database per
+ * request), a visitor on the meter's first story (a new signed cookie per
+ * request), and a visitor whose meter is spent (the gate).
+ */
+async function gateOneStory(dir: string) {
+  const db = await openDatabase({ dataDir: dir });
+  const s = (await storyByUri(db, `urn:bench:${stories - 2}`))!;
+  await saveStory(
+    db,
+    { ...contentOf(s), access: { level: "subscribers", plans: [] }, status: "published" },
+    { id: s.id },
+  );
+  const email = "bench.subscriber@example.org";
+  const reader =
+    (await db.selectFrom("readers").select("id").where("email", "=", email).executeTakeFirst()) ??
+    (await createReader(db, { email, displayName: "Bench Subscriber", passwordHash: "!" }));
+  await markVerified(db, reader.id);
+  await addGrant(db, { readerId: reader.id, kind: "complimentary", planSlug: null });
+  const session = await createReaderSession(db, reader.id);
+  const key = await accessSigningKey(db);
+  const spent = meterCookie(key, {
+    period: meterPeriod(new Date(), "UTC"),
+    storyIds: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+  });
+  await db.destroy();
+  return { path: s.path, subscriber: `gz_reader=${session}`, spent: `gz_meter=${spent}` };
+}
+
 const dataDir = path.join(os.tmpdir(), `gazette-bench-${stories}`);
 if (args.rebuild || !fs.existsSync(path.join(dataDir, ".built"))) {
   log(`Building a site of ${stories.toLocaleString("en")} stories in ${dataDir}…`);
@@ -152,6 +187,7 @@ const { articlePath } = JSON.parse(fs.readFileSync(path.join(dataDir, ".built"),
 log(
   `Load generator: ${tool}${tool === "autocannon" ? " (wrk is not installed: apt-get install wrk measures closer to the limit)" : ""}; ${duration} s per run; ${os.cpus().length} cores.`,
 );
+const gated = await gateOneStory(dataDir);
 const cached = await startGazette({ GAZETTE_DATA: dataDir });
 const uncached = await startGazette({ GAZETTE_DATA: dataDir, GAZETTE_CACHE: "0" });
 const pages = {
@@ -191,6 +227,23 @@ try {
       }
     }
   }
+  // A gated story's cached variants against the ungated cached article, same run, 10 connections.
+  const article10 = results.find((r) => r.page === "article" && r.cached && r.connections === 10)!;
+  const gatedRows: { reader: string; rps: number; p99_ms: number; of_article: number }[] = [];
+  for (const [who, cookie] of [
+    ["subscriber (full)", gated.subscriber],
+    ["visitor, meter counts", ""],
+    ["visitor, meter spent (gate)", gated.spent],
+  ] as const) {
+    const headers: Record<string, string> = cookie ? { cookie } : {};
+    for (let i = 0; i < 20; i++) await fetch(`${cached.base}${gated.path}`, { headers });
+    const m = await load(`${cached.base}${gated.path}`, 10, duration, headers);
+    const ofArticle = Math.round((m.rps / article10.rps) * 1000) / 1000;
+    gatedRows.push({ reader: who, rps: m.rps, p99_ms: m.p99_ms, of_article: ofArticle });
+    log(
+      `  gated    ${who.padEnd(28)} c=10 ${Math.round(m.rps).toString().padStart(7)} req/s  p99 ${m.p99_ms.toFixed(2).padStart(7)} ms  ${(ofArticle * 100).toFixed(1).padStart(5)} % of the cached article (target ≥ 80 %)`,
+    );
+  }
   const memory = rssMb(cached.proc.pid);
   const latency = await publishToVisible(dataDir, cached.base, articlePath);
   const rate = await importRate();
@@ -203,6 +256,7 @@ try {
     page_bytes: articleBytes,
     baseline: { rps: baseline.rps, p50_ms: baseline.p50_ms, p99_ms: baseline.p99_ms, rps_50: baseline50.rps },
     results,
+    gated: gatedRows,
     import_rate_stories_per_s: rate,
     publish_to_visible_ms: latency,
     memory_rss_mb: memory,
