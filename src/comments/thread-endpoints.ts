@@ -14,10 +14,19 @@ import { type CommentView, commentById, commentPage, threadPage } from "../store
 import type { Db } from "../store/database.ts";
 import { pagePolicy } from "../store/moderation-policy-store.ts";
 import { commentableStory } from "../store/story-queries.ts";
-import { type Endpoint, cached, endpoint, idParam } from "../web/endpoint.ts";
+import { type Endpoint, cached, endpoint, idParam, page } from "../web/endpoint.ts";
+import type { FastifyRequest } from "fastify";
+import type { Config } from "../config.ts";
+import { type AccessGate, isGated } from "../content/access.ts";
+import { storyById } from "../store/story-store.ts";
+import { mayRead } from "../web/access-variants.ts";
+import type { TrustFunction } from "../web/client-address.ts";
 
 export interface ThreadEndpointDeps {
+  config: Config;
   db: Db;
+  /** Whether a request may read a gated story (its comments follow it when memberships.comments is "entitled"). */
+  access: { gate: AccessGate; trust: TrustFunction };
   shell: () => Promise<Shell>;
   /** The enhancement script's URL, for the pages that show comments. */
   commentsScript?: string | undefined;
@@ -84,6 +93,23 @@ const REPLIES_PER_PAGE = 50;
 export function threadEndpoints(deps: ThreadEndpointDeps): Endpoint[] {
   const { db } = deps;
 
+  /**
+   * With memberships.comments = "entitled", a gated story's comments are for
+   * readers who may read it: asked per request, and the page is then private.
+   */
+  async function withheld(storyId: number, req: FastifyRequest): Promise<boolean> {
+    if (deps.config.memberships.comments !== "entitled") return false;
+    const full = await storyById(db, storyId);
+    if (!full || !isGated(full.effectiveAccess)) return false;
+    const spec = { storyId, access: full.effectiveAccess };
+    if (!(await mayRead(req.raw, deps.access.gate, deps.access.trust, spec)))
+      throw new GazetteError(
+        "GZ_ERR_FORBIDDEN",
+        "Comments on this story are open to readers of the whole story: sign in or subscribe.",
+      );
+    return true;
+  }
+
   /** A story readers can see whose comments are shown (not off), with the policy they are shown under. */
   async function storyWithComments(storyId: number) {
     const story = await commentableStory(db, storyId);
@@ -132,9 +158,10 @@ export function threadEndpoints(deps: ThreadEndpointDeps): Endpoint[] {
       summary: "A story's comments as a page of their own (sorting and paging without JavaScript)",
       params: idParam,
       query: listQuery,
-      handler: async ({ params, query }) => {
+      handler: async ({ params, query, req }) => {
         const { story, block: b } = await block(params.id, query);
-        return cached(renderCommentsPage(await deps.shell(), story, b), commentKeys(story.id));
+        const html = renderCommentsPage(await deps.shell(), story, b);
+        return (await withheld(story.id, req)) ? page(html) : cached(html, commentKeys(story.id));
       },
     }),
     endpoint({
@@ -146,10 +173,10 @@ export function threadEndpoints(deps: ThreadEndpointDeps): Endpoint[] {
       summary: "A comment's own page: the comment, its replies 50 at a time, and a reply form",
       params: idParam,
       query: threadQuery,
-      handler: async ({ params, query }) => {
+      handler: async ({ params, query, req }) => {
         const t = await thread(params.id, query.after);
-        return cached(
-          renderThreadPage(await deps.shell(), {
+        const gated = await withheld(t.story.id, req);
+        const html = renderThreadPage(await deps.shell(), {
             story: t.story,
             comment: t.comment,
             parent: t.parent,
@@ -160,9 +187,8 @@ export function threadEndpoints(deps: ThreadEndpointDeps): Endpoint[] {
             maxDepth: t.policy.maxDepth,
             maxLength: t.policy.maxLength,
             scriptHref: deps.commentsScript,
-          }),
-          commentKeys(t.story.id),
-        );
+          });
+        return gated ? page(html) : cached(html, commentKeys(t.story.id));
       },
     }),
     endpoint({
@@ -174,8 +200,9 @@ export function threadEndpoints(deps: ThreadEndpointDeps): Endpoint[] {
       summary: "A comment and its replies, 50 at a time after `after` (each with its first replies)",
       params: idParam,
       query: threadQuery,
-      handler: async ({ params, query }) => {
+      handler: async ({ params, query, req }) => {
         const t = await thread(params.id, query.after);
+        await withheld(t.story.id, req);
         const { replies, ...comment } = commentJson(t.comment, t.replies);
         return { comment, replies, next: t.next ?? null };
       },
@@ -189,8 +216,9 @@ export function threadEndpoints(deps: ThreadEndpointDeps): Endpoint[] {
       summary: "A story's comments, 20 threads at a time (`next` is the cursor for the following page)",
       params: idParam,
       query: listQuery,
-      handler: async ({ params, query }) => {
+      handler: async ({ params, query, req }) => {
         const { block: b } = await block(params.id, query);
+        await withheld(params.id, req);
         return {
           count: b.count,
           mode: b.mode,

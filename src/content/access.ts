@@ -95,6 +95,8 @@ export function decide(
   meter: Meter | undefined,
   limits: MeterLimits,
   period: string,
+  /** false: only ask (a story already read on the meter stays open; no new one is counted). */
+  count = true,
 ): Decision {
   if (!isGated(access)) return { variant: "full", reason: "free" };
   if (opens(access, e)) return { variant: "full", reason: "entitled" };
@@ -103,7 +105,7 @@ export function decide(
   const gate: Variant = e.registered ? "gate-registered" : "gate-anonymous";
   if (current.storyIds.includes(storyId))
     return { variant: `metered-${Math.max(0, limit - current.storyIds.length)}`, reason: "meter-repeat" };
-  if (current.storyIds.length >= limit) return { variant: gate, reason: "meter-spent" };
+  if (current.storyIds.length >= limit || !count) return { variant: gate, reason: "meter-spent" };
   const next = { period, storyIds: [...current.storyIds, storyId] };
   return { variant: `metered-${limit - next.storyIds.length}`, meter: next, reason: "metered" };
 }
@@ -152,7 +154,12 @@ export interface AccessOutcome {
 
 /** Decides per request which variant of a gated story to send (memberships/access-gate.ts). */
 export interface AccessGate {
-  decide(req: AccessRequest, story: { id: number; access: Access }): Promise<AccessOutcome>;
+  /** With `count: false`, asks without counting a story on the meter (comments, other pages of a story). */
+  decide(
+    req: AccessRequest,
+    story: { id: number; access: Access },
+    opts?: { count?: boolean },
+  ): Promise<AccessOutcome>;
 }
 
 /** "2 free stories left this month" */

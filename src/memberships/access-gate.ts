@@ -187,7 +187,7 @@ export function createAccessGate(o: GateOptions): MembershipGate {
   }
 
   return {
-    async decide(req, story): Promise<AccessOutcome> {
+    async decide(req, story, opts = {}): Promise<AccessOutcome> {
       const e = await entitlement(req, story.id);
       const at = now();
       const period = meterPeriod(at, o.timeZone);
@@ -198,6 +198,7 @@ export function createAccessGate(o: GateOptions): MembershipGate {
         readMeterCookie(o.key, req.cookies[METER_COOKIE]),
         o.limits,
         period,
+        opts.count !== false,
       );
       return {
         decision,

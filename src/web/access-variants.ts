@@ -48,6 +48,26 @@ export async function accessOutcome(
   return outcome;
 }
 
+/**
+ * May this request read the story in full, without counting it on the meter?
+ * (Its comments and other pages follow the story's access.)
+ */
+export async function mayRead(
+  req: IncomingMessage,
+  gate: AccessGate,
+  trust: TrustFunction,
+  spec: GateSpec,
+): Promise<boolean> {
+  const header = req.headers.cookie;
+  const cookies = header && header.length < 16_384 ? parseCookie(header) : {};
+  const { decision } = await gate.decide(
+    { cookies, ip: proxyAddr(req, trust) },
+    { id: spec.storyId, access: spec.access },
+    { count: false },
+  );
+  return !decision.variant.startsWith("gate-");
+}
+
 /** The outcome decided for this request, if any (sending a rendered variant adds its cookies). */
 export function decidedOutcome(req: IncomingMessage): AccessOutcome | undefined {
   return (req as Decided)[DECIDED]?.outcome;

@@ -294,6 +294,37 @@ for (const dialect of DIALECTS) {
       assert.equal(altered.statusCode, 410);
     });
 
+    it("keeps a gated story's comments for its readers when the site says so", async () => {
+      const s = stories.find((t) => t.path.includes("ferry"))!;
+      const everyone = await read(`/api/comments/story/${s.id}`, new Jar());
+      assert.equal(everyone.statusCode, 200, "by default comments are for everyone");
+      env.config.memberships.comments = "entitled";
+      try {
+        // A visitor whose meter is spent on three other stories.
+        const jar = new Jar();
+        for (const t of stories.filter((t) => t.id !== s.id).slice(0, 3)) await read(t.path, jar);
+        for (const url of [`/api/comments/story/${s.id}`, `/comments/story/${s.id}`]) {
+          const r = await read(url, jar);
+          assert.equal(r.statusCode, 403, `${url} for a reader without access`);
+        }
+        const thread = (await env.db
+          .selectFrom("comments")
+          .select("id")
+          .where("story_id", "=", s.id)
+          .where("status", "=", "approved")
+          .executeTakeFirst())!;
+        assert.equal((await read(`/comments/${thread.id}`, jar)).statusCode, 403);
+        assert.equal((await read(`/api/comments/${thread.id}/replies`, jar)).statusCode, 403);
+        // A listed crawler (or a subscriber) reads them; asking never counts a story on the meter.
+        assert.equal((await read(`/api/comments/story/${s.id}`, new Jar(), "66.249.64.9")).statusCode, 200);
+        const fresh = new Jar();
+        await read(`/comments/story/${s.id}`, fresh);
+        assert.equal(fresh.get("gz_meter"), undefined);
+      } finally {
+        env.config.memberships.comments = "everyone";
+      }
+    });
+
     it("shows only the preview through every other door: search, the history, feeds", async () => {
       const s = stories[0]!;
       const word = s.secret.split(/\s+/).find((w) => /^[a-z]{7,}$/i.test(w))!;
