@@ -177,17 +177,17 @@ export function threadEndpoints(deps: ThreadEndpointDeps): Endpoint[] {
         const t = await thread(params.id, query.after);
         const gated = await withheld(t.story.id, req);
         const html = renderThreadPage(await deps.shell(), {
-            story: t.story,
-            comment: t.comment,
-            parent: t.parent,
-            replies: t.replies,
-            next: t.next,
-            after: t.after,
-            mode: t.mode,
-            maxDepth: t.policy.maxDepth,
-            maxLength: t.policy.maxLength,
-            scriptHref: deps.commentsScript,
-          });
+          story: t.story,
+          comment: t.comment,
+          parent: t.parent,
+          replies: t.replies,
+          next: t.next,
+          after: t.after,
+          mode: t.mode,
+          maxDepth: t.policy.maxDepth,
+          maxLength: t.policy.maxLength,
+          scriptHref: deps.commentsScript,
+        });
         return gated ? page(html) : cached(html, commentKeys(t.story.id));
       },
     }),

@@ -69,7 +69,14 @@ const institutionBody = z
   .object({
     name: z.string().trim().min(1).max(200),
     emailDomains: z.array(domainSchema).max(100).default([]),
-    ipRanges: z.array(z.string().trim().min(1).max(60)).max(10_000).default([]),
+    ipRanges: z
+      .array(
+        z.union([z.cidrv4(), z.cidrv6(), z.ipv4(), z.ipv6()], {
+          error: "must be an IP address or a CIDR range such as 192.0.2.0/24 or 2001:db8::/32",
+        }),
+      )
+      .max(10_000)
+      .default([]),
     planSlug: slugSchema.nullable().default(null),
     active: z.boolean().default(true),
   })
