@@ -307,11 +307,11 @@ export function renderArticle(v: ArticleView, shell: Shell, ads: AdRules): strin
   let firstParagraph = true;
   let slotNo = 0;
   const levels = headingLevels(story.body);
-  const blockAt = (b: Block, i: number) => {
+  const blockAt = (b: Block, i: number, noAd = false) => {
     const isFirst = b.type === "paragraph" && firstParagraph;
     if (b.type === "paragraph") firstParagraph = false;
     const block = blockHtml(b, v, isFirst, levels.get(i));
-    if (!v.adAfter.has(i)) return block;
+    if (noAd || !v.adAfter.has(i)) return block;
     slotNo++;
     return html`${block}${adSlot("body", `story-body-${slotNo}`, ads.bodySizes, pickHouseAd(ads.houseAds, story.id + slotNo))}`;
   };
@@ -320,10 +320,11 @@ export function renderArticle(v: ArticleView, shell: Shell, ads: AdRules): strin
   const gate = v.gate;
   const split = gate ? splitPreview(story.body, gate.previewParagraphs) : undefined;
   const body = !gate
-    ? story.body.map(blockAt)
+    ? story.body.map((b, i) => blockAt(b, i))
     : isGateVariant(gate.variant)
-      ? html`${split!.preview.map(blockAt)}${paywallHtml(gate, story.effectiveAccess, story.path, site.name)}`
-      : html`${split!.preview.map(blockAt)}<div class="${GATED_CLASS}">${split!.rest.map((b, i) => blockAt(b, i + story.body.length - split!.rest.length))}</div>`;
+      ? // No advertisement between the preview and the offer.
+        html`${split!.preview.map((b, i) => blockAt(b, i, i === split!.preview.length - 1))}${paywallHtml(gate, story.effectiveAccess, story.path, site.name)}`
+      : html`${split!.preview.map((b, i) => blockAt(b, i))}<div class="${GATED_CLASS}">${split!.rest.map((b, i) => blockAt(b, i + story.body.length - split!.rest.length))}</div>`;
   const top =
     ads.enabled && ads.top
       ? adSlot("top", "story-top", ads.topSizes, pickHouseAd(ads.houseAds, story.id))
