@@ -34,12 +34,18 @@ import { GazetteError } from "../content/errors.ts";
 import { type Endpoint, endpoint, idParam, page, redirect, safeReturn } from "../web/endpoint.ts";
 import { refererPath } from "../web/same-origin.ts";
 import { HTTP_STATUS } from "../web/errors.ts";
+import { type AccessGate, isGated } from "../content/access.ts";
+import { storyById } from "../store/story-store.ts";
+import { mayRead } from "../web/access-variants.ts";
+import type { TrustFunction } from "../web/client-address.ts";
 
 export interface CommentEndpointDeps {
   config: Config;
   db: Db;
   mailer: Mailer;
   shell: () => Promise<Shell>;
+  /** Whether a request may read a gated story (who may comment follows it when memberships.comments is "entitled"). */
+  access: { gate: AccessGate; trust: TrustFunction };
 }
 
 const postBody = z.object({
@@ -85,12 +91,28 @@ export function commentEndpoints(deps: CommentEndpointDeps): Endpoint[] {
       summary:
         "Post a comment or a reply; it is published at once or held for a moderator by the rules (outcome)",
       body: postBody,
-      handler: async ({ body, reader, wantsJson, ip }) => {
+      handler: async ({ body, reader, wantsJson, ip, req }) => {
         const back = safeReturn(body.return);
         if (!reader) {
           if (wantsJson) throw new GazetteError("GZ_ERR_UNAUTHENTICATED", "Sign in to comment.");
           // Nothing typed is lost: the comment is shown back to copy.
           return page(renderSignInToComment(await deps.shell(), { returnTo: back, body: body.body }), 401);
+        }
+        if (config.memberships.comments === "entitled") {
+          // The conversation on a gated story is for the readers who may read it.
+          const story = await storyById(db, body.storyId);
+          if (
+            story &&
+            isGated(story.effectiveAccess) &&
+            !(await mayRead(req.raw, deps.access.gate, deps.access.trust, {
+              storyId: story.id,
+              access: story.effectiveAccess,
+            }))
+          )
+            throw new GazetteError(
+              "GZ_ERR_FORBIDDEN",
+              "Comments on this story are open to readers of the whole story: subscribe to join in.",
+            );
         }
         try {
           const r = await postComment(db, { mailer: deps.mailer, baseUrl }, reader, {

@@ -15,7 +15,11 @@ import { SMTPServer } from "smtp-server";
 import { blockText } from "../../src/content/text.ts";
 import { openDatabase } from "../../src/store/database.ts";
 import { contentOf, saveStory, storyByUri } from "../../src/store/story-store.ts";
-import { launchChromium, startServer } from "../browser.ts";
+import { launchChromium, newsroomPage, startServer } from "../browser.ts";
+import { hashPassword } from "../../src/auth/passwords.ts";
+import { createUser } from "../../src/store/user-store.ts";
+
+const ADMIN = { email: "admin@e2e.test", password: "running the paper", name: "Ada Admin" };
 import { demoDataDir } from "../helpers.ts";
 
 let server: ChildProcess;
@@ -58,6 +62,12 @@ before(async () => {
     const paragraphs = s.body.filter((b) => b.type === "paragraph").map(blockText);
     gated.push({ path: s.path, headline: s.headline, last: paragraphs.at(-1)! });
   }
+  await createUser(db, {
+    email: ADMIN.email,
+    name: ADMIN.name,
+    role: "admin",
+    passwordHash: await hashPassword(ADMIN.password),
+  });
   await db.destroy();
   ({ server, base } = await startServer(dataDir, { GAZETTE_SMTP_URL: `smtp://127.0.0.1:${smtpPort}` }));
   browser = await launchChromium();
@@ -135,5 +145,23 @@ describe("the paywall, in Chromium", () => {
     await reader.emulateMedia({ colorScheme: "dark" });
     await reader.goto(`${base}${gated[2]!.path}`);
     await seriousViolations(reader, "the full story, dark");
+  });
+
+  it("an admin finds the new reader among the members and gives them access; axe-core on the members page", async () => {
+    const admin = await newsroomPage(browser, base, ADMIN, contexts);
+    await admin.getByRole("link", { name: "Members" }).click();
+    await admin.getByRole("heading", { name: "Members" }).waitFor();
+    await admin.getByLabel("Email or name").fill("quay.reader");
+    await admin.getByRole("button", { name: "Search" }).click();
+    const row = admin.locator(".member-list tbody tr").filter({ hasText: "quay.reader@readers.example" });
+    await row.waitFor();
+    assert.match((await row.textContent())!, /Free account/);
+    await seriousViolations(admin, "the members page");
+    await row.locator("summary", { hasText: "Give access" }).click();
+    await row.getByLabel("Kind").selectOption("partner");
+    await row.getByLabel("Note").fill("Harbour board press pass");
+    await row.getByRole("button", { name: "Give access" }).click();
+    await admin.getByText("Gave quay.reader@readers.example access.").waitFor();
+    await row.getByText(/partner, Every plan/).waitFor();
   });
 });

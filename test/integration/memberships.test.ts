@@ -315,6 +315,21 @@ for (const dialect of DIALECTS) {
           .executeTakeFirst())!;
         assert.equal((await read(`/comments/${thread.id}`, jar)).statusCode, 403);
         assert.equal((await read(`/api/comments/${thread.id}/replies`, jar)).statusCode, 403);
+        // Nor may a signed-in reader without access post one.
+        const ben = await readerCookie("ben@readers.example");
+        // (Ben has not read it: the cookie he sends holds no meter.)
+        const post = await env.app.inject({
+          method: "POST",
+          url: "/comments",
+          headers: {
+            origin: "http://localhost:80",
+            host: "localhost:80",
+            accept: "application/json",
+            cookie: `gz_reader=${ben.cookie}`,
+          },
+          payload: { storyId: s.id, body: "A view from someone who has not read it." },
+        });
+        assert.equal(post.statusCode, 403, post.body);
         // A listed crawler (or a subscriber) reads them; asking never counts a story on the meter.
         assert.equal((await read(`/api/comments/story/${s.id}`, new Jar(), "66.249.64.9")).statusCode, 200);
         const fresh = new Jar();

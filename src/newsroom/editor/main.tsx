@@ -15,6 +15,7 @@ import { NoticesPage, useDesk } from "./desk.tsx";
 import { FrontPagePage } from "./front-page.tsx";
 import { WirePage } from "./wire.tsx";
 import { NewslettersPage } from "./newsletters.tsx";
+import { MembersPage } from "./members.tsx";
 import "./editor.css";
 
 function Shell({
@@ -95,6 +96,7 @@ function Shell({
             {me.permissions.includes("story.publish") ? link("/admin/front-pages", "Front pages") : null}
             {link("/admin/media", "Media")}
             {me.permissions.includes("newsletters.send") ? link("/admin/newsletters", "Newsletters") : null}
+            {me.permissions.includes("memberships.view") ? link("/admin/members", "Members") : null}
             {me.permissions.includes("comments.moderate")
               ? link("/admin/comments", "Comments", count(desk?.heldComments, "held for moderation"))
               : null}
@@ -179,6 +181,8 @@ function App() {
     page = <FrontPagePage canPlace />;
   else if (path === "/admin/newsletters" && me.permissions.includes("newsletters.send"))
     page = <NewslettersPage me={me} />;
+  else if (path === "/admin/members" && me.permissions.includes("memberships.view"))
+    page = <MembersPage me={me} />;
   else if (path === "/admin/comments" && me.permissions.includes("comments.moderate"))
     page = <ModerationPage me={me} />;
   else if (path === "/admin/people" && me.role === "admin") page = <UsersPage me={me} />;
