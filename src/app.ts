@@ -207,6 +207,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     crawlerRangesFile: config.memberships.crawlerRangesFile,
     readerCookie: READER_COOKIE,
     newsroomCookie: SESSION_COOKIE,
+    // Entitlements may be kept in memory only where the change feed is followed (the page cache on).
+    cacheEntitlements: !!cache,
     log,
   });
   const app = Fastify({
@@ -247,6 +249,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         log: app.log,
         onSettingsChange: reloadSettings,
         onMembershipsChange: () => gate.forget(),
+        onEntitlementsChange: () => gate.forgetEntitlements(),
       })
     : undefined;
   app.decorate("pageCache", cache);

@@ -26,7 +26,7 @@ import { IpRanges, rangesFromText } from "../content/ip-ranges.ts";
 import { meterCookie, readMeterCookie, readPassCookie } from "../auth/access-tokens.ts";
 import type { Db } from "../store/database.ts";
 import { listInstitutions, readerPlans } from "../store/membership-store.ts";
-import { readerBySession } from "../store/reader-store.ts";
+import { type Reader, readerBySession } from "../store/reader-store.ts";
 import { sessionByToken } from "../store/session-store.ts";
 
 export const METER_COOKIE = "gz_meter";
@@ -79,6 +79,8 @@ export interface GateOptions {
   /** The reader and newsroom session cookies' names. */
   readerCookie: string;
   newsroomCookie: string;
+  /** Keep readers' entitlements in memory between change notices (only when a change follower runs). */
+  cacheEntitlements: boolean;
   log: { warn(obj: object, msg: string): void };
   now?: () => Date;
 }
@@ -86,7 +88,13 @@ export interface GateOptions {
 export interface MembershipGate extends AccessGate {
   /** Plans or institutions changed: read them again on the next request. */
   forget(): void;
+  /** A subscription, grant or reader session changed somewhere: ask the database again for every reader. */
+  forgetEntitlements(): void;
 }
+
+/** How long a reader's entitlement is kept without a change notice (a safety net; notices normally come first). */
+const ENTITLEMENT_TTL_MS = 60_000;
+const MAX_CACHED_READERS = 50_000;
 
 /** How often the crawler file's modification time is looked at. */
 const CRAWLER_RECHECK_MS = 30_000;
@@ -105,6 +113,10 @@ export function createAccessGate(o: GateOptions): MembershipGate {
   let crawlerMtime = o.crawlerRangesFile ? fs.statSync(o.crawlerRangesFile).mtimeMs : 0;
   let crawlerCheckedAt = Date.now();
   let institutions: Promise<Institutions> | undefined;
+  const readers = new Map<
+    string,
+    { value: { reader: Reader; held: Awaited<ReturnType<typeof readerPlans>> } | undefined; until: number }
+  >();
 
   function crawlerList(): IpRanges {
     const file = o.crawlerRangesFile;
@@ -159,6 +171,24 @@ export function createAccessGate(o: GateOptions): MembershipGate {
     return undefined;
   }
 
+  /**
+   * A reader session's reader and plans: read from the database, then kept
+   * until an entitlement changes anywhere (the change feed's "entitlements",
+   * which every process follows: a subscription, a grant, a sign-out) or for
+   * a minute at most, so a subscriber's request costs what a visitor's does.
+   */
+  async function signedInReader(token: string, at: Date) {
+    const hit = o.cacheEntitlements ? readers.get(token) : undefined;
+    if (hit && hit.until > Date.now()) return hit.value;
+    const reader = await readerBySession(o.db, token, at);
+    const value = reader ? { reader, held: await readerPlans(o.db, reader.id, o.graceDays, at) } : undefined;
+    if (o.cacheEntitlements) {
+      if (readers.size >= MAX_CACHED_READERS) readers.delete(readers.keys().next().value!);
+      readers.set(token, { value, until: Date.now() + ENTITLEMENT_TTL_MS });
+    }
+    return value;
+  }
+
   async function entitlement(req: AccessRequest, storyId: number): Promise<Entitlement> {
     if (crawlerList().has(req.ip)) return { registered: false, plans: "all" };
     const at = now();
@@ -173,9 +203,9 @@ export function createAccessGate(o: GateOptions): MembershipGate {
     for (const r of inst.ranges) if (r.ranges.has(req.ip)) plans = planEntitlement(r.plan, plans);
 
     const token = req.cookies[o.readerCookie];
-    const reader = token && token.length < 100 ? await readerBySession(o.db, token, at) : undefined;
-    if (!reader) return { registered: false, plans };
-    const held = await readerPlans(o.db, reader.id, o.graceDays, at);
+    const known = token && token.length < 100 ? await signedInReader(token, at) : undefined;
+    if (!known) return { registered: false, plans };
+    const { reader, held } = known;
     if (held.plans === "all") return { registered: true, plans: "all" };
     for (const p of held.plans) plans = planEntitlement(p, plans);
     // An institution's email domain counts once the reader proved the address.
@@ -209,6 +239,9 @@ export function createAccessGate(o: GateOptions): MembershipGate {
     },
     forget() {
       institutions = undefined;
+    },
+    forgetEntitlements() {
+      readers.clear();
     },
   };
 }

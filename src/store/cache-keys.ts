@@ -26,7 +26,9 @@ export type CacheKey =
   /** Site settings and the moderation policy: every page. */
   | "settings"
   /** Plans and institutions: the gated pages that offer plans, and every process's access rules. */
-  | "memberships";
+  | "memberships"
+  /** A reader's subscription, grant or session changed: every process asks the database again. */
+  | "entitlements";
 
 export const cacheKey = {
   story: (id: number): CacheKey => `story:${id}`,
@@ -44,6 +46,7 @@ export const cacheKey = {
   corrections: "corrections",
   settings: "settings",
   memberships: "memberships",
+  entitlements: "entitlements",
 } as const;
 
 export const storyKeys = {

@@ -6,7 +6,7 @@
  * entitled to now.
  */
 import crypto from "node:crypto";
-import { type ExpressionBuilder, sql } from "kysely";
+import { type ExpressionBuilder, type Selectable, sql } from "kysely";
 import type { Database } from "./schema.ts";
 import { settingOrInit } from "./settings-store.ts";
 import { z } from "zod";
@@ -176,6 +176,7 @@ export async function addGrant(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
+  await recordChange(db, [cacheKey.entitlements]);
   return toGrant(row);
 }
 
@@ -186,7 +187,9 @@ export async function revokeGrant(db: Db, id: number, now = new Date()): Promise
     .where("id", "=", id)
     .where("revoked_at", "is", null)
     .executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
+  if (Number(r.numUpdatedRows) === 0) return false;
+  await recordChange(db, [cacheKey.entitlements]);
+  return true;
 }
 
 export async function grantsOf(db: Db, readerId: number): Promise<Grant[]> {
@@ -449,6 +452,7 @@ export async function applySubscription(
     .values({ id: s.id, ...values, created_at: iso(now) })
     .onConflict((oc) => oc.column("id").doUpdateSet(values))
     .execute();
+  await recordChange(db, [cacheKey.entitlements]);
   return true;
 }
 
@@ -465,14 +469,8 @@ export interface BillingSubscription {
   pastDueSince: string | null;
 }
 
-export async function subscriptionsOf(db: Db, readerId: number): Promise<BillingSubscription[]> {
-  const rows = await db
-    .selectFrom("billing_subscriptions")
-    .selectAll()
-    .where("reader_id", "=", readerId)
-    .orderBy("updated_at", "desc")
-    .execute();
-  return rows.map((r) => ({
+function toSubscription(r: Selectable<Database["billing_subscriptions"]>): BillingSubscription {
+  return {
     id: r.id,
     readerId: r.reader_id,
     planSlug: r.plan_slug,
@@ -483,7 +481,17 @@ export async function subscriptionsOf(db: Db, readerId: number): Promise<Billing
     currentPeriodEnd: r.current_period_end,
     cancelAtPeriodEnd: r.cancel_at_period_end === 1,
     pastDueSince: r.past_due_since,
-  }));
+  };
+}
+
+export async function subscriptionsOf(db: Db, readerId: number): Promise<BillingSubscription[]> {
+  const rows = await db
+    .selectFrom("billing_subscriptions")
+    .selectAll()
+    .where("reader_id", "=", readerId)
+    .orderBy("updated_at", "desc")
+    .execute();
+  return rows.map(toSubscription);
 }
 
 // ---------------------------------------------------------------- gifts
@@ -496,6 +504,15 @@ export interface GiftLink {
   expiresAt: string;
   createdAt: string;
 }
+
+const toGift = (r: Selectable<Database["gift_links"]>): GiftLink => ({
+  id: r.id,
+  storyId: r.story_id,
+  maxUses: r.max_uses,
+  uses: r.uses,
+  expiresAt: r.expires_at,
+  createdAt: r.created_at,
+});
 
 export async function createGift(
   db: Db,
@@ -520,14 +537,7 @@ export async function createGift(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  return {
-    id: r.id,
-    storyId: r.story_id,
-    maxUses: r.max_uses,
-    uses: r.uses,
-    expiresAt: r.expires_at,
-    createdAt: r.created_at,
-  };
+  return toGift(r);
 }
 
 /** Gift links a reader made since a time (the monthly allowance). */
@@ -571,16 +581,7 @@ export async function useGift(
 
 export async function giftById(db: Db, id: number): Promise<GiftLink | undefined> {
   const r = await db.selectFrom("gift_links").selectAll().where("id", "=", id).executeTakeFirst();
-  return (
-    r && {
-      id: r.id,
-      storyId: r.story_id,
-      maxUses: r.max_uses,
-      uses: r.uses,
-      expiresAt: r.expires_at,
-      createdAt: r.created_at,
-    }
-  );
+  return r && toGift(r);
 }
 
 // ---------------------------------------------------------------- the newsroom's view
@@ -663,20 +664,7 @@ export async function listMembers(
     displayName: r.display_name,
     createdAt: r.created_at,
     verified: r.verified_at !== null,
-    subscriptions: subs
-      .filter((s) => s.reader_id === r.id)
-      .map((s) => ({
-        id: s.id,
-        readerId: s.reader_id,
-        planSlug: s.plan_slug,
-        status: s.status,
-        amountMinor: s.amount_minor,
-        currency: s.currency,
-        interval: s.interval,
-        currentPeriodEnd: s.current_period_end,
-        cancelAtPeriodEnd: s.cancel_at_period_end === 1,
-        pastDueSince: s.past_due_since,
-      })),
+    subscriptions: subs.filter((s) => s.reader_id === r.id).map(toSubscription),
     grants: grants.filter((g) => g.reader_id === r.id).map(toGrant),
   }));
 }

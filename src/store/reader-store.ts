@@ -8,6 +8,8 @@ import { z } from "zod";
 import type { Db } from "./database.ts";
 import { FieldError } from "../content/errors.ts";
 import { announceReaderChange } from "./comment-store.ts";
+import { cacheKey } from "./cache-keys.ts";
+import { recordChange } from "./change-feed.ts";
 import { emailSchema } from "./user-store.ts";
 
 export interface Reader {
@@ -167,6 +169,8 @@ export async function markVerified(db: Db, readerId: number, now = new Date()): 
     .where("id", "=", readerId)
     .where("verified_at", "is", null)
     .execute();
+  // A confirmed address may open stories (an institution's email domain).
+  await recordChange(db, [cacheKey.entitlements]);
 }
 
 /**
@@ -187,6 +191,7 @@ export async function deleteReader(db: Db, readerId: number, now = new Date()): 
     .execute();
   await db.deleteFrom("reader_sessions").where("reader_id", "=", readerId).execute();
   await announceReaderChange(db, readerId);
+  await recordChange(db, [cacheKey.entitlements]);
 }
 
 export async function createReaderSession(db: Db, readerId: number, now = new Date()): Promise<string> {
@@ -217,6 +222,8 @@ export async function readerBySession(db: Db, token: string, now = new Date()): 
 
 export async function deleteReaderSession(db: Db, token: string): Promise<void> {
   await db.deleteFrom("reader_sessions").where("id", "=", sha256(token)).execute();
+  // A signed-out session opens nothing more, in any process (the gate keeps sessions' entitlements).
+  await recordChange(db, [cacheKey.entitlements]);
 }
 
 /** Where to email a reader about replies; undefined when they opted out or left. */

@@ -29,6 +29,8 @@ export interface FollowerOptions {
   log: { warn: (obj: object, msg: string) => void };
   /** Called when plans or institutions changed (key "memberships"). */
   onMembershipsChange?: () => void;
+  /** Called when a reader's entitlement may have changed (key "entitlements"). */
+  onEntitlementsChange?: () => void;
   /** Called when the site settings changed (key "settings"), before the cache is dropped. */
   onSettingsChange?: () => Promise<void>;
 }
@@ -70,6 +72,7 @@ export async function startChangeFollower(opts: FollowerOptions): Promise<Change
       const rows = await changesSince(db, last);
       for (const row of rows) {
         if (row.keys.includes("memberships")) opts.onMembershipsChange?.();
+        if (row.keys.includes("entitlements")) opts.onEntitlementsChange?.();
         if (row.keys.includes("settings")) {
           // Site settings show on every page.
           await opts.onSettingsChange?.();

@@ -12,7 +12,7 @@ import type { Access } from "../../src/content/model.ts";
 import { blockText } from "../../src/content/text.ts";
 import { escapeHtml } from "../../src/site/html.ts";
 import { addGrant, saveInstitution, upsertPlan } from "../../src/store/membership-store.ts";
-import { createReader, createReaderSession, markVerified } from "../../src/store/reader-store.ts";
+import { gateStory, readerWithSession } from "../membership-fixtures.ts";
 import { contentOf, saveStory, storyByUri } from "../../src/store/story-store.ts";
 import { DIALECTS, type TestEnv, demoEnv, tempDir } from "../helpers.ts";
 
@@ -62,12 +62,7 @@ for (const dialect of DIALECTS) {
       });
       stories.length = 0;
       for (const key of KEYS) {
-        const s = (await storyByUri(env.db, `urn:gazette:demo:${key}`))!;
-        await saveStory(
-          env.db,
-          { ...contentOf(s), access: SUBSCRIBERS, status: "published" },
-          { id: s.id, now: new Date(s.updatedAt) },
-        );
+        const s = await gateStory(env.db, key, SUBSCRIBERS);
         const paragraphs = s.body.filter((b) => b.type === "paragraph").map(blockText);
         assert.ok(paragraphs.length >= 3, `${key} has a gated part`);
         stories.push({ id: s.id, path: s.path, previewText: paragraphs[0]!, secret: paragraphs.at(-1)! });
@@ -89,11 +84,7 @@ for (const dialect of DIALECTS) {
     const esc = escapeHtml;
     const full = (body: string, s: (typeof stories)[number]) => body.includes(esc(s.secret));
 
-    async function readerCookie(email: string): Promise<{ id: number; cookie: string }> {
-      const r = await createReader(env.db, { email, displayName: "Reader", passwordHash: "!" });
-      await markVerified(env.db, r.id);
-      return { id: r.id, cookie: await createReaderSession(env.db, r.id) };
-    }
+    const readerCookie = (email: string) => readerWithSession(env.db, email);
 
     it("meters a visitor: three gated stories in full, the fourth gated, its text nowhere in the HTML", async () => {
       const jar = new Jar();
@@ -169,6 +160,8 @@ for (const dialect of DIALECTS) {
         interval: "month",
       });
       await addGrant(env.db, { readerId: ana.id, kind: "complimentary", planSlug: "digital" });
+      // (Straight into the store: the change feed tells the app, as it tells every process.)
+      await env.app.syncChanges();
       const open = await read(sixth.path, jar);
       assert.ok(open.body.includes(`class="gz-gated"`), "read in full after the grant");
       // A story for another plan only stays closed to a "digital" reader.
@@ -252,6 +245,8 @@ for (const dialect of DIALECTS) {
         interval: "month",
       });
       await addGrant(env.db, { readerId: ana.id, kind: "complimentary", planSlug: "digital" });
+      // (Straight into the store: the change feed tells the app, as it tells every process.)
+      await env.app.syncChanges();
       const made = await give();
       assert.equal(made.statusCode, 200, made.body);
       const { url, maxUses } = JSON.parse(made.body) as { url: string; maxUses: number };
