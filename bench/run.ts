@@ -106,11 +106,11 @@ async function importRate(): Promise<number> {
 }
 
 /** fetch, once more on a reset connection (a keep-alive socket the server closed as we reused it). */
-async function fetchText(url: string): Promise<string> {
+async function fetchText(url: string, headers: Record<string, string> = {}): Promise<string> {
   try {
-    return await (await fetch(url)).text();
+    return await (await fetch(url, { headers })).text();
   } catch {
-    return (await fetch(url, { headers: { connection: "close" } })).text();
+    return (await fetch(url, { headers: { ...headers, connection: "close" } })).text();
   }
 }
 
@@ -240,7 +240,7 @@ try {
     ["visitor, meter spent (gate)", gated.spent],
   ] as const) {
     const headers: Record<string, string> = cookie ? { cookie } : {};
-    for (let i = 0; i < 20; i++) await fetch(`${cached.base}${gated.path}`, { headers });
+    for (let i = 0; i < 20; i++) await fetchText(`${cached.base}${gated.path}`, headers);
     const m = await load(`${cached.base}${gated.path}`, 10, duration, headers);
     const ofArticle = Math.round((m.rps / article10.rps) * 1000) / 1000;
     gatedRows.push({ reader: who, rps: m.rps, p99_ms: m.p99_ms, of_article: ofArticle });
