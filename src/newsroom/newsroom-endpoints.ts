@@ -15,7 +15,7 @@ import { articleView, renderArticle } from "../site/article-page.ts";
 import type { Shell } from "../site/layout.ts";
 import type { Db } from "../store/database.ts";
 import { storyById } from "../store/story-store.ts";
-import { type Endpoint, asset, endpoint, idParam } from "../web/endpoint.ts";
+import { type Endpoint, asset, endpoint, idParam, redirect } from "../web/endpoint.ts";
 import { accountEndpoints } from "./endpoints/account-endpoints.ts";
 import { mediaEndpoints } from "./endpoints/media-endpoints.ts";
 import { previewEndpoints } from "./endpoints/preview-endpoints.ts";
@@ -97,6 +97,16 @@ export function newsroomEndpoints(deps: NewsroomDeps): Endpoint[] {
           throw new GazetteError("GZ_ERR_PREVIEW_LINK");
         const story = await storyById(db, params.id);
         if (!story) throw new GazetteError("GZ_ERR_STORY_NOT_FOUND");
+        // Once readers can see it, the story is read at its address, where its access applies
+        // (a preview link is not a way round a paywall).
+        const now = new Date().toISOString();
+        if (
+          story.status === "published" &&
+          story.firstPublishedAt &&
+          story.firstPublishedAt <= now &&
+          (!story.embargoUntil || story.embargoUntil <= now)
+        )
+          return redirect(story.path, 303);
         const { inputs } = await articleInputs(db, story);
         const view = articleView(
           { ...inputs, preview: { expiresAt: new Date(query.expires * 1000).toISOString() } },

@@ -368,6 +368,12 @@ for (const dialect of DIALECTS) {
       assert.ok(!history.body.includes("only subscribers should read"));
       assert.ok(!history.body.includes(esc(s.secret.slice(0, 40))));
       assert.match(history.body, /text after the free preview changed/);
+      // A newsroom preview link of a published story leads to its address, where the gate applies.
+      const { previewUrl } = await import("../../src/newsroom/preview.ts");
+      const link = await previewUrl(env.db, "", s.id, 1);
+      const preview = await env.app.inject({ method: "GET", url: link.path });
+      assert.equal(preview.statusCode, 303);
+      assert.equal(preview.headers.location, s.path);
     });
   });
 }
