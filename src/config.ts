@@ -4,6 +4,7 @@
  * Validated once at boot; unknown keys are rejected, and every error names
  * the field and how to fix it.
  */
+import { IpRanges, rangesFromText } from "./content/ip-ranges.ts";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
@@ -444,6 +445,28 @@ function readDkimKey(
   return { domain: d.domain.toLowerCase(), selector: d.selector, privateKey };
 }
 
+/** The crawler list must be readable and every entry a range, at start (a reload keeps the last good one). */
+function checkCrawlerList(file: string): void {
+  let text: string;
+  try {
+    if (fs.statSync(file).size > 5 * 1024 * 1024)
+      throw new ConfigError(
+        `memberships.crawlerRangesFile: ${file} is larger than 5 MB; keep only the search engines' ranges`,
+      );
+    text = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError(
+      `memberships.crawlerRangesFile: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? "error"}); point it at a file of CIDR ranges, one per line, or a search engine's published JSON`,
+    );
+  }
+  try {
+    IpRanges.of(rangesFromText(text));
+  } catch (err) {
+    throw new ConfigError(`memberships.crawlerRangesFile: ${file}: ${(err as Error).message}`);
+  }
+}
+
 function memberships(
   m: z.output<typeof membershipsSchema>,
   env: { GAZETTE_STRIPE_SECRET_KEY?: string | undefined; GAZETTE_STRIPE_WEBHOOK_SECRET?: string | undefined },
@@ -455,9 +478,11 @@ function memberships(
     throw new ConfigError(
       `memberships.stripe: set both the secret key (GAZETTE_STRIPE_SECRET_KEY) and the webhook signing secret (GAZETTE_STRIPE_WEBHOOK_SECRET), or neither; Stripe needs both`,
     );
+  const crawlerRangesFile = m.crawlerRangesFile ? path.resolve(base, m.crawlerRangesFile) : undefined;
+  if (crawlerRangesFile) checkCrawlerList(crawlerRangesFile);
   return {
     ...m,
-    ...(m.crawlerRangesFile ? { crawlerRangesFile: path.resolve(base, m.crawlerRangesFile) } : {}),
+    ...(crawlerRangesFile ? { crawlerRangesFile } : {}),
     stripe: secretKey && webhookSecret ? { secretKey, webhookSecret, apiUrl: m.stripe.apiUrl } : undefined,
   };
 }

@@ -56,6 +56,25 @@ describe("configuration", () => {
     );
     expectError({ site: { timeZone: "Mars/Olympus" } }, /site\.timeZone: must be an IANA time zone/);
     expectError({ colour: "red" }, /Unrecognized key: "colour"/);
+    // Memberships: the crawler list must exist and hold ranges; Stripe needs both keys.
+    expectError(
+      { memberships: { crawlerRangesFile: "none.txt" } },
+      /crawlerRangesFile: cannot read .*none\.txt \(ENOENT\)/,
+    );
+    fs.writeFileSync(path.join(dir, "crawlers.txt"), "66.249.64.0/27\n# a note\n66.249.64.999/27\n");
+    expectError(
+      { memberships: { crawlerRangesFile: "crawlers.txt" } },
+      /crawlers\.txt: entry 2: "66\.249\.64\.999\/27" is not/,
+    );
+    expectError(
+      { memberships: { stripe: { secretKey: "sk_test_abc" } } },
+      /set both the secret key .* or neither/,
+    );
+    expectError(
+      { memberships: { stripe: { secretKey: "pk_test_abc", webhookSecret: "whsec_x" } } },
+      /secretKey: must be a Stripe secret key/,
+    );
+    expectError({ memberships: { meter: { anonymous: -1 } } }, /memberships\.meter\.anonymous/);
     fs.writeFileSync(file, "{ nope");
     assert.throws(() => loadConfig({ GAZETTE_DATA: dir }, dir), /not valid JSON.*fix the syntax/);
     const clean = tempDir();
