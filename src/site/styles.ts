@@ -62,6 +62,7 @@ main:focus{outline:none}
 .plan .plan-description{font-size:.9rem}
 .button,.plan button,.membership-form button{display:inline-block;font:600 .95rem var(--sans);padding:.5rem 1rem;border:1px solid var(--ink);background:var(--ink);color:var(--paper);border-radius:4px;text-decoration:none;cursor:pointer}
 .meter-notice{font:.9rem var(--sans);background:var(--card);border-left:4px solid var(--accent);padding:.5rem .75rem}
+.teaser-access{font-weight:700;color:var(--accent)}
 .gift-form{font:.9rem var(--sans);margin:1rem 0}.gift-form button{font:600 .9rem var(--sans);padding:.35rem .8rem;border:1px solid var(--ink);background:none;color:var(--ink);border-radius:4px;cursor:pointer}
 .comments-withheld p{font:.95rem var(--sans);color:var(--muted)}
 .preview-banner{max-width:var(--measure);margin:0 auto 1rem;padding:.5rem 1rem;background:#fff3c4;color:#3d3000;font:600 .9rem var(--sans);border-radius:4px}

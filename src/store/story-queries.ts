@@ -30,6 +30,8 @@ function teaserSelect(qb: SelectQueryBuilder<Database, "stories", object>) {
       ),
       "sections.slug as section_slug",
       "sections.name as section_name",
+      "stories.access",
+      "sections.default_access as section_access",
     ]);
 }
 

@@ -5,6 +5,9 @@
 import type { ExpressionBuilder } from "kysely";
 import { z } from "zod";
 import type { Database } from "./schema.ts";
+import { effectiveAccess } from "../content/access.ts";
+import type { AccessLevel } from "../content/model.ts";
+import { accessOf } from "./taxonomy-store.ts";
 
 export interface StoryTeaser {
   id: number;
@@ -19,6 +22,8 @@ export interface StoryTeaser {
   byline: string | null;
   /** Approved comments; 0 also when comments are off (then not shown). */
   commentCount: number;
+  /** Who may read it in full (its own setting, else its section's): lists label subscribers' stories. */
+  access: AccessLevel;
 }
 
 /** The condition "a reader may see this story now": published, its time come, any embargo passed. */
@@ -45,6 +50,9 @@ export type TeaserRow = {
   section_name: string;
   /** Absent in search hits. */
   comment_count?: number | null;
+  /** The story's and its section's access settings (JSON), when the query read them. */
+  access?: string | null;
+  section_access?: string | null;
 };
 
 const jsonStrings = z.array(z.string());
@@ -62,5 +70,6 @@ export function toTeaser(r: TeaserRow): StoryTeaser {
     updatedAt: r.updated_at,
     byline: r.byline,
     commentCount: Number(r.comment_count ?? 0),
+    access: effectiveAccess(accessOf(r.access), accessOf(r.section_access)).level,
   };
 }

@@ -343,6 +343,13 @@ for (const dialect of DIALECTS) {
       assert.ok(!api.body.includes(s.secret.slice(0, 40)));
       const page = await env.app.inject({ method: "GET", url: `/search?q=${encodeURIComponent(word)}` });
       assert.ok(!page.body.includes(esc(s.secret.slice(0, 40))));
+      // Lists say which stories are for subscribers.
+      const section = await env.app.inject({ method: "GET", url: `/${s.path.split("/")[1]}` });
+      const teaser = section.body.slice(
+        section.body.indexOf(`href="${s.path}"`) - 1500,
+        section.body.indexOf(`href="${s.path}"`) + 1500,
+      );
+      assert.match(teaser, /<span class="teaser-access">Subscribers<\/span>/);
       for (const feed of ["/feed.xml", `/${s.path.split("/")[1]}/feed.xml`]) {
         const r = await env.app.inject({ method: "GET", url: feed });
         assert.ok(!r.body.includes(s.secret.slice(0, 40)), `${feed} holds no gated text`);
