@@ -11,7 +11,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { AxeBuilder } from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { SMTPServer } from "smtp-server";
+import { type SmtpSink, startSmtpSink } from "../smtp-sink.ts";
 import { blockText } from "../../src/content/text.ts";
 import { openDatabase } from "../../src/store/database.ts";
 import { contentOf, saveStory, storyByUri } from "../../src/store/story-store.ts";
@@ -27,25 +27,11 @@ let base: string;
 let browser: Browser;
 let dataDir: string;
 const contexts: BrowserContext[] = [];
-let smtp: SMTPServer;
-const inbox: string[] = [];
+let smtp: SmtpSink;
 const gated: { path: string; headline: string; last: string }[] = [];
 
 before(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    onData(stream, _s, cb) {
-      let data = "";
-      stream.on("data", (c: Buffer) => (data += c.toString()));
-      stream.on("end", () => {
-        inbox.push(data);
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((r) => smtp.listen(0, "127.0.0.1", () => r()));
-  const smtpPort = (smtp.server.address() as { port: number }).port;
+  smtp = await startSmtpSink();
   dataDir = await demoDataDir();
   const configFile = path.join(dataDir, "gazette.config.json");
   const config = JSON.parse(fs.readFileSync(configFile, "utf8")) as Record<string, unknown>;
@@ -69,7 +55,7 @@ before(async () => {
     passwordHash: await hashPassword(ADMIN.password),
   });
   await db.destroy();
-  ({ server, base } = await startServer(dataDir, { GAZETTE_SMTP_URL: `smtp://127.0.0.1:${smtpPort}` }));
+  ({ server, base } = await startServer(dataDir, { GAZETTE_SMTP_URL: smtp.url }));
   browser = await launchChromium();
 });
 
@@ -77,7 +63,7 @@ after(async () => {
   for (const c of contexts) await c.close().catch(() => undefined);
   await browser?.close();
   server?.kill("SIGTERM");
-  await new Promise<void>((r) => smtp.close(() => r()));
+  await smtp?.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -124,7 +110,12 @@ describe("the paywall, in Chromium", () => {
     await reader.getByText("quay.reader@readers.example").first().waitFor();
     const link = await (async () => {
       for (let i = 0; i < 400; i++) {
-        const m = /\/account\/verify\/[\w-]+/.exec(inbox.join("").replace(/=\r?\n/g, ""));
+        const m = /\/account\/verify\/[\w-]+/.exec(
+          smtp.received
+            .map((m) => m.raw)
+            .join("")
+            .replace(/=\r?\n/g, ""),
+        );
         if (m) return m[0];
         await new Promise((r) => setTimeout(r, 50));
       }
