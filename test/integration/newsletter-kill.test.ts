@@ -1,6 +1,6 @@
 /**
  * The newsletter kill test, on both engines: `gazette newsletter send` to
- * 20,000 subscribers through a real SMTP server is killed with SIGKILL
+ * 10,000 subscribers through a real SMTP server is killed with SIGKILL
  * part-way, and `gazette newsletter deliver` finishes the issue. Every
  * address receives the issue under exactly one Message-ID; a second copy
  * can only be one the dead process had handed to the server when it died
@@ -19,7 +19,7 @@ import { DIALECTS, ROOT, type TestEnv, eventually, makeEnv, runGazette, tempDir 
 import { newsletterWithSubscribers } from "../newsletter-fixtures.ts";
 import { type SmtpSink, startSmtpSink } from "../smtp-sink.ts";
 
-const RECIPIENTS = 20_000;
+const RECIPIENTS = 10_000;
 const CONNECTIONS = 4;
 
 for (const dialect of DIALECTS) {
