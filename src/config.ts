@@ -445,8 +445,12 @@ function readDkimKey(
   return { domain: d.domain.toLowerCase(), selector: d.selector, privateKey };
 }
 
-/** The crawler list must be readable and every entry a range, at start (a reload keeps the last good one). */
-function checkCrawlerList(file: string): void {
+/**
+ * Reads the operator's crawler list: readable, at most 5 MB, every entry a
+ * range; a ConfigError naming the file and the entry otherwise. Checked when
+ * the configuration loads, and read again by the gate when the file changes.
+ */
+export function readCrawlerList(file: string): IpRanges {
   let text: string;
   try {
     if (fs.statSync(file).size > 5 * 1024 * 1024)
@@ -461,7 +465,7 @@ function checkCrawlerList(file: string): void {
     );
   }
   try {
-    IpRanges.of(rangesFromText(text));
+    return IpRanges.of(rangesFromText(text));
   } catch (err) {
     throw new ConfigError(`memberships.crawlerRangesFile: ${file}: ${(err as Error).message}`);
   }
@@ -479,7 +483,7 @@ function memberships(
       `memberships.stripe: set both the secret key (GAZETTE_STRIPE_SECRET_KEY) and the webhook signing secret (GAZETTE_STRIPE_WEBHOOK_SECRET), or neither; Stripe needs both`,
     );
   const crawlerRangesFile = m.crawlerRangesFile ? path.resolve(base, m.crawlerRangesFile) : undefined;
-  if (crawlerRangesFile) checkCrawlerList(crawlerRangesFile);
+  if (crawlerRangesFile) readCrawlerList(crawlerRangesFile);
   return {
     ...m,
     ...(crawlerRangesFile ? { crawlerRangesFile } : {}),

@@ -34,9 +34,8 @@ import { GazetteError } from "../content/errors.ts";
 import { type Endpoint, endpoint, idParam, page, redirect, safeReturn } from "../web/endpoint.ts";
 import { refererPath } from "../web/same-origin.ts";
 import { HTTP_STATUS } from "../web/errors.ts";
-import { type AccessGate, isGated } from "../content/access.ts";
-import { storyById } from "../store/story-store.ts";
-import { mayRead } from "../web/access-variants.ts";
+import type { AccessGate } from "../content/access.ts";
+import { commentsForReaders } from "./thread-endpoints.ts";
 import type { TrustFunction } from "../web/client-address.ts";
 
 export interface CommentEndpointDeps {
@@ -98,22 +97,8 @@ export function commentEndpoints(deps: CommentEndpointDeps): Endpoint[] {
           // Nothing typed is lost: the comment is shown back to copy.
           return page(renderSignInToComment(await deps.shell(), { returnTo: back, body: body.body }), 401);
         }
-        if (config.memberships.comments === "entitled") {
-          // The conversation on a gated story is for the readers who may read it.
-          const story = await storyById(db, body.storyId);
-          if (
-            story &&
-            isGated(story.effectiveAccess) &&
-            !(await mayRead(req.raw, deps.access.gate, deps.access.trust, {
-              storyId: story.id,
-              access: story.effectiveAccess,
-            }))
-          )
-            throw new GazetteError(
-              "GZ_ERR_FORBIDDEN",
-              "Comments on this story are open to readers of the whole story: subscribe to join in.",
-            );
-        }
+        // The conversation on a gated story is for the readers who may read it.
+        await commentsForReaders(deps, body.storyId, req, "subscribe to join in");
         try {
           const r = await postComment(db, { mailer: deps.mailer, baseUrl }, reader, {
             storyId: body.storyId,

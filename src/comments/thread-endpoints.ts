@@ -22,6 +22,30 @@ import { storyById } from "../store/story-store.ts";
 import { mayRead } from "../web/access-variants.ts";
 import type { TrustFunction } from "../web/client-address.ts";
 
+/**
+ * With memberships.comments = "entitled", a gated story's comments (reading
+ * and posting) are for the readers who may read it: asked per request,
+ * without counting on the meter. True when that rule applies to the story
+ * (its pages are then private); GZ_ERR_FORBIDDEN when this reader may not.
+ */
+export async function commentsForReaders(
+  deps: { config: Config; db: Db; access: { gate: AccessGate; trust: TrustFunction } },
+  storyId: number,
+  req: FastifyRequest,
+  offer: string,
+): Promise<boolean> {
+  if (deps.config.memberships.comments !== "entitled") return false;
+  const story = await storyById(deps.db, storyId);
+  if (!story || !isGated(story.effectiveAccess)) return false;
+  const spec = { storyId, access: story.effectiveAccess };
+  if (!(await mayRead(req.raw, deps.access.gate, deps.access.trust, spec)))
+    throw new GazetteError(
+      "GZ_ERR_FORBIDDEN",
+      `Comments on this story are open to readers of the whole story: ${offer}.`,
+    );
+  return true;
+}
+
 export interface ThreadEndpointDeps {
   config: Config;
   db: Db;
@@ -97,18 +121,8 @@ export function threadEndpoints(deps: ThreadEndpointDeps): Endpoint[] {
    * With memberships.comments = "entitled", a gated story's comments are for
    * readers who may read it: asked per request, and the page is then private.
    */
-  async function withheld(storyId: number, req: FastifyRequest): Promise<boolean> {
-    if (deps.config.memberships.comments !== "entitled") return false;
-    const full = await storyById(db, storyId);
-    if (!full || !isGated(full.effectiveAccess)) return false;
-    const spec = { storyId, access: full.effectiveAccess };
-    if (!(await mayRead(req.raw, deps.access.gate, deps.access.trust, spec)))
-      throw new GazetteError(
-        "GZ_ERR_FORBIDDEN",
-        "Comments on this story are open to readers of the whole story: sign in or subscribe.",
-      );
-    return true;
-  }
+  const withheld = (storyId: number, req: FastifyRequest) =>
+    commentsForReaders(deps, storyId, req, "sign in or subscribe");
 
   /** A story readers can see whose comments are shown (not off), with the policy they are shown under. */
   async function storyWithComments(storyId: number) {

@@ -22,7 +22,8 @@ import {
   decide,
   meterPeriod,
 } from "../content/access.ts";
-import { IpRanges, rangesFromText } from "../content/ip-ranges.ts";
+import { IpRanges } from "../content/ip-ranges.ts";
+import { readCrawlerList } from "../config.ts";
 import { meterCookie, readMeterCookie, readPassCookie } from "../auth/access-tokens.ts";
 import type { Db } from "../store/database.ts";
 import { listInstitutions, readerPlans } from "../store/membership-store.ts";
@@ -31,36 +32,6 @@ import { sessionByToken } from "../store/session-store.ts";
 
 export const METER_COOKIE = "gz_meter";
 export const PASS_COOKIE = "gz_pass";
-
-/** A crawler list larger than this is refused (Google's runs to a few dozen kilobytes). */
-const MAX_CRAWLER_FILE_BYTES = 5 * 1024 * 1024;
-
-export class CrawlerListError extends Error {
-  override name = "CrawlerListError";
-}
-
-/** Reads the operator's crawler list; throws naming the file and the entry at fault. */
-export function readCrawlerList(file: string): IpRanges {
-  let text: string;
-  try {
-    const size = fs.statSync(file).size;
-    if (size > MAX_CRAWLER_FILE_BYTES)
-      throw new CrawlerListError(
-        `memberships.crawlerRangesFile: ${file} is ${size} bytes; at most ${MAX_CRAWLER_FILE_BYTES} are read (keep only the search engines' ranges)`,
-      );
-    text = fs.readFileSync(file, "utf8");
-  } catch (err) {
-    if (err instanceof CrawlerListError) throw err;
-    throw new CrawlerListError(
-      `memberships.crawlerRangesFile: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? "error"}); point it at a file of CIDR ranges`,
-    );
-  }
-  try {
-    return IpRanges.of(rangesFromText(text));
-  } catch (err) {
-    throw new CrawlerListError(`memberships.crawlerRangesFile: ${file}: ${(err as Error).message}`);
-  }
-}
 
 interface Institutions {
   ranges: { ranges: IpRanges; plan: string | null }[];

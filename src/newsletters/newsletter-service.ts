@@ -5,7 +5,6 @@
  * SMTP connections, record) — see store/newsletter-store.ts for why no
  * recipient gets two different copies whatever process dies when.
  */
-import { isGated } from "../content/access.ts";
 import { newsletterToken } from "../auth/access-tokens.ts";
 import { accessSigningKey } from "../store/membership-store.ts";
 import os from "node:os";
@@ -43,7 +42,6 @@ import {
 } from "../store/newsletter-store.ts";
 import { latestForDigest, teasersByIds } from "../store/story-queries.ts";
 import type { StoryTeaser } from "../store/story-teasers.ts";
-import { storyById } from "../store/story-store.ts";
 
 /** This process; each pass claims under its own name (`…:pass-N`), so two passes never take each other's batches. */
 const PROCESS_ID = `${os.hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
@@ -91,13 +89,8 @@ export async function composeIssue(
   // A gated story's link opens it in full for whoever follows it, for a while (memberships).
   const key = await accessSigningKey(db);
   const until = Math.floor(now.getTime() / 1000) + config.memberships.newsletterLinkDays * 86_400;
-  const gated = new Set(
-    (await Promise.all(stories.map((s) => storyById(db, s.id))))
-      .filter((s) => s && isGated(s.effectiveAccess))
-      .map((s) => s!.id),
-  );
   const linkOf = (s: StoryTeaser) =>
-    gated.has(s.id) ? `${base}/read/${newsletterToken(key, s.id, until)}` : absolute(base, s.path);
+    s.access !== "free" ? `${base}/read/${newsletterToken(key, s.id, until)}` : absolute(base, s.path);
   const emailStories: EmailStory[] = stories.map((s) => {
     const img = s.heroImageId ? images.get(s.heroImageId) : undefined;
     const r = img ? imageRendition(img, 1200) : undefined;

@@ -8,8 +8,6 @@
  * any input. Either way quotes, operators, control characters and very long
  * strings cannot cause an error.
  */
-import { effectiveAccess, isGated } from "../content/access.ts";
-import { accessOf } from "./taxonomy-store.ts";
 import { sql } from "kysely";
 import { z } from "zod";
 import { blockSchema } from "../content/model.ts";
@@ -146,7 +144,7 @@ type HitRow = TeaserRow & {
 function toHit(r: HitRow): SearchHit {
   const story = toTeaser(r);
   // A gated story's text is not for every reader: its snippet is its summary.
-  const gated = isGated(effectiveAccess(accessOf(r.access), accessOf(r.section_access)));
+  const gated = story.access !== "free";
   return {
     story,
     snippet: gated ? story.summary.join(" · ") : (r.snippet ?? ""),

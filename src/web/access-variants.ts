@@ -9,7 +9,7 @@
 import type { IncomingMessage } from "node:http";
 import proxyAddr from "@fastify/proxy-addr";
 import { parseCookie, stringifySetCookie } from "cookie";
-import type { AccessGate, AccessOutcome } from "../content/access.ts";
+import type { AccessGate, AccessOutcome, AccessRequest } from "../content/access.ts";
 import type { Access } from "../content/model.ts";
 import type { TrustFunction } from "./client-address.ts";
 
@@ -22,6 +22,15 @@ export interface GateSpec {
 export const variantKey = (url: string, variant: string): string => `${url}\u0000${variant}`;
 
 const DECIDED = Symbol("gazette.access");
+
+/** What the gate reads of a request: its cookies and the client's address (after trusted proxies). */
+function accessRequestOf(req: IncomingMessage, trust: TrustFunction): AccessRequest {
+  const header = req.headers.cookie;
+  return {
+    cookies: header && header.length < 16_384 ? parseCookie(header) : {},
+    ip: proxyAddr(req, trust),
+  };
+}
 
 type Decided = IncomingMessage & { [DECIDED]?: { storyId: number; outcome: AccessOutcome } };
 
@@ -38,12 +47,7 @@ export async function accessOutcome(
   const r = req as Decided;
   const done = r[DECIDED];
   if (done && done.storyId === spec.storyId) return done.outcome;
-  const header = req.headers.cookie;
-  const cookies = header && header.length < 16_384 ? parseCookie(header) : {};
-  const outcome = await gate.decide(
-    { cookies, ip: proxyAddr(req, trust) },
-    { id: spec.storyId, access: spec.access },
-  );
+  const outcome = await gate.decide(accessRequestOf(req, trust), { id: spec.storyId, access: spec.access });
   r[DECIDED] = { storyId: spec.storyId, outcome };
   return outcome;
 }
@@ -58,10 +62,8 @@ export async function mayRead(
   trust: TrustFunction,
   spec: GateSpec,
 ): Promise<boolean> {
-  const header = req.headers.cookie;
-  const cookies = header && header.length < 16_384 ? parseCookie(header) : {};
   const { decision } = await gate.decide(
-    { cookies, ip: proxyAddr(req, trust) },
+    accessRequestOf(req, trust),
     { id: spec.storyId, access: spec.access },
     { count: false },
   );
