@@ -90,6 +90,8 @@ export interface AppDeps {
   bulkMailer?: BulkMailer;
   /** Fastify's logger: true in `gazette serve`, false in tests. */
   logger?: boolean;
+  /** The access gate's clock (the meter's month, when the crawler list is looked at again); tests move it. */
+  clock?: () => Date;
 }
 
 /** Every endpoint of every feature, given what they need. */
@@ -210,6 +212,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Entitlements may be kept in memory only where the change feed is followed (the page cache on).
     cacheEntitlements: !!cache,
     log,
+    ...(deps.clock ? { now: deps.clock } : {}),
   });
   const app = Fastify({
     // Cache hits are answered on the raw request, before routing (see rawCacheHandler).

@@ -60,6 +60,8 @@ export async function makeEnv(
     databaseUrl?: string;
     /** Changes to the configuration before the app is built. */
     configure?: (config: Config) => void;
+    /** The access gate's clock (AppDeps.clock). */
+    clock?: () => Date;
   } = {},
 ): Promise<TestEnv> {
   const dialect = opts.dialect ?? "sqlite";
@@ -81,7 +83,7 @@ export async function makeEnv(
   opts.configure?.(config);
   const db = await openDatabase({ dataDir, databaseUrl });
   const media = openMediaStore(config);
-  const app = await buildApp({ config, db, media });
+  const app = await buildApp({ config, db, media, ...(opts.clock ? { clock: opts.clock } : {}) });
   return {
     dialect,
     dataDir,
@@ -113,9 +115,13 @@ function demoHash(): string {
  * cached seeded folder. PostgreSQL: the cached media folder (so no picture
  * is encoded twice) and a fresh seed into a new schema.
  */
-export async function demoEnv(dialect: Dialect, configure?: (config: Config) => void): Promise<TestEnv> {
+export async function demoEnv(
+  dialect: Dialect,
+  configure?: (config: Config) => void,
+  extra: { clock?: () => Date } = {},
+): Promise<TestEnv> {
   if (dialect === "sqlite")
-    return makeEnv({ dataDir: await demoDataDir(), ...(configure ? { configure } : {}) });
+    return makeEnv({ dataDir: await demoDataDir(), ...(configure ? { configure } : {}), ...extra });
   // PostgreSQL: the demo is seeded once per test run into a template database
   // (per content version); each test gets a copy of it, and of the SQLite
   // demo's data folder: the seed makes the same media files (content-hash
@@ -138,7 +144,7 @@ export async function demoEnv(dialect: Dialect, configure?: (config: Config) => 
   );
   const dataDir = await demoDataDir();
   fs.rmSync(path.join(dataDir, "gazette.sqlite"), { force: true });
-  return makeEnv({ dialect, dataDir, databaseUrl, ...(configure ? { configure } : {}) });
+  return makeEnv({ dialect, dataDir, databaseUrl, ...(configure ? { configure } : {}), ...extra });
 }
 
 function filesUnder(dir: string): string[] {

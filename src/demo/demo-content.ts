@@ -36,7 +36,9 @@ export type DemoBlock =
   | { video: string }
   | { embed: string; title: string; provider: string }
   | { divider: true }
-  | { related: string };
+  | { related: string }
+  /** Where a gated story's free preview ends. */
+  | { previewEnd: true };
 
 export interface DemoStory {
   key: string;
@@ -60,6 +62,8 @@ export interface DemoStory {
    * correction, the update fixed a mistake and says so.
    */
   earlier?: { replacements: [now: string, then: string][]; correction?: string };
+  /** Who may read it in full (free when unset): shows the meter and the paywall in the demo. */
+  access?: "registered" | "subscribers";
 }
 
 export interface DemoVideo {
@@ -461,6 +465,7 @@ export const STORIES: DemoStory[] = [
       "The researchers say the results are encouraging but limited: the nurses knew which group they were in, which may have affected how tired they said they felt.",
       "The hospital's older wards have no air conditioning, and night-time temperatures on them exceeded 28C on eleven nights last summer.",
     ],
+    access: "registered",
     hoursAgo: 52,
   },
   {
@@ -504,9 +509,11 @@ export const STORIES: DemoStory[] = [
       "Plans to build 400 homes on the site of the old Cable Street gasworks went on display at the Northgate community centre on Friday, the first step in a planning process that could see building start in two years.",
       "The developer, a partnership between the council and a housing association, says 134 of the homes would be for social rent, 90 for shared ownership and the rest for sale.",
       "Cleaning up the contaminated ground will take about a year and cost an estimated 18 million, of which the regional assembly has agreed to pay half.",
+      { previewEnd: true },
       "Neighbours at the exhibition welcomed the homes but raised concerns about the height of the two tallest blocks, which would reach twelve storeys.",
       "The consultation is open for six weeks.",
     ],
+    access: "subscribers",
     hoursAgo: 64,
   },
   {
@@ -750,6 +757,30 @@ export const STORIES: DemoStory[] = [
       "The agency says its flood plans already assume a further rise of 40 centimetres by 2100, and that it will review them next year.",
     ],
     hoursAgo: 150,
+  },
+];
+
+/**
+ * The demo paper's subscriptions. They have no Stripe price, so they are not
+ * on sale until an operator connects Stripe and gives each plan its price id
+ * (README, "Memberships and the paywall"); the gate says so meanwhile.
+ */
+export const DEMO_PLANS = [
+  {
+    slug: "digital",
+    name: "Digital",
+    description: "Every story on the site and in the app, and the morning briefing.",
+    priceMinor: 700,
+    currency: "gbp",
+    interval: "month" as const,
+  },
+  {
+    slug: "digital-annual",
+    name: "Digital, yearly",
+    description: "The same as Digital, two months free.",
+    priceMinor: 7000,
+    currency: "gbp",
+    interval: "year" as const,
   },
 ];
 

@@ -1,6 +1,8 @@
 /**
  * Seeds the demo newsroom on an empty database: sections, authors, site
- * pages, generated pictures and videos, and the stories of demo-content.ts.
+ * pages, generated pictures and videos, the stories of demo-content.ts and
+ * its two subscription plans (one story for subscribers, one for readers
+ * with an account).
  * Also writes the demo's house ads into `<data>/gazette.config.json` when no
  * configuration file exists, so the ads come from configuration like any
  * newsroom's would.
@@ -13,6 +15,7 @@ import type { MediaStore, StoredImage } from "../media/media-store.ts";
 import type { Db } from "../store/database.ts";
 import { insertImage, insertVideo } from "../store/media-repo.ts";
 import { upsertPage } from "../store/page-store.ts";
+import { upsertPlan } from "../store/membership-store.ts";
 import { writeSettings } from "../store/settings-store.ts";
 import { generatePassword, hashPassword } from "../auth/passwords.ts";
 import { addCorrection } from "../store/revision-store.ts";
@@ -34,6 +37,7 @@ import {
   DEMO_COMMENTS,
   DEMO_READERS,
   COMMUNITY_RULES_PAGE,
+  DEMO_PLANS,
 } from "./demo-content.ts";
 import { sceneJpeg } from "./scenes.ts";
 import { probeDurationSeconds, withTempFile } from "../media/video-probe.ts";
@@ -172,6 +176,7 @@ export async function seedDemo({
     if (config.site.timeZone === "UTC") await writeSettings(trx, { timeZone: DEMO_TIME_ZONE });
     for (const [i, s] of SITE_SECTIONS.entries()) await upsertSection(trx, { ...s, position: i });
     for (const a of AUTHORS) await upsertAuthor(trx, a);
+    for (const [i, p] of DEMO_PLANS.entries()) await upsertPlan(trx, { ...p, position: i }, now);
     const toBlocks = (blocks: DemoBlock[]): Block[] =>
       blocks.flatMap((b): Block[] => {
         if (typeof b === "string") return [{ type: "paragraph", content: parseInline(b) }];
@@ -180,6 +185,7 @@ export async function seedDemo({
           return [{ type: "list", ordered: b.ordered ?? false, items: b.list.map(parseInline) }];
         if ("quote" in b) return [{ type: "quote", text: typo(b.quote), attribution: typo(b.by) }];
         if ("divider" in b) return [{ type: "divider" }];
+        if ("previewEnd" in b) return [{ type: "preview-end" }];
         return [];
       });
     await upsertPage(
@@ -271,6 +277,7 @@ export async function seedDemo({
         ...(s.dateline ? { dateline: s.dateline } : {}),
         sources: s.sources ?? [],
         relatedVideoIds: (s.relatedVideos ?? []).map((k) => videoIds.get(k)!),
+        ...(s.access ? { access: { level: s.access, plans: [] } } : {}),
         status: "published" as const,
         firstPublishedAt: published,
         updatedAt: updated,

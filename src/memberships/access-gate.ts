@@ -53,6 +53,7 @@ export interface GateOptions {
   /** Keep readers' entitlements in memory between change notices (only when a change follower runs). */
   cacheEntitlements: boolean;
   log: { warn(obj: object, msg: string): void };
+  /** The time the gate goes by: the meter's month, how long what it keeps in memory lasts. */
   now?: () => Date;
 }
 
@@ -80,9 +81,10 @@ function planEntitlement(add: string | null, into: Set<string> | "all"): Set<str
 
 export function createAccessGate(o: GateOptions): MembershipGate {
   const now = o.now ?? (() => new Date());
+  const ms = () => now().getTime();
   let crawlers = o.crawlerRangesFile ? readCrawlerList(o.crawlerRangesFile) : IpRanges.empty;
   let crawlerMtime = o.crawlerRangesFile ? fs.statSync(o.crawlerRangesFile).mtimeMs : 0;
-  let crawlerCheckedAt = Date.now();
+  let crawlerCheckedAt = ms();
   let institutions: Promise<Institutions> | undefined;
   const readers = new Map<
     string,
@@ -91,8 +93,8 @@ export function createAccessGate(o: GateOptions): MembershipGate {
 
   function crawlerList(): IpRanges {
     const file = o.crawlerRangesFile;
-    if (!file || Date.now() - crawlerCheckedAt < CRAWLER_RECHECK_MS) return crawlers;
-    crawlerCheckedAt = Date.now();
+    if (!file || ms() - crawlerCheckedAt < CRAWLER_RECHECK_MS) return crawlers;
+    crawlerCheckedAt = ms();
     try {
       const mtime = fs.statSync(file).mtimeMs;
       if (mtime !== crawlerMtime) {
@@ -118,12 +120,12 @@ export function createAccessGate(o: GateOptions): MembershipGate {
       }
       for (const d of i.emailDomains) domains.set(d.toLowerCase(), i.planSlug);
     }
-    return { ranges, domains, loadedAt: Date.now() };
+    return { ranges, domains, loadedAt: ms() };
   }
 
   async function currentInstitutions(): Promise<Institutions> {
     const loaded = institutions ? await institutions : undefined;
-    if (!loaded || Date.now() - loaded.loadedAt > INSTITUTIONS_MAX_AGE_MS) {
+    if (!loaded || ms() - loaded.loadedAt > INSTITUTIONS_MAX_AGE_MS) {
       institutions = loadInstitutions();
       institutions.catch(() => (institutions = undefined));
       return institutions;
@@ -150,12 +152,12 @@ export function createAccessGate(o: GateOptions): MembershipGate {
    */
   async function signedInReader(token: string, at: Date) {
     const hit = o.cacheEntitlements ? readers.get(token) : undefined;
-    if (hit && hit.until > Date.now()) return hit.value;
+    if (hit && hit.until > ms()) return hit.value;
     const reader = await readerBySession(o.db, token, at);
     const value = reader ? { reader, held: await readerPlans(o.db, reader.id, o.graceDays, at) } : undefined;
     if (o.cacheEntitlements) {
       if (readers.size >= MAX_CACHED_READERS) readers.delete(readers.keys().next().value!);
-      readers.set(token, { value, until: Date.now() + ENTITLEMENT_TTL_MS });
+      readers.set(token, { value, until: ms() + ENTITLEMENT_TTL_MS });
     }
     return value;
   }

@@ -46,20 +46,27 @@ class Jar {
 for (const dialect of DIALECTS) {
   describe(`memberships (${dialect})`, () => {
     let env: TestEnv;
+    /** How far the gate's clock runs ahead of the real one. */
+    let ahead = 0;
     const stories: { id: number; path: string; secret: string; previewText: string }[] = [];
     const crawlerFile = path.join(tempDir("gazette-crawlers-"), "crawlers.txt");
 
     beforeEach(async () => {
       fs.writeFileSync(crawlerFile, "# a search engine's ranges\n66.249.64.0/27\n2001:4860:4801:10::/64\n");
-      env = await demoEnv(dialect, (c) => {
-        c.memberships = {
-          ...c.memberships,
-          meter: { anonymous: 3, registered: 5 },
-          previewParagraphs: 2,
-          gifts: { maxUses: 2, days: 30, perMonth: 10 },
-          crawlerRangesFile: crawlerFile,
-        };
-      });
+      env = await demoEnv(
+        dialect,
+        (c) => {
+          c.memberships = {
+            ...c.memberships,
+            meter: { anonymous: 3, registered: 5 },
+            previewParagraphs: 2,
+            gifts: { maxUses: 2, days: 30, perMonth: 10 },
+            crawlerRangesFile: crawlerFile,
+          };
+        },
+        { clock: () => new Date(Date.now() + ahead) },
+      );
+      ahead = 0;
       stories.length = 0;
       for (const key of KEYS) {
         const s = await gateStory(env.db, key, SUBSCRIBERS);
@@ -222,6 +229,44 @@ for (const dialect of DIALECTS) {
           ),
         );
       assert.deepEqual(results, [true, true, true, false, false]);
+    });
+
+    it("reads the crawler list again when its file changes, and keeps the last good one when it breaks", async () => {
+      const s = stories[0]!;
+      const asCrawler = async (ip: string) => full((await read(s.path, new Jar(), ip)).body, s);
+      // The meter would let a visitor read this one, so a visitor who has spent it stands in for "not a crawler".
+      const spent = new Jar();
+      for (const t of stories.slice(1, 4)) await read(t.path, spent);
+      const asVisitor = async (ip: string) => full((await read(s.path, spent, ip)).body, s);
+      assert.ok(await asCrawler("66.249.64.3"));
+      assert.ok(!(await asVisitor("66.249.66.9")));
+
+      // The search engine publishes new ranges; the operator's job rewrites the file.
+      fs.writeFileSync(crawlerFile, "66.249.66.0/27\n");
+      const later = new Date(Date.now() + 3_600_000);
+      fs.utimesSync(crawlerFile, later, later);
+      // Looked at every 30 seconds, not on every request.
+      assert.ok(await asCrawler("66.249.64.3"), "the old list holds until the next look");
+      ahead += 31_000;
+      assert.ok(await asVisitor("66.249.66.9"), "the new range reads in full");
+      assert.ok(!(await asVisitor("66.249.64.3")), "the dropped range meets the gate");
+
+      // A broken file (half written, a typo) leaves the list as it was.
+      fs.writeFileSync(crawlerFile, "66.249.66.0/99\n");
+      const later2 = new Date(Date.now() + 7_200_000);
+      fs.utimesSync(crawlerFile, later2, later2);
+      ahead += 31_000;
+      assert.ok(await asVisitor("66.249.66.9"), "the last good list stays");
+    });
+
+    it("starts the meter again in a new month", async () => {
+      const jar = new Jar();
+      for (const s of stories.slice(0, 3)) await read(s.path, jar);
+      assert.ok(!full((await read(stories[3]!.path, jar)).body, stories[3]!));
+      ahead += 32 * 86_400_000;
+      const next = await read(stories[3]!.path, jar);
+      assert.ok(full(next.body, stories[3]!), "a new month, a new allowance");
+      assert.match(next.body, /2 free stories left this month/);
     });
 
     it("opens a story through a subscriber's gift link N times, then stops; and through a newsletter's link", async () => {
