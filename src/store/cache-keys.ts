@@ -28,7 +28,9 @@ export type CacheKey =
   /** Plans and institutions: the gated pages that offer plans, and every process's access rules. */
   | "memberships"
   /** A reader's subscription, grant or session changed: every process asks the database again. */
-  | "entitlements";
+  | "entitlements"
+  /** Campaigns and creatives: every page with an ad slot, and every process's campaign list. */
+  | "ads";
 
 export const cacheKey = {
   story: (id: number): CacheKey => `story:${id}`,
@@ -47,6 +49,7 @@ export const cacheKey = {
   settings: "settings",
   memberships: "memberships",
   entitlements: "entitlements",
+  ads: "ads",
 } as const;
 
 export const storyKeys = {

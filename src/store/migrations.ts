@@ -1066,6 +1066,81 @@ const m0017_memberships: Migration = {
   },
 };
 
+/**
+ * Advertising: advertisers, direct-sold campaigns and their creatives, and
+ * counts per creative and day (never per reader). Sponsored stories name
+ * their sponsor.
+ */
+const m0018_advertising: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable("advertisers")
+      .$call(idColumn(db))
+      .addColumn("name", "varchar(200)", (c) => c.notNull())
+      .addColumn("contact_email", "varchar(320)")
+      .addColumn("created_at", "varchar(40)", (c) => c.notNull())
+      .addColumn("updated_at", "varchar(40)", (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable("ad_campaigns")
+      .$call(idColumn(db))
+      .addColumn("advertiser_id", "integer", (c) => c.notNull().references("advertisers.id"))
+      .addColumn("name", "varchar(200)", (c) => c.notNull())
+      .addColumn("status", "varchar(20)", (c) => c.notNull())
+      .addColumn("starts_at", "varchar(40)", (c) => c.notNull())
+      .addColumn("ends_at", "varchar(40)")
+      .addColumn("priority", "integer", (c) => c.notNull().defaultTo(5))
+      .addColumn("weight", "integer", (c) => c.notNull().defaultTo(1))
+      .addColumn("budget_impressions", "integer")
+      .addColumn("frequency_cap", "integer")
+      .addColumn("targeting", "text", (c) => c.notNull().defaultTo("{}"))
+      .addColumn("created_at", "varchar(40)", (c) => c.notNull())
+      .addColumn("updated_at", "varchar(40)", (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable("ad_creatives")
+      .$call(idColumn(db))
+      .addColumn("campaign_id", "integer", (c) =>
+        c.notNull().references("ad_campaigns.id").onDelete("cascade"),
+      )
+      .addColumn("kind", "varchar(10)", (c) => c.notNull())
+      .addColumn("name", "varchar(200)", (c) => c.notNull())
+      .addColumn("href", "text", (c) => c.notNull())
+      .addColumn("weight", "integer", (c) => c.notNull().defaultTo(1))
+      .addColumn("image_id", "integer", (c) => c.references("images.id").onDelete("set null"))
+      .addColumn("width", "integer")
+      .addColumn("height", "integer")
+      .addColumn("alt", "text", (c) => c.notNull().defaultTo(""))
+      .addColumn("headline", "text", (c) => c.notNull().defaultTo(""))
+      .addColumn("body", "text", (c) => c.notNull().defaultTo(""))
+      .addColumn("cta", "varchar(100)", (c) => c.notNull().defaultTo(""))
+      .addColumn("active", "integer", (c) => c.notNull().defaultTo(1))
+      .addColumn("created_at", "varchar(40)", (c) => c.notNull())
+      .addColumn("updated_at", "varchar(40)", (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex("ad_creatives_campaign").on("ad_creatives").column("campaign_id").execute();
+    await db.schema
+      .createTable("ad_stats")
+      .addColumn("creative_id", "integer", (c) =>
+        c.notNull().references("ad_creatives.id").onDelete("cascade"),
+      )
+      .addColumn("campaign_id", "integer", (c) => c.notNull())
+      .addColumn("day", "varchar(10)", (c) => c.notNull())
+      .addColumn("impressions", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("viewable", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("clicks", "integer", (c) => c.notNull().defaultTo(0))
+      .addPrimaryKeyConstraint("ad_stats_pk", ["creative_id", "day"])
+      .execute();
+    await db.schema.createIndex("ad_stats_campaign").on("ad_stats").columns(["campaign_id", "day"]).execute();
+    await db.schema.alterTable("stories").addColumn("sponsor", "text").execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.alterTable("stories").dropColumn("sponsor").execute();
+    for (const t of ["ad_stats", "ad_creatives", "ad_campaigns", "advertisers"])
+      await db.schema.dropTable(t).execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001_foundation,
   "0002_search": m0002_search,
@@ -1084,6 +1159,7 @@ export const migrations: Record<string, Migration> = {
   "0015_wire": m0015_wire,
   "0016_newsletters": m0016_newsletters,
   "0017_memberships": m0017_memberships,
+  "0018_advertising": m0018_advertising,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

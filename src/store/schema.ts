@@ -113,6 +113,8 @@ export interface StoryTable {
   seo: Generated<string>;
   /** JSON: content/model.ts accessSchema; null: the section's default. */
   access: string | null;
+  /** JSON Sponsor: a sponsored story names its sponsor. */
+  sponsor: string | null;
 }
 
 /** Which pictures and videos a story shows (content/story-media.ts), written by saveStory. */
@@ -668,6 +670,65 @@ export interface ReaderGrantTable {
 }
 
 /** A library, a school or a company whose people read by their email domain or from its network. */
+export interface AdvertiserTable {
+  id: Generated<number>;
+  name: string;
+  contact_email: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AdCampaignTable {
+  id: Generated<number>;
+  advertiser_id: number;
+  name: string;
+  /** draft | active | paused | archived */
+  status: string;
+  starts_at: string;
+  ends_at: string | null;
+  /** Higher wins a slot; house ads are below every campaign. */
+  priority: Generated<number>;
+  /** Its share among campaigns of the same priority. */
+  weight: Generated<number>;
+  budget_impressions: number | null;
+  /** Viewable impressions a reader may see a day. */
+  frequency_cap: number | null;
+  /** JSON AdTargeting (content/ad-selection.ts). */
+  targeting: Generated<string>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AdCreativeTable {
+  id: Generated<number>;
+  campaign_id: number;
+  /** image | text */
+  kind: string;
+  name: string;
+  href: string;
+  weight: Generated<number>;
+  image_id: number | null;
+  width: number | null;
+  height: number | null;
+  alt: Generated<string>;
+  headline: Generated<string>;
+  body: Generated<string>;
+  cta: Generated<string>;
+  active: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Counts per creative and day (the site's time zone); never per reader. */
+export interface AdStatTable {
+  creative_id: number;
+  campaign_id: number;
+  day: string;
+  impressions: Generated<number>;
+  viewable: Generated<number>;
+  clicks: Generated<number>;
+}
+
 export interface InstitutionTable {
   id: Generated<number>;
   name: string;
@@ -700,6 +761,10 @@ export interface Database {
   stripe_events: StripeEventTable;
   reader_grants: ReaderGrantTable;
   institutions: InstitutionTable;
+  advertisers: AdvertiserTable;
+  ad_campaigns: AdCampaignTable;
+  ad_creatives: AdCreativeTable;
+  ad_stats: AdStatTable;
   gift_links: GiftLinkTable;
   readers: ReaderTable;
   reader_sessions: ReaderSessionTable;
