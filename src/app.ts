@@ -61,6 +61,10 @@ import { membershipEndpoints } from "./memberships/membership-endpoints.ts";
 import { membershipAdminEndpoints } from "./memberships/admin-endpoints.ts";
 import { accessSigningKey } from "./store/membership-store.ts";
 import { READER_COOKIE, SESSION_COOKIE } from "./web/sessions.ts";
+import { type AdServer, createAdServer } from "./advertising/ad-server.ts";
+import { adEndpoints } from "./advertising/ad-endpoints.ts";
+import { adAdminEndpoints } from "./advertising/admin-endpoints.ts";
+import { cacheKey } from "./store/cache-keys.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -73,6 +77,8 @@ declare module "fastify" {
     runWireFeeds(): Promise<void>;
     /** Prepares due digests, queues due issues and sends what is queued, now (tests; the timer does it on its own). */
     runNewsletters(): Promise<PassResult>;
+    /** Adds this process's ad counts to the database and rereads the campaigns (tests; the timer does it on its own). */
+    flushAds(): Promise<void>;
     /** Every declared endpoint the app serves (the OpenAPI document and the access tests read it). */
     endpoints: readonly Endpoint[];
     /** Every route Fastify registered, as "METHOD /path" (tests compare it with the endpoints). */
@@ -106,8 +112,11 @@ export function allEndpoints(deps: {
   bulkMailer: () => BulkMailer;
   kickNewsletters: () => void;
   access: { gate: AccessGate; trust: TrustFunction };
+  adServer: AdServer;
 }): Endpoint[] {
   return [
+    ...adEndpoints(deps),
+    ...adAdminEndpoints(deps),
     ...membershipEndpoints(deps),
     ...membershipAdminEndpoints(deps),
     ...newsletterEndpoints(deps),
@@ -117,7 +126,7 @@ export function allEndpoints(deps: {
     ...readerEndpoints(deps),
     ...commentEndpoints(deps),
     ...threadEndpoints(deps),
-    ...readingEndpoints(deps),
+    ...readingEndpoints({ ...deps, ads: deps.adServer }),
   ];
 }
 
@@ -196,7 +205,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return reply.send(renderNotFound(page, path, items, images, err.specific ? err.message : undefined));
   }
 
-  const cache = config.cache.enabled ? new PageCache(config.cache.maxEntries) : undefined;
+  const clock = deps.clock;
+  const cache = config.cache.enabled
+    ? new PageCache(config.cache.maxEntries, clock ? () => clock().getTime() : Date.now)
+    : undefined;
   // Forwarded headers count only from the proxies the operator named (default: none).
   const trust = trustFunction(config.trustProxy);
   const log = { warn: (obj: object, msg: string) => app.log.warn(obj, msg) };
@@ -214,12 +226,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     log,
     ...(deps.clock ? { now: deps.clock } : {}),
   });
+  const adServer = createAdServer({
+    db,
+    rules: () => config.ads,
+    timeZone: () => config.site.timeZone,
+    ...(deps.clock ? { now: deps.clock } : {}),
+    log,
+    // A campaign started, ended or spent its budget: this process's pages with ad slots go.
+    onServingChange: () => cache?.invalidate([cacheKey.ads]),
+  });
   const app = Fastify({
     // Cache hits are answered on the raw request, before routing (see rawCacheHandler).
     ...(cache
       ? {
           serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) =>
-            http.createServer(rawCacheHandler(cache, handler, trust, gate)),
+            http.createServer(rawCacheHandler(cache, handler, trust, gate, adServer.served)),
         }
       : {}),
     logger: deps.logger ? { level: config.logLevel } : false,
@@ -239,7 +260,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   };
   await reloadSettings();
 
-  const pages = pageSender(cache, config, trust, gate);
+  const pages = pageSender(cache, config, trust, gate, adServer.served);
   const follower: ChangeFollower | undefined = cache
     ? await startChangeFollower({
         db,
@@ -253,6 +274,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         onSettingsChange: reloadSettings,
         onMembershipsChange: () => gate.forget(),
         onEntitlementsChange: () => gate.forgetEntitlements(),
+        onAdsChange: () => adServer.forget(),
       })
     : undefined;
   app.decorate("pageCache", cache);
@@ -322,6 +344,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (!deps.bulkMailer) bulkMailer?.close();
   });
 
+  const adCounts = repeat(
+    () => adServer.flush(),
+    undefined,
+    config.advertising.flushMs,
+    app.log,
+    "ad counts",
+  );
+  app.decorate("flushAds", () => adCounts.tick());
+  app.addHook("onClose", async () => {
+    adCounts.stop();
+    await adCounts.idle();
+    // What this process counted since the last flush is not lost when it stops.
+    await adServer.flush().catch((err: unknown) => app.log.error({ err }, "ad counts not saved"));
+  });
+
   const registeredRoutes: string[] = [];
   app.decorate("registeredRoutes", registeredRoutes);
   app.addHook("onRoute", (r) => {
@@ -363,6 +400,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bulkMailer: getBulkMailer,
     kickNewsletters: () => void newsletterRuns.tick(),
     access: { gate, trust },
+    adServer,
   });
   const immutable = "public, max-age=31536000, immutable";
   const site: Endpoint[] = [

@@ -350,6 +350,21 @@ export const mediaSchema = z
   })
   .strict();
 
+/**
+ * Advertising beyond the slot rules (`ads`): how the counts are kept. The
+ * ad server's tag and consent join this group.
+ */
+export const advertisingSchema = z
+  .object({
+    /**
+     * How often each process adds its counts (impressions, viewable, clicks)
+     * to the database and rereads its campaigns, milliseconds (0: only when
+     * asked; for tests).
+     */
+    flushMs: z.number().int().min(0).max(600_000).default(5_000),
+  })
+  .strict();
+
 export const fileConfigSchema = z
   .object({
     media: mediaSchema.default(mediaSchema.parse({})),
@@ -361,6 +376,7 @@ export const fileConfigSchema = z
     cache: cacheSchema.default(cacheSchema.parse({})),
     site: siteSchema.default(siteSchema.parse({})),
     ads: adRulesSchema.default(adRulesSchema.parse({})),
+    advertising: advertisingSchema.default(advertisingSchema.parse({})),
     /** Stories per page on section, topic and author pages. */
     pageSize: z.number().int().min(1).max(100).default(20),
     /** The proxies whose X-Forwarded-For / -Proto are believed (see trustProxySchema). */
@@ -402,6 +418,7 @@ export interface Config {
   seedDemo: boolean;
   site: SiteConfig;
   ads: z.output<typeof adRulesSchema>;
+  advertising: z.output<typeof advertisingSchema>;
   pageSize: number;
   cache: z.output<typeof cacheSchema>;
   newsroom: z.output<typeof newsroomSchema>;
@@ -595,6 +612,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         : e.data.GAZETTE_DEMO === "1" || e.data.GAZETTE_DEMO === "true",
     site,
     ads: parsed.data.ads,
+    advertising: parsed.data.advertising,
     pageSize: parsed.data.pageSize,
     cache: {
       ...parsed.data.cache,

@@ -80,6 +80,7 @@ export async function makeEnv(
   config.newsroom = { ...config.newsroom, schedulerMs: 0 };
   config.wire = { ...config.wire, runnerMs: 0 };
   config.newsletters = { ...config.newsletters, runnerMs: 0 };
+  config.advertising = { ...config.advertising, flushMs: 0 };
   opts.configure?.(config);
   const db = await openDatabase({ dataDir, databaseUrl });
   const media = openMediaStore(config);

@@ -36,6 +36,10 @@ export const PERMISSIONS = {
   "memberships.view": ["editor", "admin"],
   /** Plans, grants, institutions; the members export. */
   "memberships.manage": ["admin"],
+  /** Advertisers, campaigns and their reports. */
+  "ads.view": ["editor", "admin"],
+  /** Book and change campaigns and creatives; ads.txt; the report exports. */
+  "ads.manage": ["admin"],
   "taxonomy.manage": ["admin"],
   "authors.manage": ["admin"],
   "users.manage": ["admin"],

@@ -46,6 +46,10 @@ export const adRulesSchema = z
     keepAwayFrom: z
       .array(z.enum(["image", "video", "quote", "embed", "heading", "list", "divider", "related-story"]))
       .default(["image", "video", "quote"]),
+    /** On section, topic and author pages, an ad slot after every this many stories; on the front page, two between its parts (0: none). */
+    listEvery: z.number().int().min(0).max(50).default(6),
+    /** How often the direct-sold creatives of a slot rotate, seconds (a cached page is rendered again then). */
+    rotateSeconds: z.number().int().min(10).max(86_400).default(300),
     /** House creatives shown when no ad server fills a slot (the demo's own ads). */
     houseAds: z.array(houseAdSchema).default([]),
   })

@@ -58,6 +58,7 @@ import {
 import type { AccessGate } from "../content/access.ts";
 import { listPlans } from "../store/membership-store.ts";
 import type { OfferPlan } from "../site/paywall.ts";
+import { type AdProvider, type PageAdContext, type PageFill, houseFill } from "../site/ad-fill.ts";
 import { accessOutcome } from "../web/access-variants.ts";
 import type { TrustFunction } from "../web/client-address.ts";
 
@@ -71,6 +72,8 @@ export interface ReadingDeps {
   commentsScript?: string | undefined;
   /** Decides which variant of a gated story a request gets (memberships/access-gate.ts). */
   access: { gate: AccessGate; trust: TrustFunction };
+  /** Fills ad slots with direct-sold campaigns (advertising/ad-server.ts); house ads alone without it. */
+  ads?: AdProvider | undefined;
 }
 
 /** The plans a gated page offers: on sale through Stripe, so none when payments are off. */
@@ -137,6 +140,15 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
   const { db, config, shell } = deps;
   const size = config.pageSize;
 
+  /** What fills a page's ad slots, and the keys that drop it when campaigns change. */
+  async function adsFor(ctx: PageAdContext): Promise<{ fill: PageFill; keys: CacheKey[] }> {
+    if (!config.ads.enabled) return { fill: { ...houseFill([], 0), record: () => undefined }, keys: [] };
+    const fill = deps.ads
+      ? await deps.ads.fill(ctx)
+      : { ...houseFill(config.ads.houseAds, ctx.storyId ?? 0), record: () => undefined };
+    return { fill, keys: [cacheKey.ads] };
+  }
+
   /** The visible stories an editor placed on a front page, in their order. */
   async function placedTeasers(page: FrontPage): Promise<StoryTeaser[]> {
     const { storyIds } = await placementOf(db, page);
@@ -158,6 +170,7 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
       currentSection?: string;
     },
     placed: readonly StoryTeaser[] = [],
+    target: { sectionSlug?: string; topicSlugs?: string[] } = {},
   ) {
     // One more than a page tells whether an older page exists: counting a
     // section of a large archive costs more than rendering the page.
@@ -175,11 +188,17 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
     if (page > 1 && items.length === 0)
       throw new GazetteError("GZ_ERR_NOT_FOUND", `There is no page ${page} here.`);
     const images = await imagesByIds(db, teaserImageIds(items));
-    return cached(renderListing(await shell(), { ...p, page, hasNext, stories: items, images }), [
-      key,
-      cacheKey.sections,
-      ...storyKeys.of(items),
-    ]);
+    const ads = await adsFor({ page: `${p.basePath}?page=${page}`, ...target });
+    return cached(
+      renderListing(
+        await shell(),
+        { ...p, page, hasNext, stories: items, images },
+        { rules: config.ads, fill: ads.fill },
+      ),
+      [key, cacheKey.sections, ...storyKeys.of(items), ...ads.keys],
+      undefined,
+      ads.fill.record(),
+    );
   }
 
   /** The byte size of the picture a feed encloses (the 1200-wide JPEG); 0 when the store does not have it. */
@@ -266,15 +285,22 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
         const videos = await listVideos(db, 4, 0);
         const all = [...latest, ...bySection.flatMap((s) => s.stories)];
         const images = await imagesByIds(db, teaserImageIds(all));
+        const ads = await adsFor({ page: "/" });
         return cached(
-          renderHome(await shell(sections), latest[0], latest.slice(1), bySection, images, videos),
+          renderHome(await shell(sections), latest[0], latest.slice(1), bySection, images, videos, {
+            rules: config.ads,
+            fill: ads.fill,
+          }),
           [
             cacheKey.home,
             cacheKey.sections,
             cacheKey.videos,
             ...storyKeys.of(all),
             ...videos.map((v) => cacheKey.video(v.id)),
+            ...ads.keys,
           ],
+          undefined,
+          ads.fill.record(),
         );
       },
     }),
@@ -294,9 +320,20 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
           ...(deps.commentsScript ? { commentsScript: deps.commentsScript } : {}),
         });
         const story = found.story;
+        const ads = await adsFor({
+          page: story.path,
+          storyId: story.id,
+          sectionSlug: story.section.slug,
+          topicSlugs: story.topics.map((t) => t.slug),
+        });
         if (!isGated(story.effectiveAccess)) {
           const view = articleView(inputs, config.site, config.ads);
-          return cached(renderArticle(view, await shell(), config.ads), keys);
+          return cached(
+            renderArticle(view, await shell(), config.ads, ads.fill),
+            [...keys, ...ads.keys],
+            undefined,
+            ads.fill.record(),
+          );
         }
         // A gated story: one variant per kind of reader, decided per request.
         const spec = { storyId: story.id, access: story.effectiveAccess };
@@ -322,12 +359,13 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
           config.ads,
         );
         return cachedVariant(
-          renderArticle(view, await shell(), config.ads),
-          [...keys, cacheKey.memberships],
+          renderArticle(view, await shell(), config.ads, ads.fill),
+          [...keys, cacheKey.memberships, ...ads.keys],
           {
             spec,
             variant: decision.variant,
           },
+          ads.fill.record(),
         );
       },
     }),
@@ -410,6 +448,7 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
             currentSection: section.slug,
           },
           query.page === 1 ? await placedTeasers(`section:${section.slug}`) : [],
+          { sectionSlug: section.slug },
         );
       },
     }),
@@ -423,11 +462,18 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
       handler: async ({ params, query }) => {
         const topic = await topicBySlug(db, params["slug"]!);
         if (!topic) throw new GazetteError("GZ_ERR_NOT_FOUND");
-        return listing(query.page, { kind: "topic", topicId: topic.id }, cacheKey.topic(topic.slug), {
-          title: topic.name,
-          kicker: "Topic",
-          basePath: `/topic/${topic.slug}`,
-        });
+        return listing(
+          query.page,
+          { kind: "topic", topicId: topic.id },
+          cacheKey.topic(topic.slug),
+          {
+            title: topic.name,
+            kicker: "Topic",
+            basePath: `/topic/${topic.slug}`,
+          },
+          [],
+          { topicSlugs: [topic.slug] },
+        );
       },
     }),
     endpoint({

@@ -20,7 +20,6 @@ import {
   imageRendition,
   imageUrl,
   inline,
-  pickHouseAd,
   picture,
   teaser,
   time,
@@ -32,6 +31,7 @@ import { formatDateTime, readingTimeLabel } from "./format.ts";
 import { type Variant, isGateVariant, splitPreview } from "../content/access.ts";
 import { type OfferPlan, GATED_CLASS, meterNoticeHtml, paywallHtml } from "./paywall.ts";
 import { type SafeHtml, html } from "./html.ts";
+import { type AdFill, houseFill } from "./ad-fill.ts";
 import { type PageMeta, type Shell, layout } from "./layout.ts";
 
 export interface ArticleInputs {
@@ -293,7 +293,12 @@ function correctionsBox(v: ArticleView, tz: string): SafeHtml {
   return html`<section class="corrections-box" aria-labelledby="corr-h"><h2 id="corr-h">${heading}</h2>${v.corrections.map((c) => correctionLine(c, tz, { showKind: !one }))}<p class="corrections-more"><a href="/corrections">All corrections</a>${v.historyPath ? html` · <a href="${v.historyPath}">Every version of this story</a>` : ""}</p></section>`;
 }
 
-export function renderArticle(v: ArticleView, shell: Shell, ads: AdRules): string {
+export function renderArticle(
+  v: ArticleView,
+  shell: Shell,
+  ads: AdRules,
+  fill: AdFill = houseFill(ads.houseAds, v.story.id),
+): string {
   const { story } = v;
   const site = shell.site;
   const tz = site.timeZone;
@@ -313,7 +318,8 @@ export function renderArticle(v: ArticleView, shell: Shell, ads: AdRules): strin
     const block = blockHtml(b, v, isFirst, levels.get(i));
     if (noAd || !v.adAfter.has(i)) return block;
     slotNo++;
-    return html`${block}${adSlot("body", `story-body-${slotNo}`, ads.bodySizes, pickHouseAd(ads.houseAds, story.id + slotNo))}`;
+    const id = `story-body-${slotNo}`;
+    return html`${block}${adSlot("body", id, ads.bodySizes, fill.pick({ position: "body", id, sizes: ads.bodySizes }))}`;
   };
   // A gated story: the preview, then the rest inside the class the JSON-LD
   // names — or, for a reader without access, the offer and nothing more.
@@ -327,12 +333,17 @@ export function renderArticle(v: ArticleView, shell: Shell, ads: AdRules): strin
       : html`${split!.preview.map((b, i) => blockAt(b, i))}<div class="${GATED_CLASS}">${split!.rest.map((b, i) => blockAt(b, i + story.body.length - split!.rest.length))}</div>`;
   const top =
     ads.enabled && ads.top
-      ? adSlot("top", "story-top", ads.topSizes, pickHouseAd(ads.houseAds, story.id))
+      ? adSlot(
+          "top",
+          "story-top",
+          ads.topSizes,
+          fill.pick({ position: "top", id: "story-top", sizes: ads.topSizes }),
+        )
       : undefined;
 
   const rail =
     v.sectionLatest?.length || ads.enabled
-      ? html`<section class="rail" aria-labelledby="rail-h"><h2 class="rail-title" id="rail-h">Latest in ${story.section.name}</h2>${v.sectionLatest?.length ? html`<ol class="rail-list">${v.sectionLatest.map((t) => html`<li><a href="${t.path}">${t.headline}</a> ${time(t.firstPublishedAt, tz, "date")}</li>`)}</ol><p class="rail-more"><a href="/${story.section.slug}">More from ${story.section.name}</a></p>` : ""}${ads.enabled ? adSlot("rail", "story-rail", ads.bodySizes, pickHouseAd(ads.houseAds, story.id + 99)) : ""}</section>`
+      ? html`<section class="rail" aria-labelledby="rail-h"><h2 class="rail-title" id="rail-h">Latest in ${story.section.name}</h2>${v.sectionLatest?.length ? html`<ol class="rail-list">${v.sectionLatest.map((t) => html`<li><a href="${t.path}">${t.headline}</a> ${time(t.firstPublishedAt, tz, "date")}</li>`)}</ol><p class="rail-more"><a href="/${story.section.slug}">More from ${story.section.name}</a></p>` : ""}${ads.enabled ? adSlot("rail", "story-rail", ads.bodySizes, fill.pick({ position: "rail", id: "story-rail", sizes: ads.bodySizes })) : ""}</section>`
       : html``;
   const main = html`${v.preview ? html`<p class="preview-banner" role="status">Preview — not published. This link expires ${formatDateTime(v.preview.expiresAt, tz)}.</p>` : ""}<div class="story-layout"><div class="story-column"><article class="story">
 <header class="story-header">

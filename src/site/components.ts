@@ -1,5 +1,6 @@
 /** Small shared pieces of reader markup. */
-import type { AdRules, HouseAd } from "../content/ad-placement.ts";
+import type { AdRules } from "../content/ad-placement.ts";
+import type { AdChoiceView } from "./ad-fill.ts";
 import { formatDuration } from "../content/duration.ts";
 import type { Inline } from "../content/model.ts";
 import type { Image, Video } from "../store/media-repo.ts";
@@ -169,21 +170,35 @@ export function teaser(
 
 /**
  * An ad slot: labelled, with its size reserved by CSS (no layout shift),
- * and the attributes an ad server's tag reads to fill it. When a house
- * creative is given it is shown until (unless) an ad server replaces it.
+ * and the attributes an ad server's tag reads to fill it. A campaign's
+ * creative links through our click address (counted, then forwarded) and
+ * names its creative for the viewability script; a house creative is shown
+ * until (unless) an ad server replaces it.
  */
 export function adSlot(
-  kind: "top" | "body" | "rail",
+  kind: "top" | "body" | "rail" | "list",
   id: string,
   sizes: AdRules["bodySizes"],
-  house: HouseAd | undefined,
+  choice: AdChoiceView,
 ): SafeHtml {
   const sizeList = sizes.map(([w, h]) => `${w}x${h}`).join(",");
-  return html`<aside class="ad ad--${kind}" aria-label="Advertisement" data-ad-slot="${id}" data-ad-sizes="${sizeList}"><p class="ad-label">Advertisement</p><div class="ad-creative">${house ? html`<a class="house-ad" href="${house.href}" rel="sponsored"><span class="house-ad-advertiser">${house.advertiser}</span><strong class="house-ad-headline">${house.headline}</strong><span class="house-ad-text">${house.text}</span><span class="house-ad-cta">${house.cta}</span></a>` : ""}</div></aside>`;
+  return html`<aside class="ad ad--${kind}" aria-label="Advertisement" data-ad-slot="${id}" data-ad-sizes="${sizeList}"${choice?.kind === "campaign" ? html` data-ad-creative="${String(choice.creativeId)}"` : ""}><p class="ad-label">Advertisement</p><div class="ad-creative">${adCreative(choice)}</div></aside>`;
 }
 
-export function pickHouseAd(ads: readonly HouseAd[], seed: number): HouseAd | undefined {
-  return ads.length ? ads[Math.abs(seed) % ads.length] : undefined;
+function adCreative(choice: AdChoiceView): SafeHtml {
+  if (!choice) return html``;
+  if (choice.kind === "house") {
+    const a = choice.ad;
+    return html`<a class="house-ad" href="${a.href}" rel="sponsored"><span class="house-ad-advertiser">${a.advertiser}</span><strong class="house-ad-headline">${a.headline}</strong><span class="house-ad-text">${a.text}</span><span class="house-ad-cta">${a.cta}</span></a>`;
+  }
+  if (choice.image) {
+    const { img, width, height, alt } = choice.image;
+    return html`<a class="image-ad" href="${choice.clickUrl}" rel="sponsored noopener">${picture(
+      { ...img, width, height },
+      { sizes: `${width}px`, alt },
+    )}</a>`;
+  }
+  return html`<a class="house-ad" href="${choice.clickUrl}" rel="sponsored noopener"><span class="house-ad-advertiser">${choice.advertiser}</span><strong class="house-ad-headline">${choice.headline}</strong><span class="house-ad-text">${choice.body}</span><span class="house-ad-cta">${choice.cta}</span></a>`;
 }
 
 export function pagination(basePath: string, page: number, hasNext: boolean): SafeHtml {

@@ -3,7 +3,19 @@ import type { Block } from "../content/model.ts";
 import type { Image, Video } from "../store/media-repo.ts";
 import type { StoryTeaser } from "../store/story-store.ts";
 import type { Section } from "../store/taxonomy-store.ts";
-import { credit, inline, mediaUrl, pagination, teaser, time, videoCard, videoPlayer } from "./components.ts";
+import type { AdRules } from "../content/ad-placement.ts";
+import {
+  adSlot,
+  credit,
+  inline,
+  mediaUrl,
+  pagination,
+  teaser,
+  time,
+  videoCard,
+  videoPlayer,
+} from "./components.ts";
+import type { AdFill } from "./ad-fill.ts";
 import { formatDuration } from "../content/duration.ts";
 import { formatDate } from "./format.ts";
 import { type SafeHtml, html } from "./html.ts";
@@ -36,12 +48,17 @@ export function renderHome(
   bySection: FrontSection[],
   images: Map<number, Image>,
   videos: Video[],
+  ads?: ListAds,
 ): string {
   const tz = shell.site.timeZone;
+  const half = Math.ceil(bySection.length / 2);
   const main = html`<h1 class="visually-hidden">${shell.site.name}: latest news</h1>
 ${lead ? teaser(lead, images, tz, { lead: true, showSection: true }) : html`<p>No stories have been published yet.</p>`}
 ${latest.length ? html`<section class="front-section" aria-labelledby="latest-h"><h2 class="section-title" id="latest-h">Latest</h2><div class="teaser-grid teaser-grid--three">${latest.map((t) => teaser(t, images, tz, { showSection: true, compact: true }))}</div></section>` : ""}
-${bySection.length ? html`<div class="section-blocks">${bySection.map(({ section, stories }) => sectionBlock(section, stories, images, tz))}</div>` : ""}
+${latest.length ? listAd(ads, "home-list-1") : ""}
+${bySection.length ? html`<div class="section-blocks">${bySection.slice(0, half).map(({ section, stories }) => sectionBlock(section, stories, images, tz))}</div>` : ""}
+${bySection.length > 2 ? listAd(ads, "home-list-2") : ""}
+${bySection.length > half ? html`<div class="section-blocks">${bySection.slice(half).map(({ section, stories }) => sectionBlock(section, stories, images, tz))}</div>` : ""}
 ${videos.length ? html`<section class="front-section" aria-labelledby="video-h"><h2 class="section-title" id="video-h"><a href="/video">Video</a></h2><ul class="video-grid">${videos.map((v) => videoCard(v, tz))}</ul></section>` : ""}`;
   return layout(
     shell,
@@ -77,10 +94,43 @@ export interface ListingPage {
   currentSection?: string;
 }
 
-export function renderListing(shell: Shell, p: ListingPage): string {
+/** The ad slots of a list page: the site's rules and what fills them. */
+export interface ListAds {
+  rules: AdRules;
+  fill: AdFill;
+}
+
+function listAd(ads: ListAds | undefined, id: string): SafeHtml | "" {
+  if (!ads?.rules.enabled || ads.rules.listEvery === 0) return "";
+  const sizes = ads.rules.bodySizes;
+  return adSlot("list", id, sizes, ads.fill.pick({ position: "list", id, sizes }));
+}
+
+/** Teasers with an ad slot after every `listEvery` of them (never after the last). */
+function withListAds(items: SafeHtml[], ads: ListAds | undefined, prefix: string): (SafeHtml | "")[] {
+  const every = ads?.rules.enabled ? ads.rules.listEvery : 0;
+  if (!every) return items;
+  const out: (SafeHtml | "")[] = [];
+  let n = 0;
+  items.forEach((item, i) => {
+    out.push(item);
+    if ((i + 1) % every === 0 && i < items.length - 1) out.push(listAd(ads, `${prefix}-${++n}`));
+  });
+  return out;
+}
+
+export function renderListing(shell: Shell, p: ListingPage, ads?: ListAds): string {
   const tz = shell.site.timeZone;
   const main = html`<header class="page-header">${p.kicker ? html`<p class="kicker">${p.kicker}</p>` : ""}<h1>${p.title}</h1>${p.description ? html`<p>${p.description}</p>` : ""}${p.page > 1 ? html`<p>Page ${p.page}</p>` : ""}</header>
-<div class="list">${p.stories.length ? html`<div class="teaser-grid">${p.stories.map((t) => teaser(t, p.images, tz, { showSection: !p.currentSection, level: 2 }))}</div>` : html`<p>Nothing has been published here yet.</p>`}${pagination(p.basePath, p.page, p.hasNext)}</div>`;
+<div class="list">${
+    p.stories.length
+      ? html`<div class="teaser-grid">${withListAds(
+          p.stories.map((t) => teaser(t, p.images, tz, { showSection: !p.currentSection, level: 2 })),
+          ads,
+          "list",
+        )}</div>`
+      : html`<p>Nothing has been published here yet.</p>`
+  }${pagination(p.basePath, p.page, p.hasNext)}</div>`;
   const canonicalPath = p.page > 1 ? `${p.basePath}?page=${p.page}` : p.basePath;
   const links = [
     ...(p.feedPath

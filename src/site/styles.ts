@@ -167,6 +167,10 @@ figcaption{font:.85rem/1.45 var(--sans);color:var(--muted);margin-top:.5rem;padd
 .ad--top{min-height:${topH + 40}px;max-width:72rem;margin:0 auto 1.5rem}
 .ad--body{min-height:${bodyH + 40}px}
 .ad--rail{min-height:${bodyH + 40}px;margin:0}
+.ad--list{min-height:${bodyH + 40}px;grid-column:1/-1;width:100%;margin:.5rem 0}
+.ad--list .house-ad{min-height:${Math.min(250, bodyH)}px;max-width:300px;justify-content:center}
+.image-ad{display:block;line-height:0}
+.image-ad img{max-width:100%;height:auto}
 .ad--rail .house-ad{min-height:${Math.min(250, bodyH)}px;max-width:300px;justify-content:center}
 .ad--body .house-ad{min-height:${Math.min(250, bodyH)}px;max-width:300px;justify-content:center}
 .ad-label{margin:0 0 .35rem;font:600 .68rem var(--sans);text-transform:uppercase;letter-spacing:.12em;color:var(--muted)}

@@ -466,3 +466,27 @@ export async function campaignReport(db: Db, id: number): Promise<CampaignReport
     delivered: campaign.budgetImpressions ? impressions / campaign.budgetImpressions : null,
   };
 }
+
+/** The site's ads.txt and app-ads.txt, as an admin saved them ("" when never). */
+export type AdsTxtFile = "ads.txt" | "app-ads.txt";
+const adsTxtKey = (f: AdsTxtFile) => (f === "ads.txt" ? "ads_txt" : "app_ads_txt");
+
+export async function readAdsTxt(db: Db, file: AdsTxtFile): Promise<string> {
+  const r = await db
+    .selectFrom("settings")
+    .select("value")
+    .where("key", "=", adsTxtKey(file))
+    .executeTakeFirst();
+  return r?.value ?? "";
+}
+
+export async function saveAdsTxt(db: Db, file: AdsTxtFile, text: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto("settings")
+      .values({ key: adsTxtKey(file), value: text })
+      .onConflict((oc) => oc.column("key").doUpdateSet({ value: text }))
+      .execute();
+    await recordChange(trx, [cacheKey.ads]);
+  });
+}

@@ -31,6 +31,8 @@ export interface FollowerOptions {
   onMembershipsChange?: () => void;
   /** Called when a reader's entitlement may have changed (key "entitlements"). */
   onEntitlementsChange?: () => void;
+  /** Called when campaigns or creatives changed (key "ads"). */
+  onAdsChange?: () => void;
   /** Called when the site settings changed (key "settings"), before the cache is dropped. */
   onSettingsChange?: () => Promise<void>;
 }
@@ -73,6 +75,7 @@ export async function startChangeFollower(opts: FollowerOptions): Promise<Change
       for (const row of rows) {
         if (row.keys.includes("memberships")) opts.onMembershipsChange?.();
         if (row.keys.includes("entitlements")) opts.onEntitlementsChange?.();
+        if (row.keys.includes("ads")) opts.onAdsChange?.();
         if (row.keys.includes("settings")) {
           // Site settings show on every page.
           await opts.onSettingsChange?.();

@@ -16,6 +16,7 @@
  * })
  */
 import type { GateSpec } from "./access-variants.ts";
+import type { PageAds } from "../site/ad-fill.ts";
 import type { Readable } from "node:stream";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z, type ZodError, type ZodType } from "zod";
@@ -140,6 +141,7 @@ type ResultSpec =
       keys: Iterable<string>;
       contentType: string;
       gated?: { spec: GateSpec; variant: string } | undefined;
+      ads?: PageAds | undefined;
     }
   | { kind: "redirect"; to: string; status: 301 | 302 | 303 }
   | {
@@ -159,15 +161,20 @@ export class Result {
 
 export const json = (data: unknown, status = 200) => new Result({ kind: "json", status, data });
 export const page = (html: string, status = 200) => new Result({ kind: "page", status, html });
-export const cached = (body: string, keys: Iterable<string>, contentType = "text/html; charset=utf-8") =>
-  new Result({ kind: "cached", body, keys, contentType });
+export const cached = (
+  body: string,
+  keys: Iterable<string>,
+  contentType = "text/html; charset=utf-8",
+  ads?: PageAds,
+) => new Result({ kind: "cached", body, keys, contentType, ads });
 
 /** One access variant of a gated page (web/access-variants.ts): cached per variant, never per reader. */
 export const cachedVariant = (
   body: string,
   keys: Iterable<string>,
   gated: { spec: GateSpec; variant: string },
-) => new Result({ kind: "cached", body, keys, contentType: "text/html; charset=utf-8", gated });
+  ads?: PageAds,
+) => new Result({ kind: "cached", body, keys, contentType: "text/html; charset=utf-8", gated, ads });
 export const redirect = (to: string, status: 301 | 302 | 303 = 303) =>
   new Result({ kind: "redirect", to, status });
 export const asset = (

@@ -5,6 +5,7 @@
  */
 import crypto from "node:crypto";
 import type { GateSpec } from "./access-variants.ts";
+import type { PageAds } from "../site/ad-fill.ts";
 
 export interface CachedPage {
   status: number;
@@ -18,6 +19,8 @@ export interface CachedPage {
    * each variant is its own entry (access-variants.ts `variantKey`).
    */
   gate?: GateSpec;
+  /** The campaign creatives on the page (each response counts an impression), and when it is rendered again. */
+  ads?: PageAds | undefined;
   /** Compressed once when stored, so a cache hit costs no compression. */
   gzip?: Buffer;
   br?: Buffer;
@@ -44,14 +47,23 @@ export class PageCache {
   hits = 0;
   misses = 0;
 
-  constructor(private readonly maxEntries: number) {}
+  constructor(
+    private readonly maxEntries: number,
+    /** The clock ad rotation windows end by (PageAds.expiresAt). */
+    private readonly now: () => number = Date.now,
+  ) {}
 
   get size(): number {
     return this.pages.size;
   }
 
   get(url: string): CachedPage | undefined {
-    const page = this.pages.get(url);
+    let page = this.pages.get(url);
+    if (page?.ads?.expiresAt !== undefined && page.ads.expiresAt <= this.now()) {
+      // Its ads' rotation window is over: render it again.
+      this.delete(url);
+      page = undefined;
+    }
     if (page) {
       this.hits++;
       // Least recently used goes first: re-insert to move to the end.

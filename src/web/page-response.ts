@@ -9,6 +9,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Config } from "../config.ts";
 import { type CachedPage, type PageCache, etagOf, notModified } from "./page-cache.ts";
 import { securityHeaders } from "./security-headers.ts";
+import type { PageAds } from "../site/ad-fill.ts";
 import { type TrustFunction, isTls } from "./client-address.ts";
 import type { AccessGate } from "../content/access.ts";
 import {
@@ -34,10 +35,20 @@ export interface PageOptions {
   contentType?: string;
   /** A gated page: which story and access it varies by, and which variant this body is. */
   gated?: { spec: GateSpec; variant: string };
+  /** The campaign creatives the page shows. */
+  ads?: PageAds | undefined;
 }
 
-export function cacheControl(c: Config["cache"]): string {
-  return `public, max-age=${c.maxAge}, s-maxage=${c.sMaxAge}, stale-while-revalidate=${c.staleWhileRevalidate}, stale-if-error=86400`;
+/** Counts a response showing campaign creatives (the ad server's tally). */
+export type AdsServed = (ads: PageAds, req: IncomingMessage) => void;
+
+/** Public caching; a page whose ads rotate at `until` is kept by shared caches no longer than that. */
+export function cacheControl(c: Config["cache"], until?: number): string {
+  const sMaxAge =
+    until === undefined
+      ? c.sMaxAge
+      : Math.max(0, Math.min(c.sMaxAge, Math.floor((until - Date.now()) / 1000)));
+  return `public, max-age=${c.maxAge}, s-maxage=${sMaxAge}, stale-while-revalidate=${c.staleWhileRevalidate}, stale-if-error=86400`;
 }
 
 const gzip = promisify(zlib.gzip);
@@ -94,8 +105,10 @@ export function rawCacheHandler(
   next: (req: IncomingMessage, res: ServerResponse) => void,
   trust: TrustFunction,
   gate?: AccessGate,
+  adsServed?: AdsServed,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const write = (req: IncomingMessage, res: ServerResponse, page: CachedPage, cookies: string[]) => {
+    if (page.ads) adsServed?.(page.ads, req);
     const r = cachedResponse(page, req.headers);
     const body = req.method === "HEAD" ? undefined : r.body;
     if (r.body !== undefined) r.headers["content-length"] = String(Buffer.byteLength(r.body));
@@ -164,6 +177,7 @@ export function pageSender(
   config: Config,
   trust: TrustFunction,
   gate?: AccessGate,
+  adsServed?: AdsServed,
 ) {
   return {
     /** Answers from the cache when it can (onRequest hook); true when it did. */
@@ -180,6 +194,7 @@ export function pageSender(
         if (cookies.length) reply.header("set-cookie", cookies);
       }
       if (!page) return false;
+      if (page.ads) adsServed?.(page.ads, req.raw);
       send(req, reply, page, true);
       return true;
     },
@@ -190,9 +205,11 @@ export function pageSender(
         contentType: opts.contentType ?? "text/html; charset=utf-8",
         body: opts.body,
         etag: etagOf(opts.body),
-        cacheControl: opts.gated ? GATED_CACHE_CONTROL : cacheControl(config.cache),
+        cacheControl: opts.gated ? GATED_CACHE_CONTROL : cacheControl(config.cache, opts.ads?.expiresAt),
         keys,
+        ...(opts.ads ? { ads: opts.ads } : {}),
       };
+      if (opts.ads) adsServed?.(opts.ads, req.raw);
       if (opts.gated) {
         const cookies = setCookies(decidedOutcome(req.raw), isTls(req.raw, trust));
         if (cookies.length) reply.header("set-cookie", cookies);

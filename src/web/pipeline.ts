@@ -117,6 +117,7 @@ function answer(deps: PipelineDeps, e: Endpoint, req: FastifyRequest, reply: Fas
         keys: r.keys,
         contentType: r.contentType,
         ...(r.gated ? { gated: r.gated } : {}),
+        ...(r.ads ? { ads: r.ads } : {}),
       });
     case "redirect":
       return reply.header("cache-control", "no-store").redirect(r.to, r.status);

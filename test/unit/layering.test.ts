@@ -2,7 +2,7 @@
  * The layout's rules, checked on the source: imports only point down.
  *
  *   app.ts, cli/                       the composition roots: may import anything
- *   newsroom/ comments/ readers/ reading/ newsletters/ memberships/   features: never each other, never a root
+ *   newsroom/ comments/ readers/ reading/ newsletters/ memberships/ advertising/   features: never each other, never a root
  *   web/                               the HTTP toolkit: no feature
  *   site/ ingest/ demo/                page views, importers, demo content: no feature, no web
  *   store/ media/ auth/ mail/          below them
@@ -19,7 +19,7 @@ import { describe, it } from "node:test";
 import { ROOT } from "../helpers.ts";
 
 const SRC = path.join(ROOT, "src");
-const FEATURES = ["newsroom", "comments", "readers", "reading", "newsletters", "memberships"];
+const FEATURES = ["newsroom", "comments", "readers", "reading", "newsletters", "memberships", "advertising"];
 /** What each top-level folder may import (besides itself and config.ts). */
 const MAY_IMPORT: Record<string, string[]> = {
   content: [],
