@@ -41,13 +41,20 @@ const adsTxtBody = z
     adsTxt: z.string().max(1_000_000).optional(),
     appAdsTxt: z.string().max(1_000_000).optional(),
   })
-  .strict()
-  .superRefine((b, ctx) => {
-    for (const field of ["adsTxt", "appAdsTxt"] as const) {
-      for (const problem of adsTxtProblems(b[field] ?? ""))
-        ctx.addIssue({ code: "custom", path: [field], message: problem });
-    }
-  });
+  .strict();
+
+/** Each wrong line, named by its field and number (the document can only say "a string"). */
+function checkAdsTxt(body: z.output<typeof adsTxtBody>): void {
+  const fields = (["adsTxt", "appAdsTxt"] as const).flatMap((path) =>
+    adsTxtProblems(body[path] ?? "").map((message) => ({ path, message })),
+  );
+  if (fields.length)
+    throw new GazetteError(
+      "GZ_ERR_VALIDATION",
+      `${fields[0]!.path}: ${fields[0]!.message}${fields.length > 1 ? ` (and ${fields.length - 1} more)` : ""}`,
+      { fields },
+    );
+}
 
 const creativeParams = z.object({ id: positiveIntInPath, creativeId: positiveIntInPath });
 
@@ -240,6 +247,7 @@ export function adAdminEndpoints(deps: AdAdminDeps): Endpoint[] {
         "Save ads.txt and/or app-ads.txt (checked line by line; a wrong line is named and nothing is saved)",
       body: adsTxtBody,
       handler: async ({ body }) => {
+        checkAdsTxt(body);
         if (body.adsTxt !== undefined) await saveAdsTxt(db, "ads.txt", body.adsTxt);
         if (body.appAdsTxt !== undefined) await saveAdsTxt(db, "app-ads.txt", body.appAdsTxt);
         return {
