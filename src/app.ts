@@ -31,7 +31,7 @@ import { syncConfigFeeds } from "./store/wire-store.ts";
 import { readerEndpoints } from "./readers/reader-endpoints.ts";
 import { readingEndpoints } from "./reading/page-endpoints.ts";
 import { setMediaPublicUrl } from "./site/components.ts";
-import { buildCommentsScript } from "./site/comments-script.ts";
+import { buildAdsScript, buildCommentsScript } from "./site/comments-script.ts";
 import type { Shell } from "./site/layout.ts";
 import { renderError, renderNotFound } from "./site/list-pages.ts";
 import { LOGO_SVG, logoPng } from "./site/logo.ts";
@@ -165,12 +165,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, db } = deps;
   const { css, href: cssHref } = buildCss(config.ads);
   const commentsScript = buildCommentsScript();
+  const adsScript = buildAdsScript();
   setSearchLanguage(config.site.language);
   setMediaPublicUrl(config.media.publicUrl);
   const shell = async (sections?: Section[]): Promise<Shell> => ({
     site: config.site,
     sections: sections ?? (await listSections(db)),
     cssHref,
+    adsScript: adsScript.href,
   });
 
   /** Any error as `{error: {code, message, fields?}}` or as the site's page (a 404 with the latest stories). */
@@ -445,6 +447,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       tag: "Assets",
       summary: "The comments enhancement script (its URL carries its content hash)",
       handler: async () => asset(commentsScript.js, "text/javascript; charset=utf-8", immutable),
+    }),
+    endpoint({
+      method: "GET",
+      path: adsScript.href,
+      access: "anyone",
+      responds: "asset",
+      tag: "Assets",
+      summary: "The viewability script for pages with campaign ads (its URL carries its content hash)",
+      handler: async () => asset(adsScript.js, "text/javascript; charset=utf-8", immutable),
     }),
     endpoint({
       method: "GET",

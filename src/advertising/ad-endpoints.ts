@@ -4,12 +4,23 @@
  * names, so it is no open redirect), and /ads.txt and /app-ads.txt as the
  * admins saved them.
  */
+import { z } from "zod";
 import { GazetteError } from "../content/errors.ts";
 import type { Db } from "../store/database.ts";
 import { type AdsTxtFile, creativeTarget, readAdsTxt } from "../store/ad-store.ts";
 import { cacheKey } from "../store/cache-keys.ts";
 import { type Endpoint, cached, endpoint, idParam, redirect } from "../web/endpoint.ts";
 import { type AdServer, isBotRequest } from "./ad-server.ts";
+
+const beaconBody = z.object({ v: z.array(z.number().int().positive()).min(1).max(20) }).strict();
+
+function parseJson(body: unknown): unknown {
+  try {
+    return JSON.parse(Buffer.isBuffer(body) ? body.toString("utf8") : "");
+  } catch {
+    return undefined;
+  }
+}
 
 export interface AdEndpointDeps {
   db: Db;
@@ -47,6 +58,28 @@ export function adEndpoints(deps: AdEndpointDeps): Endpoint[] {
         if (!target) throw new GazetteError("GZ_ERR_NOT_FOUND", "There is no such advertisement.");
         if (!isBotRequest(req.raw)) adServer.clicked(params.id, target.campaignId);
         return redirect(target.href, 302);
+      },
+    }),
+    endpoint({
+      method: "POST",
+      path: "/ad/viewed",
+      access: "anyone",
+      // The viewability script's beacon (text/plain, as sendBeacon sends it); same-origin is checked.
+      rawBody: { maxBytes: 2048 },
+      responds: "json",
+      status: 204,
+      tag: "Advertising",
+      summary:
+        'Viewable impressions from the page\'s own script: {"v": [creative ids]} (50 % of the ad in view for 1 s); bots and unknown creatives are not counted',
+      handler: async ({ body, req, reply }) => {
+        const parsed = beaconBody.safeParse(parseJson(body));
+        if (!parsed.success)
+          throw new GazetteError(
+            "GZ_ERR_VALIDATION",
+            'A beacon is {"v": [creative ids]}, at most 20 of them.',
+          );
+        if (!isBotRequest(req.raw)) await adServer.viewed(parsed.data.v);
+        return reply.code(204).send();
       },
     }),
     adsTxt("ads.txt"),

@@ -38,7 +38,8 @@ export interface AdServerOptions {
 export interface AdServer extends AdProvider {
   /** A page with these creatives went to a browser. */
   served(ads: PageAds, req: IncomingMessage): void;
-  viewable(creativeId: number, campaignId: number): void;
+  /** Viewable impressions a browser reported: creatives this process serves count, anything else is ignored (how many counted). */
+  viewed(creativeIds: readonly number[]): Promise<number>;
   clicked(creativeId: number, campaignId: number): void;
   /** Adds the tally to the database, then rereads the campaigns. */
   flush(): Promise<void>;
@@ -49,6 +50,8 @@ export interface AdServer extends AdProvider {
 interface Loaded {
   campaigns: (Campaign & { impressions: number })[];
   images: Map<number, Image>;
+  /** Creative id → its campaign's id. */
+  campaignOf: Map<number, number>;
 }
 
 /** Is this request from a program rather than a reader? (No User-Agent at all counts as a program.) */
@@ -80,7 +83,8 @@ export function createAdServer(o: AdServerOptions): AdServer {
   async function load(): Promise<Loaded> {
     const campaigns = await liveCampaigns(o.db, now());
     const imageIds = campaigns.flatMap((c) => c.creatives.flatMap((cr) => (cr.imageId ? [cr.imageId] : [])));
-    return { campaigns, images: await imagesByIds(o.db, imageIds) };
+    const campaignOf = new Map(campaigns.flatMap((c) => c.creatives.map((cr) => [cr.id, c.id] as const)));
+    return { campaigns, images: await imagesByIds(o.db, imageIds), campaignOf };
   }
 
   function current(): Promise<Loaded> {
@@ -178,7 +182,17 @@ export function createAdServer(o: AdServerOptions): AdServer {
       if (req.method === "HEAD" || isBotRequest(req)) return;
       for (const s of ads.shown) count(s.creativeId, s.campaignId, "impressions");
     },
-    viewable: (creativeId, campaignId) => count(creativeId, campaignId, "viewable"),
+    async viewed(creativeIds) {
+      const { campaignOf } = await current();
+      let n = 0;
+      for (const id of creativeIds) {
+        const campaignId = campaignOf.get(id);
+        if (campaignId === undefined) continue;
+        count(id, campaignId, "viewable");
+        n++;
+      }
+      return n;
+    },
     clicked: (creativeId, campaignId) => count(creativeId, campaignId, "clicks"),
 
     async flush() {

@@ -10,7 +10,16 @@ import { fileURLToPath } from "node:url";
 import { buildSync } from "esbuild";
 
 export function buildCommentsScript(): { js: string; href: string } {
-  const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), "comments-client.ts");
+  return buildClientScript("comments-client.ts", "comments");
+}
+
+/** The viewability script (ads-client.ts), built the same way, for pages with campaign creatives. */
+export function buildAdsScript(): { js: string; href: string } {
+  return buildClientScript("ads-client.ts", "ads");
+}
+
+function buildClientScript(file: string, name: string): { js: string; href: string } {
+  const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), file);
   const out = buildSync({
     entryPoints: [entry],
     bundle: true,
@@ -22,5 +31,5 @@ export function buildCommentsScript(): { js: string; href: string } {
   });
   const js = out.outputFiles[0]!.text;
   const hash = crypto.createHash("sha256").update(js).digest("hex").slice(0, 12);
-  return { js, href: `/assets/comments.${hash}.js` };
+  return { js, href: `/assets/${name}.${hash}.js` };
 }
