@@ -176,6 +176,21 @@ export const accessSchema = z
   .strict();
 export type Access = z.output<typeof accessSchema>;
 
+/**
+ * A sponsored story (paid content): whose, labelled "Sponsored" wherever the
+ * story appears, named in its JSON-LD, and kept out of the news sitemap.
+ */
+export const sponsorSchema = z
+  .object({
+    name: z.string().trim().min(1, "name the sponsor").max(200),
+    /** The sponsor's site. */
+    url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+    /** The sponsor's logo, an uploaded picture. */
+    logoImageId: z.number().int().positive().optional(),
+  })
+  .strict();
+export type Sponsor = z.output<typeof sponsorSchema>;
+
 export const storyInputSchema = z.object({
   uri: z.string().min(1).max(1000).optional(),
   slug: slugSchema.optional(),
@@ -200,6 +215,8 @@ export const storyInputSchema = z.object({
   seo: seoSchema.default({}),
   /** Who may read it in full; unset: the section's default (content/access.ts). */
   access: accessSchema.optional(),
+  /** Set on paid content: who paid for it. */
+  sponsor: sponsorSchema.optional(),
   status: storyStatus,
   firstPublishedAt: isoDate.optional(),
   updatedAt: isoDate.optional(),

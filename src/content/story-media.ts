@@ -1,6 +1,7 @@
 /**
  * Which pictures and videos a story shows: the hero, the body's image and
- * video blocks, the related-video module, the social card's picture; video posters are not counted
+ * video blocks, the related-video module, the social card's picture, a
+ * sponsor's logo; video posters are not counted
  * (a poster belongs to its video). The one answer to the question, used by
  * the page (what to load), the editor's preview, and the store's
  * `story_media` rows (which stories a media change refreshes).
@@ -18,6 +19,7 @@ export function storyMedia(s: {
   body: readonly Block[];
   relatedVideoIds: readonly number[];
   seo?: { socialImageId?: number | undefined } | undefined;
+  sponsor?: { logoImageId?: number | undefined } | undefined;
 }): MediaRefs {
   const images = new Set<number>();
   const videos = new Set<number>();
@@ -29,5 +31,7 @@ export function storyMedia(s: {
   for (const id of s.relatedVideoIds) videos.add(id);
   // The social card's picture: not on the page, but in every share of it.
   if (s.seo?.socialImageId) images.add(s.seo.socialImageId);
+  // A sponsored story's sponsor logo.
+  if (s.sponsor?.logoImageId) images.add(s.sponsor.logoImageId);
   return { imageIds: [...images], videoIds: [...videos] };
 }

@@ -155,6 +155,16 @@ export function articleView(inputs: ArticleInputs, site: SiteConfig, ads: AdRule
     };
   }
   if (story.dateline) jsonLd["locationCreated"] = { "@type": "Place", name: story.dateline };
+  if (story.sponsor) {
+    // Paid content says whose it is.
+    const logo = story.sponsor.logoImageId ? images.get(story.sponsor.logoImageId) : undefined;
+    jsonLd["sponsor"] = {
+      "@type": "Organization",
+      name: story.sponsor.name,
+      ...(story.sponsor.url ? { url: story.sponsor.url } : {}),
+      ...(logo ? { logo: abs(imageUrl(logo, 480)) } : {}),
+    };
+  }
   if (bodyVideos.length || relatedVideos.length) {
     jsonLd["video"] = [...bodyVideos, ...relatedVideos].map((v) => ({
       "@type": "VideoObject",
@@ -293,6 +303,15 @@ function correctionsBox(v: ArticleView, tz: string): SafeHtml {
   return html`<section class="corrections-box" aria-labelledby="corr-h"><h2 id="corr-h">${heading}</h2>${v.corrections.map((c) => correctionLine(c, tz, { showKind: !one }))}<p class="corrections-more"><a href="/corrections">All corrections</a>${v.historyPath ? html` · <a href="${v.historyPath}">Every version of this story</a>` : ""}</p></section>`;
 }
 
+/** "Sponsored by X" with the sponsor's logo: paid content is labelled before anything else. */
+function sponsorLine(sponsor: NonNullable<Story["sponsor"]>, images: Map<number, Image>): SafeHtml {
+  const logo = sponsor.logoImageId ? images.get(sponsor.logoImageId) : undefined;
+  const name = sponsor.url
+    ? html`<a href="${sponsor.url}" rel="sponsored noopener">${sponsor.name}</a>`
+    : html`${sponsor.name}`;
+  return html`<p class="sponsored-label"><span class="sponsored-tag">Sponsored</span> Paid content by ${name}${logo ? html` <img class="sponsor-logo" src="${imageUrl(logo, 480)}" alt="" height="28" width="${Math.round((28 * logo.width) / logo.height)}">` : ""}</p>`;
+}
+
 export function renderArticle(
   v: ArticleView,
   shell: Shell,
@@ -347,7 +366,7 @@ export function renderArticle(
       : html``;
   const main = html`${v.preview ? html`<p class="preview-banner" role="status">Preview — not published. This link expires ${formatDateTime(v.preview.expiresAt, tz)}.</p>` : ""}<div class="story-layout"><div class="story-column"><article class="story">
 <header class="story-header">
-<p class="kicker"><a href="/${story.section.slug}">${story.section.name}</a></p>
+<p class="kicker"><a href="/${story.section.slug}">${story.section.name}</a></p>${story.sponsor ? sponsorLine(story.sponsor, v.images) : ""}
 <h1>${story.headline}</h1>
 ${story.summary.length ? html`<ul class="summary">${story.summary.map((s) => html`<li>${s}</li>`)}</ul>` : ""}
 <div class="story-meta">

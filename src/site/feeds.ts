@@ -37,8 +37,8 @@ export function rssFeed(
       link: `${site.baseUrl}${s.path}`,
       date: new Date(s.firstPublishedAt),
       // Summary points are sentences of their own: each ends, and the next begins, clearly.
-      description: s.summary.map((p) => (/[.!?…”"]$/.test(p) ? p : `${p}.`)).join(" · "),
-      category: [{ name: s.sectionName }],
+      description: `${s.sponsoredBy ? `Sponsored by ${s.sponsoredBy}. ` : ""}${s.summary.map((p) => (/[.!?…”"]$/.test(p) ? p : `${p}.`)).join(" · ")}`,
+      category: [{ name: s.sectionName }, ...(s.sponsoredBy ? [{ name: "Sponsored" }] : [])],
       ...(authors.get(s.id)?.length
         ? { author: authors.get(s.id)!.map((name) => ({ name })) }
         : s.byline
@@ -69,9 +69,13 @@ export function sitemap(site: SiteConfig, entries: { path: string; lastmod?: str
   return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls}</urlset>\n`;
 }
 
-/** Google News sitemap: articles published in the last 48 hours (Google's rule), at most 1,000. */
+/**
+ * Google News sitemap: articles published in the last 48 hours (Google's
+ * rule), at most 1,000; never paid content (Google News does not take it).
+ */
 export function newsSitemap(site: SiteConfig, stories: StoryTeaser[]): string {
   const urls = stories
+    .filter((s) => !s.sponsoredBy)
     .slice(0, 1000)
     .map(
       (s) =>

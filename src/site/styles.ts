@@ -173,6 +173,9 @@ figcaption{font:.85rem/1.45 var(--sans);color:var(--muted);margin-top:.5rem;padd
 .image-ad img{max-width:100%;height:auto}
 .ad--rail .house-ad{min-height:${Math.min(250, bodyH)}px;max-width:300px;justify-content:center}
 .ad--body .house-ad{min-height:${Math.min(250, bodyH)}px;max-width:300px;justify-content:center}
+.sponsored-label{margin:.25rem 0 .5rem;font:.85rem var(--sans);color:var(--muted)}
+.sponsored-tag,.teaser-sponsored{display:inline-block;padding:.05rem .4rem;margin-right:.25rem;border:1px solid currentColor;font:700 .68rem var(--sans);text-transform:uppercase;letter-spacing:.08em;color:var(--ink)}
+.sponsor-logo{vertical-align:middle;height:28px;width:auto}
 .ad-label{margin:0 0 .35rem;font:600 .68rem var(--sans);text-transform:uppercase;letter-spacing:.12em;color:var(--muted)}
 .ad-creative{width:100%;display:flex;justify-content:center}
 .house-ad{display:flex;flex-direction:column;gap:.3rem;max-width:336px;width:100%;padding:1rem 1.1rem;border:1px solid var(--rule);background:var(--paper);color:var(--ink);text-decoration:none;font-family:var(--sans)}

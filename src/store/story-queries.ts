@@ -32,6 +32,7 @@ function teaserSelect(qb: SelectQueryBuilder<Database, "stories", object>) {
       "sections.name as section_name",
       "stories.access",
       "sections.default_access as section_access",
+      "stories.sponsor",
     ]);
 }
 

@@ -22,6 +22,8 @@ import {
   type Seo,
   seoSchema,
   type Access,
+  type Sponsor,
+  sponsorSchema,
 } from "../content/model.ts";
 import { effectiveAccess } from "../content/access.ts";
 import { bodyWordCount } from "../content/text.ts";
@@ -56,6 +58,8 @@ export interface Story {
   seo: Seo;
   /** Its own access setting; undefined: the section's default. */
   access: Access | undefined;
+  /** Paid content: who paid for it. */
+  sponsor: Sponsor | undefined;
   /** Who may read it in full: its own setting, else its section's default, else free. */
   effectiveAccess: Access;
   status: StoryStatus;
@@ -225,6 +229,7 @@ export async function saveStory(db: Db, input: StoryInput, opts: SaveOptions = {
     related_video_ids: JSON.stringify(data.relatedVideoIds),
     seo: JSON.stringify(data.seo),
     access: data.access ? JSON.stringify(data.access) : null,
+    sponsor: data.sponsor ? JSON.stringify(data.sponsor) : null,
     status: data.status,
     first_published_at: firstPublishedAt,
     updated_at: data.updatedAt ?? now,
@@ -327,6 +332,9 @@ export async function saveStory(db: Db, input: StoryInput, opts: SaveOptions = {
     if (!a) throw new StoreError("authorSlugs", `no author "${slugA}"`);
     await db.insertInto("story_authors").values({ story_id: id, author_id: a.id, position: ++pos }).execute();
   }
+  const logo = data.sponsor?.logoImageId;
+  if (logo && !(await db.selectFrom("images").select("id").where("id", "=", logo).executeTakeFirst()))
+    throw new StoreError("sponsor.logoImageId", `no picture ${logo}: upload the sponsor's logo first`);
   await db.deleteFrom("story_media").where("story_id", "=", id).execute();
   const media = storyMedia(data);
   const mediaRows = [
@@ -399,6 +407,7 @@ async function hydrate(db: Db, row: StoryRow): Promise<Story> {
     relatedVideoIds: jsonNumbers.parse(JSON.parse(row.related_video_ids)),
     seo: seoOf(row.seo),
     access: accessOf(row.access),
+    sponsor: sponsorOf(row.sponsor),
     effectiveAccess: effectiveAccess(accessOf(row.access), section.defaultAccess),
     status: storyStatusOf(row.status),
     firstPublishedAt: row.first_published_at,
@@ -416,6 +425,17 @@ async function hydrate(db: Db, row: StoryRow): Promise<Story> {
 }
 
 /** A stored story's SEO fields; an unreadable value (hand-edited row) reads as none, never as an error page. */
+/** A sponsor as stored; anything unreadable reads as none. */
+export function sponsorOf(json: string | null | undefined): Sponsor | undefined {
+  if (!json) return undefined;
+  try {
+    const r = sponsorSchema.safeParse(JSON.parse(json));
+    return r.success ? r.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function seoOf(json: string): Seo {
   const parsed = seoSchema.safeParse(JSON.parse(json || "{}"));
   return parsed.success ? parsed.data : {};
@@ -537,6 +557,7 @@ export function contentOf(story: Story): StoryContent {
     relatedVideoIds: story.relatedVideoIds,
     seo: story.seo,
     ...(story.access ? { access: story.access } : {}),
+    ...(story.sponsor ? { sponsor: story.sponsor } : {}),
     ...(story.embargoUntil ? { embargoUntil: story.embargoUntil } : {}),
   });
 }

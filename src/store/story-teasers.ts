@@ -24,6 +24,8 @@ export interface StoryTeaser {
   commentCount: number;
   /** Who may read it in full (its own setting, else its section's): lists label subscribers' stories. */
   access: AccessLevel;
+  /** Paid content: the sponsor's name. */
+  sponsoredBy: string | null;
 }
 
 /** The condition "a reader may see this story now": published, its time come, any embargo passed. */
@@ -53,9 +55,20 @@ export type TeaserRow = {
   /** The story's and its section's access settings (JSON), when the query read them. */
   access?: string | null;
   section_access?: string | null;
+  sponsor?: string | null;
 };
 
 const jsonStrings = z.array(z.string());
+
+function sponsorName(json: string | null | undefined): string | null {
+  if (!json) return null;
+  try {
+    const name = (JSON.parse(json) as { name?: unknown }).name;
+    return typeof name === "string" ? name : null;
+  } catch {
+    return null;
+  }
+}
 
 export function toTeaser(r: TeaserRow): StoryTeaser {
   return {
@@ -71,5 +84,6 @@ export function toTeaser(r: TeaserRow): StoryTeaser {
     byline: r.byline,
     commentCount: Number(r.comment_count ?? 0),
     access: effectiveAccess(accessOf(r.access), accessOf(r.section_access)).level,
+    sponsoredBy: sponsorName(r.sponsor),
   };
 }

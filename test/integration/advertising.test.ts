@@ -280,6 +280,48 @@ for (const dialect of DIALECTS) {
       assert.equal(campaigns.length, 1, "only the good campaign was saved");
     });
 
+    it("labels a sponsored story on its page, in lists, feeds and JSON-LD, and keeps it out of the news sitemap", async () => {
+      const story = (await storyByUri(env.db, "urn:gazette:demo:derby"))!;
+      const open = await admin.json<{ content: Record<string, unknown>; revision: number }>(
+        "GET",
+        `/api/admin/stories/${story.id}`,
+      );
+      const badLogo = await admin.call("PUT", `/api/admin/stories/${story.id}`, {
+        baseRevision: open.revision,
+        content: { ...open.content, sponsor: { name: "Quayside Sports", logoImageId: 999_999 } },
+      });
+      assert.equal(badLogo.statusCode, 400, badLogo.body);
+      assert.match(badLogo.body, /sponsor\.logoImageId/);
+      const saved = await admin.call("PUT", `/api/admin/stories/${story.id}`, {
+        baseRevision: open.revision,
+        content: { ...open.content, sponsor: { name: "Quayside Sports", url: "https://quayside.example/" } },
+      });
+      assert.equal(saved.statusCode, 200, saved.body);
+      await env.app.syncChanges();
+      const page = await view(story.path);
+      assert.match(
+        page.body,
+        /class="sponsored-tag">Sponsored<\/span> Paid content by <a href="https:\/\/quayside.example\/" rel="sponsored noopener">Quayside Sports<\/a>/,
+      );
+      assert.match(
+        page.body,
+        /"sponsor":\{"@type":"Organization","name":"Quayside Sports","url":"https:\/\/quayside.example\/"\}/,
+      );
+      const list = await view("/sport");
+      assert.match(list.body, /class="teaser-sponsored">Sponsored<\/span>/);
+      const feed = await view("/feed.xml");
+      const item =
+        /<item>(?:(?!<\/item>)[\s\S])*?Ellery Athletic come from two goals down[\s\S]*?<\/item>/.exec(
+          feed.body,
+        )?.[0] ?? "";
+      assert.match(item, /<category>Sponsored<\/category>/);
+      assert.match(item, /Sponsored by Quayside Sports\./);
+      const news = await view("/sitemap-news.xml");
+      assert.equal(news.statusCode, 200);
+      assert.ok(!news.body.includes(story.path), "paid content is not in the news sitemap");
+      assert.ok(news.body.includes(paths["bridge"]!), "other recent stories are");
+    });
+
     it("serves ads.txt and app-ads.txt as admins saved them, refusing a wrong line by its number", async () => {
       assert.equal((await view("/ads.txt")).statusCode, 404);
       const text =

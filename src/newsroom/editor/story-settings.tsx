@@ -176,6 +176,38 @@ function AccessField({
           (toolbar), then an offer to register or subscribe.
         </p>
       ) : null}
+      <label class="field">
+        <span>Sponsored by (paid content; empty: not sponsored)</span>
+        <input
+          value={content.sponsor?.name ?? ""}
+          readOnly={!editable}
+          onChange={(e) => {
+            const name = e.currentTarget.value;
+            onChange({ sponsor: name.trim() ? { ...content.sponsor, name } : undefined });
+          }}
+        />
+      </label>
+      {content.sponsor ? (
+        <label class="field">
+          <span>The sponsor’s website (optional)</span>
+          <input
+            type="url"
+            value={content.sponsor.url ?? ""}
+            readOnly={!editable}
+            onChange={(e) => {
+              const url = e.currentTarget.value.trim();
+              const { url: _old, ...rest } = content.sponsor!;
+              onChange({ sponsor: url ? { ...rest, url } : rest });
+            }}
+          />
+        </label>
+      ) : null}
+      {content.sponsor ? (
+        <p class="hint">
+          The story is labelled “Sponsored” on its page, in lists and in feeds, names the sponsor in its
+          structured data, and stays out of the Google News sitemap.
+        </p>
+      ) : null}
     </>
   );
 }

@@ -52,6 +52,7 @@ export function previewEndpoints(deps: NewsroomDeps) {
           relatedVideoIds: c.relatedVideoIds,
           seo: c.seo,
           access: c.access,
+          sponsor: c.sponsor,
           effectiveAccess: effectiveAccess(c.access, section.defaultAccess),
           status: stored?.status ?? "draft",
           firstPublishedAt: stored?.firstPublishedAt ?? now,
