@@ -242,7 +242,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(cache
       ? {
           serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) =>
-            http.createServer(rawCacheHandler(cache, handler, trust, gate, adServer.served)),
+            http.createServer(rawCacheHandler(cache, handler, trust, gate, adServer)),
         }
       : {}),
     logger: deps.logger ? { level: config.logLevel } : false,
@@ -262,7 +262,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   };
   await reloadSettings();
 
-  const pages = pageSender(cache, config, trust, gate, adServer.served);
+  const pages = pageSender(cache, config, trust, gate, adServer);
   const follower: ChangeFollower | undefined = cache
     ? await startChangeFollower({
         db,

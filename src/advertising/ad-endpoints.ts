@@ -10,7 +10,8 @@ import type { Db } from "../store/database.ts";
 import { type AdsTxtFile, creativeTarget, readAdsTxt } from "../store/ad-store.ts";
 import { cacheKey } from "../store/cache-keys.ts";
 import { type Endpoint, cached, endpoint, idParam, redirect } from "../web/endpoint.ts";
-import { type AdServer, isBotRequest } from "./ad-server.ts";
+import { stringifySetCookie } from "cookie";
+import { type AdServer, CAP_COOKIE, isBotRequest } from "./ad-server.ts";
 
 const beaconBody = z.object({ v: z.array(z.number().int().positive()).min(1).max(20) }).strict();
 
@@ -78,7 +79,23 @@ export function adEndpoints(deps: AdEndpointDeps): Endpoint[] {
             "GZ_ERR_VALIDATION",
             'A beacon is {"v": [creative ids]}, at most 20 of them.',
           );
-        if (!isBotRequest(req.raw)) await adServer.viewed(parsed.data.v);
+        if (isBotRequest(req.raw)) return reply.code(204).send();
+        await adServer.viewed(parsed.data.v);
+        // Frequency caps: today's views of capped campaigns, kept by the reader's browser, not by us.
+        const caps = await adServer.capCookie(parsed.data.v, req.headers.cookie);
+        if (caps !== undefined)
+          reply.header(
+            "set-cookie",
+            stringifySetCookie({
+              name: CAP_COOKIE,
+              value: caps,
+              path: "/",
+              httpOnly: true,
+              sameSite: "lax",
+              secure: req.protocol === "https",
+              maxAge: 2 * 86_400,
+            }),
+          );
         return reply.code(204).send();
       },
     }),

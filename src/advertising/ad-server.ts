@@ -17,7 +17,13 @@
  */
 import type { IncomingMessage } from "node:http";
 import { isbot } from "isbot";
-import { type EligibleCampaign, chooseCreative, isLive, rotationWindow } from "../content/ad-selection.ts";
+import {
+  type EligibleCampaign,
+  chooseCreative,
+  isLive,
+  rotationWindow,
+  targets,
+} from "../content/ad-selection.ts";
 import type { HouseAd } from "../content/ad-placement.ts";
 import type { AdChoiceView, AdProvider, PageAdContext, PageAds, PageFill } from "../site/ad-fill.ts";
 import { type AdCount, type Campaign, type Creative, addAdCounts, liveCampaigns } from "../store/ad-store.ts";
@@ -38,6 +44,13 @@ export interface AdServerOptions {
 export interface AdServer extends AdProvider {
   /** A page with these creatives went to a browser. */
   served(ads: PageAds, req: IncomingMessage): void;
+  /** Has this reader reached the frequency cap of a campaign on the page (a cookie check)? */
+  capped(ads: PageAds, req: IncomingMessage): boolean;
+  /**
+   * The reader's frequency-cap cookie after these viewable impressions, when
+   * one of them belongs to a capped campaign (else undefined).
+   */
+  capCookie(creativeIds: readonly number[], cookie: string | undefined): Promise<string | undefined>;
   /** Viewable impressions a browser reported: creatives this process serves count, anything else is ignored (how many counted). */
   viewed(creativeIds: readonly number[]): Promise<number>;
   clicked(creativeId: number, campaignId: number): void;
@@ -60,6 +73,27 @@ export function isBotRequest(req: IncomingMessage): boolean {
   return !ua || isbot(ua);
 }
 
+/** The frequency-cap cookie: today's views of capped campaigns, `YYYYMMDD.id-n.id-n` (no reader id, nothing else). */
+export const CAP_COOKIE = "gz_adf";
+
+/** Views per campaign today, from the cookie; another day's cookie counts as none. */
+export function readCapCookie(header: string | undefined, today: string): Map<number, number> {
+  const out = new Map<number, number>();
+  if (!header || !header.includes(CAP_COOKIE)) return out;
+  const value = /(?:^|;\s*)gz_adf=([0-9.-]{1,400})(?:;|$)/.exec(header)?.[1];
+  const [day, ...pairs] = (value ?? "").split(".");
+  if (day !== today.replaceAll("-", "")) return out;
+  for (const p of pairs.slice(0, 50)) {
+    const m = /^(\d{1,9})-(\d{1,4})$/.exec(p);
+    if (m) out.set(Number(m[1]), Number(m[2]));
+  }
+  return out;
+}
+
+export function writeCapCookie(views: Map<number, number>, today: string): string {
+  return [today.replaceAll("-", ""), ...[...views].slice(-50).map(([id, n]) => `${id}-${n}`)].join(".");
+}
+
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
 /** YYYY-MM-DD in the time zone. */
 export function dayIn(timeZone: string, at: Date): string {
@@ -80,11 +114,15 @@ export function createAdServer(o: AdServerOptions): AdServer {
   /** Impressions counted here since the last flush, per campaign (for budgets between flushes). */
   let pending = new Map<number, number>();
 
+  /** The campaigns last loaded, for the synchronous cookie check on a cache hit. */
+  let loadedNow: Loaded | undefined;
+
   async function load(): Promise<Loaded> {
     const campaigns = await liveCampaigns(o.db, now());
     const imageIds = campaigns.flatMap((c) => c.creatives.flatMap((cr) => (cr.imageId ? [cr.imageId] : [])));
     const campaignOf = new Map(campaigns.flatMap((c) => c.creatives.map((cr) => [cr.id, c.id] as const)));
-    return { campaigns, images: await imagesByIds(o.db, imageIds), campaignOf };
+    loadedNow = { campaigns, images: await imagesByIds(o.db, imageIds), campaignOf };
+    return loadedNow;
   }
 
   function current(): Promise<Loaded> {
@@ -96,6 +134,16 @@ export function createAdServer(o: AdServerOptions): AdServer {
       });
     }
     return loaded;
+  }
+
+  /** The campaigns this cookie's reader has seen as often as their cap allows today. */
+  function cappedBy(l: Loaded, cookie: string | undefined): Set<number> {
+    const capped = new Set<number>();
+    if (!cookie?.includes(CAP_COOKIE)) return capped;
+    const views = readCapCookie(cookie, dayIn(o.timeZone(), now()));
+    for (const c of l.campaigns)
+      if (c.frequencyCap !== null && (views.get(c.id) ?? 0) >= c.frequencyCap) capped.add(c.id);
+    return capped;
   }
 
   function serving(l: Loaded): (Campaign & { impressions: number })[] {
@@ -131,9 +179,10 @@ export function createAdServer(o: AdServerOptions): AdServer {
   }
 
   return {
-    async fill(ctx: PageAdContext): Promise<PageFill> {
+    async fill(ctx: PageAdContext, cookie?: string): Promise<PageFill> {
       const l = await current();
       const live = serving(l);
+      const capped = cappedBy(l, cookie);
       const rules = o.rules();
       const window = rotationWindow(now().getTime(), rules.rotateSeconds);
       const eligible: EligibleCampaign<Creative>[] = live.map((c) => ({
@@ -149,6 +198,21 @@ export function createAdServer(o: AdServerOptions): AdServer {
       const shown: PageAds["shown"] = [];
       // Rotation matters only when there is more than one creative to rotate.
       const rotates = eligible.reduce((n, c) => n + c.creatives.length, 0) > 1;
+      // A reader at a cap of a campaign that could show on this page gets a page of their own.
+      const personal = eligible.some(
+        (c) =>
+          capped.has(c.id) &&
+          targets(
+            { ...c.targeting, positions: [] },
+            {
+              position: "top",
+              sizes: [],
+              sectionSlug: ctx.sectionSlug,
+              topicSlugs: ctx.topicSlugs,
+              storyId: ctx.storyId,
+            },
+          ),
+      );
       return {
         pick(slot) {
           const choice = chooseCreative(
@@ -164,6 +228,7 @@ export function createAdServer(o: AdServerOptions): AdServer {
               seed: `${ctx.page}|${slot.id}|${rotates ? window.index : 0}`,
               houseAds: rules.houseAds,
               shown: shownIds,
+              capped,
             },
           );
           if (!choice) return undefined;
@@ -172,10 +237,45 @@ export function createAdServer(o: AdServerOptions): AdServer {
           return view(byId.get(choice.campaignId)!, choice.creative, l.images);
         },
         record() {
-          if (!shown.length) return undefined;
-          return { shown, ...(rotates ? { expiresAt: window.endsAt } : {}) };
+          if (!shown.length && !personal) return undefined;
+          const withCaps = [
+            ...new Set(shown.map((s) => s.campaignId).filter((id) => byId.get(id)?.frequencyCap != null)),
+          ];
+          return {
+            shown,
+            ...(rotates ? { expiresAt: window.endsAt } : {}),
+            ...(withCaps.length ? { capped: withCaps } : {}),
+            ...(personal ? { personal: true as const } : {}),
+          };
         },
       };
+    },
+
+    capped(ads, req) {
+      const cookie = req.headers.cookie;
+      if (!ads.capped?.length || !cookie?.includes(CAP_COOKIE)) return false;
+      const views = readCapCookie(cookie, dayIn(o.timeZone(), now()));
+      const l = loadedNow;
+      if (!l) return true; // campaigns not loaded yet: render, which loads them
+      return ads.capped.some((id) => {
+        const cap = l.campaigns.find((c) => c.id === id)?.frequencyCap;
+        return cap != null && (views.get(id) ?? 0) >= cap;
+      });
+    },
+
+    async capCookie(creativeIds, cookie) {
+      const l = await current();
+      const today = dayIn(o.timeZone(), now());
+      const views = readCapCookie(cookie, today);
+      let changed = false;
+      for (const id of creativeIds) {
+        const campaignId = l.campaignOf.get(id);
+        const campaign = campaignId === undefined ? undefined : l.campaigns.find((c) => c.id === campaignId);
+        if (!campaign || campaign.frequencyCap === null) continue;
+        views.set(campaign.id, (views.get(campaign.id) ?? 0) + 1);
+        changed = true;
+      }
+      return changed ? writeCapCookie(views, today) : undefined;
     },
 
     served(ads, req) {

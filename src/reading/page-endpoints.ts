@@ -141,10 +141,13 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
   const size = config.pageSize;
 
   /** What fills a page's ad slots, and the keys that drop it when campaigns change. */
-  async function adsFor(ctx: PageAdContext): Promise<{ fill: PageFill; keys: CacheKey[] }> {
+  async function adsFor(
+    ctx: PageAdContext,
+    cookie: string | undefined,
+  ): Promise<{ fill: PageFill; keys: CacheKey[] }> {
     if (!config.ads.enabled) return { fill: { ...houseFill([], 0), record: () => undefined }, keys: [] };
     const fill = deps.ads
-      ? await deps.ads.fill(ctx)
+      ? await deps.ads.fill(ctx, cookie)
       : { ...houseFill(config.ads.houseAds, ctx.storyId ?? 0), record: () => undefined };
     return { fill, keys: [cacheKey.ads] };
   }
@@ -169,6 +172,7 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
       feedPath?: string;
       currentSection?: string;
     },
+    cookie: string | undefined,
     placed: readonly StoryTeaser[] = [],
     target: { sectionSlug?: string; topicSlugs?: string[] } = {},
   ) {
@@ -188,7 +192,7 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
     if (page > 1 && items.length === 0)
       throw new GazetteError("GZ_ERR_NOT_FOUND", `There is no page ${page} here.`);
     const images = await imagesByIds(db, teaserImageIds(items));
-    const ads = await adsFor({ page: `${p.basePath}?page=${page}`, ...target });
+    const ads = await adsFor({ page: `${p.basePath}?page=${page}`, ...target }, cookie);
     return cached(
       renderListing(
         await shell(),
@@ -256,7 +260,7 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
       method: "GET",
       path: "/",
       summary: "The front page: the latest stories, each section's newest, and videos",
-      handler: async () => {
+      handler: async ({ req }) => {
         const sections = await listSections(db);
         // The stories an editor placed lead, in their order; the newest fill the rest.
         const placed = await placedTeasers("home");
@@ -285,7 +289,7 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
         const videos = await listVideos(db, 4, 0);
         const all = [...latest, ...bySection.flatMap((s) => s.stories)];
         const images = await imagesByIds(db, teaserImageIds(all));
-        const ads = await adsFor({ page: "/" });
+        const ads = await adsFor({ page: "/" }, req.headers.cookie);
         return cached(
           renderHome(await shell(sections), latest[0], latest.slice(1), bySection, images, videos, {
             rules: config.ads,
@@ -320,12 +324,15 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
           ...(deps.commentsScript ? { commentsScript: deps.commentsScript } : {}),
         });
         const story = found.story;
-        const ads = await adsFor({
-          page: story.path,
-          storyId: story.id,
-          sectionSlug: story.section.slug,
-          topicSlugs: story.topics.map((t) => t.slug),
-        });
+        const ads = await adsFor(
+          {
+            page: story.path,
+            storyId: story.id,
+            sectionSlug: story.section.slug,
+            topicSlugs: story.topics.map((t) => t.slug),
+          },
+          req.headers.cookie,
+        );
         if (!isGated(story.effectiveAccess)) {
           const view = articleView(inputs, config.site, config.ads);
           return cached(
@@ -433,7 +440,7 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
       summary: "A section's stories, newest first, a page at a time",
       params: slugParams("section"),
       query: pageQuery,
-      handler: async ({ params, query }) => {
+      handler: async ({ params, query, req }) => {
         const section = await sectionBySlug(db, params["section"]!);
         if (!section) throw new GazetteError("GZ_ERR_NOT_FOUND");
         return listing(
@@ -447,6 +454,7 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
             feedPath: `/${section.slug}/feed.xml`,
             currentSection: section.slug,
           },
+          req.headers.cookie,
           query.page === 1 ? await placedTeasers(`section:${section.slug}`) : [],
           { sectionSlug: section.slug },
         );
@@ -459,7 +467,7 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
       summary: "A topic's stories, newest first",
       params: slugParams("slug"),
       query: pageQuery,
-      handler: async ({ params, query }) => {
+      handler: async ({ params, query, req }) => {
         const topic = await topicBySlug(db, params["slug"]!);
         if (!topic) throw new GazetteError("GZ_ERR_NOT_FOUND");
         return listing(
@@ -471,6 +479,7 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
             kicker: "Topic",
             basePath: `/topic/${topic.slug}`,
           },
+          req.headers.cookie,
           [],
           { topicSlugs: [topic.slug] },
         );
@@ -483,15 +492,21 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
       summary: "An author's page: who they are and their stories",
       params: slugParams("slug"),
       query: pageQuery,
-      handler: async ({ params, query }) => {
+      handler: async ({ params, query, req }) => {
         const author = await authorBySlug(db, params["slug"]!);
         if (!author) throw new GazetteError("GZ_ERR_NOT_FOUND");
-        return listing(query.page, { kind: "author", authorId: author.id }, cacheKey.author(author.slug), {
-          title: author.name,
-          kicker: author.role || "Author",
-          description: author.bio,
-          basePath: `/author/${author.slug}`,
-        });
+        return listing(
+          query.page,
+          { kind: "author", authorId: author.id },
+          cacheKey.author(author.slug),
+          {
+            title: author.name,
+            kicker: author.role || "Author",
+            description: author.bio,
+            basePath: `/author/${author.slug}`,
+          },
+          req.headers.cookie,
+        );
       },
     }),
     endpoint({

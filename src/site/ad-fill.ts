@@ -62,6 +62,10 @@ export interface PageAds {
   shown: { creativeId: number; campaignId: number }[];
   /** The rotation window ends: the cached page is rendered again after it (epoch ms). */
   expiresAt?: number | undefined;
+  /** Campaigns on the page that cap how often a reader sees them: a reader at a cap gets a page of their own. */
+  capped?: number[] | undefined;
+  /** Rendered for one reader (a frequency cap changed what it shows): never stored in a shared cache. */
+  personal?: true | undefined;
 }
 
 /** A page's fill: picks per slot, then says what the page shows. */
@@ -71,5 +75,6 @@ export interface PageFill extends AdFill {
 
 /** The advertising feature as the reading pages see it. */
 export interface AdProvider {
-  fill(ctx: PageAdContext): Promise<PageFill>;
+  /** `cookie`: the request's Cookie header (frequency caps are counted in a cookie). */
+  fill(ctx: PageAdContext, cookie?: string | undefined): Promise<PageFill>;
 }

@@ -39,8 +39,13 @@ export interface PageOptions {
   ads?: PageAds | undefined;
 }
 
-/** Counts a response showing campaign creatives (the ad server's tally). */
-export type AdsServed = (ads: PageAds, req: IncomingMessage) => void;
+/** The ad server's part in sending cached pages. */
+export interface AdsHooks {
+  /** Counts a response showing campaign creatives. */
+  served(ads: PageAds, req: IncomingMessage): void;
+  /** Has this reader seen a campaign on the page as often as its cap allows today? Then the page is rendered for them. */
+  capped(ads: PageAds, req: IncomingMessage): boolean;
+}
 
 /** Public caching; a page whose ads rotate at `until` is kept by shared caches no longer than that. */
 export function cacheControl(c: Config["cache"], until?: number): string {
@@ -105,10 +110,11 @@ export function rawCacheHandler(
   next: (req: IncomingMessage, res: ServerResponse) => void,
   trust: TrustFunction,
   gate?: AccessGate,
-  adsServed?: AdsServed,
+  ads?: AdsHooks,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const write = (req: IncomingMessage, res: ServerResponse, page: CachedPage, cookies: string[]) => {
-    if (page.ads) adsServed?.(page.ads, req);
+    if (page.ads && ads?.capped(page.ads, req)) return next(req, res);
+    if (page.ads) ads?.served(page.ads, req);
     const r = cachedResponse(page, req.headers);
     const body = req.method === "HEAD" ? undefined : r.body;
     if (r.body !== undefined) r.headers["content-length"] = String(Buffer.byteLength(r.body));
@@ -177,7 +183,7 @@ export function pageSender(
   config: Config,
   trust: TrustFunction,
   gate?: AccessGate,
-  adsServed?: AdsServed,
+  ads?: AdsHooks,
 ) {
   return {
     /** Answers from the cache when it can (onRequest hook); true when it did. */
@@ -194,7 +200,8 @@ export function pageSender(
         if (cookies.length) reply.header("set-cookie", cookies);
       }
       if (!page) return false;
-      if (page.ads) adsServed?.(page.ads, req.raw);
+      if (page.ads && ads?.capped(page.ads, req.raw)) return false;
+      if (page.ads) ads?.served(page.ads, req.raw);
       send(req, reply, page, true);
       return true;
     },
@@ -205,17 +212,20 @@ export function pageSender(
         contentType: opts.contentType ?? "text/html; charset=utf-8",
         body: opts.body,
         etag: etagOf(opts.body),
-        cacheControl: opts.gated ? GATED_CACHE_CONTROL : cacheControl(config.cache, opts.ads?.expiresAt),
+        cacheControl:
+          opts.gated || opts.ads?.personal
+            ? GATED_CACHE_CONTROL
+            : cacheControl(config.cache, opts.ads?.expiresAt),
         keys,
         ...(opts.ads ? { ads: opts.ads } : {}),
       };
-      if (opts.ads) adsServed?.(opts.ads, req.raw);
+      if (opts.ads) ads?.served(opts.ads, req.raw);
       if (opts.gated) {
         const cookies = setCookies(decidedOutcome(req.raw), isTls(req.raw, trust));
         if (cookies.length) reply.header("set-cookie", cookies);
       }
       const url = opts.gated ? variantKey(req.url, opts.gated.variant) : req.url;
-      if (cache && req.method === "GET" && req.cacheGeneration !== undefined) {
+      if (cache && req.method === "GET" && req.cacheGeneration !== undefined && !opts.ads?.personal) {
         // A gated page's URL says "ask the gate"; the variant is an entry of its own.
         if (opts.gated)
           cache.set(req.url, { ...page, body: "", etag: "", gate: opts.gated.spec }, req.cacheGeneration);

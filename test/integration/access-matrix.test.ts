@@ -201,6 +201,7 @@ const EXPECTED: Record<string, string> = {
   // Advertising: clicks and ads.txt are public; editors read campaigns and reports; admins book them,
   // export reports for advertisers and edit ads.txt.
   "GET /ad/click/:id": "AAAAAA",
+  "POST /ad/viewed": "AAAAAA",
   "GET /ads.txt": "AAAAAA",
   "GET /app-ads.txt": "AAAAAA",
   "GET /api/admin/ads/advertisers": "UUFFAA",

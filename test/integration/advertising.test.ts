@@ -211,6 +211,71 @@ for (const dialect of DIALECTS) {
       );
     });
 
+    it("counts viewable impressions from the page's beacon, and holds a reader to a campaign's daily cap", async () => {
+      const capped = await book("Twice a day", { priority: 9, targeting: { positions: ["top"] } });
+      const capId = capped.creatives[0]!.id;
+      const campaign = (
+        await admin.json<{ campaign: Record<string, unknown> }>(
+          "GET",
+          `/api/admin/ads/campaigns/${capped.id}`,
+        )
+      ).campaign;
+      const { id: _i, advertiserName: _a, creatives: _c, ...rest } = campaign;
+      await admin.json("PUT", `/api/admin/ads/campaigns/${capped.id}`, { ...rest, frequencyCap: 2 });
+      const fallback = await book("Otherwise", { priority: 1, targeting: { positions: ["top"] } });
+      await env.app.syncChanges();
+      const url = paths["seagrass"]!;
+      let cookie = "";
+      const beacon = (v: unknown, headers: Record<string, string> = {}) =>
+        env.app.inject({
+          method: "POST",
+          url: "/ad/viewed",
+          headers: {
+            "user-agent": BROWSER,
+            origin: "http://localhost:80",
+            host: "localhost:80",
+            "content-type": "text/plain",
+            cookie,
+            ...headers,
+          },
+          payload: typeof v === "string" ? v : JSON.stringify(v),
+        });
+      for (let i = 0; i < 2; i++) {
+        const page = await env.app.inject({ url, headers: { "user-agent": BROWSER, cookie } });
+        assert.equal(slots(page.body)["story-top"], capId, `view ${i + 1}: the capped campaign`);
+        const seen = await beacon({ v: [capId] });
+        assert.equal(seen.statusCode, 204);
+        cookie = String(seen.headers["set-cookie"]).split(";")[0]!;
+      }
+      assert.match(cookie, /^gz_adf=\d{8}\.\d+-2$/);
+      // At the cap: this reader's page shows the next campaign, made for them and kept by no shared cache.
+      const own = await env.app.inject({ url, headers: { "user-agent": BROWSER, cookie } });
+      assert.equal(slots(own.body)["story-top"], fallback.creatives[0]!.id);
+      assert.equal(own.headers["cache-control"], "private, no-cache");
+      // Everyone else still gets the cached page with the capped campaign.
+      const other = await env.app.inject({ url, headers: { "user-agent": BROWSER } });
+      assert.equal(other.headers["x-cache"], "HIT");
+      assert.equal(slots(other.body)["story-top"], capId);
+      // Yesterday's cookie counts nothing.
+      const stale = cookie.replace(/gz_adf=\d{8}/, "gz_adf=20200101");
+      const fresh = await env.app.inject({ url, headers: { "user-agent": BROWSER, cookie: stale } });
+      assert.equal(slots(fresh.body)["story-top"], capId);
+
+      // Bad beacons: not JSON, too many ids, another site, a bot — none counts.
+      assert.equal((await beacon("not json")).statusCode, 400);
+      assert.equal((await beacon({ v: Array.from({ length: 21 }, (_, i) => i + 1) })).statusCode, 400);
+      assert.equal((await beacon({ v: [capId] }, { origin: "https://elsewhere.example" })).statusCode, 403);
+      assert.equal((await beacon({ v: [capId] }, { "user-agent": GOOGLEBOT })).statusCode, 204);
+      assert.equal((await beacon({ v: [999_999] })).statusCode, 204, "an unknown creative is ignored");
+      await env.app.flushAds();
+      const report = await admin.json<{
+        totals: { viewable: number; impressions: number; viewableRate: number };
+      }>("GET", `/api/admin/ads/campaigns/${capped.id}/report`);
+      assert.equal(report.totals.viewable, 2);
+      assert.equal(report.totals.impressions, 4, "two views, the other reader's and the stale cookie's");
+      assert.equal(report.totals.viewableRate, 0.5);
+    });
+
     it("forwards a click to the creative's own address only, and counts it (not a bot's)", async () => {
       const c = await book("Clicks");
       const id = c.creatives[0]!.id;
