@@ -31,7 +31,7 @@ import { syncConfigFeeds } from "./store/wire-store.ts";
 import { readerEndpoints } from "./readers/reader-endpoints.ts";
 import { readingEndpoints } from "./reading/page-endpoints.ts";
 import { setMediaPublicUrl } from "./site/components.ts";
-import { buildAdsScript, buildCommentsScript } from "./site/comments-script.ts";
+import { buildAdTagScript, buildAdsScript, buildCommentsScript } from "./site/comments-script.ts";
 import type { Shell } from "./site/layout.ts";
 import { renderError, renderNotFound } from "./site/list-pages.ts";
 import { LOGO_SVG, logoPng } from "./site/logo.ts";
@@ -53,7 +53,7 @@ import { openApiDocument } from "./web/openapi.ts";
 import { PageCache } from "./web/page-cache.ts";
 import { pageSender, rawCacheHandler } from "./web/page-response.ts";
 import { registerEndpoints, wantsJson } from "./web/pipeline.ts";
-import { pageKindOf, securityHeaders } from "./web/security-headers.ts";
+import { AD_SERVER_HOSTS, type ThirdParty, pageKindOf, securityHeadersFor } from "./web/security-headers.ts";
 import { type TrustFunction, isTls, trustFunction } from "./web/client-address.ts";
 import type { AccessGate } from "./content/access.ts";
 import { createAccessGate } from "./memberships/access-gate.ts";
@@ -161,11 +161,40 @@ function repeat<T>(
   return { tick, stop: () => timer && clearInterval(timer), idle: () => running ?? Promise.resolve() };
 }
 
+/** The hosts an ad server's tag and a consent platform load from (none without an ad server). */
+function thirdPartyHosts(a: Config["advertising"]): ThirdParty | undefined {
+  if (!a.adServer) return undefined;
+  const hosts = AD_SERVER_HOSTS[a.adServer.kind];
+  const cmp = a.consent.cmpScriptUrl ? [new URL(a.consent.cmpScriptUrl).origin] : [];
+  return {
+    script: [...hosts.script, ...cmp],
+    frame: [...hosts.frame, ...cmp],
+    connect: [...hosts.connect, ...cmp],
+  };
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, db } = deps;
   const { css, href: cssHref } = buildCss(config.ads);
   const commentsScript = buildCommentsScript();
   const adsScript = buildAdsScript();
+  const adTagScript = buildAdTagScript();
+  const adServerConfig = config.advertising.adServer;
+  const adTag = adServerConfig
+    ? {
+        script: adTagScript.href,
+        config: {
+          gpt: "https://securepubads.g.doubleclick.net/tag/js/gpt.js",
+          adUnits: adServerConfig.adUnits,
+          consent: {
+            required: config.advertising.consent.required,
+            ...(config.advertising.consent.cmpScriptUrl
+              ? { cmp: config.advertising.consent.cmpScriptUrl }
+              : {}),
+          },
+        },
+      }
+    : undefined;
   setSearchLanguage(config.site.language);
   setMediaPublicUrl(config.media.publicUrl);
   const shell = async (sections?: Section[]): Promise<Shell> => ({
@@ -173,6 +202,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     sections: sections ?? (await listSections(db)),
     cssHref,
     adsScript: adsScript.href,
+    adTag,
   });
 
   /** Any error as `{error: {code, message, fields?}}` or as the site's page (a 404 with the latest stories). */
@@ -228,6 +258,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     log,
     ...(deps.clock ? { now: deps.clock } : {}),
   });
+  // The reader pages' CSP names an ad server's hosts (and its consent platform's) only when one is configured.
+  const headers = securityHeadersFor(thirdPartyHosts(config.advertising));
   const adServer = createAdServer({
     db,
     rules: () => config.ads,
@@ -242,7 +274,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(cache
       ? {
           serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) =>
-            http.createServer(rawCacheHandler(cache, handler, trust, gate, adServer)),
+            http.createServer(rawCacheHandler(cache, handler, trust, gate, adServer, headers)),
         }
       : {}),
     logger: deps.logger ? { level: config.logLevel } : false,
@@ -293,7 +325,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return payload;
   });
   app.addHook("onRequest", async (req, reply) => {
-    reply.headers(securityHeaders(pageKindOf(req.url), isTls(req.raw, trust)));
+    reply.headers(headers(pageKindOf(req.url), isTls(req.raw, trust)));
     if (await pages.serveCached(req, reply)) return reply;
     return undefined;
   });
@@ -456,6 +488,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       tag: "Assets",
       summary: "The viewability script for pages with campaign ads (its URL carries its content hash)",
       handler: async () => asset(adsScript.js, "text/javascript; charset=utf-8", immutable),
+    }),
+    endpoint({
+      method: "GET",
+      path: adTagScript.href,
+      access: "anyone",
+      responds: "asset",
+      tag: "Assets",
+      summary:
+        "The ad server's tag and consent notice, for sites with an ad server (its URL carries its content hash)",
+      handler: async () => asset(adTagScript.js, "text/javascript; charset=utf-8", immutable),
     }),
     endpoint({
       method: "GET",

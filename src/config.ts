@@ -362,6 +362,41 @@ export const advertisingSchema = z
      * asked; for tests).
      */
     flushMs: z.number().int().min(0).max(600_000).default(5_000),
+    /**
+     * An ad server's tag for the slots Gazette's own campaigns leave to house
+     * ads (Google Ad Manager through GPT). Without it no third-party script
+     * ever loads.
+     */
+    adServer: z
+      .object({
+        kind: z.literal("gam"),
+        /** The Ad Manager network code (digits). */
+        networkCode: z.string().regex(/^\d{1,20}$/, "must be the Ad Manager network code (digits only)"),
+        /** The ad unit path per kind of slot, under the network: "/1234/gazette/top". */
+        adUnits: z
+          .object({
+            top: z.string().regex(/^\/\d+\/[\w./-]+$/, "must be an ad unit path such as /1234/news/top"),
+            body: z.string().regex(/^\/\d+\/[\w./-]+$/, "must be an ad unit path such as /1234/news/body"),
+            rail: z.string().regex(/^\/\d+\/[\w./-]+$/, "must be an ad unit path such as /1234/news/rail"),
+            list: z.string().regex(/^\/\d+\/[\w./-]+$/, "must be an ad unit path such as /1234/news/list"),
+          })
+          .strict(),
+      })
+      .strict()
+      .optional(),
+    /**
+     * Consent for personalised ads and third-party tags. `required`: the ad
+     * server's tag loads only after the reader accepts (first-party notice),
+     * or after an IAB TCF v2.2 CMP (`cmpScriptUrl`) signals consent.
+     */
+    consent: z
+      .object({
+        required: z.boolean().default(true),
+        /** An IAB TCF v2.2 consent management platform's script, used instead of Gazette's own notice. */
+        cmpScriptUrl: z.url({ protocol: /^https$/, error: "must be the CMP's https script URL" }).optional(),
+      })
+      .strict()
+      .default({ required: true }),
   })
   .strict();
 

@@ -18,6 +18,11 @@ export function buildAdsScript(): { js: string; href: string } {
   return buildClientScript("ads-client.ts", "ads");
 }
 
+/** The ad server's tag and the consent notice (adtag-client.ts), for sites that configure an ad server. */
+export function buildAdTagScript(): { js: string; href: string } {
+  return buildClientScript("adtag-client.ts", "adtag");
+}
+
 function buildClientScript(file: string, name: string): { js: string; href: string } {
   const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), file);
   const out = buildSync({

@@ -170,6 +170,14 @@ figcaption{font:.85rem/1.45 var(--sans);color:var(--muted);margin-top:.5rem;padd
 .ad--list{min-height:${bodyH + 40}px;grid-column:1/-1;width:100%;margin:.5rem 0}
 .ad--list .house-ad{min-height:${Math.min(250, bodyH)}px;max-width:300px;justify-content:center}
 .image-ad{display:block;line-height:0}
+.ad-server{display:flex;justify-content:center}
+.ad--served .ad-creative{display:none}
+.consent{position:fixed;left:0;right:0;bottom:0;z-index:10;max-height:60vh;overflow:auto;padding:1rem 1.25rem;background:var(--paper);color:var(--ink);border-top:2px solid var(--ink);font-family:var(--sans);box-shadow:0 -4px 16px rgba(0,0,0,.15)}
+.consent h2{margin:0 0 .4rem;font-size:1.05rem}
+.consent p{margin:0 0 .75rem;max-width:60rem;font-size:.92rem}
+.consent-actions{display:flex;gap:.75rem;flex-wrap:wrap}
+.consent-actions button{min-width:8rem;padding:.55rem 1.2rem;font:700 .95rem var(--sans);border:2px solid var(--ink);background:var(--paper);color:var(--ink);cursor:pointer}
+.link-button{padding:0;border:0;background:none;color:inherit;font:inherit;text-decoration:underline;cursor:pointer}
 .image-ad img{max-width:100%;height:auto}
 .ad--rail .house-ad{min-height:${Math.min(250, bodyH)}px;max-width:300px;justify-content:center}
 .ad--body .house-ad{min-height:${Math.min(250, bodyH)}px;max-width:300px;justify-content:center}

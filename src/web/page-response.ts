@@ -8,7 +8,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Config } from "../config.ts";
 import { type CachedPage, type PageCache, etagOf, notModified } from "./page-cache.ts";
-import { securityHeaders } from "./security-headers.ts";
+import { type SecurityHeaders, securityHeaders } from "./security-headers.ts";
 import type { PageAds } from "../site/ad-fill.ts";
 import { type TrustFunction, isTls } from "./client-address.ts";
 import type { AccessGate } from "../content/access.ts";
@@ -111,6 +111,7 @@ export function rawCacheHandler(
   trust: TrustFunction,
   gate?: AccessGate,
   ads?: AdsHooks,
+  headers: SecurityHeaders = securityHeaders,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const write = (req: IncomingMessage, res: ServerResponse, page: CachedPage, cookies: string[]) => {
     if (page.ads && ads?.capped(page.ads, req)) return next(req, res);
@@ -119,7 +120,7 @@ export function rawCacheHandler(
     const body = req.method === "HEAD" ? undefined : r.body;
     if (r.body !== undefined) r.headers["content-length"] = String(Buffer.byteLength(r.body));
     res.writeHead(r.status, {
-      ...securityHeaders("reader", isTls(req, trust)),
+      ...headers("reader", isTls(req, trust)),
       ...r.headers,
       ...(cookies.length ? { "set-cookie": cookies } : {}),
     });

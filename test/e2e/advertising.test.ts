@@ -11,7 +11,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import type { Browser } from "playwright-core";
+import { AxeBuilder } from "@axe-core/playwright";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { openDatabase } from "../../src/store/database.ts";
 import type { Db } from "../../src/store/database.ts";
 import { saveAdvertiser, saveCampaign, saveCreative } from "../../src/store/ad-store.ts";
@@ -141,6 +142,185 @@ describe("advertising in the browser", () => {
     await page.waitForURL(/\/timetable\/\d$/);
     assert.equal(new URL(page.url()).origin, advertiserSite.origin, "the advertiser's own page");
     assert.equal(landings.length, 1);
+    await context.close();
+  });
+});
+
+/**
+ * A stand-in for Google's GPT (there is no network here): the googletag API
+ * the tag uses, recording its calls; it fills the top slot and leaves the
+ * others empty, announcing each with slotRenderEnded as GPT does.
+ */
+const GPT_STAND_IN = `
+(() => {
+  const calls = (window.gptCalls = []);
+  const listeners = [];
+  const slots = [];
+  const pubads = {
+    enableLazyLoad: (o) => calls.push(["enableLazyLoad", o]),
+    setPrivacySettings: (o) => calls.push(["setPrivacySettings", o]),
+    addEventListener: (name, cb) => listeners.push(cb),
+  };
+  const existing = (window.googletag && window.googletag.cmd) || [];
+  const gt = {
+    cmd: { push: (f) => f() },
+    pubads: () => pubads,
+    defineSlot: (unit, sizes, id) => {
+      calls.push(["defineSlot", unit, sizes, id]);
+      const slot = { getSlotElementId: () => id, addService: () => slot, unit };
+      slots.push(slot);
+      return slot;
+    },
+    enableServices: () => calls.push(["enableServices"]),
+    display: (id) => {
+      calls.push(["display", id]);
+      const slot = slots.find((s) => s.getSlotElementId() === id);
+      const filled = slot.unit.endsWith("/top");
+      if (filled) {
+        const ad = document.createElement("div");
+        ad.style.width = "320px";
+        ad.style.height = "50px";
+        ad.textContent = "Ad Manager ad";
+        document.getElementById(id).appendChild(ad);
+      }
+      for (const cb of listeners) cb({ slot, isEmpty: !filled });
+    },
+  };
+  window.googletag = gt;
+  for (const f of existing) f();
+})();
+`;
+
+const GPT_URL = "https://securepubads.g.doubleclick.net/tag/js/gpt.js";
+
+describe("an ad server's tag, after consent", () => {
+  let tagServer: ChildProcess;
+  let tagBase: string;
+  let tagDir: string;
+  before(async () => {
+    tagDir = await demoDataDir();
+    const configFile = path.join(tagDir, "gazette.config.json");
+    const config = JSON.parse(fs.readFileSync(configFile, "utf8")) as Record<string, unknown>;
+    config["advertising"] = {
+      adServer: {
+        kind: "gam",
+        networkCode: "1234",
+        adUnits: {
+          top: "/1234/gazette/top",
+          body: "/1234/gazette/body",
+          rail: "/1234/gazette/rail",
+          list: "/1234/gazette/list",
+        },
+      },
+    };
+    fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
+    ({ server: tagServer, base: tagBase } = await startServer(tagDir));
+  });
+  after(() => {
+    tagServer?.kill("SIGTERM");
+    fs.rmSync(tagDir, { recursive: true, force: true });
+  });
+
+  async function open(): Promise<{ page: Page; gptRequests: string[]; context: BrowserContext }> {
+    const context = await browser.newContext({ viewport: { width: 390, height: 740 } });
+    const page = await context.newPage();
+    page.on("pageerror", (e) => assert.fail(`page error: ${e.message}`));
+    const gptRequests: string[] = [];
+    await context.route(GPT_URL, (route) => {
+      gptRequests.push(route.request().url());
+      return route.fulfill({ status: 200, contentType: "text/javascript", body: GPT_STAND_IN });
+    });
+    await page.addInitScript(() => {
+      const w = window as unknown as { cls: number };
+      w.cls = 0;
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries() as (PerformanceEntry & {
+          value: number;
+          hadRecentInput: boolean;
+        })[])
+          if (!e.hadRecentInput) w.cls += e.value;
+      }).observe({ type: "layout-shift", buffered: true });
+    });
+    await page.goto(`${tagBase}${storyPath}`);
+    return { page, gptRequests, context };
+  }
+
+  it("loads no tag until the reader accepts; Reject keeps it out, on this page and the next", async () => {
+    const { page, gptRequests, context } = await open();
+    const notice = page.getByRole("region", { name: "Advertising and your privacy" });
+    await notice.waitFor();
+    const accept = notice.getByRole("button", { name: "Accept" });
+    const reject = notice.getByRole("button", { name: "Reject" });
+    // No dark pattern: the two choices look the same.
+    const look = (b: typeof accept) =>
+      b.evaluate((el) => {
+        const s = getComputedStyle(el);
+        return [s.fontSize, s.fontWeight, s.backgroundColor, s.color, s.borderTopWidth, s.paddingTop].join(
+          " ",
+        );
+      });
+    assert.equal(await look(accept), await look(reject));
+    const axe = await new AxeBuilder({ page }).include(".consent").analyze();
+    assert.deepEqual(
+      axe.violations.map((v) => `${v.id}: ${v.help}`),
+      [],
+    );
+    assert.equal(gptRequests.length, 0, "no third-party script before a choice");
+    await reject.click();
+    await notice.waitFor({ state: "detached" });
+    await page.reload();
+    await page.locator(".site-footer").waitFor();
+    assert.equal(await page.locator(".consent").count(), 0, "the choice is kept");
+    assert.equal(gptRequests.length, 0, "Reject keeps the tag out");
+    // The house ads are still there, in their reserved boxes.
+    assert.ok((await page.locator(".ad .house-ad").count()) > 0);
+    await context.close();
+  });
+
+  it("after Accept defines the slots, fills what the ad server fills, keeps house ads where it does not, and nothing moves", async () => {
+    const { page, gptRequests, context } = await open();
+    await page.getByRole("button", { name: "Accept" }).click();
+    await page.waitForFunction(() =>
+      (window as unknown as { gptCalls?: unknown[] }).gptCalls?.some(
+        (c) => (c as string[])[0] === "enableServices",
+      ),
+    );
+    assert.equal(gptRequests.length, 1);
+    const calls = (await page.evaluate(() => (window as unknown as { gptCalls: unknown[] }).gptCalls)) as [
+      string,
+      ...unknown[],
+    ][];
+    const defined = calls.filter((c) => c[0] === "defineSlot");
+    assert.deepEqual(defined[0], [
+      "defineSlot",
+      "/1234/gazette/top",
+      [
+        [728, 90],
+        [320, 100],
+      ],
+      "gpt-story-top",
+    ]);
+    assert.ok(
+      defined.some((c) => c[1] === "/1234/gazette/body"),
+      "body slots too",
+    );
+    assert.ok(
+      calls.some((c) => c[0] === "enableLazyLoad"),
+      "slots below the fold load lazily",
+    );
+    await page.locator('[data-ad-slot="story-top"].ad--served').waitFor();
+    assert.equal(
+      await page.locator('[data-ad-slot="story-top"] .ad-creative').isVisible(),
+      false,
+      "the filled slot shows the ad server's ad",
+    );
+    assert.equal(
+      await page.locator('[data-ad-slot="story-body-1"] .house-ad').isVisible(),
+      true,
+      "an empty slot keeps its house ad",
+    );
+    const cls = await page.evaluate(() => (window as unknown as { cls: number }).cls);
+    assert.equal(cls, 0, "no layout shift whether a slot fills or not");
     await context.close();
   });
 });

@@ -387,6 +387,58 @@ for (const dialect of DIALECTS) {
       assert.ok(news.body.includes(paths["bridge"]!), "other recent stories are");
     });
 
+    it("allows no third-party host without an ad server, and exactly the documented ones with it", async () => {
+      const plain = await view(paths["bridge"]!);
+      const csp = String(plain.headers["content-security-policy"]);
+      assert.match(csp, /script-src 'self';/);
+      assert.doesNotMatch(
+        csp,
+        /https:\/\/(?!;)[^ ;]*\.(?:com|net)/,
+        "no third-party script, frame or connect host",
+      );
+      assert.doesNotMatch(plain.body, /gz-ad-tag|gpt\.js/);
+      await env.close();
+      env = await demoEnv(dialect, (c) => {
+        c.advertising = {
+          ...c.advertising,
+          adServer: {
+            kind: "gam",
+            networkCode: "1234",
+            adUnits: {
+              top: "/1234/gazette/top",
+              body: "/1234/gazette/body",
+              rail: "/1234/gazette/rail",
+              list: "/1234/gazette/list",
+            },
+          },
+          consent: { required: true, cmpScriptUrl: "https://cmp.example/tcf.js" },
+        };
+      });
+      const tagged = await view(paths["bridge"]!);
+      const directives = Object.fromEntries(
+        String(tagged.headers["content-security-policy"])
+          .split("; ")
+          .map((d) => [d.split(" ")[0], d.split(" ").slice(1).join(" ")]),
+      );
+      assert.equal(
+        directives["script-src"],
+        "'self' https://securepubads.g.doubleclick.net https://pagead2.googlesyndication.com https://tpc.googlesyndication.com https://cmp.example",
+      );
+      assert.equal(
+        directives["frame-src"],
+        "https://securepubads.g.doubleclick.net https://tpc.googlesyndication.com https://googleads.g.doubleclick.net https://cmp.example",
+      );
+      assert.equal(
+        directives["connect-src"],
+        "'self' https://securepubads.g.doubleclick.net https://pagead2.googlesyndication.com https://cmp.example",
+      );
+      assert.match(
+        tagged.body,
+        /<script type="application\/json" id="gz-ad-tag">\{"gpt":"https:\/\/securepubads.g.doubleclick.net\/tag\/js\/gpt.js","adUnits":\{"top":"\/1234\/gazette\/top"/,
+      );
+      assert.match(tagged.body, /<script src="\/assets\/adtag\.[0-9a-f]+\.js" defer><\/script>/);
+    });
+
     it("serves ads.txt and app-ads.txt as admins saved them, refusing a wrong line by its number", async () => {
       assert.equal((await view("/ads.txt")).statusCode, 404);
       const text =
