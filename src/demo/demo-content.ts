@@ -64,6 +64,10 @@ export interface DemoStory {
   earlier?: { replacements: [now: string, then: string][]; correction?: string };
   /** Who may read it in full (free when unset): shows the meter and the paywall in the demo. */
   access?: "registered" | "subscribers";
+  /** Paid content: whose. */
+  sponsor?: { name: string; url: string };
+  /** A byline without an author profile (paid content is not written by the newsroom's reporters). */
+  byline?: string;
 }
 
 export interface DemoVideo {
@@ -446,6 +450,34 @@ export const STORIES: DemoStory[] = [
     hoursAgo: 46,
   },
   {
+    key: "winter-cycling",
+    section: "business",
+    headline: "Five ways to keep cycling to work through an Ellery winter",
+    summary: [
+      "Lights, tyres and a dry change of clothes matter more than an expensive bike, say the mechanics who look after the city's commuter bikes",
+    ],
+    authors: [],
+    byline: "the partner content team, for Northgate Cycle Works",
+    topics: ["Cycling", "Transport"],
+    hero: {
+      scene: "city",
+      seed: 281,
+      alt: "A city street between tall buildings at dusk.",
+      caption: "The harbour cycle lane is lit all night from November to March.",
+      credit: "Northgate Cycle Works",
+    },
+    body: [
+      "About six thousand people cycle to work in Port Ellery on a dry weekday, and a little over half of them keep going when the clocks go back. The mechanics at Northgate Cycle Works, who have serviced the city's commuter bikes for thirty years, say the ones who stop rarely do so because of the cold.",
+      "**Be seen.** A white light at the front and a red one at the back are the law after dark; a second, steady rear light is cheap insurance when the first one's battery fades on the ride home.",
+      "**Change your tyres, not your bike.** Winter tyres with a deeper tread and a puncture-resistant layer grip better on wet cobbles along the quay, and cut the number of flat tyres that make people give up.",
+      "**Keep the grit off.** Salt and sand from the gritting lorries wear out chains and brake pads in weeks. A rinse with plain water after a salted ride, and a drop of oil once a week, doubles their life.",
+      "**Dress in layers, and keep dry clothes at work.** Most winter riders find they are too warm after ten minutes; a light waterproof over a thin layer, and a change of clothes in a drawer, beat a heavy coat.",
+      "**Have a plan B.** Trams and the harbour ferry carry folded bikes at any time and full-size ones outside the rush hours, so a storm need not mean leaving the bike at home all week.",
+    ],
+    sponsor: { name: "Northgate Cycle Works", url: "https://northgate-cycles.example/" },
+    hoursAgo: 36,
+  },
+  {
     key: "heat-clinic",
     section: "science",
     headline: "Hospital trial finds cooling vests cut heat stress among night-shift nurses",
@@ -783,6 +815,34 @@ export const DEMO_PLANS = [
     interval: "year" as const,
   },
 ];
+
+/**
+ * The demo's one direct-sold campaign: a local shop's winter servicing
+ * offer, in body and rail slots on business and sport pages, with a
+ * generated picture as its creative (an image ad in the 300×250 slot size).
+ */
+export const DEMO_CAMPAIGN = {
+  advertiser: { name: "Northgate Cycle Works", contactEmail: "ads@northgate-cycles.example" },
+  name: "Winter servicing",
+  priority: 6,
+  days: 60,
+  budgetImpressions: 200_000,
+  targeting: {
+    sections: ["business", "sport"],
+    topics: [],
+    stories: [],
+    positions: ["body" as const, "rail" as const],
+  },
+  creative: {
+    name: "Winter servicing, 300×250",
+    href: "https://northgate-cycles.example/winter-service",
+    width: 300,
+    height: 250,
+    scene: "hills" as const,
+    seed: 301,
+    alt: "Northgate Cycle Works: winter bike servicing from 35, done while you work. Book a slot.",
+  },
+};
 
 export const STANDARDS_PAGE = {
   slug: "editorial-standards",

@@ -16,6 +16,7 @@ import type { Db } from "../store/database.ts";
 import { insertImage, insertVideo } from "../store/media-repo.ts";
 import { upsertPage } from "../store/page-store.ts";
 import { upsertPlan } from "../store/membership-store.ts";
+import { campaignInput, saveAdvertiser, saveCampaign, saveCreative } from "../store/ad-store.ts";
 import { writeSettings } from "../store/settings-store.ts";
 import { generatePassword, hashPassword } from "../auth/passwords.ts";
 import { addCorrection } from "../store/revision-store.ts";
@@ -38,12 +39,58 @@ import {
   DEMO_READERS,
   COMMUNITY_RULES_PAGE,
   DEMO_PLANS,
+  DEMO_CAMPAIGN,
 } from "./demo-content.ts";
 import { sceneJpeg } from "./scenes.ts";
 import { probeDurationSeconds, withTempFile } from "../media/video-probe.ts";
 import { panVideo } from "./videos.ts";
 import { seedDemoWire } from "./wire-items.ts";
 import { seedDemoNewsletters } from "./newsletters.ts";
+
+/** The demo's direct-sold campaign, its advertiser, and its one creative (a generated picture). */
+async function seedDemoCampaign(db: Db, picture: StoredImage, now: Date): Promise<void> {
+  const c = DEMO_CAMPAIGN;
+  const imageId = await insertImage(db, {
+    ...picture,
+    remoteUrl: null,
+    alt: c.creative.alt,
+    caption: null,
+    credit: c.advertiser.name,
+  });
+  const advertiser = await saveAdvertiser(db, c.advertiser, undefined, now);
+  const campaign = await saveCampaign(
+    db,
+    campaignInput.parse({
+      advertiserId: advertiser.id,
+      name: c.name,
+      status: "active",
+      startsAt: new Date(now.getTime() - 86_400_000).toISOString(),
+      endsAt: new Date(now.getTime() + c.days * 86_400_000).toISOString(),
+      priority: c.priority,
+      budgetImpressions: c.budgetImpressions,
+      targeting: c.targeting,
+    }),
+    undefined,
+    now,
+  );
+  await saveCreative(
+    db,
+    campaign.id,
+    {
+      kind: "image",
+      name: c.creative.name,
+      href: c.creative.href,
+      weight: 1,
+      imageId,
+      width: c.creative.width,
+      height: c.creative.height,
+      alt: c.creative.alt,
+      active: true,
+    },
+    undefined,
+    now,
+  );
+}
 
 /** `**bold**`, `_italic_`, `[text](url)`; “curly” quotes are kept as typed. */
 /** Typographic apostrophes: "council's" → "council’s". */
@@ -278,6 +325,8 @@ export async function seedDemo({
         sources: s.sources ?? [],
         relatedVideoIds: (s.relatedVideos ?? []).map((k) => videoIds.get(k)!),
         ...(s.access ? { access: { level: s.access, plans: [] } } : {}),
+        ...(s.sponsor ? { sponsor: s.sponsor } : {}),
+        ...(s.byline ? { byline: s.byline } : {}),
         status: "published" as const,
         firstPublishedAt: published,
         updatedAt: updated,
@@ -370,6 +419,11 @@ export async function seedDemo({
   }
   await seedDemoWire({ db, media }, now);
   await seedDemoNewsletters(db, config.site.timeZone, now);
+  await seedDemoCampaign(
+    db,
+    await original(await sceneJpeg(DEMO_CAMPAIGN.creative.scene, DEMO_CAMPAIGN.creative.seed, 600, 500)),
+    now,
+  );
   if (pictureSizes === "now") {
     await makeSizes();
     return { accounts, pictureSizesMade: Promise.resolve() };

@@ -41,6 +41,17 @@ for (const dialect of DIALECTS) {
       admin = await sessionFor(env.app, env.db, await addUser(env.db, "admin"));
       for (const key of ["bridge", "derby", "seagrass"])
         paths[key] = (await storyByUri(env.db, `urn:gazette:demo:${key}`))!.path;
+      // The demo's own campaign is archived: each test books what it needs.
+      const demo = await admin.json<{ campaigns: (Campaign & Record<string, unknown>)[] }>(
+        "GET",
+        "/api/admin/ads/campaigns",
+      );
+      assert.equal(demo.campaigns.length, 1, "the demo has one direct-sold campaign");
+      for (const c of demo.campaigns) {
+        const { id, advertiserName: _a, creatives: _c, ...rest } = c;
+        await admin.json("PUT", `/api/admin/ads/campaigns/${id}`, { ...rest, status: "archived" });
+      }
+      await env.app.syncChanges();
       advertiserId = (
         await admin.json<{ advertiser: { id: number } }>(
           "POST",
