@@ -4,6 +4,8 @@
  * `gazette serve` as a child process on a chosen data folder.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
@@ -39,8 +41,13 @@ export async function load(
   seconds: number,
   /** More request headers (a cookie). */
   headers: Record<string, string> = {},
+  /** A POST with this body instead of a GET. */
+  post?: string,
 ): Promise<Measure> {
   if (tool === "wrk") {
+    // wrk POSTs through a Lua script.
+    const script = post === undefined ? undefined : path.join(os.tmpdir(), `gazette-wrk-${process.pid}.lua`);
+    if (script) fs.writeFileSync(script, `wrk.method = "POST"\nwrk.body = ${JSON.stringify(post)}\n`);
     const r = spawnSync(
       "wrk",
       [
@@ -51,10 +58,12 @@ export async function load(
         "-H",
         "Accept-Encoding: gzip",
         ...Object.entries(headers).flatMap(([k, v]) => ["-H", `${k}: ${v}`]),
+        ...(script ? ["-s", script] : []),
         url,
       ],
       { encoding: "utf8" },
     );
+    if (script) fs.rmSync(script, { force: true });
     const out = r.stdout;
     const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
     const p50 = wrkMs(/\s50%\s+(\S+)/.exec(out)?.[1] ?? "");
@@ -67,6 +76,7 @@ export async function load(
     connections,
     duration: seconds,
     headers: { "accept-encoding": "gzip", ...headers },
+    ...(post === undefined ? {} : { method: "POST" as const, body: post }),
   });
   if (result.non2xx > 0) throw new Error(`autocannon saw ${result.non2xx} non-2xx responses from ${url}`);
   return { rps: result.requests.average, p50_ms: result.latency.p50, p99_ms: result.latency.p99 };

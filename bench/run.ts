@@ -15,6 +15,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import zlib from "node:zlib";
 import { importFile } from "../src/ingest/ninjs-importer.ts";
 import { MediaStore } from "../src/media/media-store.ts";
 import { openDatabase } from "../src/store/database.ts";
@@ -22,6 +23,7 @@ import { contentOf, saveStory, storyByUri } from "../src/store/story-store.ts";
 import { meterCookie } from "../src/auth/access-tokens.ts";
 import { meterPeriod } from "../src/content/access.ts";
 import { accessSigningKey, addGrant } from "../src/store/membership-store.ts";
+import { campaignInput, saveAdvertiser, saveCampaign, saveCreative } from "../src/store/ad-store.ts";
 import { createReader, createReaderSession, markVerified } from "../src/store/reader-store.ts";
 import { ROOT, type Measure, load as bench, pickTool, startGazette } from "./load.ts";
 import { buildSite } from "./site-builder.ts";
@@ -43,8 +45,17 @@ if (!Number.isFinite(duration) || duration < 1 || duration > 600)
 const log = (s: string) => (args.json ? process.stderr : process.stdout).write(`${s}\n`);
 
 const tool = pickTool(args.tool);
-const load = (url: string, connections: number, seconds: number, headers: Record<string, string> = {}) =>
-  bench(tool, url, connections, seconds, headers);
+const load = (
+  url: string,
+  connections: number,
+  seconds: number,
+  headers: Record<string, string> = {},
+  post?: string,
+) => bench(tool, url, connections, seconds, headers, post);
+
+/** Ad impressions are counted for browsers only: the ad rows ask as one. */
+const BROWSER_UA =
+  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36";
 
 function startBaseline(bytes: number): Promise<{ proc: ChildProcess; base: string }> {
   // The physical limit: Node's http module answering a prebuilt buffer, nothing else.
@@ -169,6 +180,52 @@ async function gateOneStory(dir: string) {
   return { path: s.path, subscriber: `gz_reader=${session}`, spent: `gz_meter=${spent}` };
 }
 
+/**
+ * Direct-sold campaigns on one story: one targeting the story itself (three
+ * creatives in rotation) and one its section, so each of its slots is
+ * chosen among campaigns and every response counts impressions.
+ */
+async function bookCampaigns(dir: string) {
+  const db = await openDatabase({ dataDir: dir });
+  const s = (await storyByUri(db, `urn:bench:${stories - 3}`))!;
+  await db.deleteFrom("ad_campaigns").execute();
+  const advertiser = await saveAdvertiser(db, { name: "Bench Advertiser", contactEmail: null });
+  const creatives: number[] = [];
+  for (const [name, targeting, n] of [
+    ["This story", { stories: [s.id] }, 3],
+    ["Its section", { sections: [s.section.slug] }, 2],
+  ] as const) {
+    const c = await saveCampaign(
+      db,
+      campaignInput.parse({
+        advertiserId: advertiser.id,
+        name,
+        status: "active",
+        startsAt: new Date(Date.now() - 86_400_000).toISOString(),
+        priority: name === "This story" ? 8 : 5,
+        targeting,
+      }),
+    );
+    for (let i = 1; i <= n; i++)
+      creatives.push(
+        (
+          await saveCreative(db, c.id, {
+            kind: "text",
+            name: `${name} ${i}`,
+            href: `https://advertiser.example/${i}`,
+            weight: 1,
+            headline: `An advertisement, number ${i}`,
+            body: "A line of text about what is on offer.",
+            cta: "Find out more",
+            active: true,
+          })
+        ).id,
+      );
+  }
+  await db.destroy();
+  return { path: s.path, creatives };
+}
+
 const dataDir = path.join(os.tmpdir(), `gazette-bench-${stories}`);
 if (args.rebuild || !fs.existsSync(path.join(dataDir, ".built"))) {
   log(`Building a site of ${stories.toLocaleString("en")} stories in ${dataDir}…`);
@@ -188,6 +245,7 @@ log(
   `Load generator: ${tool}${tool === "autocannon" ? " (wrk is not installed: apt-get install wrk measures closer to the limit)" : ""}; ${duration} s per run; ${os.cpus().length} cores.`,
 );
 const gated = await gateOneStory(dataDir);
+const advertised = await bookCampaigns(dataDir);
 const cached = await startGazette({ GAZETTE_DATA: dataDir });
 const uncached = await startGazette({ GAZETTE_DATA: dataDir, GAZETTE_CACHE: "0" });
 const pages = {
@@ -248,6 +306,56 @@ try {
       `  gated    ${who.padEnd(28)} c=10 ${Math.round(m.rps).toString().padStart(7)} req/s  p99 ${m.p99_ms.toFixed(2).padStart(7)} ms  ${(ofArticle * 100).toFixed(1).padStart(5)} % of the cached article (target ≥ 80 %)`,
     );
   }
+  // A story with targeted campaigns (chosen at render, counted on every hit) against the plain
+  // cached article measured just before it, both asked for by a browser.
+  const browser = { "user-agent": BROWSER_UA };
+  const plain = await load(`${cached.base}${articlePath}`, 10, duration, browser);
+  for (let i = 0; i < 20; i++) await fetchText(`${cached.base}${advertised.path}`, browser);
+  const withAds = await load(`${cached.base}${advertised.path}`, 10, duration, browser);
+  const adsOfArticle = Math.round((withAds.rps / plain.rps) * 1000) / 1000;
+  log(
+    `  article  cached, plain, just before                  c=10 ${Math.round(plain.rps).toString().padStart(7)} req/s  p99 ${plain.p99_ms.toFixed(2).padStart(7)} ms`,
+  );
+  log(
+    `  ads      cached article with targeted campaigns  c=10 ${Math.round(withAds.rps).toString().padStart(7)} req/s  p99 ${withAds.p99_ms.toFixed(2).padStart(7)} ms  ${(adsOfArticle * 100).toFixed(1).padStart(5)} % of the plain article (target ≥ 80 %)`,
+  );
+  // The other way to rotate creatives on cached pages: choose at the edge of the cache, per
+  // request — splice the slots into the cached HTML and compress it again for every hit.
+  // Its per-request work, measured here in-process on the same page, against a hit's.
+  const adPage = await fetchText(`${cached.base}${advertised.path}`, browser);
+  const parts = adPage.split(/(<aside class="ad [^]*?<\/aside>)/);
+  const edgeRuns = 500;
+  let t = process.hrtime.bigint();
+  for (let i = 0; i < edgeRuns; i++) {
+    const page = parts.map((p, j) => (j % 2 ? p.replace(/number \d/, `number ${i % 3}`) : p)).join("");
+    zlib.gzipSync(page, { level: 6 });
+  }
+  const edgeGzipUs = Number(process.hrtime.bigint() - t) / 1000 / edgeRuns;
+  t = process.hrtime.bigint();
+  for (let i = 0; i < edgeRuns; i++) {
+    const page = parts.map((p, j) => (j % 2 ? p.replace(/number \d/, `number ${i % 3}`) : p)).join("");
+    zlib.brotliCompressSync(page, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } });
+  }
+  const edgeBrUs = Number(process.hrtime.bigint() - t) / 1000 / edgeRuns;
+  log(
+    `  ads      choosing at the edge instead: splice + gzip ${edgeGzipUs.toFixed(0)} µs, + brotli ${edgeBrUs.toFixed(0)} µs per request (a hit of the page chosen at render: ${(1e6 / withAds.rps).toFixed(0)} µs of the server's time per request at c=10)`,
+  );
+  // The viewability beacon: what a page's script sends, from our own origin, as fast as it goes.
+  const beaconBody = JSON.stringify({ v: advertised.creatives.slice(0, 2) });
+  const beaconHeaders = {
+    ...browser,
+    origin: cached.base,
+    "content-type": "text/plain",
+  };
+  for (let i = 0; i < 200; i++)
+    await fetch(`${cached.base}/ad/viewed`, { method: "POST", headers: beaconHeaders, body: beaconBody });
+  const rssBefore = rssMb(cached.proc.pid);
+  const beacons = await load(`${cached.base}/ad/viewed`, 10, duration, beaconHeaders, beaconBody);
+  const beacons2 = await load(`${cached.base}/ad/viewed`, 10, duration, beaconHeaders, beaconBody);
+  const rssAfter = rssMb(cached.proc.pid);
+  log(
+    `  beacon   POST /ad/viewed, two runs                c=10 ${Math.round(beacons.rps).toString().padStart(7)} / ${Math.round(beacons2.rps)} req/s  p99 ${beacons2.p99_ms.toFixed(2).padStart(7)} ms  (target ≥ 5,000/s); memory ${rssBefore} → ${rssAfter} MB resident`,
+  );
   const memory = rssMb(cached.proc.pid);
   const latency = await publishToVisible(dataDir, cached.base, articlePath);
   const rate = await importRate();
@@ -261,6 +369,18 @@ try {
     baseline: { rps: baseline.rps, p50_ms: baseline.p50_ms, p99_ms: baseline.p99_ms, rps_50: baseline50.rps },
     results,
     gated: { article_rps: article10.rps, rows: gatedRows },
+    ads: {
+      plain_article_rps: plain.rps,
+      with_campaigns_rps: withAds.rps,
+      with_campaigns_p99_ms: withAds.p99_ms,
+      of_article: adsOfArticle,
+      edge_step_gzip_us: edgeGzipUs,
+      edge_step_brotli_us: edgeBrUs,
+      beacon_rps: [beacons.rps, beacons2.rps],
+      beacon_p99_ms: beacons2.p99_ms,
+      rss_mb_before_beacons: rssBefore,
+      rss_mb_after_beacons: rssAfter,
+    },
     import_rate_stories_per_s: rate,
     publish_to_visible_ms: latency,
     memory_rss_mb: memory,
