@@ -12,6 +12,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -123,6 +124,18 @@ async function fetchText(url: string, headers: Record<string, string> = {}): Pro
   } catch {
     return (await fetch(url, { headers: { ...headers, connection: "close" } })).text();
   }
+}
+
+/** One POST on a connection of its own: the load runs before may have left pooled sockets closed. */
+function postOnce(url: string, headers: Record<string, string>, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: "POST", headers, agent: false }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
 }
 
 async function publishToVisible(dataDir: string, base: string, articlePath: string): Promise<number> {
@@ -347,8 +360,7 @@ try {
     origin: cached.base,
     "content-type": "text/plain",
   };
-  for (let i = 0; i < 200; i++)
-    await fetch(`${cached.base}/ad/viewed`, { method: "POST", headers: beaconHeaders, body: beaconBody });
+  for (let i = 0; i < 200; i++) await postOnce(`${cached.base}/ad/viewed`, beaconHeaders, beaconBody);
   const rssBefore = rssMb(cached.proc.pid);
   const beacons = await load(`${cached.base}/ad/viewed`, 10, duration, beaconHeaders, beaconBody);
   const beacons2 = await load(`${cached.base}/ad/viewed`, 10, duration, beaconHeaders, beaconBody);

@@ -321,7 +321,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // A write must show on the next page the same person loads, even before the
   // change follower's next poll: every successful state change reads the feed.
   app.addHook("onSend", async (req, reply, payload) => {
-    if (req.method !== "GET" && req.method !== "HEAD" && reply.statusCode < 400) await follower?.sync();
+    if (
+      req.method !== "GET" &&
+      req.method !== "HEAD" &&
+      reply.statusCode < 400 &&
+      !req.routeOptions.config?.countOnly
+    )
+      await follower?.sync();
     return payload;
   });
   app.addHook("onRequest", async (req, reply) => {

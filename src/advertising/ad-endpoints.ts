@@ -67,6 +67,7 @@ export function adEndpoints(deps: AdEndpointDeps): Endpoint[] {
       access: "anyone",
       // The viewability script's beacon (text/plain, as sendBeacon sends it); same-origin is checked.
       rawBody: { maxBytes: 2048 },
+      countOnly: true,
       responds: "json",
       status: 204,
       tag: "Advertising",

@@ -67,10 +67,20 @@ interface Loaded {
   campaignOf: Map<number, number>;
 }
 
+/** isbot's answers for the User-Agents seen lately: a page hit asks, and the same few strings recur. */
+const botAnswers = new Map<string, boolean>();
+
 /** Is this request from a program rather than a reader? (No User-Agent at all counts as a program.) */
 export function isBotRequest(req: IncomingMessage): boolean {
   const ua = req.headers["user-agent"];
-  return !ua || isbot(ua);
+  if (!ua) return true;
+  let bot = botAnswers.get(ua);
+  if (bot === undefined) {
+    if (botAnswers.size >= 2000) botAnswers.clear();
+    bot = isbot(ua);
+    botAnswers.set(ua, bot);
+  }
+  return bot;
 }
 
 /** The frequency-cap cookie: today's views of capped campaigns, `YYYYMMDD.id-n.id-n` (no reader id, nothing else). */
@@ -140,7 +150,7 @@ export function createAdServer(o: AdServerOptions): AdServer {
   function cappedBy(l: Loaded, cookie: string | undefined): Set<number> {
     const capped = new Set<number>();
     if (!cookie?.includes(CAP_COOKIE)) return capped;
-    const views = readCapCookie(cookie, dayIn(o.timeZone(), now()));
+    const views = readCapCookie(cookie, day());
     for (const c of l.campaigns)
       if (c.frequencyCap !== null && (views.get(c.id) ?? 0) >= c.frequencyCap) capped.add(c.id);
     return capped;
@@ -151,11 +161,21 @@ export function createAdServer(o: AdServerOptions): AdServer {
     return l.campaigns.filter((c) => isLive(c, c.impressions + (pending.get(c.id) ?? 0), at));
   }
 
+  /** Today in the site's time zone, worked out at most once a second. */
+  let today = { at: 0, zone: "", day: "" };
+  function day(): string {
+    const t = now().getTime();
+    const zone = o.timeZone();
+    if (t - today.at >= 1000 || t < today.at || zone !== today.zone)
+      today = { at: t, zone, day: dayIn(zone, new Date(t)) };
+    return today.day;
+  }
+
   function count(creativeId: number, campaignId: number, what: "impressions" | "viewable" | "clicks") {
-    const day = dayIn(o.timeZone(), now());
-    const key = `${day}|${creativeId}`;
+    const d = day();
+    const key = `${d}|${creativeId}`;
     let c = tally.get(key);
-    if (!c) tally.set(key, (c = { creativeId, campaignId, day, impressions: 0, viewable: 0, clicks: 0 }));
+    if (!c) tally.set(key, (c = { creativeId, campaignId, day: d, impressions: 0, viewable: 0, clicks: 0 }));
     c[what]++;
     if (what === "impressions") pending.set(campaignId, (pending.get(campaignId) ?? 0) + 1);
   }
@@ -254,7 +274,7 @@ export function createAdServer(o: AdServerOptions): AdServer {
     capped(ads, req) {
       const cookie = req.headers.cookie;
       if (!ads.capped?.length || !cookie?.includes(CAP_COOKIE)) return false;
-      const views = readCapCookie(cookie, dayIn(o.timeZone(), now()));
+      const views = readCapCookie(cookie, day());
       const l = loadedNow;
       if (!l) return true; // campaigns not loaded yet: render, which loads them
       return ads.capped.some((id) => {
@@ -265,8 +285,8 @@ export function createAdServer(o: AdServerOptions): AdServer {
 
     async capCookie(creativeIds, cookie) {
       const l = await current();
-      const today = dayIn(o.timeZone(), now());
-      const views = readCapCookie(cookie, today);
+      const d = day();
+      const views = readCapCookie(cookie, d);
       let changed = false;
       for (const id of creativeIds) {
         const campaignId = l.campaignOf.get(id);
@@ -275,7 +295,7 @@ export function createAdServer(o: AdServerOptions): AdServer {
         views.set(campaign.id, (views.get(campaign.id) ?? 0) + 1);
         changed = true;
       }
-      return changed ? writeCapCookie(views, today) : undefined;
+      return changed ? writeCapCookie(views, d) : undefined;
     },
 
     served(ads, req) {

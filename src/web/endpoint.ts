@@ -106,6 +106,12 @@ export interface Endpoint<P = unknown, Q = unknown, B = unknown> {
    * (a wire push's HMAC). The handler checks it itself.
    */
   rawBody?: { maxBytes: number };
+  /**
+   * A POST that only adds to a count (the viewability beacon): no page it
+   * shows changes, so the change feed is not read after it (every other
+   * successful write reads it, so that its author sees the change at once).
+   */
+  countOnly?: true;
   /** Success status of a JSON answer (200 unless said). */
   status?: number;
   /** A body that does not parse, answered by the endpoint (a form shown again with its errors) rather than as an error. */

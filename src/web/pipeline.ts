@@ -21,6 +21,13 @@ import type { PageSender } from "./page-response.ts";
 import { normalHost, sameOrigin } from "./same-origin.ts";
 import { PRELOGIN_CSRF_COOKIE, newsroomSession, readerSession } from "./sessions.ts";
 
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** Endpoint.countOnly: a write after which the change feed is not read. */
+    countOnly?: boolean;
+  }
+}
+
 export interface PipelineDeps {
   db: Db;
   /** Sends cacheable public pages. */
@@ -209,7 +216,12 @@ export function registerEndpoints(
   for (const e of endpoints) {
     const raw = e.rawBody;
     if (!raw) {
-      app.route({ method: e.method, url: e.path, handler: endpointHandler(deps, e) });
+      app.route({
+        method: e.method,
+        url: e.path,
+        config: { countOnly: e.countOnly === true },
+        handler: endpointHandler(deps, e),
+      });
       continue;
     }
     // Its own scope: every content type is read as the bytes sent, up to the endpoint's limit.
@@ -222,6 +234,7 @@ export function registerEndpoints(
         method: e.method,
         url: e.path,
         bodyLimit: raw.maxBytes,
+        config: { countOnly: e.countOnly === true },
         handler: endpointHandler(deps, e),
       });
     });

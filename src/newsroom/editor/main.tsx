@@ -16,6 +16,7 @@ import { FrontPagePage } from "./front-page.tsx";
 import { WirePage } from "./wire.tsx";
 import { NewslettersPage } from "./newsletters.tsx";
 import { MembersPage } from "./members.tsx";
+import { AdvertisingPage } from "./advertising.tsx";
 import "./editor.css";
 
 function Shell({
@@ -97,6 +98,7 @@ function Shell({
             {link("/admin/media", "Media")}
             {me.permissions.includes("newsletters.send") ? link("/admin/newsletters", "Newsletters") : null}
             {me.permissions.includes("memberships.view") ? link("/admin/members", "Members") : null}
+            {me.permissions.includes("ads.view") ? link("/admin/advertising", "Advertising") : null}
             {me.permissions.includes("comments.moderate")
               ? link("/admin/comments", "Comments", count(desk?.heldComments, "held for moderation"))
               : null}
@@ -183,6 +185,8 @@ function App() {
     page = <NewslettersPage me={me} />;
   else if (path === "/admin/members" && me.permissions.includes("memberships.view"))
     page = <MembersPage me={me} />;
+  else if (path === "/admin/advertising" && me.permissions.includes("ads.view"))
+    page = <AdvertisingPage me={me} />;
   else if (path === "/admin/comments" && me.permissions.includes("comments.moderate"))
     page = <ModerationPage me={me} />;
   else if (path === "/admin/people" && me.role === "admin") page = <UsersPage me={me} />;
