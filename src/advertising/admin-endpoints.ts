@@ -58,6 +58,15 @@ function checkAdsTxt(body: z.output<typeof adsTxtBody>): void {
 
 const creativeParams = z.object({ id: positiveIntInPath, creativeId: positiveIntInPath });
 
+/** A booking: a new advertiser (or none: the campaign names one), the campaign and its creatives, saved together. */
+const bookingBody = z
+  .object({
+    advertiser: advertiserBody.optional(),
+    campaign: z.unknown(),
+    creatives: z.array(creativeInput).min(1).max(20),
+  })
+  .strict();
+
 export function adAdminEndpoints(deps: AdAdminDeps): Endpoint[] {
   const { db } = deps;
   const tag = "Advertising";
@@ -121,6 +130,37 @@ export function adAdminEndpoints(deps: AdAdminDeps): Endpoint[] {
         "Book a campaign: dates, priority (1-10, higher wins), weight, impression budget, frequency cap, targeting",
       body: campaignInput,
       handler: async ({ body }) => ({ campaign: await saveCampaign(db, body) }),
+    }),
+    endpoint({
+      method: "POST",
+      path: "/api/admin/ads/bookings",
+      access: "ads.manage",
+      responds: "json",
+      status: 201,
+      tag,
+      summary:
+        "Book a campaign in one step: {advertiser?, campaign, creatives}; a new advertiser's id fills the campaign's advertiserId; nothing is saved unless all of it is",
+      body: bookingBody,
+      handler: async ({ body }) =>
+        db.transaction().execute(async (trx) => {
+          const advertiserId = body.advertiser
+            ? (await saveAdvertiser(trx, body.advertiser)).id
+            : undefined;
+          const parsed = campaignInput.safeParse({
+            ...(body.campaign as Record<string, unknown>),
+            ...(advertiserId ? { advertiserId } : {}),
+          });
+          if (!parsed.success)
+            throw new GazetteError("GZ_ERR_VALIDATION", "The campaign is not valid.", {
+              fields: parsed.error.issues.map((i) => ({
+                path: ["campaign", ...i.path].join("."),
+                message: i.message,
+              })),
+            });
+          const campaign = await saveCampaign(trx, parsed.data);
+          for (const c of body.creatives) await saveCreative(trx, campaign.id, c);
+          return { campaign: await campaignById(trx, campaign.id) };
+        }),
     }),
     endpoint({
       method: "GET",

@@ -22,6 +22,7 @@ import { launchChromium, newsroomPage, startServer } from "../browser.ts";
 import { hashPassword } from "../../src/auth/passwords.ts";
 import { createUser } from "../../src/store/user-store.ts";
 import { demoDataDir, eventually } from "../helpers.ts";
+import { TEST_AD_SERVER } from "../ad-fixtures.ts";
 
 let server: ChildProcess;
 let base: string;
@@ -92,6 +93,18 @@ after(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** Sums the page's layout shifts (CLS) into `window.cls` from its first paint. */
+async function watchLayoutShifts(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const w = window as unknown as { cls: number };
+    w.cls = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[])
+        if (!e.hadRecentInput) w.cls += e.value;
+    }).observe({ type: "layout-shift", buffered: true });
+  });
+}
+
 const viewable = async (creativeId: number): Promise<number> => {
   const r = await db
     .selectFrom("ad_stats")
@@ -112,17 +125,7 @@ describe("advertising in the browser", () => {
     });
     const page = await context.newPage();
     page.on("pageerror", (e) => assert.fail(`page error: ${e.message}`));
-    await page.addInitScript(() => {
-      const w = window as unknown as { cls: number };
-      w.cls = 0;
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries() as (PerformanceEntry & {
-          value: number;
-          hadRecentInput: boolean;
-        })[])
-          if (!e.hadRecentInput) w.cls += e.value;
-      }).observe({ type: "layout-shift", buffered: true });
-    });
+    await watchLayoutShifts(page);
     await page.goto(`${base}${storyPath}`);
     const creativeIn = async (slot: string) =>
       Number(await page.locator(`[data-ad-slot="${slot}"]`).getAttribute("data-ad-creative"));
@@ -235,18 +238,7 @@ describe("an ad server's tag, after consent", () => {
     tagDir = await demoDataDir();
     const configFile = path.join(tagDir, "gazette.config.json");
     const config = JSON.parse(fs.readFileSync(configFile, "utf8")) as Record<string, unknown>;
-    config["advertising"] = {
-      adServer: {
-        kind: "gam",
-        networkCode: "1234",
-        adUnits: {
-          top: "/1234/gazette/top",
-          body: "/1234/gazette/body",
-          rail: "/1234/gazette/rail",
-          list: "/1234/gazette/list",
-        },
-      },
-    };
+    config["advertising"] = { adServer: TEST_AD_SERVER };
     fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
     ({ server: tagServer, base: tagBase } = await startServer(tagDir));
   });
@@ -264,17 +256,7 @@ describe("an ad server's tag, after consent", () => {
       gptRequests.push(route.request().url());
       return route.fulfill({ status: 200, contentType: "text/javascript", body: GPT_STAND_IN });
     });
-    await page.addInitScript(() => {
-      const w = window as unknown as { cls: number };
-      w.cls = 0;
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries() as (PerformanceEntry & {
-          value: number;
-          hadRecentInput: boolean;
-        })[])
-          if (!e.hadRecentInput) w.cls += e.value;
-      }).observe({ type: "layout-shift", buffered: true });
-    });
+    await watchLayoutShifts(page);
     await page.goto(`${tagBase}${storyPath}`);
     return { page, gptRequests, context };
   }
@@ -357,4 +339,69 @@ describe("an ad server's tag, after consent", () => {
     assert.equal(cls, 0, "no layout shift whether a slot fills or not");
     await context.close();
   });
+});
+
+describe("an ad server's tag behind an IAB TCF v2.2 consent platform", () => {
+  let cmpServer: ChildProcess;
+  let cmpBase: string;
+  let cmpDir: string;
+  const CMP_URL = "https://cmp.example/tcf.js";
+  before(async () => {
+    cmpDir = await demoDataDir();
+    const configFile = path.join(cmpDir, "gazette.config.json");
+    const config = JSON.parse(fs.readFileSync(configFile, "utf8")) as Record<string, unknown>;
+    config["advertising"] = { adServer: TEST_AD_SERVER, consent: { required: true, cmpScriptUrl: CMP_URL } };
+    fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
+    ({ server: cmpServer, base: cmpBase } = await startServer(cmpDir));
+  });
+  after(() => {
+    cmpServer?.kill("SIGTERM");
+    fs.rmSync(cmpDir, { recursive: true, force: true });
+  });
+
+  /** A stand-in CMP: answers __tcfapi's addEventListener with the given purpose consents. */
+  const cmp = (consents: Record<number, boolean>) =>
+    `window.__tcfapi = (cmd, version, cb) => { if (cmd === "addEventListener") { cb({ gdprApplies: true, eventStatus: "tcloaded", purpose: { consents: ${JSON.stringify(consents)} } }, true); window.tcfAnswered = true; } };`;
+
+  for (const [what, consents, loads] of [
+    [
+      "loads the tag when the CMP signals consent to purposes 1, 3 and 4",
+      { 1: true, 3: true, 4: true },
+      true,
+    ],
+    [
+      "keeps it out when the CMP signals no consent to personalised ads",
+      { 1: true, 3: false, 4: false },
+      false,
+    ],
+  ] as const) {
+    it(what, async () => {
+      const context = await browser.newContext({ viewport: { width: 390, height: 740 } });
+      const page = await context.newPage();
+      page.on("pageerror", (e) => assert.fail(`page error: ${e.message}`));
+      const asked: string[] = [];
+      await context.route(CMP_URL, (route) => {
+        asked.push("cmp");
+        return route.fulfill({ status: 200, contentType: "text/javascript", body: cmp(consents) });
+      });
+      await context.route(GPT_URL, (route) => {
+        asked.push("gpt");
+        return route.fulfill({ status: 200, contentType: "text/javascript", body: GPT_STAND_IN });
+      });
+      await page.goto(`${cmpBase}${storyPath}`);
+      // The page asked the CMP, and had its answer (the tag, if any, is added in that callback).
+      await page.waitForFunction(() => (window as unknown as { tcfAnswered?: boolean }).tcfAnswered === true);
+      // Gazette's own notice is not shown: the CMP asks.
+      assert.equal(await page.locator(".consent").count(), 0);
+      if (loads) {
+        await page.locator('[data-ad-slot="story-top"].ad--served').waitFor();
+        assert.deepEqual(asked, ["cmp", "gpt"]);
+      } else {
+        assert.equal(await page.locator('script[src*="securepubads"]').count(), 0, "no tag was added");
+        assert.deepEqual(asked, ["cmp"]);
+        assert.equal(await page.locator(".ad--served").count(), 0);
+      }
+      await context.close();
+    });
+  }
 });

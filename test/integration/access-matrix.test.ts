@@ -209,6 +209,7 @@ const EXPECTED: Record<string, string> = {
   "PUT /api/admin/ads/advertisers/:id": "UUFFFA",
   "GET /api/admin/ads/campaigns": "UUFFAA",
   "POST /api/admin/ads/campaigns": "UUFFFA",
+  "POST /api/admin/ads/bookings": "UUFFFA",
   "GET /api/admin/ads/campaigns/:id": "UUFFAA",
   "PUT /api/admin/ads/campaigns/:id": "UUFFFA",
   "POST /api/admin/ads/campaigns/:id/creatives": "UUFFFA",

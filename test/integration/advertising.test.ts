@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, it } from "node:test";
 import { storyByUri } from "../../src/store/story-store.ts";
 import { DIALECTS, type TestEnv, demoEnv } from "../helpers.ts";
 import { type Client, addUser, sessionFor } from "../newsroom-client.ts";
+import { TEST_AD_SERVER } from "../ad-fixtures.ts";
 
 const BROWSER =
   "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36";
@@ -354,6 +355,40 @@ for (const dialect of DIALECTS) {
       assert.match(js.body, /"path":"href"/);
       const { campaigns } = await admin.json<{ campaigns: unknown[] }>("GET", "/api/admin/ads/campaigns");
       assert.equal(campaigns.length, 1, "only the good campaign was saved");
+
+      // A booking (advertiser, campaign, creative) is saved whole or not at all.
+      const advertisersBefore = (
+        await admin.json<{ advertisers: unknown[] }>("GET", "/api/admin/ads/advertisers")
+      ).advertisers.length;
+      const textAd = {
+        kind: "text",
+        name: "T",
+        href: "https://shop.example/",
+        headline: "H",
+        body: "B",
+        cta: "C",
+      };
+      const broken = await admin.call("POST", "/api/admin/ads/bookings", {
+        advertiser: { name: "Quay Street Books", contactEmail: null },
+        campaign: { name: "Autumn", startsAt: "2026-12-01T00:00:00Z", priority: 11 },
+        creatives: [textAd],
+      });
+      assert.equal(broken.statusCode, 400);
+      assert.match(broken.body, /"path":"campaign.priority"/);
+      const afterBroken = await admin.json<{ advertisers: unknown[] }>("GET", "/api/admin/ads/advertisers");
+      assert.equal(afterBroken.advertisers.length, advertisersBefore, "no advertiser left behind");
+      const booked = await admin.json<{ campaign: Campaign & { advertiserName: string } }>(
+        "POST",
+        "/api/admin/ads/bookings",
+        {
+          advertiser: { name: "Quay Street Books", contactEmail: "ads@books.example" },
+          campaign: { name: "Autumn", startsAt: "2026-12-01T00:00:00Z", status: "active" },
+          creatives: [textAd],
+        },
+        201,
+      );
+      assert.equal(booked.campaign.advertiserName, "Quay Street Books");
+      assert.equal(booked.campaign.creatives.length, 1);
     });
 
     it("labels a sponsored story on its page, in lists, feeds and JSON-LD, and keeps it out of the news sitemap", async () => {
@@ -412,16 +447,7 @@ for (const dialect of DIALECTS) {
       env = await demoEnv(dialect, (c) => {
         c.advertising = {
           ...c.advertising,
-          adServer: {
-            kind: "gam",
-            networkCode: "1234",
-            adUnits: {
-              top: "/1234/gazette/top",
-              body: "/1234/gazette/body",
-              rail: "/1234/gazette/rail",
-              list: "/1234/gazette/list",
-            },
-          },
+          adServer: TEST_AD_SERVER,
           consent: { required: true, cmpScriptUrl: "https://cmp.example/tcf.js" },
         };
       });

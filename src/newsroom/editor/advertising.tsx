@@ -5,7 +5,7 @@
  * its first creative, and the site's ads.txt / app-ads.txt.
  */
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, type Me, api } from "./api.ts";
+import { ApiError, type Me, api, upload } from "./api.ts";
 import { when } from "./format.ts";
 
 interface Creative {
@@ -96,45 +96,58 @@ export function AdvertisingPage({ me }: { me: Me }) {
   const book = async (form: HTMLFormElement) => {
     const d = new FormData(form);
     try {
-      let advertiserId = Number(d.get("advertiserId"));
-      if (!advertiserId) {
-        const { advertiser } = await api<{ advertiser: Advertiser }>("POST", "/api/admin/ads/advertisers", {
-          name: String(d.get("advertiserName") ?? ""),
-          contactEmail: String(d.get("contactEmail") ?? "") || null,
-        });
-        advertiserId = advertiser.id;
-      }
-      const number = (name: string) => (d.get(name) ? Number(d.get(name)) : null);
-      const { campaign } = await api<{ campaign: Campaign }>("POST", "/api/admin/ads/campaigns", {
-        advertiserId,
-        name: String(d.get("name") ?? ""),
-        status: d.get("start") === "now" ? "active" : "draft",
-        startsAt: new Date(`${String(d.get("startsAt"))}T00:00:00`).toISOString(),
-        endsAt: d.get("endsAt") ? new Date(`${String(d.get("endsAt"))}T23:59:59`).toISOString() : null,
-        priority: Number(d.get("priority") ?? 5),
-        budgetImpressions: number("budget"),
-        frequencyCap: number("cap"),
-        targeting: {
-          sections: list(d.get("sections")),
-          topics: list(d.get("topics")),
-          stories: [],
-          positions: POSITIONS.map(([p]) => p).filter((p) => d.get(`position-${p}`)),
-        },
-      });
       const [width, height] = String(d.get("size") ?? "300x250")
         .split("x")
         .map(Number);
-      await api("POST", `/api/admin/ads/campaigns/${campaign.id}/creatives`, {
-        kind,
-        name: `${campaign.name}, ${kind === "image" ? `${width}×${height}` : "text"}`,
-        href: String(d.get("href") ?? ""),
-        ...(kind === "image"
-          ? { imageId: Number(d.get("imageId")), width, height, alt: String(d.get("alt") ?? "") }
+      // A picture ad: the file goes to the media library first (a refused file books nothing).
+      const file = kind === "image" ? (d.get("picture") as File | null) : null;
+      const imageId =
+        file && file.size
+          ? (await upload<{ id: number }>("/api/admin/images", file, { alt: String(d.get("alt") ?? "") })).id
+          : undefined;
+      const advertiserId = Number(d.get("advertiserId"));
+      const number = (name: string) => (d.get(name) ? Number(d.get(name)) : null);
+      const name = String(d.get("name") ?? "");
+      // One request: the advertiser (if new), the campaign and its creative are saved together or not at all.
+      const { campaign } = await api<{ campaign: Campaign }>("POST", "/api/admin/ads/bookings", {
+        ...(advertiserId
+          ? {}
           : {
-              headline: String(d.get("headline") ?? ""),
-              body: String(d.get("body") ?? ""),
-              cta: String(d.get("cta") ?? ""),
+              advertiser: {
+                name: String(d.get("advertiserName") ?? ""),
+                contactEmail: String(d.get("contactEmail") ?? "") || null,
+              },
             }),
+        campaign: {
+          ...(advertiserId ? { advertiserId } : {}),
+          name,
+          status: d.get("start") === "now" ? "active" : "draft",
+          startsAt: new Date(`${String(d.get("startsAt"))}T00:00:00`).toISOString(),
+          endsAt: d.get("endsAt") ? new Date(`${String(d.get("endsAt"))}T23:59:59`).toISOString() : null,
+          priority: Number(d.get("priority") ?? 5),
+          budgetImpressions: number("budget"),
+          frequencyCap: number("cap"),
+          targeting: {
+            sections: list(d.get("sections")),
+            topics: list(d.get("topics")),
+            stories: [],
+            positions: POSITIONS.map(([p]) => p).filter((p) => d.get(`position-${p}`)),
+          },
+        },
+        creatives: [
+          {
+            kind,
+            name: `${name}, ${kind === "image" ? `${width}×${height}` : "text"}`,
+            href: String(d.get("href") ?? ""),
+            ...(kind === "image"
+              ? { imageId, width, height, alt: String(d.get("alt") ?? "") }
+              : {
+                  headline: String(d.get("headline") ?? ""),
+                  body: String(d.get("body") ?? ""),
+                  cta: String(d.get("cta") ?? ""),
+                }),
+          },
+        ],
       });
       setStatus(`Booked ${campaign.name}.`);
       form.reset();
@@ -315,8 +328,13 @@ export function AdvertisingPage({ me }: { me: Me }) {
             ) : (
               <>
                 <label class="field">
-                  <span>Picture (its number in the media library)</span>
-                  <input name="imageId" type="number" min="1" required />
+                  <span>Picture (made at the size below; twice that size looks sharper on phones)</span>
+                  <input
+                    name="picture"
+                    type="file"
+                    accept="image/jpeg,image/png,image/webp,image/gif,image/avif"
+                    required
+                  />
                 </label>
                 <label class="field">
                   <span>Size</span>
