@@ -143,9 +143,7 @@ export function adAdminEndpoints(deps: AdAdminDeps): Endpoint[] {
       body: bookingBody,
       handler: async ({ body }) =>
         db.transaction().execute(async (trx) => {
-          const advertiserId = body.advertiser
-            ? (await saveAdvertiser(trx, body.advertiser)).id
-            : undefined;
+          const advertiserId = body.advertiser ? (await saveAdvertiser(trx, body.advertiser)).id : undefined;
           const parsed = campaignInput.safeParse({
             ...(body.campaign as Record<string, unknown>),
             ...(advertiserId ? { advertiserId } : {}),
