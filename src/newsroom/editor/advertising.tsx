@@ -169,7 +169,7 @@ export function AdvertisingPage({ me }: { me: Me }) {
   return (
     <section class="members advertising" aria-labelledby="ads-h">
       <h1 id="ads-h">Advertising</h1>
-      <p class="status" role="status">
+      <p class={status ? "status" : "visually-hidden"} role="status">
         {status}
       </p>
       <table class="stories campaign-list">
@@ -190,14 +190,14 @@ export function AdvertisingPage({ me }: { me: Me }) {
             const r = reports[c.id];
             return (
               <tr>
-                <th scope="row">
-                  {c.name}
+                <td>
+                  <strong>{c.name}</strong>
                   <br />
                   <span class="hint">
                     {c.advertiserName} · priority {c.priority} · {c.creatives.length}{" "}
                     {c.creatives.length === 1 ? "creative" : "creatives"}
                   </span>
-                </th>
+                </td>
                 <td>{c.status}</td>
                 <td>
                   {when(c.startsAt)} – {c.endsAt ? when(c.endsAt) : "until stopped"}
