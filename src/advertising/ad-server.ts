@@ -146,14 +146,15 @@ export function createAdServer(o: AdServerOptions): AdServer {
     return loaded;
   }
 
+  /** Has the reader seen the campaign as often as its cap allows today? */
+  const atCap = (c: Campaign, views: Map<number, number>) =>
+    c.frequencyCap !== null && (views.get(c.id) ?? 0) >= c.frequencyCap;
+
   /** The campaigns this cookie's reader has seen as often as their cap allows today. */
   function cappedBy(l: Loaded, cookie: string | undefined): Set<number> {
-    const capped = new Set<number>();
-    if (!cookie?.includes(CAP_COOKIE)) return capped;
+    if (!cookie?.includes(CAP_COOKIE)) return new Set();
     const views = readCapCookie(cookie, day());
-    for (const c of l.campaigns)
-      if (c.frequencyCap !== null && (views.get(c.id) ?? 0) >= c.frequencyCap) capped.add(c.id);
-    return capped;
+    return new Set(l.campaigns.filter((c) => atCap(c, views)).map((c) => c.id));
   }
 
   function serving(l: Loaded): (Campaign & { impressions: number })[] {
@@ -277,10 +278,7 @@ export function createAdServer(o: AdServerOptions): AdServer {
       const views = readCapCookie(cookie, day());
       const l = loadedNow;
       if (!l) return true; // campaigns not loaded yet: render, which loads them
-      return ads.capped.some((id) => {
-        const cap = l.campaigns.find((c) => c.id === id)?.frequencyCap;
-        return cap != null && (views.get(id) ?? 0) >= cap;
-      });
+      return l.campaigns.some((c) => ads.capped!.includes(c.id) && atCap(c, views));
     },
 
     async capCookie(creativeIds, cookie) {

@@ -23,7 +23,6 @@ import {
   seoSchema,
   type Access,
   type Sponsor,
-  sponsorSchema,
 } from "../content/model.ts";
 import { effectiveAccess } from "../content/access.ts";
 import { bodyWordCount } from "../content/text.ts";
@@ -37,7 +36,15 @@ import { indexStory, removeFromIndex } from "./search-store.ts";
 import { visibleNow } from "./story-teasers.ts";
 
 export type { StoryTeaser } from "./story-teasers.ts";
-import { type Author, type Section, type Topic, accessOf, ensureTopic, toSection } from "./taxonomy-store.ts";
+import {
+  type Author,
+  type Section,
+  type Topic,
+  accessOf,
+  ensureTopic,
+  sponsorOf,
+  toSection,
+} from "./taxonomy-store.ts";
 
 export interface Story {
   id: number;
@@ -425,17 +432,6 @@ async function hydrate(db: Db, row: StoryRow): Promise<Story> {
 }
 
 /** A stored story's SEO fields; an unreadable value (hand-edited row) reads as none, never as an error page. */
-/** A sponsor as stored; anything unreadable reads as none. */
-export function sponsorOf(json: string | null | undefined): Sponsor | undefined {
-  if (!json) return undefined;
-  try {
-    const r = sponsorSchema.safeParse(JSON.parse(json));
-    return r.success ? r.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function seoOf(json: string): Seo {
   const parsed = seoSchema.safeParse(JSON.parse(json || "{}"));
   return parsed.success ? parsed.data : {};

@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { Database } from "./schema.ts";
 import { effectiveAccess } from "../content/access.ts";
 import type { AccessLevel } from "../content/model.ts";
-import { accessOf } from "./taxonomy-store.ts";
+import { accessOf, sponsorOf } from "./taxonomy-store.ts";
 
 export interface StoryTeaser {
   id: number;
@@ -60,16 +60,6 @@ export type TeaserRow = {
 
 const jsonStrings = z.array(z.string());
 
-function sponsorName(json: string | null | undefined): string | null {
-  if (!json) return null;
-  try {
-    const name = (JSON.parse(json) as { name?: unknown }).name;
-    return typeof name === "string" ? name : null;
-  } catch {
-    return null;
-  }
-}
-
 export function toTeaser(r: TeaserRow): StoryTeaser {
   return {
     id: r.id,
@@ -84,6 +74,6 @@ export function toTeaser(r: TeaserRow): StoryTeaser {
     byline: r.byline,
     commentCount: Number(r.comment_count ?? 0),
     access: effectiveAccess(accessOf(r.access), accessOf(r.section_access)).level,
-    sponsoredBy: sponsorName(r.sponsor),
+    sponsoredBy: sponsorOf(r.sponsor)?.name ?? null,
   };
 }

@@ -1,6 +1,6 @@
 /** Sections, topics and authors: the ways stories are grouped and signed. */
 import type { Selectable } from "kysely";
-import { type Access, accessSchema } from "../content/model.ts";
+import { type Access, type Sponsor, accessSchema, sponsorSchema } from "../content/model.ts";
 import { slugify } from "../content/slug.ts";
 import type { Database } from "./schema.ts";
 import { cacheKey } from "./cache-keys.ts";
@@ -22,6 +22,17 @@ export function accessOf(json: string | null | undefined): Access | undefined {
   if (!json) return undefined;
   try {
     const parsed = accessSchema.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A sponsor as stored (stories.sponsor); anything unreadable reads as none. */
+export function sponsorOf(json: string | null | undefined): Sponsor | undefined {
+  if (!json) return undefined;
+  try {
+    const parsed = sponsorSchema.safeParse(JSON.parse(json));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
