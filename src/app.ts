@@ -52,6 +52,7 @@ import { mediaResponse } from "./web/media-response.ts";
 import { openApiDocument } from "./web/openapi.ts";
 import { PageCache } from "./web/page-cache.ts";
 import { pageSender, rawCacheHandler } from "./web/page-response.ts";
+import { legacyRedirect } from "./store/import-store.ts";
 import { registerEndpoints, wantsJson } from "./web/pipeline.ts";
 import { AD_SERVER_HOSTS, type ThirdParty, pageKindOf, securityHeadersFor } from "./web/security-headers.ts";
 import { type TrustFunction, isTls, trustFunction } from "./web/client-address.ts";
@@ -219,6 +220,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           ...err.details,
         },
       });
+    }
+    if (status === 404 && (req.method === "GET" || req.method === "HEAD")) {
+      // An old site's address (an imported archive's permalink) answers with where it went.
+      const to = await legacyRedirect(db, req.url).catch(() => undefined);
+      if (to)
+        return reply.code(301).header("location", to).header("cache-control", "public, max-age=3600").send();
     }
     reply.type("text/html; charset=utf-8");
     const sections = await listSections(db).catch(() => []);

@@ -333,6 +333,10 @@ export async function main(argv: string[]): Promise<number> {
           await db.destroy();
         }
       }
+      case "import-wordpress": {
+        const { importWordpressCommand } = await import("./import-command.ts");
+        return await importWordpressCommand(rest, config, () => open(config));
+      }
       case "media": {
         const { mediaCommand } = await import("./media-command.ts");
         return await mediaCommand(rest, config, () => open(config));

@@ -48,6 +48,12 @@ Commands:
                              properties outside the standard are left out with a warning; --strict refuses them
                              and reads no dialect; --ninjs-version judges every item as that version (e.g. 1.4);
                              --queue puts the items in the newsroom's wire queue instead of publishing them
+  import-wordpress [--json] [--uploads DIR] [--fetch-media [--fetch-timeout S] [--max-media-mb N]]
+                   [--section SLUG] [--max-post-mb N] FILE.xml
+                             Import a WordPress export (WXR 1.0–1.2, Tools → Export): posts, pages, authors,
+                             categories and tags, comments and pictures (from a copy of wp-content/uploads, or
+                             downloaded with --fetch-media); old addresses answer 301. Resumable after a crash,
+                             and a second run updates rather than duplicates; lists what needs a person at the end
   migrate                    Apply pending database migrations
   seed-demo                  Add the demo newsroom to an empty database
 ${USER_USAGE}

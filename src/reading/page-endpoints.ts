@@ -5,6 +5,7 @@
  * renderer in site/; the answer is a cacheable page tagged with the cache
  * keys of everything it shows.
  */
+import { legacyRedirect } from "../store/import-store.ts";
 import { z } from "zod";
 import type { Config } from "../config.ts";
 import { GazetteError } from "../content/errors.ts";
@@ -261,6 +262,11 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
       path: "/",
       summary: "The front page: the latest stories, each section's newest, and videos",
       handler: async ({ req }) => {
+        // WordPress's plain permalinks (/?p=123) of an imported archive.
+        if (/^\/\?(?:.*&)?(?:p|page_id|attachment_id)=/.test(req.url)) {
+          const to = await legacyRedirect(db, req.url);
+          if (to) return redirect(to, 301);
+        }
         const sections = await listSections(db);
         // The stories an editor placed lead, in their order; the newest fill the rest.
         const placed = await placedTeasers("home");

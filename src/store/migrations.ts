@@ -1141,6 +1141,61 @@ const m0018_advertising: Migration = {
   },
 };
 
+/**
+ * Moving in: what an importer brought (one row per source item, so a second
+ * run updates instead of duplicating), where each run got to (a resumable
+ * checkpoint), and the old site's addresses that now answer 301.
+ */
+const m0019_imports: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable("import_items")
+      .addColumn("source", "varchar(300)", (c) => c.notNull())
+      .addColumn("item_key", "varchar(300)", (c) => c.notNull())
+      .addColumn("kind", "varchar(20)", (c) => c.notNull())
+      .addColumn("target_id", "integer", (c) => c.notNull())
+      .addColumn("content_hash", "varchar(64)", (c) => c.notNull())
+      .addColumn("target_revision", "integer")
+      .addColumn("links_pending", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("imported_at", "varchar(40)", (c) => c.notNull())
+      .addPrimaryKeyConstraint("import_items_pk", ["source", "item_key"])
+      .execute();
+    await db.schema
+      .createIndex("import_items_links")
+      .on("import_items")
+      .columns(["source", "links_pending"])
+      .execute();
+    await db.schema
+      .createTable("import_runs")
+      .$call(idColumn(db))
+      .addColumn("source", "varchar(300)", (c) => c.notNull())
+      .addColumn("file", "text", (c) => c.notNull())
+      .addColumn("fingerprint", "varchar(64)", (c) => c.notNull())
+      .addColumn("started_at", "varchar(40)", (c) => c.notNull())
+      .addColumn("finished_at", "varchar(40)")
+      .addColumn("position", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("total", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("status", "varchar(20)", (c) => c.notNull())
+      .addColumn("counts", "text", (c) => c.notNull().defaultTo("{}"))
+      .execute();
+    await db.schema
+      .createIndex("import_runs_fingerprint")
+      .on("import_runs")
+      .columns(["source", "fingerprint"])
+      .execute();
+    await db.schema
+      .createTable("legacy_urls")
+      .addColumn("path", "varchar(1000)", (c) => c.primaryKey())
+      .addColumn("target_kind", "varchar(20)", (c) => c.notNull())
+      .addColumn("target_ref", "varchar(300)", (c) => c.notNull())
+      .addColumn("source", "varchar(300)", (c) => c.notNull())
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    for (const t of ["legacy_urls", "import_runs", "import_items"]) await db.schema.dropTable(t).execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001_foundation,
   "0002_search": m0002_search,
@@ -1160,6 +1215,7 @@ export const migrations: Record<string, Migration> = {
   "0016_newsletters": m0016_newsletters,
   "0017_memberships": m0017_memberships,
   "0018_advertising": m0018_advertising,
+  "0019_imports": m0019_imports,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -755,7 +755,56 @@ export interface GiftLinkTable {
   created_at: string;
 }
 
+/** What an importer brought, one row per item of its source (store/import-store.ts). */
+export interface ImportItemTable {
+  /** "wordpress:<the old site's address>", "ghost:<…>". */
+  source: string;
+  /** The item within its source: "post:555", "attachment:611", "comment:555:12", "author:admin". */
+  item_key: string;
+  /** story | page | image | video | file | comment | reader | author | section | topic */
+  kind: string;
+  target_id: number;
+  /** sha256 of what the source said: the same hash again is "unchanged". */
+  content_hash: string;
+  /** A story's revision as the import left it: a later one means the newsroom edited it. */
+  target_revision: number | null;
+  /** 1: its text links to items of the source not imported yet (rewritten at the end of a run). */
+  links_pending: Generated<number>;
+  imported_at: string;
+}
+
+/** One run of an importer over one file: the checkpoint a rerun continues from. */
+export interface ImportRunTable {
+  id: Generated<number>;
+  source: string;
+  file: string;
+  /** sha256 of the file: a rerun continues only the same file. */
+  fingerprint: string;
+  started_at: string;
+  finished_at: string | null;
+  /** Items of the file done (written and committed). */
+  position: Generated<number>;
+  total: Generated<number>;
+  /** running | done | failed */
+  status: string;
+  /** JSON: counts by outcome. */
+  counts: Generated<string>;
+}
+
+/** An old site's address (path, or "/?p=ID") that answers 301 to what it became. */
+export interface LegacyUrlTable {
+  path: string;
+  /** story | page | section | topic | author | media */
+  target_kind: string;
+  /** A story's or picture's id, or a slug. */
+  target_ref: string;
+  source: string;
+}
+
 export interface Database {
+  import_items: ImportItemTable;
+  import_runs: ImportRunTable;
+  legacy_urls: LegacyUrlTable;
   plans: PlanTable;
   billing_subscriptions: BillingSubscriptionTable;
   stripe_events: StripeEventTable;

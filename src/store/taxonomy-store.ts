@@ -195,3 +195,11 @@ export async function upsertAuthor(
 export function authorBySlug(db: Db, slug: string): Promise<Author | undefined> {
   return db.selectFrom("authors").selectAll().where("slug", "=", slug).executeTakeFirst();
 }
+
+export function authorById(db: Db, id: number): Promise<Author | undefined> {
+  return db
+    .selectFrom("authors")
+    .select(["id", "slug", "name", "bio", "role"])
+    .where("id", "=", id)
+    .executeTakeFirst();
+}

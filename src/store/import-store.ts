@@ -1,0 +1,270 @@
+/**
+ * Importers' bookkeeping: which source item became which row (a second run
+ * updates instead of duplicating), each run's checkpoint (a killed import
+ * continues where it stopped), and the old site's addresses, answered with
+ * a 301 to what they became.
+ */
+import type { Db } from "./database.ts";
+import { visibleNow } from "./story-teasers.ts";
+
+export interface ImportedItem {
+  kind: string;
+  targetId: number;
+  contentHash: string;
+  targetRevision: number | null;
+  linksPending: boolean;
+}
+
+export async function importedItem(db: Db, source: string, key: string): Promise<ImportedItem | undefined> {
+  const r = await db
+    .selectFrom("import_items")
+    .selectAll()
+    .where("source", "=", source)
+    .where("item_key", "=", key)
+    .executeTakeFirst();
+  return r
+    ? {
+        kind: r.kind,
+        targetId: r.target_id,
+        contentHash: r.content_hash,
+        targetRevision: r.target_revision,
+        linksPending: r.links_pending === 1,
+      }
+    : undefined;
+}
+
+export async function recordImportedItem(
+  db: Db,
+  source: string,
+  key: string,
+  item: ImportedItem,
+  now = new Date(),
+): Promise<void> {
+  const values = {
+    kind: item.kind,
+    target_id: item.targetId,
+    content_hash: item.contentHash,
+    target_revision: item.targetRevision,
+    links_pending: item.linksPending ? 1 : 0,
+    imported_at: now.toISOString(),
+  };
+  const r = await db
+    .updateTable("import_items")
+    .set(values)
+    .where("source", "=", source)
+    .where("item_key", "=", key)
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0)
+    await db
+      .insertInto("import_items")
+      .values({ source, item_key: key, ...values })
+      .execute();
+}
+
+/** Items whose text still links to the old site's address of something imported later. */
+export async function itemsWithPendingLinks(
+  db: Db,
+  source: string,
+  afterKey: string,
+  limit: number,
+): Promise<{ key: string; targetId: number }[]> {
+  const rows = await db
+    .selectFrom("import_items")
+    .select(["item_key", "target_id"])
+    .where("source", "=", source)
+    .where("links_pending", "=", 1)
+    .where("item_key", ">", afterKey)
+    .orderBy("item_key")
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ key: r.item_key, targetId: r.target_id }));
+}
+
+export async function clearPendingLinks(
+  db: Db,
+  source: string,
+  key: string,
+  targetRevision: number | null,
+): Promise<void> {
+  await db
+    .updateTable("import_items")
+    .set({ links_pending: 0, ...(targetRevision !== null ? { target_revision: targetRevision } : {}) })
+    .where("source", "=", source)
+    .where("item_key", "=", key)
+    .execute();
+}
+
+export interface ImportRun {
+  id: number;
+  position: number;
+  total: number;
+  status: string;
+  startedAt: string;
+}
+
+/**
+ * The run to continue: the last unfinished run of the same source over the
+ * same file (by content), or a new one.
+ */
+export async function startImportRun(
+  db: Db,
+  r: { source: string; file: string; fingerprint: string; total: number },
+  now = new Date(),
+): Promise<{ run: ImportRun; resumed: boolean }> {
+  const last = await db
+    .selectFrom("import_runs")
+    .selectAll()
+    .where("source", "=", r.source)
+    .where("fingerprint", "=", r.fingerprint)
+    .orderBy("id", "desc")
+    .executeTakeFirst();
+  if (last && last.status === "running" && last.position > 0)
+    return {
+      run: {
+        id: last.id,
+        position: last.position,
+        total: last.total,
+        status: last.status,
+        startedAt: last.started_at,
+      },
+      resumed: true,
+    };
+  const row = await db
+    .insertInto("import_runs")
+    .values({
+      source: r.source,
+      file: r.file,
+      fingerprint: r.fingerprint,
+      started_at: now.toISOString(),
+      total: r.total,
+      status: "running",
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return {
+    run: { id: row.id, position: 0, total: r.total, status: "running", startedAt: now.toISOString() },
+    resumed: false,
+  };
+}
+
+/** The checkpoint: written in the same transaction as the items it counts. */
+export async function advanceImportRun(
+  db: Db,
+  runId: number,
+  position: number,
+  counts: Record<string, number>,
+): Promise<void> {
+  await db
+    .updateTable("import_runs")
+    .set({ position, counts: JSON.stringify(counts) })
+    .where("id", "=", runId)
+    .execute();
+}
+
+export async function finishImportRun(
+  db: Db,
+  runId: number,
+  status: "done" | "failed",
+  counts: Record<string, number>,
+  now = new Date(),
+): Promise<void> {
+  await db
+    .updateTable("import_runs")
+    .set({ status, finished_at: now.toISOString(), counts: JSON.stringify(counts) })
+    .where("id", "=", runId)
+    .execute();
+}
+
+export async function importRunCounts(db: Db, runId: number): Promise<Record<string, number>> {
+  const r = await db.selectFrom("import_runs").select("counts").where("id", "=", runId).executeTakeFirst();
+  try {
+    return r ? (JSON.parse(r.counts) as Record<string, number>) : {};
+  } catch {
+    return {};
+  }
+}
+
+export type LegacyTargetKind = "story" | "page" | "section" | "topic" | "author" | "media";
+
+/** Points an old address at what it became (a later import of the same address wins). */
+export async function saveLegacyUrl(
+  db: Db,
+  path: string,
+  target: { kind: LegacyTargetKind; ref: string },
+  source: string,
+): Promise<void> {
+  const r = await db
+    .updateTable("legacy_urls")
+    .set({ target_kind: target.kind, target_ref: target.ref, source })
+    .where("path", "=", path)
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0)
+    await db
+      .insertInto("legacy_urls")
+      .values({ path, target_kind: target.kind, target_ref: target.ref, source })
+      .execute();
+}
+
+/**
+ * An old site's address in the form legacy_urls keeps it: the path without
+ * a trailing slash (the root stays "/"), and of the query only what names a
+ * post on WordPress's plain permalinks (?p=, ?page_id=, ?attachment_id=).
+ * Undefined when it cannot be an old address.
+ */
+export function legacyKey(pathAndQuery: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(pathAndQuery, "http://old.invalid");
+  } catch {
+    return undefined;
+  }
+  const p = u.pathname.replace(/\/+$/, "") || "/";
+  if (p.length > 900) return undefined;
+  for (const name of ["p", "page_id", "attachment_id"]) {
+    const v = u.searchParams.get(name);
+    if (v && /^\d{1,12}$/.test(v)) return `${p === "/" ? "" : p}/?${name}=${v}`;
+  }
+  return p === "/" ? undefined : p;
+}
+
+/**
+ * Where an old address now lives, for a 301: only to something readers can
+ * see (a story still unpublished answers 404, as its new address would).
+ */
+export async function legacyRedirect(
+  db: Db,
+  pathAndQuery: string,
+  now = new Date(),
+): Promise<string | undefined> {
+  const key = legacyKey(pathAndQuery);
+  if (!key) return undefined;
+  const r = await db
+    .selectFrom("legacy_urls")
+    .select(["target_kind", "target_ref"])
+    .where("path", "=", key)
+    .executeTakeFirst();
+  if (!r) return undefined;
+  switch (r.target_kind) {
+    case "story": {
+      const s = await db
+        .selectFrom("stories")
+        .select("path")
+        .where("id", "=", Number(r.target_ref))
+        .where(visibleNow(now.toISOString()))
+        .executeTakeFirst();
+      return s?.path;
+    }
+    case "page":
+      return `/about/${r.target_ref}`;
+    case "section":
+      return `/${r.target_ref}`;
+    case "topic":
+      return `/topic/${r.target_ref}`;
+    case "author":
+      return `/author/${r.target_ref}`;
+    case "media":
+      return `/media/${r.target_ref}`;
+    default:
+      return undefined;
+  }
+}
