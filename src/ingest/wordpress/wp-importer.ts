@@ -38,7 +38,7 @@ import {
   saveLegacyUrl,
   startImportRun,
 } from "../../store/import-store.ts";
-import { imagesByIds, insertImage, insertVideo } from "../../store/media-repo.ts";
+import { imagesByIds, insertImage, insertVideo, updateImageText } from "../../store/media-repo.ts";
 import { setStoryComments } from "../../store/moderation-store.ts";
 import { pageById, pageBySlug, upsertPage } from "../../store/page-store.ts";
 import { createReader, displayNameSchema, markVerified } from "../../store/reader-store.ts";
@@ -113,6 +113,8 @@ export class WpImportError extends Error {}
 interface Attachment {
   id: number;
   url: string;
+  /** Its page on the old site (an attachment page). */
+  link: string;
   file: string | undefined;
   alt: string;
   caption: string;
@@ -266,6 +268,7 @@ async function scan(file: string, maxChars: number): Promise<Scan> {
       const a: Attachment = {
         id,
         url,
+        link: childText(n, "link").trim(),
         file: meta.get("_wp_attached_file")?.trim() || undefined,
         alt: meta.get("_wp_attachment_image_alt")?.trim() ?? "",
         caption: htmlToText(childText(n, "excerpt:encoded")),
@@ -320,6 +323,29 @@ class Importer {
   private readonly source: string;
   private readonly baseUrl: string;
   private readonly defaultSection: { slug: string; name: string };
+  /** Pictures made without alt text: a post showing them may say it (altText); what is left is listed at the end. */
+  private readonly altMissing = new Map<number, string>();
+
+  /** Fills a picture's missing alt text from the post that shows it. */
+  private async altText(db: Db, imageId: number, alt: string | undefined): Promise<void> {
+    if (!alt || !this.altMissing.has(imageId)) return;
+    const img = (await imagesByIds(db, [imageId])).get(imageId);
+    if (img && !img.alt) await updateImageText(db, imageId, { alt: alt.slice(0, 500) });
+    this.altMissing.delete(imageId);
+  }
+
+  /** The pictures still without alt text, for the report. */
+  async noteMissingAlt(): Promise<void> {
+    const ids = [...this.altMissing.keys()];
+    for (let i = 0; i < ids.length; i += 500) {
+      const found = await imagesByIds(this.opts.db, ids.slice(i, i + 500));
+      for (const [id, img] of found)
+        if (!img.alt) this.note(`picture ${this.altMissing.get(id)} has no alt text: add it in the library`);
+    }
+  }
+
+  /** Media rows this run made (an attachment a post brought in before its own item came). */
+  private readonly createdThisRun = new Set<string>();
   /** Pictures stored (files) this batch, by attachment id or address. */
   private stored = new Map<string, Promise<PreparedMedia | undefined>>();
 
@@ -359,7 +385,7 @@ class Importer {
   async authors(): Promise<Map<string, string>> {
     const slugs = new Map<string, string>();
     for (const a of this.s.authors.values()) {
-      const slug = await this.author(a.login, a.name);
+      const slug = await this.opts.db.transaction().execute((trx) => this.author(trx, a.login, a.name));
       slugs.set(a.login, slug);
       if (!a.email)
         this.note(`author ${a.login} (${a.name}) has no email address: link a newsroom account by hand`);
@@ -367,32 +393,30 @@ class Importer {
     return slugs;
   }
 
-  private async author(login: string, name: string): Promise<string> {
+  /** An author profile for a WordPress login (on `db`: the caller's transaction). */
+  private async author(db: Db, login: string, name: string): Promise<string> {
     const key = `author:${login}`;
-    const db = this.opts.db;
     const known = await importedItem(db, this.source, key);
     if (known) {
       const row = await authorById(db, known.targetId);
       if (row) return row.slug;
     }
     const slug = slugify(name, 100) === "story" ? slugify(login, 100) : slugify(name, 100);
-    return db.transaction().execute(async (trx) => {
-      const a = await upsertAuthor(trx, { slug, name: name.slice(0, 200) });
-      await recordImportedItem(
-        trx,
-        this.source,
-        key,
-        { kind: "author", targetId: a.id, contentHash: "", targetRevision: null, linksPending: false },
-        this.now(),
-      );
-      await saveLegacyUrl(
-        trx,
-        `/author/${encodeURIComponent(login).toLowerCase()}`,
-        { kind: "author", ref: a.slug },
-        this.source,
-      );
-      return a.slug;
-    });
+    const a = await upsertAuthor(db, { slug, name: name.slice(0, 200) });
+    await recordImportedItem(
+      db,
+      this.source,
+      key,
+      { kind: "author", targetId: a.id, contentHash: "", targetRevision: null, linksPending: false },
+      this.now(),
+    );
+    await saveLegacyUrl(
+      db,
+      `/author/${encodeURIComponent(login).toLowerCase()}`,
+      { kind: "author", ref: a.slug },
+      this.source,
+    );
+    return a.slug;
   }
 
   private authorSlugs = new Map<string, string>();
@@ -401,12 +425,12 @@ class Importer {
     this.authorSlugs = m;
   }
 
-  private async authorFor(login: string): Promise<string | undefined> {
+  private async authorFor(db: Db, login: string): Promise<string | undefined> {
     if (!login) return undefined;
     const known = this.authorSlugs.get(login);
     if (known) return known;
     this.note(`author ${login} is not in the export's author list: a profile was made from the login name`);
-    const slug = await this.author(login, login);
+    const slug = await this.author(db, login, login);
     this.authorSlugs.set(login, slug);
     return slug;
   }
@@ -539,6 +563,7 @@ class Importer {
           const data = await this.attachmentBytes({
             id: 0,
             url: /^https?:/i.test(src) ? src : `${this.s.siteUrl}${src}`,
+            link: "",
             file: upload,
             alt: "",
             caption: "",
@@ -574,16 +599,18 @@ class Importer {
   /** The row of a prepared picture: found, or written now (inside the item's transaction). */
   private async mediaRow(db: Db, p: PreparedMedia, ref?: ImageRef): Promise<MediaRow | undefined> {
     const known = await importedItem(db, this.source, p.key);
-    if (known) return { kind: known.kind as MediaRow["kind"], id: known.targetId };
+    if (known) {
+      const file =
+        known.kind === "image"
+          ? (await imagesByIds(db, [known.targetId])).get(known.targetId)?.file
+          : known.contentHash;
+      return { kind: known.kind as MediaRow["kind"], id: known.targetId, ...(file ? { file } : {}) };
+    }
     if (p.kind === "known") return undefined;
     let row: MediaRow;
     if (p.kind === "image" || p.kind === "remote") {
       const a = p.kind === "image" ? p.attachment : undefined;
       const alt = (a?.alt || ref?.alt || "").slice(0, 1000);
-      if (!alt)
-        this.note(
-          `picture ${a ? `attachment ${a.id} (${a.file ?? a.url})` : (ref?.src ?? "")} has no alt text: add it in the library`,
-        );
       const id = await insertImage(db, {
         ...(p.kind === "image"
           ? {
@@ -602,6 +629,7 @@ class Importer {
       });
       row = { kind: "image", id };
       if (p.kind === "image") row.file = p.stored.file;
+      if (!alt) this.altMissing.set(id, a ? `attachment ${a.id} (${a.file ?? a.url})` : (ref?.src ?? p.key));
     } else if (p.kind === "video") {
       const id = await insertVideo(db, {
         title: (p.attachment.title || "Video").slice(0, 300),
@@ -615,6 +643,7 @@ class Importer {
       // A document (PDF …): kept as a file; links to it point here.
       row = { kind: "file", id: 0, file: p.file };
     }
+    this.createdThisRun.add(p.key);
     await recordImportedItem(
       db,
       this.source,
@@ -629,7 +658,11 @@ class Importer {
       this.now(),
     );
     if (p.kind !== "remote" && "attachment" in p && p.attachment && row.file)
-      for (const k of [legacyKey(p.attachment.url), `/?attachment_id=${p.attachment.id}`])
+      for (const k of [
+        legacyKey(p.attachment.url),
+        p.attachment.link ? legacyKey(p.attachment.link) : undefined,
+        `/?attachment_id=${p.attachment.id}`,
+      ])
         if (k) await saveLegacyUrl(db, k, { kind: "media", ref: row.file }, this.source);
     return row;
   }
@@ -782,7 +815,7 @@ class Importer {
       return {
         key: p.key,
         title: p.title,
-        status: before || !row ? "unchanged" : "created",
+        status: row && (!before || this.createdThisRun.has(p.key)) ? "created" : "unchanged",
         ...(row?.file ? { url: `/media/${row.file}` } : {}),
       };
     }
@@ -796,6 +829,7 @@ class Importer {
       }
       const prepared = p.pictures.get(b);
       const row = prepared ? await this.mediaRow(db, prepared, b.ref) : undefined;
+      if (row?.kind === "image") await this.altText(db, row.id, b.ref.alt);
       if (row?.kind === "image")
         blocks.push({
           type: "image",
@@ -945,7 +979,11 @@ class Importer {
       rfcDate(childText(n, "pubDate"));
     if (!date) notes.push("no valid date (post_date_gmt, post_date, pubDate): dated at the import");
     else if (!wpDate(childText(n, "wp:post_date_gmt")))
-      notes.push("no GMT date: its local date was read as UTC");
+      notes.push(
+        wpDate(childText(n, "wp:post_date"))
+          ? "no GMT date: its local date was read as UTC"
+          : "no valid post_date: dated by its RSS pubDate",
+      );
     const modified = wpDate(childText(n, "wp:post_modified_gmt"));
     const password = childText(n, "wp:post_password").trim();
     let status: StoryStatus;
@@ -1000,7 +1038,7 @@ class Importer {
     const uniqueTopics = [...new Map(topicNames.map((t) => [slugify(t, 100), t])).values()];
     if (uniqueTopics.length > 12)
       notes.push(`${uniqueTopics.length} tags and categories: the first 12 became topics`);
-    const authorSlug = await this.authorFor(childText(n, "dc:creator").trim());
+    const authorSlug = await this.authorFor(db, childText(n, "dc:creator").trim());
     const excerpt = htmlToText(childText(n, "excerpt:encoded"));
     let headline = p.title;
     if (!headline && (status === "published" || status === "scheduled")) {
@@ -1351,7 +1389,7 @@ export async function importWordpress(file: string, opts: WpImportOptions): Prom
   );
   if (resumed) Object.assign(im.counts, await importRunCounts(db, run.id));
   im.setAuthorSlugs(await im.authors());
-  const batchSize = opts.batchSize ?? 50;
+  const batchSize = opts.batchSize ?? 10;
   let index = 0;
   let batch: { prepared: Prepared }[] = [];
   const flush = async () => {
@@ -1420,6 +1458,7 @@ export async function importWordpress(file: string, opts: WpImportOptions): Prom
   await flush();
   await im.fixPendingLinks();
   await im.termAddresses();
+  await im.noteMissingAlt();
   await finishImportRun(db, run.id, "done", im.counts, opts.now?.() ?? new Date());
   return {
     file,

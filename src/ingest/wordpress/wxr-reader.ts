@@ -158,7 +158,7 @@ export async function* readWxr(file: string, opts: ReadOptions = {}): AsyncGener
     }
   });
 
-  const stream = fs.createReadStream(file, { encoding: "utf8", highWaterMark: 256 * 1024 });
+  const stream = fs.createReadStream(file, { encoding: "utf8", highWaterMark: 64 * 1024 });
   let first = true;
   try {
     for await (const chunk of stream as AsyncIterable<string>) {
