@@ -754,7 +754,7 @@ class Importer {
           key: `line:${line}`,
           title,
           status: "error",
-          error: `the item at line ${line} has no <wp:post_id>`,
+          error: `the item at line ${line} has no <wp:post_id> in WordPress's namespace (http://wordpress.org/export/1.x/)`,
         },
       };
     const key = `${type === "attachment" ? "attachment" : type}:${id}`;
@@ -1446,9 +1446,9 @@ export async function importWordpress(file: string, opts: WpImportOptions): Prom
         prepared: {
           kind: "done",
           result: {
-            key: `post:${childText(r.node, "wp:post_id") || `line ${r.line}`}`,
+            key: `${childText(r.node, "wp:post_type").trim() || "post"}:${childText(r.node, "wp:post_id").trim() || `line ${r.line}`}`,
             status: "error",
-            error: `the item at line ${r.line} has over ${Math.round(maxChars / 1048576)} MB of text; not imported (raise --max-post-mb to take it)`,
+            error: `the item at line ${r.line} has ${(r.bytes / 1048576).toFixed(1)} MB of text, over the limit of ${(maxChars / 1048576).toFixed(1)} MB; not imported (raise --max-post-mb to take it)`,
           },
         },
       });

@@ -85,9 +85,12 @@ export async function* readWxr(file: string, opts: ReadOptions = {}): AsyncGener
   const stack: WxrNode[] = [];
   let channelText: { key: string; text: string } | undefined;
 
-  parser.on("error", (err) =>
-    fail(new WxrError(err.message.replace(/^(?:[^:\s]+:)?\d+:\d+: /, ""), parser.line, parser.column)),
-  );
+  parser.on("error", (err) => {
+    let message = err.message.replace(/^(?:[^:\s]+:)?\d+:\d+: /, "");
+    if (/^undefined entity/.test(message))
+      message = `undefined entity: XML has only &amp; &lt; &gt; &quot; &apos; and numeric references (an HTML entity such as &nbsp; belongs inside CDATA)`;
+    fail(new WxrError(message, parser.line, parser.column));
+  });
   parser.on("doctype", () =>
     fail(
       new WxrError(
@@ -129,11 +132,13 @@ export async function* readWxr(file: string, opts: ReadOptions = {}): AsyncGener
   const onText = (t: string) => {
     if (record) {
       record.chars += t.length;
+      const node = stack.at(-1)!;
       if (record.chars > maxChars) {
+        // Past the limit only short fields are kept (the post id, its type), to say which item it was.
         record.tooLarge = true;
-        return;
+        if (node.text.length + t.length > 200) return;
       }
-      stack.at(-1)!.text += t;
+      node.text += t;
     } else if (channelText) channelText.text += t;
   };
   parser.on("text", onText);
@@ -174,6 +179,7 @@ export async function* readWxr(file: string, opts: ReadOptions = {}): AsyncGener
       }
       if (out.length) yield* out.splice(0, out.length);
     }
+    if (first) throw new WxrError("the file is empty");
     try {
       parser.close();
     } catch (err) {
