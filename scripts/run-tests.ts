@@ -30,6 +30,7 @@ const concurrency = Number(process.env["GAZETTE_TEST_CONCURRENCY"] ?? 2);
  * that two at a time the run does not end with one long file running alone.
  */
 const SLOW_FIRST = [
+  "wordpress-resume",
   "cli",
   "media-migrate",
   "first-start",

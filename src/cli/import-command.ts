@@ -3,6 +3,7 @@
  * (ingest/wordpress/wp-importer.ts), with a progress bar on a terminal, one
  * line per item, and at the end everything that needs a person.
  */
+import fs from "node:fs";
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import type { Config } from "../config.ts";
@@ -42,6 +43,10 @@ export async function importWordpressCommand(
       "import-wordpress: name one WXR file, e.g. gazette import-wordpress export.xml --uploads wp-content/uploads",
     );
   const file = positionals[0]!;
+  if (values.uploads !== undefined && !fs.statSync(values.uploads, { throwIfNoEntry: false })?.isDirectory())
+    throw new UsageError(
+      `--uploads: no folder ${values.uploads}; give a copy of the old site's wp-content/uploads folder`,
+    );
   let section: { slug: string; name: string } | undefined;
   if (values.section !== undefined) {
     const s = slugSchema.safeParse(values.section);

@@ -1,12 +1,10 @@
 /**
  * `gazette import-wordpress` on both engines: a newsroom's export of our own
  * (test/fixtures/wordpress), the WordPress importer's own corpus
- * (../shared/wxr), hostile files, downloads from a local server, and a
- * large generated export killed mid-way and run again.
+ * (../shared/wxr), hostile files and downloads from a local server. The
+ * large export killed mid-way is wordpress-resume.test.ts.
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
-import crypto from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -21,7 +19,6 @@ import {
 } from "../../src/ingest/wordpress/wp-importer.ts";
 import { contentOf, saveStory, storyById } from "../../src/store/story-store.ts";
 import { DIALECTS, ROOT, type TestEnv, makeEnv, tempDir, writeJpeg } from "../helpers.ts";
-import { writeLargeWxr } from "../wxr-generator.ts";
 
 const FIXTURE = path.join(ROOT, "test", "fixtures", "wordpress", "harbour-gazette.xml");
 const CORPUS = path.resolve(ROOT, "..", "shared", "wxr");
@@ -435,149 +432,4 @@ for (const dialect of DIALECTS) {
       }
     });
   });
-
-  describe(`a large WordPress export, killed and run again (${dialect})`, () => {
-    // SQLite takes the 20,000 posts of the memory target; PostgreSQL the same
-    // path on a smaller file (every statement there is a round trip).
-    const posts = dialect === "sqlite" ? 20_000 : 600;
-
-    it(`${posts.toLocaleString("en")} posts: kill -9 mid-way and the same command again give what one uninterrupted run gives${dialect === "sqlite" ? ", in under 300 MB" : ""}`, async () => {
-      const dir = tempDir("gazette-big-wxr-");
-      const { file, bytes } = await writeLargeWxr(path.join(dir, "big.xml"), posts);
-      if (posts === 20_000) assert.ok(bytes > 100_000_000, `the file is ${bytes} bytes`);
-      const cli = (extra: Record<string, string>) => ({
-        GAZETTE_BASE_URL: env.config.site.baseUrl,
-        GAZETTE_DATA: env.dataDir,
-        ...(env.databaseUrl ? { DATABASE_URL: env.databaseUrl } : {}),
-        ...extra,
-      });
-      // A random point: after this many items are committed.
-      const killAfter = Math.floor(posts * (0.15 + Math.random() * 0.6));
-      const first = startImport(file, cli({}));
-      await first.itemsDone(killAfter);
-      first.child.kill("SIGKILL");
-      await first.exited;
-      const second = startImport(file, cli({}));
-      const secondRun = await second.exited;
-      assert.equal(secondRun.code, 0, secondRun.stderr);
-      const resumed = /continued after item (\d+)/.exec(secondRun.stdout);
-      assert.ok(resumed, "the second run continued the first");
-      assert.ok(Number(resumed[1]) >= killAfter, `continued after ${resumed[1]}, killed after ${killAfter}`);
-      const interrupted = await snapshot(env);
-
-      // The same file once, uninterrupted, into an empty site.
-      const clean = await makeEnv({ dialect });
-      try {
-        const whole = startImport(file, {
-          GAZETTE_BASE_URL: clean.config.site.baseUrl,
-          GAZETTE_DATA: clean.dataDir,
-          ...(clean.databaseUrl ? { DATABASE_URL: clean.databaseUrl } : {}),
-        });
-        const wholeRun = await whole.exited;
-        assert.equal(wholeRun.code, 0, wholeRun.stderr);
-        assert.match(wholeRun.stdout, new RegExp(`${posts} created, 0 updated`));
-        const uninterrupted = await snapshot(clean);
-        assert.equal(uninterrupted.stories, posts);
-        assert.deepEqual(interrupted, uninterrupted);
-        if (posts === 20_000) {
-          const rss = Number(/MAXRSS_KB (\d+)/.exec(wholeRun.stderr)?.[1]);
-          assert.ok(rss > 0 && rss < 300 * 1024, `peak resident memory ${Math.round(rss / 1024)} MB`);
-        }
-      } finally {
-        await clean.close();
-        fs.rmSync(dir, { recursive: true, force: true });
-      }
-    });
-  });
-}
-
-/** The import run as a newsroom runs it, in a process of its own, reporting its peak memory. */
-function startImport(
-  file: string,
-  env: Record<string, string>,
-): {
-  child: ChildProcess;
-  itemsDone: (n: number) => Promise<void>;
-  exited: Promise<{ code: number | null; stdout: string; stderr: string }>;
-} {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "test/fixtures/run-measured.ts", "import-wordpress", file],
-    { cwd: ROOT, env: { ...process.env, GAZETTE_DEMO: "0", ...env } },
-  );
-  let stdout = "";
-  let stderr = "";
-  let created = 0;
-  const waiting: { n: number; resolve: () => void }[] = [];
-  child.stdout!.setEncoding("utf8");
-  child.stdout!.on("data", (s: string) => {
-    stdout += s;
-    created += (s.match(/^created /gm) ?? []).length;
-    for (const w of waiting.filter((x) => created >= x.n)) w.resolve();
-    if (stdout.length > 4_000_000) stdout = stdout.slice(-100_000);
-  });
-  child.stderr!.on("data", (b: Buffer) => (stderr += b.toString()));
-  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on("close", (code) => resolve({ code, stdout, stderr })),
-  );
-  return {
-    child,
-    exited,
-    itemsDone: (n) =>
-      new Promise<void>((resolve, reject) => {
-        if (created >= n) return resolve();
-        waiting.push({ n, resolve });
-        void exited.then(() => reject(new Error(`the import ended after ${created} items: ${stderr}`)));
-      }),
-  };
-}
-
-/** What an import made, independent of row ids and of when it ran. */
-async function snapshot(env: TestEnv): Promise<Record<string, unknown>> {
-  const stories = await env.db
-    .selectFrom("stories")
-    .innerJoin("sections", "sections.id", "stories.section_id")
-    .select([
-      "stories.path",
-      "stories.headline",
-      "stories.summary",
-      "stories.body",
-      "stories.status",
-      "stories.first_published_at",
-      "stories.revision",
-      "stories.comment_count",
-      "sections.slug",
-    ])
-    .orderBy("stories.path")
-    .execute();
-  const hash = crypto.createHash("sha256").update(JSON.stringify(stories)).digest("hex");
-  const count = async (
-    t: "comments" | "readers" | "topics" | "story_topics" | "legacy_urls" | "import_items",
-  ) =>
-    Number(
-      (
-        await env.db
-          .selectFrom(t)
-          .select((eb) => eb.fn.countAll<number>().as("n"))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
-  const comments = await env.db
-    .selectFrom("comments")
-    .innerJoin("stories", "stories.id", "comments.story_id")
-    .select(["stories.path", "comments.body", "comments.created_at"])
-    .orderBy("stories.path")
-    .orderBy("comments.created_at")
-    .execute();
-  return {
-    stories: stories.length,
-    storiesHash: hash,
-    commentsHash: crypto.createHash("sha256").update(JSON.stringify(comments)).digest("hex"),
-    comments: await count("comments"),
-    readers: await count("readers"),
-    topics: await count("topics"),
-    storyTopics: await count("story_topics"),
-    legacyUrls: await count("legacy_urls"),
-    importItems: await count("import_items"),
-  };
 }

@@ -34,6 +34,7 @@ import {
   importedItem,
   itemsWithPendingLinks,
   legacyKey,
+  legacyRedirect,
   recordImportedItem,
   saveLegacyUrl,
   startImportRun,
@@ -696,6 +697,9 @@ class Importer {
     const old = legacyKey(href.replace(/^https?:\/\/[^/]+/i, "") || "/");
     const key = old ? this.s.oldAddresses.get(old) : undefined;
     if (!key) {
+      // Another export of the same site imported before (a site exported in parts).
+      const moved = old ? await legacyRedirect(db, old, this.now()) : undefined;
+      if (moved) return { href: `${this.baseUrl}${moved}`, pending: false };
       if (old) this.note(`link to ${href.slice(0, 200)}: no post of the export has that address`);
       return { href, pending: false };
     }
@@ -1371,10 +1375,9 @@ export async function importWordpress(file: string, opts: WpImportOptions): Prom
   try {
     stat = fs.statSync(file);
   } catch {
-    throw new WpImportError(`${file}: no such file`);
+    throw new WpImportError("no such file");
   }
-  if (stat.isDirectory())
-    throw new WpImportError(`${file} is a folder; name the .xml file WordPress exported`);
+  if (stat.isDirectory()) throw new WpImportError("is a folder; name the .xml file WordPress exported");
   if (opts.uploadsDir && !fs.existsSync(opts.uploadsDir))
     throw new WpImportError(
       `--uploads: no folder ${opts.uploadsDir} (a copy of the old site's wp-content/uploads)`,
