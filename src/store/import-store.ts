@@ -48,17 +48,11 @@ export async function recordImportedItem(
     links_pending: item.linksPending ? 1 : 0,
     imported_at: now.toISOString(),
   };
-  const r = await db
-    .updateTable("import_items")
-    .set(values)
-    .where("source", "=", source)
-    .where("item_key", "=", key)
-    .executeTakeFirst();
-  if (Number(r.numUpdatedRows) === 0)
-    await db
-      .insertInto("import_items")
-      .values({ source, item_key: key, ...values })
-      .execute();
+  await db
+    .insertInto("import_items")
+    .values({ source, item_key: key, ...values })
+    .onConflict((oc) => oc.columns(["source", "item_key"]).doUpdateSet(values))
+    .execute();
 }
 
 /** Items whose text still links to the old site's address of something imported later. */
@@ -193,16 +187,12 @@ export async function saveLegacyUrl(
   target: { kind: LegacyTargetKind; ref: string },
   source: string,
 ): Promise<void> {
-  const r = await db
-    .updateTable("legacy_urls")
-    .set({ target_kind: target.kind, target_ref: target.ref, source })
-    .where("path", "=", path)
-    .executeTakeFirst();
-  if (Number(r.numUpdatedRows) === 0)
-    await db
-      .insertInto("legacy_urls")
-      .values({ path, target_kind: target.kind, target_ref: target.ref, source })
-      .execute();
+  const values = { target_kind: target.kind, target_ref: target.ref, source };
+  await db
+    .insertInto("legacy_urls")
+    .values({ path, ...values })
+    .onConflict((oc) => oc.column("path").doUpdateSet(values))
+    .execute();
 }
 
 /**

@@ -315,7 +315,9 @@ for (const dialect of DIALECTS) {
       assert.equal((await rowCounts()).stories, before.stories);
     });
 
-    it("imports every file of WordPress's own test corpus, or refuses it with where it broke and writes nothing", async () => {
+    it("imports every file of WordPress's own test corpus, or refuses it with where it broke and writes nothing", async (t) => {
+      // The corpus is GPL and is read where it lies (../shared/wxr), never copied into the project.
+      if (!fs.existsSync(CORPUS)) return t.skip(`WordPress's test corpus is not at ${CORPUS}`);
       const files = fs.readdirSync(CORPUS).filter((f) => f.endsWith(".xml"));
       assert.ok(files.length >= 30, "the corpus is there");
       for (const f of files) {

@@ -363,6 +363,15 @@ class Importer {
     return this.source;
   }
 
+  /** What this run remembered of rows a rolled-back batch had written: forgotten. */
+  afterRollback(): void {
+    this.sections.clear();
+    this.readerKeys.clear();
+    this.stored.clear();
+    for (const login of this.authorSlugs.keys())
+      if (!this.s.authors.has(login)) this.authorSlugs.delete(login);
+  }
+
   /** Pictures of a committed batch are found through import_items from now on. */
   endBatch(): void {
     this.stored.clear();
@@ -436,9 +445,14 @@ class Importer {
     return slug;
   }
 
+  /** Sections known to exist (made or found this run). */
+  private readonly sections = new Set<string>();
+
   private async section(db: Db, slug: string, name: string): Promise<string> {
     const clean = slugify(decodeURIComponentSafe(slug), 100);
+    if (this.sections.has(clean)) return clean;
     if (!(await sectionBySlug(db, clean))) await upsertSection(db, { slug: clean, name: name.slice(0, 200) });
+    this.sections.add(clean);
     return clean;
   }
 
@@ -919,6 +933,8 @@ class Importer {
     const existing = before ? await storyById(db, before.targetId) : undefined;
     let storyStatus: WpItemStatus | undefined;
     let storyId: number;
+    /** The public path when readers see the story now (found without a query when just saved). */
+    let url: string | undefined;
     if (existing && before!.contentHash === p.hash) {
       storyStatus = "unchanged";
       storyId = existing.id;
@@ -935,6 +951,14 @@ class Importer {
         note: existing ? "Updated from the WordPress export" : "Imported from WordPress",
       });
       storyId = saved.id;
+      const now = this.now().toISOString();
+      if (
+        input.status === "published" &&
+        !saved.path.startsWith("/_draft/") &&
+        saved.path &&
+        (input.firstPublishedAt ?? now) <= now
+      )
+        url = saved.path;
       if (childText(n, "wp:comment_status").trim() === "closed")
         await setStoryComments(db, storyId, { mode: "closed" });
       await recordImportedItem(
@@ -955,7 +979,8 @@ class Importer {
       storyStatus = existing ? "updated" : "created";
     }
     const comments = await this.writeComments(db, p, storyId);
-    const url = await visiblePathById(db, storyId, this.now().toISOString());
+    if (storyStatus !== "created" && storyStatus !== "updated")
+      url = await visiblePathById(db, storyId, this.now().toISOString());
     return {
       key: p.key,
       title: p.title,
@@ -1410,11 +1435,13 @@ export async function importWordpress(file: string, opts: WpImportOptions): Prom
       });
     } catch {
       // One item failed: again one at a time, so only that one is lost.
+      im.afterRollback();
       results = [];
       for (const b of batch) {
         try {
           results.push(await db.transaction().execute((trx) => im.write(trx, b.prepared)));
         } catch (err) {
+          im.afterRollback();
           const key = b.prepared.kind === "done" ? b.prepared.result.key : b.prepared.key;
           results.push({
             key,
