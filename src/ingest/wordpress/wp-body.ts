@@ -494,6 +494,15 @@ class Converter {
   }
 }
 
+/**
+ * An HTML fragment that is already in paragraphs (a Ghost HTML card, a
+ * callout's text) → blocks and notes, pictures and embeds included.
+ */
+export function htmlFragmentBody(html: string): BodyResult {
+  const c = new Converter();
+  return { blocks: c.html(html, false), notes: c.notes };
+}
+
 /** A post's body (content:encoded) → blocks and notes. */
 export function wordpressBody(html: string): BodyResult {
   const c = new Converter();
