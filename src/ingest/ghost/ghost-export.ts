@@ -235,7 +235,7 @@ export function parseGhostExport(source: string): GhostExport {
   let json: unknown;
   try {
     json = JSON.parse(source);
-  } catch (err) {
+  } catch {
     const at = jsonErrorOffset(source);
     const next = source.slice(at, at + 20).split(/\r?\n/)[0];
     const what =
