@@ -18,6 +18,7 @@ import { buildApp } from "../src/app.ts";
 import { MediaStore } from "../src/media/media-store.ts";
 import { openMediaStore } from "../src/media/open-media.ts";
 import { type Db, type Dialect, openDatabase } from "../src/store/database.ts";
+import type { Database } from "../src/store/schema.ts";
 import { after } from "node:test";
 import { dropPostgres, freshPostgresUrl, postgresFromTemplate, stopPostgres } from "./postgres.ts";
 
@@ -236,4 +237,23 @@ export function runGazette(
     child.on("error", reject);
     child.on("close", (status) => resolve({ status, stdout, stderr }));
   });
+}
+
+/** How many rows each table has: what a test compares before and after something that must write nothing. */
+export async function countRows<T extends keyof Database>(
+  db: Db,
+  tables: readonly T[],
+): Promise<Record<T, number>> {
+  const out = {} as Record<T, number>;
+  for (const t of tables)
+    out[t] = Number(
+      (
+        await db
+          // Any table counts the same way; the cast only spares the type checker a union of every table.
+          .selectFrom(t as "stories")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  return out;
 }

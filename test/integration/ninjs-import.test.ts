@@ -6,7 +6,7 @@ import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { type ImportResult, importFile } from "../../src/ingest/ninjs-importer.ts";
 import type { SchemaVersion } from "../../src/ingest/ninjs-schema.ts";
-import { DIALECTS, type TestEnv, ROOT, makeEnv, tempDir, writeJpeg } from "../helpers.ts";
+import { DIALECTS, type TestEnv, ROOT, countRows, makeEnv, tempDir, writeJpeg } from "../helpers.ts";
 
 const FIXTURES = path.join(ROOT, "test", "fixtures", "ninjs");
 /** Copies the fixtures to a temp folder and generates the pictures they refer to. */
@@ -24,9 +24,8 @@ for (const dialect of DIALECTS) {
 
   const imp = (file: string) => importFile({ db: env.db, media: env.media }, path.join(dir, file));
 
-  async function rowCounts(): Promise<Record<string, number>> {
-    const out: Record<string, number> = {};
-    for (const t of [
+  const rowCounts = () =>
+    countRows(env.db, [
       "stories",
       "images",
       "videos",
@@ -35,18 +34,7 @@ for (const dialect of DIALECTS) {
       "story_authors",
       "sections",
       "redirects",
-    ] as const) {
-      out[t] = Number(
-        (
-          await env.db
-            .selectFrom(t)
-            .select((eb) => eb.fn.countAll<number>().as("n"))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
-    }
-    return out;
-  }
+    ] as const);
 
   beforeEach(async () => {
     env = await makeEnv({ dialect });

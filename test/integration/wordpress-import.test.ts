@@ -18,7 +18,7 @@ import {
   importWordpress,
 } from "../../src/ingest/wordpress/wp-importer.ts";
 import { contentOf, saveStory, storyById } from "../../src/store/story-store.ts";
-import { DIALECTS, ROOT, type TestEnv, makeEnv, tempDir, writeJpeg } from "../helpers.ts";
+import { DIALECTS, ROOT, type TestEnv, countRows, makeEnv, tempDir, writeJpeg } from "../helpers.ts";
 
 const FIXTURE = path.join(ROOT, "test", "fixtures", "wordpress", "harbour-gazette.xml");
 const CORPUS = path.resolve(ROOT, "..", "shared", "wxr");
@@ -60,19 +60,7 @@ for (const dialect of DIALECTS) {
   let env: TestEnv;
   let uploads: string;
 
-  async function rowCounts(): Promise<Record<string, number>> {
-    const out: Record<string, number> = {};
-    for (const t of TABLES)
-      out[t] = Number(
-        (
-          await env.db
-            .selectFrom(t)
-            .select((eb) => eb.fn.countAll<number>().as("n"))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
-    return out;
-  }
+  const rowCounts = () => countRows(env.db, TABLES);
 
   async function run(
     file: string,

@@ -12,7 +12,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import { DIALECTS, ROOT, type TestEnv, makeEnv, tempDir } from "../helpers.ts";
+import { DIALECTS, ROOT, type TestEnv, countRows, makeEnv, tempDir } from "../helpers.ts";
 import { writeLargeWxr } from "../wxr-generator.ts";
 
 for (const dialect of DIALECTS) {
@@ -137,17 +137,6 @@ async function snapshot(env: TestEnv): Promise<Record<string, unknown>> {
     .orderBy("stories.path")
     .execute();
   const hash = crypto.createHash("sha256").update(JSON.stringify(stories)).digest("hex");
-  const count = async (
-    t: "comments" | "readers" | "topics" | "story_topics" | "legacy_urls" | "import_items",
-  ) =>
-    Number(
-      (
-        await env.db
-          .selectFrom(t)
-          .select((eb) => eb.fn.countAll<number>().as("n"))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
   const comments = await env.db
     .selectFrom("comments")
     .innerJoin("stories", "stories.id", "comments.story_id")
@@ -159,11 +148,13 @@ async function snapshot(env: TestEnv): Promise<Record<string, unknown>> {
     stories: stories.length,
     storiesHash: hash,
     commentsHash: crypto.createHash("sha256").update(JSON.stringify(comments)).digest("hex"),
-    comments: await count("comments"),
-    readers: await count("readers"),
-    topics: await count("topics"),
-    storyTopics: await count("story_topics"),
-    legacyUrls: await count("legacy_urls"),
-    importItems: await count("import_items"),
+    ...(await countRows(env.db, [
+      "comments",
+      "readers",
+      "topics",
+      "story_topics",
+      "legacy_urls",
+      "import_items",
+    ] as const)),
   };
 }
