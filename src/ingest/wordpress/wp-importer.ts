@@ -864,14 +864,11 @@ class Importer {
     for (const n of notes) this.note(`${p.key} (${p.title || "untitled"}): ${n}`);
     if (p.kind === "page") return this.writePage(db, p, linked.blocks, linked.pending, notes);
     const heroRow = p.hero ? await this.mediaRow(db, p.hero) : undefined;
-    return this.writePost(
-      db,
-      p,
-      linked.blocks,
-      linked.pending,
-      heroRow?.kind === "image" ? heroRow.id : undefined,
-      notes,
-    );
+    const heroId = heroRow?.kind === "image" ? heroRow.id : undefined;
+    // A featured image that the post also shows in its text (as WordPress themes print both): once, at the top.
+    const again = heroId ? linked.blocks.findIndex((b) => b.type === "image" && b.imageId === heroId) : -1;
+    const body = again >= 0 ? linked.blocks.filter((_, i) => i !== again) : linked.blocks;
+    return this.writePost(db, p, body, linked.pending, heroId, notes);
   }
 
   private async writePage(
@@ -1088,7 +1085,7 @@ class Importer {
       ...(rawSlug !== "story" ? { slug: rawSlug } : {}),
       summary: excerpt ? [cut(excerpt, 500)] : [],
       body,
-      ...(heroImageId ? { heroImageId } : existing?.heroImageId ? {} : {}),
+      ...(heroImageId ? { heroImageId } : {}),
       sectionSlug,
       topicNames: uniqueTopics.slice(0, 12),
       authorSlugs: authorSlug ? [authorSlug] : [],
@@ -1386,7 +1383,6 @@ function pickNewsroom(existing: Story): Partial<StoryInput> {
     seo: c.seo,
     ...(c.access ? { access: c.access } : {}),
     ...(c.sponsor ? { sponsor: c.sponsor } : {}),
-    ...(existing.heroImageId ? {} : {}),
   };
 }
 
