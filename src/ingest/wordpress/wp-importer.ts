@@ -27,6 +27,7 @@ import { MediaError, type MediaStore, type StoredImage } from "../../media/media
 import type { Db } from "../../store/database.ts";
 import { insertComment, commentById, setCommentStatus } from "../../store/comment-store.ts";
 import {
+  type ImportedItem,
   advanceImportRun,
   clearPendingLinks,
   finishImportRun,
@@ -569,7 +570,7 @@ class Importer {
         const upload = uploadKey(src);
         const host = hostOf(src);
         const onOldSite = host ? this.s.hosts.has(host) : src.startsWith("/");
-        if (upload && (onOldSite || upload)) {
+        if (upload) {
           const id = this.s.attachmentByUpload.get(upload);
           if (id) return this.prepareAttachment(id);
         }
@@ -615,10 +616,7 @@ class Importer {
   private async mediaRow(db: Db, p: PreparedMedia, ref?: ImageRef): Promise<MediaRow | undefined> {
     const known = await importedItem(db, this.source, p.key);
     if (known) {
-      const file =
-        known.kind === "image"
-          ? (await imagesByIds(db, [known.targetId])).get(known.targetId)?.file
-          : known.contentHash;
+      const file = await this.fileOf(db, known);
       return { kind: known.kind as MediaRow["kind"], id: known.targetId, ...(file ? { file } : {}) };
     }
     if (p.kind === "known") return undefined;
@@ -682,10 +680,11 @@ class Importer {
     return row;
   }
 
-  private async fileOfKnown(db: Db, key: string, kind: string, id: number): Promise<string | undefined> {
-    if (kind === "image") return (await imagesByIds(db, [id])).get(id)?.file ?? undefined;
-    const item = await importedItem(db, this.source, key);
-    return item?.contentHash || undefined;
+  /** The media file an imported item is (a picture's original; a video's or document's file, kept as its hash). */
+  private async fileOf(db: Db, item: ImportedItem): Promise<string | undefined> {
+    if (item.kind === "image")
+      return (await imagesByIds(db, [item.targetId])).get(item.targetId)?.file ?? undefined;
+    return item.contentHash || undefined;
   }
 
   // ---- links ---------------------------------------------------------------
@@ -702,8 +701,7 @@ class Importer {
     if (upload) {
       const id = this.s.attachmentByUpload.get(upload);
       const known = id ? await importedItem(db, this.source, `attachment:${id}`) : undefined;
-      const file =
-        known && id ? await this.fileOfKnown(db, `attachment:${id}`, known.kind, known.targetId) : undefined;
+      const file = known ? await this.fileOf(db, known) : undefined;
       if (file) return { href: `${this.baseUrl}/media/${file}`, pending: false };
       if (!id) this.note(`link to ${href.slice(0, 200)}: the file is not in the export`);
       return { href, pending: !!id };
@@ -727,7 +725,7 @@ class Importer {
       const page = await pageById(db, target.targetId);
       return page ? { href: `${this.baseUrl}/about/${page.slug}`, pending: false } : { href, pending: false };
     }
-    const file = await this.fileOfKnown(db, key, target.kind, target.targetId);
+    const file = await this.fileOf(db, target);
     return file ? { href: `${this.baseUrl}/media/${file}`, pending: false } : { href, pending: false };
   }
 
