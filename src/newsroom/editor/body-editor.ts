@@ -4,9 +4,10 @@
  * starter kit; quotes (with attribution), pictures, videos, embeds and
  * related stories are Gazette's own nodes, drawn by small DOM node views.
  */
-import { Editor, Node as TiptapNode, mergeAttributes } from "@tiptap/core";
+import { Editor, Extension, Node as TiptapNode, mergeAttributes } from "@tiptap/core";
 import StarterKit from "@tiptap/starter-kit";
 import type { Node as PmNodeType } from "@tiptap/pm/model";
+import { NodeSelection, Plugin, TextSelection } from "@tiptap/pm/state";
 import type { ImageJson, VideoJson } from "./api.ts";
 
 /** What node views need to show media and stories they only know by id. */
@@ -293,6 +294,36 @@ const GzPreviewEnd = atomNode("gzPreviewEnd", { marker: { default: 1 } }, ({ edi
   ),
 );
 
+/**
+ * Typing while a picture, video, link card or other block is selected (one
+ * click on it selects it) starts a new paragraph after the block, instead of
+ * replacing the block with the typed letters as ProseMirror would: a stray
+ * click and a keystroke must not delete a video. Delete and Backspace, and
+ * each block’s Remove button, still remove it.
+ */
+const TypingKeepsBlocks = Extension.create({
+  name: "typingKeepsBlocks",
+  addProseMirrorPlugins() {
+    return [
+      new Plugin({
+        props: {
+          handleTextInput(view, _from, _to, text) {
+            const sel = view.state.selection;
+            if (!(sel instanceof NodeSelection) || !sel.node.isBlock || !sel.node.isAtom) return false;
+            const { schema } = view.state;
+            const paragraph = schema.nodes["paragraph"]!.create(null, schema.text(text));
+            const tr = view.state.tr.insert(sel.to, paragraph);
+            view.dispatch(
+              tr.setSelection(TextSelection.create(tr.doc, sel.to + 1 + text.length)).scrollIntoView(),
+            );
+            return true;
+          },
+        },
+      }),
+    ];
+  },
+});
+
 export function formatDuration(s: number): string {
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
@@ -336,6 +367,7 @@ export function createBodyEditor(opts: {
       GzEmbed,
       GzRelated.configure({ lookups: opts.lookups }),
       GzPreviewEnd,
+      TypingKeepsBlocks,
     ],
     content: opts.content,
     editorProps: {
