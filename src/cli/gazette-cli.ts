@@ -333,9 +333,12 @@ export async function main(argv: string[]): Promise<number> {
           await db.destroy();
         }
       }
-      case "import-wordpress": {
-        const { importWordpressCommand } = await import("./import-command.ts");
-        return await importWordpressCommand(rest, config, () => open(config));
+      case "import-wordpress":
+      case "import-ghost": {
+        const { importCommand } = await import("./import-command.ts");
+        return await importCommand(command === "import-wordpress" ? "wordpress" : "ghost", rest, config, () =>
+          open(config),
+        );
       }
       case "media": {
         const { mediaCommand } = await import("./media-command.ts");

@@ -1,6 +1,7 @@
 /**
- * `gazette import-wordpress FILE.xml`: a WordPress archive into Gazette
- * (ingest/wordpress/wp-importer.ts), with a progress bar on a terminal, one
+ * `gazette import-wordpress FILE.xml` and `gazette import-ghost FILE.json`:
+ * an archive into Gazette (ingest/wordpress/wp-importer.ts,
+ * ingest/ghost/ghost-importer.ts), with a progress bar on a terminal, one
  * line per item, and at the end everything that needs a person.
  */
 import fs from "node:fs";
@@ -20,32 +21,50 @@ function positiveNumber(name: string, raw: string | undefined, fallback: number,
   return n;
 }
 
-export async function importWordpressCommand(
+export async function importCommand(
+  kind: "wordpress" | "ghost",
   args: string[],
   config: Config,
   open: () => Promise<{ db: Db; media: MediaStore }>,
 ): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const command = `import-${kind}`;
+  const parsed = parseArgs({
     args,
     options: {
       json: { type: "boolean", default: false },
-      uploads: { type: "string" },
+      ...(kind === "wordpress"
+        ? { uploads: { type: "string" as const }, "max-post-mb": { type: "string" as const } }
+        : { content: { type: "string" as const }, "site-url": { type: "string" as const } }),
       "fetch-media": { type: "boolean", default: false },
       "fetch-timeout": { type: "string" },
       "max-media-mb": { type: "string" },
-      "max-post-mb": { type: "string" },
       section: { type: "string" },
     },
     allowPositionals: true,
   });
+  const positionals = parsed.positionals;
+  const values = parsed.values as Record<string, string | undefined> & {
+    json: boolean;
+    "fetch-media": boolean;
+  };
   if (positionals.length !== 1)
     throw new UsageError(
-      "import-wordpress: name one WXR file, e.g. gazette import-wordpress export.xml --uploads wp-content/uploads",
+      kind === "wordpress"
+        ? "import-wordpress: name one WXR file, e.g. gazette import-wordpress export.xml --uploads wp-content/uploads"
+        : "import-ghost: name one Ghost export, e.g. gazette import-ghost my-site.ghost.2024-05-01.json --content content",
     );
   const file = positionals[0]!;
-  if (values.uploads !== undefined && !fs.statSync(values.uploads, { throwIfNoEntry: false })?.isDirectory())
+  const uploads = kind === "wordpress" ? values["uploads"] : values["content"];
+  if (uploads !== undefined && !fs.statSync(uploads, { throwIfNoEntry: false })?.isDirectory())
     throw new UsageError(
-      `--uploads: no folder ${values.uploads}; give a copy of the old site's wp-content/uploads folder`,
+      kind === "wordpress"
+        ? `--uploads: no folder ${uploads}; give a copy of the old site's wp-content/uploads folder`
+        : `--content: no folder ${uploads}; give a copy of the Ghost site's content folder (the one holding images/)`,
+    );
+  const siteUrl = values["site-url"];
+  if (siteUrl !== undefined && !/^https?:\/\/[^/\s]+/i.test(siteUrl))
+    throw new UsageError(
+      `--site-url: "${siteUrl}" is not an address; give the old site's, e.g. https://example.com`,
     );
   let section: { slug: string; name: string } | undefined;
   if (values.section !== undefined) {
@@ -61,17 +80,18 @@ export async function importWordpressCommand(
     throw new UsageError("--fetch-timeout and --max-media-mb go with --fetch-media");
 
   const { importWordpress, WpImportError, WxrError } = await import("../ingest/wordpress/wp-importer.ts");
+  const { importGhost, GhostExportError } = await import("../ingest/ghost/ghost-importer.ts");
   const { db, media } = await open();
   const json = values.json;
   let bar: cliProgress.SingleBar | undefined;
   let first = true;
   try {
     if (json) process.stdout.write(`{"items":[`);
-    const report = await importWordpress(file, {
+    const options = {
       db,
       media,
       baseUrl: config.site.baseUrl,
-      uploadsDir: values.uploads,
+      uploadsDir: uploads,
       fetchMedia: values["fetch-media"] ? { timeoutMs, maxBytes } : undefined,
       defaultSection: section,
       maxPostChars,
@@ -99,7 +119,12 @@ export async function importWordpressCommand(
         }
         bar.update(done);
       },
-    });
+    } satisfies Parameters<typeof importWordpress>[1];
+    const report =
+      kind === "wordpress"
+        ? await importWordpress(file, options)
+        : await importGhost(file, { ...options, siteUrl });
+    const format = "wxrVersion" in report ? `WXR ${report.wxrVersion}` : `Ghost ${report.ghostVersion}`;
     bar?.stop();
     if (json) {
       const { file: f, ...rest } = report;
@@ -107,7 +132,7 @@ export async function importWordpressCommand(
     } else {
       const c = report.counts;
       console.log(
-        `\n${report.items} item(s) in ${report.file} (WXR ${report.wxrVersion}${report.resumedAfter ? `; continued after item ${report.resumedAfter} of an interrupted run` : ""}): ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.error} failed; comments: ${report.comments.created} created, ${report.comments.unchanged} unchanged, ${report.comments.skipped} skipped (spam, trash, pingbacks)`,
+        `\n${report.items} item(s) in ${report.file} (${format}${report.resumedAfter ? `; continued after item ${report.resumedAfter} of an interrupted run` : ""}): ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.error} failed; ${kind === "wordpress" ? `; comments: ${report.comments.created} created, ${report.comments.unchanged} unchanged, ${report.comments.skipped} skipped (spam, trash, pingbacks)` : ""}`,
       );
       if (report.unresolved.length) {
         console.log(`\nUnresolved (${report.unresolved.length}):`);
@@ -117,9 +142,9 @@ export async function importWordpressCommand(
     return report.counts.error ? 1 : 0;
   } catch (err) {
     bar?.stop();
-    if (err instanceof WpImportError || err instanceof WxrError) {
+    if (err instanceof WpImportError || err instanceof WxrError || err instanceof GhostExportError) {
       if (json) process.stdout.write(`],"error":${JSON.stringify(`${file}: ${err.message}`)}}\n`);
-      console.error(`gazette import-wordpress: ${file}: ${err.message}\nNothing was imported.`);
+      console.error(`gazette ${command}: ${file}: ${err.message}\nNothing was imported.`);
       return 1;
     }
     throw err;

@@ -54,6 +54,12 @@ Commands:
                              categories and tags, comments and pictures (from a copy of wp-content/uploads, or
                              downloaded with --fetch-media); old addresses answer 301. Resumable after a crash,
                              and a second run updates rather than duplicates; lists what needs a person at the end
+  import-ghost [--json] [--content DIR] [--site-url URL] [--fetch-media [--fetch-timeout S] [--max-media-mb N]]
+               [--section SLUG] FILE.json
+                             Import a Ghost export (Ghost 2–6, Settings → Advanced → Export content): posts, pages,
+                             authors, tags (the first → the section), feature images and pictures (from a copy of
+                             Ghost's content folder, or downloaded with --fetch-media), who may read each post
+                             (members, paid); old addresses answer 301. Resumable, and a second run updates
   migrate                    Apply pending database migrations
   seed-demo                  Add the demo newsroom to an empty database
 ${USER_USAGE}
