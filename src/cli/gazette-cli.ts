@@ -333,6 +333,10 @@ export async function main(argv: string[]): Promise<number> {
           await db.destroy();
         }
       }
+      case "export": {
+        const { exportCommand } = await import("./export-command.ts");
+        return await exportCommand(rest, config, () => open(config));
+      }
       case "import-wordpress":
       case "import-ghost": {
         const { importCommand } = await import("./import-command.ts");

@@ -59,7 +59,11 @@ Commands:
                              Import a Ghost export (Ghost 2–6, Settings → Advanced → Export content): posts, pages,
                              authors, tags (the first → the section), feature images and pictures (from a copy of
                              Ghost's content folder, or downloaded with --fetch-media), who may read each post
-                             (members, paid); old addresses answer 301. Resumable, and a second run updates
+                             (members, paid); old addresses answer 301. Resumable, and a second run updates rather
+                             than duplicates; lists what needs a person at the end
+  export --format ninjs --out DIR [--ninjs-version 2.2|3.0|3.1]
+                             Write every published story as an IPTC ninjs item (default 3.1), one file each, into a
+                             new folder (the full export of a site, --format gazette, is not built yet)
   migrate                    Apply pending database migrations
   seed-demo                  Add the demo newsroom to an empty database
 ${USER_USAGE}

@@ -15,6 +15,7 @@ import type { MediaStore } from "../media/media-store.ts";
 import { articleInputs } from "../site/article-data.ts";
 import { articleView, renderArticle } from "../site/article-page.ts";
 import { newsSitemap, rssFeed, sitemap } from "../site/feeds.ts";
+import { NINJS_OUT_VERSIONS, storyNinjs } from "../site/ninjs-out.ts";
 import { renderCorrections, renderHistory } from "../site/history-page.ts";
 import type { Shell } from "../site/layout.ts";
 import {
@@ -380,6 +381,40 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
           },
           ads.fill.record(),
         );
+      },
+    }),
+    endpoint({
+      ...page,
+      responds: "asset",
+      method: "GET",
+      path: "/:section/:y/:m/:d/:slug.ninjs",
+      summary:
+        "An article as an IPTC ninjs item (version 2.2, 3.0 or 3.1, default 3.1); a gated story's text is its free preview",
+      params: storyParams,
+      query: z.object({
+        version: z.enum(NINJS_OUT_VERSIONS, { error: "version: ninjs 2.2, 3.0 or 3.1" }).default("3.1"),
+      }),
+      handler: async ({ params, query }) => {
+        const found = await visibleStoryByPath(db, pathOf(params));
+        if (!found) throw new GazetteError("GZ_ERR_NOT_FOUND");
+        if ("redirect" in found) return redirect(`${found.redirect}.ninjs?version=${query.version}`, 301);
+        const story = found.story;
+        const { inputs, keys } = await articleInputs(db, story);
+        const body = isGated(story.effectiveAccess)
+          ? splitPreview(story.body, config.memberships.previewParagraphs).preview
+          : story.body;
+        const item = storyNinjs(
+          {
+            story,
+            body,
+            images: inputs.images,
+            videos: inputs.videos,
+            linked: inputs.linked,
+            site: config.site,
+          },
+          query.version,
+        );
+        return cached(`${JSON.stringify(item, null, 2)}\n`, keys, "application/json; charset=utf-8");
       },
     }),
     endpoint({

@@ -222,6 +222,7 @@ const EXPECTED: Record<string, string> = {
   "GET /": "AAAAAA",
   "GET /:section/:y/:m/:d/:slug": "AAAAAA",
   "GET /:section/:y/:m/:d/:slug/history": "AAAAAA",
+  "GET /:section/:y/:m/:d/:slug.ninjs": "AAAAAA",
   "GET /corrections": "AAAAAA",
   "GET /:section": "AAAAAA",
   "GET /topic/:slug": "AAAAAA",
