@@ -1,22 +1,23 @@
 /**
+ * `gazette export --out DIR`: the whole site as documented files
+ * (store/site-export.ts), for `gazette restore DIR` elsewhere; and
  * `gazette export --format ninjs --out DIR`: every published story as an
  * IPTC ninjs item (site/ninjs-out.ts), one file each, for a partner, an
- * archive service or another system; the full text (this is the operator's
- * export, not the public route, which gives a gated story's preview only).
- * The full export of a site with its restore (`--format gazette`) is not
- * built yet and says so.
+ * archive service or another system, in full (the public route gives a
+ * gated story's preview only).
  */
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { Config } from "../config.ts";
+import type { MediaStore } from "../media/media-store.ts";
 import type { Db } from "../store/database.ts";
 import { UsageError } from "./usage.ts";
 
 export async function exportCommand(
   args: string[],
   config: Config,
-  open: () => Promise<{ db: Db }>,
+  open: () => Promise<{ db: Db; media: MediaStore }>,
 ): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -30,12 +31,33 @@ export async function exportCommand(
   if (positionals.length)
     throw new UsageError(`export: unexpected "${positionals[0]}"; name the folder with --out DIR`);
   const { NINJS_OUT_VERSIONS, storyNinjs } = await import("../site/ninjs-out.ts");
-  if (values.format !== "ninjs")
+  const format = values.format ?? "gazette";
+  if (format !== "ninjs" && format !== "gazette")
     throw new UsageError(
-      values.format === undefined || values.format === "gazette"
-        ? "export: the full export of a site (--format gazette) is not built yet; --format ninjs writes every published story as ninjs"
-        : `export: --format "${values.format}" is not one Gazette writes; use --format ninjs`,
+      `export: --format "${format}" is not one Gazette writes; use gazette (the default) or ninjs`,
     );
+  if (format === "gazette") {
+    if (values["ninjs-version"]) throw new UsageError("--ninjs-version goes with --format ninjs");
+    if (!values.out) throw new UsageError("export: name the folder to write with --out DIR");
+    const { exportSite, ExportError } = await import("../store/site-export.ts");
+    const { db, media } = await open();
+    try {
+      const { manifest } = await exportSite(db, media, path.resolve(values.out), (line) => console.log(line));
+      const rows = manifest.tables.reduce((n, t) => n + t.rows, 0);
+      console.log(
+        `Exported ${rows} rows in ${manifest.tables.length} tables and ${manifest.media.files} media files to ${path.resolve(values.out)} (restore with: gazette restore ${values.out})`,
+      );
+      return 0;
+    } catch (err) {
+      if (err instanceof ExportError) {
+        console.error(`gazette export: ${err.message}\nNothing was exported.`);
+        return 1;
+      }
+      throw err;
+    } finally {
+      await db.destroy();
+    }
+  }
   const version = values["ninjs-version"] ?? "3.1";
   if (!(NINJS_OUT_VERSIONS as readonly string[]).includes(version))
     throw new UsageError(
@@ -93,6 +115,38 @@ export async function exportCommand(
       `${written} published stor${written === 1 ? "y" : "ies"} written to ${out} as ninjs ${version}`,
     );
     return 0;
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** `gazette restore DIR`: an export into a site without content. */
+export async function restoreCommand(
+  args: string[],
+  open: () => Promise<{ db: Db; media: MediaStore }>,
+): Promise<number> {
+  const { positionals } = parseArgs({ args, options: {}, allowPositionals: true });
+  if (positionals.length !== 1)
+    throw new UsageError(
+      "restore: name the folder gazette export wrote, e.g. gazette restore exports/2026-11-30",
+    );
+  const dir = positionals[0]!;
+  if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory())
+    throw new UsageError(`restore: no folder ${dir}; name the folder gazette export wrote`);
+  const { restoreSite, ExportError } = await import("../store/site-export.ts");
+  const { db, media } = await open();
+  try {
+    const r = await restoreSite(db, media, path.resolve(dir), (line) => console.log(line));
+    console.log(
+      `Restored ${r.rows} rows in ${r.tables} tables and ${r.mediaFiles} media files. Newsroom accounts have no password yet: gazette user reset-password --email …`,
+    );
+    return 0;
+  } catch (err) {
+    if (err instanceof ExportError) {
+      console.error(`gazette restore: ${err.message}\nNothing was restored.`);
+      return 1;
+    }
+    throw err;
   } finally {
     await db.destroy();
   }

@@ -337,6 +337,10 @@ export async function main(argv: string[]): Promise<number> {
         const { exportCommand } = await import("./export-command.ts");
         return await exportCommand(rest, config, () => open(config));
       }
+      case "restore": {
+        const { restoreCommand } = await import("./export-command.ts");
+        return await restoreCommand(rest, () => open(config));
+      }
       case "import-wordpress":
       case "import-ghost": {
         const { importCommand } = await import("./import-command.ts");

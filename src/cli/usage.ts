@@ -61,9 +61,12 @@ Commands:
                              Ghost's content folder, or downloaded with --fetch-media), who may read each post
                              (members, paid); old addresses answer 301. Resumable, and a second run updates rather
                              than duplicates; lists what needs a person at the end
+  export --out DIR           Write the whole site into a new folder: every table as JSON Lines (no password hashes,
+                             sessions or tokens), every media file, a manifest with checksums (docs/operations.md)
   export --format ninjs --out DIR [--ninjs-version 2.2|3.0|3.1]
-                             Write every published story as an IPTC ninjs item (default 3.1), one file each, into a
-                             new folder (the full export of a site, --format gazette, is not built yet)
+                             Write every published story as an IPTC ninjs item (default 3.1), one file each
+  restore DIR                Load what gazette export wrote into a site without content (a new GAZETTE_DATA or an
+                             empty database): every checksum checked first; all or nothing
   migrate                    Apply pending database migrations
   seed-demo                  Add the demo newsroom to an empty database
 ${USER_USAGE}
