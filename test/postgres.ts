@@ -50,6 +50,9 @@ export async function startPostgresServer(): Promise<{ url: string; stop: () => 
     password: "gazette-test",
     persistent: false,
     createPostgresUser: true,
+    // A server for tests, thrown away at the end: no waiting for the disk on every commit
+    // (the tests kill app processes, never this server). Half of npm test runs on it.
+    postgresFlags: ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"],
     onLog: () => undefined,
     onError: () => undefined,
   });
