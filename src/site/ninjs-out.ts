@@ -12,7 +12,7 @@
  * Pure: the caller gathers the story's pictures and videos.
  */
 import type { Block } from "../content/model.ts";
-import { countWords } from "../content/text.ts";
+import { bodyWordCount, plainText } from "../content/text.ts";
 import type { Image, Video } from "../store/media-repo.ts";
 import type { Story } from "../store/story-store.ts";
 import { imageRendition, inline, mediaUrl } from "./components.ts";
@@ -76,20 +76,6 @@ function bodyHtml(blocks: readonly Block[], v: NinjsOutInputs): string {
     }
   };
   return blocks.map((b) => String(one(b))).join("");
-}
-
-function textOf(blocks: readonly Block[]): string {
-  return blocks
-    .map((b) =>
-      b.type === "paragraph"
-        ? b.content.map((r) => r.text).join("")
-        : b.type === "list"
-          ? b.items.map((i) => i.map((r) => r.text).join("")).join(" ")
-          : "text" in b
-            ? b.text
-            : "",
-    )
-    .join(" ");
 }
 
 function pictureItem(img: Image, name: string, v: NinjsOutInputs, caption?: string): Json {
@@ -219,8 +205,8 @@ export function storyNinjs(v: NinjsOutInputs, version: NinjsOutVersion): Json {
         role: "main",
         contentType: "text/html",
         value: body,
-        charCount: textOf(v.body).length,
-        wordCount: countWords(textOf(v.body)),
+        charCount: plainText(v.body).length,
+        wordCount: bodyWordCount(v.body),
       },
     ],
     ...(byline ? { by: byline } : {}),
