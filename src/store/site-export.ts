@@ -236,25 +236,33 @@ export async function exportSite(
   const columns = await columnsOf(db);
   fs.mkdirSync(path.join(dir, "tables"), { recursive: true });
   const tables: ExportManifest["tables"] = [];
-  for (const table of EXPORTED_TABLES) {
-    const cols = columns.get(table);
-    if (!cols) throw new ExportError(`the database has no table ${table}: run gazette migrate first`);
-    const file = `tables/${table}.jsonl`;
-    const out = fs.createWriteStream(path.join(dir, file));
-    let rows = 0;
-    for await (const raw of rowsOf(db, table, cols)) {
-      const row = normalRow(raw, table);
-      if (table === "settings" && LEFT_OUT_SETTINGS.has(String(row["key"]))) continue;
-      if (!out.write(`${JSON.stringify(row)}\n`))
-        await new Promise<void>((r) => out.once("drain", () => r()));
-      rows++;
+  // One snapshot of every table, while the server may be writing: read in one transaction
+  // (SQLite's WAL gives a read transaction its snapshot; PostgreSQL needs repeatable read).
+  const snapshot =
+    dialectOf(db).engine === "postgres"
+      ? db.transaction().setIsolationLevel("repeatable read")
+      : db.transaction();
+  await snapshot.execute(async (trx) => {
+    for (const table of EXPORTED_TABLES) {
+      const cols = columns.get(table);
+      if (!cols) throw new ExportError(`the database has no table ${table}: run gazette migrate first`);
+      const file = `tables/${table}.jsonl`;
+      const out = fs.createWriteStream(path.join(dir, file));
+      let rows = 0;
+      for await (const raw of rowsOf(trx, table, cols)) {
+        const row = normalRow(raw, table);
+        if (table === "settings" && LEFT_OUT_SETTINGS.has(String(row["key"]))) continue;
+        if (!out.write(`${JSON.stringify(row)}\n`))
+          await new Promise<void>((r) => out.once("drain", () => r()));
+        rows++;
+      }
+      await new Promise<void>((resolve, reject) =>
+        out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+      );
+      tables.push({ name: table, file, rows, sha256: await sha256File(path.join(dir, file)) });
+      onProgress?.(`${table}: ${rows} row(s)`);
     }
-    await new Promise<void>((resolve, reject) =>
-      out.end((err?: Error | null) => (err ? reject(err) : resolve())),
-    );
-    tables.push({ name: table, file, rows, sha256: await sha256File(path.join(dir, file)) });
-    onProgress?.(`${table}: ${rows} row(s)`);
-  }
+  });
 
   // The media: every file of the store, in key order.
   const keys: { key: string; size: number }[] = [];
