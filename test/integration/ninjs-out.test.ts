@@ -11,12 +11,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import type { Block } from "../../src/content/model.ts";
+import { importFile } from "../../src/ingest/ninjs-importer.ts";
 import { mapNinjsItem } from "../../src/ingest/ninjs-mapper.ts";
 import { validateNinjs } from "../../src/ingest/ninjs-schema.ts";
 import { NINJS_OUT_VERSIONS } from "../../src/site/ninjs-out.ts";
 import { imagesByIds } from "../../src/store/media-repo.ts";
 import { contentOf, saveStory, storyById, type Story } from "../../src/store/story-store.ts";
-import { DIALECTS, ROOT, type TestEnv, demoEnv, tempDir } from "../helpers.ts";
+import { DIALECTS, ROOT, type TestEnv, demoEnv, makeEnv, tempDir } from "../helpers.ts";
 
 const TEXT = new Set(["paragraph", "heading", "list", "quote", "divider"]);
 
@@ -34,6 +35,30 @@ for (const dialect of DIALECTS) {
     const found = row.find((r) => headline.test(r.headline));
     assert.ok(found, `a demo story matching ${headline}`);
     return (await storyById(env.db, found.id))!;
+  };
+
+  /** What of a story's body ninjs carries as text: link cards and "Read more" links become linked paragraphs. */
+  const expectedText = async (story: Story): Promise<Block[]> => {
+    const expected: Block[] = [];
+    for (const b of story.body) {
+      if (TEXT.has(b.type)) expected.push(b);
+      else if (b.type === "embed")
+        expected.push({
+          type: "paragraph",
+          content: [{ text: b.title, href: b.url }, ...(b.provider ? [{ text: ` (${b.provider})` }] : [])],
+        });
+      else if (b.type === "related-story") {
+        const linked = (await storyById(env.db, b.storyId))!;
+        expected.push({
+          type: "paragraph",
+          content: [
+            { text: "Read more: " },
+            { text: linked.headline, href: `https://news.example.org${linked.path}` },
+          ],
+        });
+      }
+    }
+    return expected;
   };
 
   describe(`ninjs out (${dialect})`, () => {
@@ -55,28 +80,7 @@ for (const dialect of DIALECTS) {
         assert.equal(mapped.story.headline, story.headline);
         assert.deepEqual(mapped.story.summary, story.summary);
         // The text block by block; a link card and a "Read more" link travel as paragraphs with their links.
-        const expected: Block[] = [];
-        for (const b of story.body) {
-          if (TEXT.has(b.type)) expected.push(b);
-          else if (b.type === "embed")
-            expected.push({
-              type: "paragraph",
-              content: [
-                { text: b.title, href: b.url },
-                ...(b.provider ? [{ text: ` (${b.provider})` }] : []),
-              ],
-            });
-          else if (b.type === "related-story") {
-            const linked = (await storyById(env.db, b.storyId))!;
-            expected.push({
-              type: "paragraph",
-              content: [
-                { text: "Read more: " },
-                { text: linked.headline, href: `https://news.example.org${linked.path}` },
-              ],
-            });
-          }
-        }
+        const expected = await expectedText(story);
         assert.deepEqual(mapped.story.body, expected, "the text, block by block");
         assert.deepEqual(
           mapped.story.topicNames,
@@ -93,6 +97,51 @@ for (const dialect of DIALECTS) {
         assert.equal(mapped.videos.length, 1, "the video");
         assert.ok(mapped.videos[0]!.durationSeconds! > 0, "with its duration");
         assert.equal(mapped.images.length, story.body.filter((b) => b.type === "image").length);
+      }
+    });
+
+    it("imports back through `gazette import` into another site as the same story", async () => {
+      const story = await storyWith(/Harbour lift bridge to reopen/);
+      const other = await makeEnv({ dialect });
+      const dir = tempDir("gazette-ninjs-back-");
+      try {
+        for (const version of ["2.2", "3.1"] as const) {
+          const file = path.join(dir, `story-${version}.json`);
+          fs.writeFileSync(file, (await env.app.inject(`${story.path}.ninjs?version=${version}`)).body);
+          const [first] = await importFile({ db: other.db, media: other.media }, file);
+          assert.equal(
+            first?.status,
+            version === "2.2" ? "created" : "unchanged",
+            `${version}: ${first?.error ?? ""}`,
+          );
+        }
+        const row = await other.db.selectFrom("stories").select("id").executeTakeFirstOrThrow();
+        const back = (await storyById(other.db, row.id))!;
+        assert.equal(back.headline, story.headline);
+        assert.deepEqual(back.summary, story.summary);
+        // The text as it went out; the body's pictures come back placed by the importer (ninjs has no places).
+        assert.deepEqual(
+          back.body.filter((b) => b.type !== "image" && b.type !== "video"),
+          await expectedText(story),
+        );
+        assert.equal(
+          back.body.filter((b) => b.type === "image").length,
+          story.body.filter((b) => b.type === "image").length,
+        );
+        assert.deepEqual(
+          back.topics.map((t) => t.name),
+          story.topics.map((t) => t.name),
+        );
+        assert.equal(back.firstPublishedAt, story.firstPublishedAt);
+        const heroBack = (await imagesByIds(other.db, [back.heroImageId!])).get(back.heroImageId!)!;
+        const hero = (await imagesByIds(env.db, [story.heroImageId!])).get(story.heroImageId!)!;
+        assert.deepEqual(
+          { alt: heroBack.alt, caption: heroBack.caption, credit: heroBack.credit },
+          { alt: hero.alt, caption: hero.caption, credit: hero.credit },
+        );
+      } finally {
+        await other.close();
+        fs.rmSync(dir, { recursive: true, force: true });
       }
     });
 
