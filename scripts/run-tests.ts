@@ -5,10 +5,10 @@
  * used to start its own server and seed its own demo template; sharing them
  * saves about a minute and a half per run.
  *
- * Unit and integration files run four at a time (each has its own data
- * folder, database and ports; a shared demo template is built under a lock);
- * the browser files then run one at a time, since two Chromiums on two cores
- * would only slow each other down.
+ * Unit and integration files run three at a time (each has its own data
+ * folder, database and ports; a shared demo template is built under a lock),
+ * and beside them the browser files one at a time, since two Chromiums on
+ * two cores would only slow each other down.
  *
  *   node --import tsx scripts/run-tests.ts test/unit/*.test.ts …
  */
@@ -23,10 +23,10 @@ if (args.filter((a) => !a.startsWith("--")).length === 0) {
 const options = args.filter((a) => a.startsWith("--"));
 const files = args.filter((a) => !a.startsWith("--"));
 const isBrowserTest = (f: string) => f.includes("/e2e/");
-// Four at a time: two at a time kept the two cores only 71 % busy (a fresh run of 2026-11-30: 1,700 s of
-// CPU in 1,195 s), three at a time 76 % (31.7 CPU-minutes in 21:00 on a slower machine), the files
-// waiting on child processes, PostgreSQL and sockets.
-const concurrency = Number(process.env["GAZETTE_TEST_CONCURRENCY"] ?? 4);
+// Three at a time, beside the browser files (four processes in all): two at a time kept the two cores
+// only 71 % busy (a fresh run of 2026-11-30: 1,700 s of CPU in 1,195 s), the files waiting on child
+// processes, PostgreSQL and sockets.
+const concurrency = Number(process.env["GAZETTE_TEST_CONCURRENCY"] ?? 3);
 /**
  * The slowest files first (measured: each takes 40-100 s on both engines), so
  * that the run does not end with one long file running alone.
@@ -57,12 +57,19 @@ const dialects = (process.env["GAZETTE_TEST_DIALECTS"] ?? "sqlite,postgres").spl
 const given = process.env["GAZETTE_TEST_POSTGRES_URL"] ?? process.env["DATABASE_URL"];
 const server = dialects.includes("postgres") && !given ? await startPostgresServer() : undefined;
 
-let running: ReturnType<typeof spawn> | undefined;
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => running?.kill(signal));
+const children = new Set<ReturnType<typeof spawn>>();
+for (const signal of ["SIGINT", "SIGTERM"] as const)
+  process.on(signal, () => {
+    for (const c of children) c.kill(signal);
+  });
 
-let failed = 0;
-for (const g of groups) {
-  running = spawn(
+/**
+ * Runs one group in a `node --test` of its own. The browser group's output is
+ * held back and printed whole when it ends, so that the two groups' reports
+ * do not interleave line by line.
+ */
+function runGroup(g: { files: string[]; concurrency: number }, holdOutput: boolean): Promise<number> {
+  const child = spawn(
     process.execPath,
     [
       "--import",
@@ -77,15 +84,26 @@ for (const g of groups) {
       ...g.files,
     ],
     {
-      stdio: "inherit",
+      stdio: holdOutput ? ["ignore", "pipe", "pipe"] : "inherit",
       env: { ...process.env, ...(server ? { GAZETTE_TEST_POSTGRES_URL: server.url } : {}) },
     },
   );
-  const child = running;
-  const code = await new Promise<number>((resolve) =>
-    child.on("exit", (c, signal) => resolve(c ?? (signal ? 1 : 0))),
+  children.add(child);
+  const held: Buffer[] = [];
+  child.stdout?.on("data", (b: Buffer) => held.push(b));
+  child.stderr?.on("data", (b: Buffer) => held.push(b));
+  return new Promise<number>((resolve) =>
+    child.on("close", (c, signal) => {
+      children.delete(child);
+      if (held.length) process.stdout.write(Buffer.concat(held));
+      resolve(c ?? (signal ? 1 : 0));
+    }),
   );
-  if (code !== 0) failed = code;
 }
+
+// The browser files run beside the others (one Chromium at a time), not after them: the two
+// cores were a fifth idle with every group in turn (a fresh run of 2026-11-30: 16:38, CPU 160 %).
+const codes = await Promise.all(groups.map((g, i) => runGroup(g, i > 0)));
+const failed = codes.find((c) => c !== 0) ?? 0;
 await server?.stop();
 process.exit(failed);
