@@ -132,7 +132,7 @@ export async function importCommand(
     } else {
       const c = report.counts;
       console.log(
-        `\n${report.items} item(s) in ${report.file} (${format}${report.resumedAfter ? `; continued after item ${report.resumedAfter} of an interrupted run` : ""}): ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.error} failed; ${kind === "wordpress" ? `; comments: ${report.comments.created} created, ${report.comments.unchanged} unchanged, ${report.comments.skipped} skipped (spam, trash, pingbacks)` : ""}`,
+        `\n${report.items} item(s) in ${report.file} (${format}${report.resumedAfter ? `; continued after item ${report.resumedAfter} of an interrupted run` : ""}): ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.error} failed${kind === "wordpress" ? `; comments: ${report.comments.created} created, ${report.comments.unchanged} unchanged, ${report.comments.skipped} skipped (spam, trash, pingbacks)` : ""}`,
       );
       if (report.unresolved.length) {
         console.log(`\nUnresolved (${report.unresolved.length}):`);

@@ -462,7 +462,7 @@ describe("gazette import-ghost, on the command line", () => {
       assert.equal(ok.status, 0, ok.stderr);
       assert.match(
         ok.stdout,
-        /7 item\(s\) in .*tideline\.json \(Ghost 5\.101\.0\): 7 created, 0 updated, 0 unchanged, 0 skipped, 0 failed/,
+        /7 item\(s\) in .*tideline\.json \(Ghost 5\.101\.0\): 7 created, 0 updated, 0 unchanged, 0 skipped, 0 failed\n/,
       );
       assert.match(ok.stdout, /Unresolved \(\d+\):/);
       assert.match(

@@ -62,7 +62,10 @@ for (const dialect of DIALECTS) {
           `continued after ${resumed[1]}, killed after ${killAfter}`,
         );
         assert.equal(wholeRun.code, 0, wholeRun.stderr);
-        assert.match(wholeRun.stdout, new RegExp(`${posts} created, 0 updated`));
+        assert.match(
+          wholeRun.stdout,
+          new RegExp(`${posts} created, 0 updated, .*, 0 failed; comments: \\d+ created`),
+        );
         const interrupted = await snapshot(env);
         const uninterrupted = await snapshot(clean);
         assert.equal(uninterrupted.stories, posts);
