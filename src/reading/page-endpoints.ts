@@ -392,7 +392,9 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
         "An article as an IPTC ninjs item (version 2.2, 3.0 or 3.1, default 3.1); a gated story's text is its free preview",
       params: storyParams,
       query: z.object({
-        version: z.enum(NINJS_OUT_VERSIONS, { error: "version: ninjs 2.2, 3.0 or 3.1" }).default("3.1"),
+        version: z
+          .enum(NINJS_OUT_VERSIONS, { error: "ask for ninjs 2.2, 3.0 or 3.1 (the default)" })
+          .default("3.1"),
       }),
       handler: async ({ params, query }) => {
         const found = await visibleStoryByPath(db, pathOf(params));

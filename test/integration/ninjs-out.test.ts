@@ -165,7 +165,7 @@ for (const dialect of DIALECTS) {
         headers: { accept: "application/json" },
       });
       assert.equal(bad.statusCode, 400);
-      assert.match(bad.body, /version/);
+      assert.match(bad.body, /version: ask for ninjs 2\.2, 3\.0 or 3\.1/);
       assert.equal((await env.app.inject("/city/2020/01/01/no-such-story.ninjs")).statusCode, 404);
     });
   });
