@@ -182,6 +182,14 @@ const POSTS: PostSpec[] = [
     html: "<p>A newsletter about the coast.</p>",
   },
   {
+    id: "p8",
+    slug: "members-area",
+    title: "For members",
+    type: "page",
+    visibility: "members",
+    html: "<p>Hello.</p>",
+  },
+  {
     id: "p4",
     slug: "winter-lights",
     title: "Winter lights",
@@ -265,7 +273,8 @@ for (const dialect of DIALECTS) {
   describe(`importing a Ghost export (${dialect})`, () => {
     it("brings posts, pages, tags, authors, pictures and who may read them, and says what it could not", async () => {
       const { report, items } = await run(ghostExport("5.101.0", POSTS));
-      assert.deepEqual(report.counts, { created: 7, updated: 0, unchanged: 0, skipped: 0, error: 0 });
+      assert.deepEqual(report.counts, { created: 7, updated: 0, unchanged: 0, skipped: 1, error: 0 });
+      assert.match(items.get("page:p8")?.reason ?? "", /a members-only page: site pages are always public/);
       assert.equal(report.source, `ghost:${SITE}`);
       assert.equal(report.ghostVersion, "5.101.0");
 
@@ -354,7 +363,7 @@ for (const dialect of DIALECTS) {
       await run(ghostExport("5.101.0", POSTS));
       const before = await rowCounts();
       const again = await run(ghostExport("5.101.0", POSTS));
-      assert.deepEqual(again.report.counts, { created: 0, updated: 0, unchanged: 7, skipped: 0, error: 0 });
+      assert.deepEqual(again.report.counts, { created: 0, updated: 0, unchanged: 7, skipped: 1, error: 0 });
       assert.deepEqual(await rowCounts(), before);
 
       const pier = await storyOf("post:p1");
@@ -462,7 +471,7 @@ describe("gazette import-ghost, on the command line", () => {
       assert.equal(ok.status, 0, ok.stderr);
       assert.match(
         ok.stdout,
-        /7 item\(s\) in .*tideline\.json \(Ghost 5\.101\.0\): 7 created, 0 updated, 0 unchanged, 0 skipped, 0 failed\n/,
+        /8 item\(s\) in .*tideline\.json \(Ghost 5\.101\.0\): 7 created, 0 updated, 0 unchanged, 1 skipped, 0 failed\n/,
       );
       assert.match(ok.stdout, /Unresolved \(\d+\):/);
       assert.match(

@@ -110,7 +110,9 @@ function ghostPost(x: GhostExport, p: GhostPost, siteUrl: string, now: Date): Ar
     default:
       status = "draft";
   }
-  if (kind === "page" && p.status !== "published") status = "draft";
+  // Site pages are public: a page Ghost kept for members stays out rather than opening up.
+  const membersOnly = kind === "page" && p.visibility !== "public" && p.visibility !== "";
+  if (kind === "page" && (p.status !== "published" || membersOnly)) status = "draft";
   // The first public tag is the section (Ghost's "primary tag"); internal #tags are left out.
   const tags = p.tagIds
     .map((id) => x.tags.get(id))
@@ -127,7 +129,7 @@ function ghostPost(x: GhostExport, p: GhostPost, siteUrl: string, now: Date): Ar
     title: p.title.slice(0, 300),
     slug: p.slug,
     status,
-    sourceStatus: p.status,
+    sourceStatus: membersOnly ? `${p.visibility}-only` : p.status,
     scheduledAt,
     publishedAt: date,
     updatedAt: p.updatedAt ?? undefined,
