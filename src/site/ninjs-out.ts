@@ -15,7 +15,7 @@ import type { Block } from "../content/model.ts";
 import { bodyWordCount, plainText } from "../content/text.ts";
 import type { Image, Video } from "../store/media-repo.ts";
 import type { Story } from "../store/story-store.ts";
-import { imageRendition, inline, mediaUrl } from "./components.ts";
+import { imageRendition, inline, mediaHref, mediaUrl } from "./components.ts";
 import { type SafeHtml, html } from "./html.ts";
 
 export const NINJS_OUT_VERSIONS = ["2.2", "3.0", "3.1"] as const;
@@ -113,6 +113,7 @@ function pictureItem(img: Image, name: string, v: NinjsOutInputs, caption?: stri
 }
 
 function videoItem(video: Video, name: string, v: NinjsOutInputs): Json {
+  const poster = video.poster ? imageRendition(video.poster, 1200) : undefined;
   return {
     name,
     uri: absolute(v.site.baseUrl, video.sources[0]?.url ?? `/video/${video.id}`),
@@ -123,29 +124,23 @@ function videoItem(video: Video, name: string, v: NinjsOutInputs): Json {
     renditions: [
       ...video.sources.map((s, i) => ({
         name: i === 0 ? "video" : `video-${i + 1}`,
-        href: absolute(v.site.baseUrl, mediaHrefOf(s.url)),
+        href: absolute(v.site.baseUrl, mediaHref(s.url)),
         contentType: s.type,
         ...(video.durationSeconds !== null ? { duration: video.durationSeconds } : {}),
       })),
-      ...(video.poster
+      ...(poster
         ? [
             {
               name: "poster",
-              href: absolute(v.site.baseUrl, imageRendition(video.poster, 1200).url),
+              href: absolute(v.site.baseUrl, poster.url),
               contentType: "image/jpeg",
-              width: imageRendition(video.poster, 1200).width,
-              height: imageRendition(video.poster, 1200).height,
+              width: poster.width,
+              height: poster.height,
             },
           ]
         : []),
     ],
   };
-}
-
-/** A video source's address as readers get it (a file of ours under /media, or elsewhere). */
-function mediaHrefOf(url: string): string {
-  const m = /^\/media\/(.+)$/.exec(url);
-  return m ? mediaUrl(m[1]!) : url;
 }
 
 /** ninjs 2.2 spells every property in lower case; 3.x in camelCase. */

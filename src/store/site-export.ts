@@ -192,6 +192,7 @@ export async function unclassifiedTables(db: Db): Promise<string[]> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Untyped = any;
 
+/** A table's rows, normalised, in key order. */
 async function* rowsOf(db: Db, table: string, columns: string[]): AsyncIterable<Row> {
   const q = db as Untyped;
   if (columns.includes("id")) {
@@ -205,7 +206,7 @@ async function* rowsOf(db: Db, table: string, columns: string[]): AsyncIterable<
         .limit(1000)
         .execute()) as Row[];
       if (!page.length) return;
-      for (const r of page) yield r;
+      for (const r of page) yield normalRow(r, table);
       after = Number(page[page.length - 1]!["id"]);
     }
   }
@@ -249,8 +250,7 @@ export async function exportSite(
       const file = `tables/${table}.jsonl`;
       const out = fs.createWriteStream(path.join(dir, file));
       let rows = 0;
-      for await (const raw of rowsOf(trx, table, cols)) {
-        const row = normalRow(raw, table);
+      for await (const row of rowsOf(trx, table, cols)) {
         if (table === "settings" && LEFT_OUT_SETTINGS.has(String(row["key"]))) continue;
         if (!out.write(`${JSON.stringify(row)}\n`))
           await new Promise<void>((r) => out.once("drain", () => r()));
