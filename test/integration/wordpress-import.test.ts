@@ -307,42 +307,49 @@ for (const dialect of DIALECTS) {
       assert.equal((await rowCounts()).stories, before.stories);
     });
 
-    it("imports every file of WordPress's own test corpus, or refuses it with where it broke and writes nothing", async (t) => {
-      // The corpus is GPL and is read where it lies (../shared/wxr), never copied into the project.
-      if (!fs.existsSync(CORPUS)) return t.skip(`WordPress's test corpus is not at ${CORPUS}`);
-      const files = fs.readdirSync(CORPUS).filter((f) => f.endsWith(".xml"));
-      assert.ok(files.length >= 30, "the corpus is there");
-      for (const f of files) {
-        const before = await rowCounts();
-        const refused = REFUSED[f];
-        if (refused) {
-          await assert.rejects(run(path.join(CORPUS, f)), (err: Error) => refused.test(err.message), f);
-          assert.deepEqual(await rowCounts(), before, `${f} wrote nothing`);
-          continue;
+    // The corpus is GPL and is read where it lies (../shared/wxr), never copied into the project.
+    // Skipped at declaration, not with t.skip() inside the test: Node 20 runs beforeEach for a
+    // test that skips itself but not afterEach, which left a PostgreSQL pool open and the file
+    // never exiting.
+    const noCorpus = !fs.existsSync(CORPUS) && `WordPress's test corpus is not at ${CORPUS}`;
+    it(
+      "imports every file of WordPress's own test corpus, or refuses it with where it broke and writes nothing",
+      { skip: noCorpus },
+      async () => {
+        const files = fs.readdirSync(CORPUS).filter((f) => f.endsWith(".xml"));
+        assert.ok(files.length >= 30, "the corpus is there");
+        for (const f of files) {
+          const before = await rowCounts();
+          const refused = REFUSED[f];
+          if (refused) {
+            await assert.rejects(run(path.join(CORPUS, f)), (err: Error) => refused.test(err.message), f);
+            assert.deepEqual(await rowCounts(), before, `${f} wrote nothing`);
+            continue;
+          }
+          const { report, items } = await run(path.join(CORPUS, f));
+          const errors = [...items.values()].filter((r) => r.status === "error");
+          if (f === "namespace-edge-cases.xml") {
+            // The item whose wp: prefix is bound to another namespace is not WordPress's.
+            assert.deepEqual(
+              errors.map((e) => e.error),
+              [
+                "the item at line 94 has no <wp:post_id> in WordPress's namespace (http://wordpress.org/export/1.x/)",
+              ],
+            );
+            const titles = (await env.db.selectFrom("stories").select("headline").execute()).map(
+              (s) => s.headline,
+            );
+            assert.ok(titles.includes("No Prefix"), "an element under the default namespace is read");
+            assert.ok(!titles.includes("Hijacked Namespace"));
+          } else assert.deepEqual(errors, [], `${f}: ${JSON.stringify(errors)}`);
+          assert.equal(report.items, items.size, f);
         }
-        const { report, items } = await run(path.join(CORPUS, f));
-        const errors = [...items.values()].filter((r) => r.status === "error");
-        if (f === "namespace-edge-cases.xml") {
-          // The item whose wp: prefix is bound to another namespace is not WordPress's.
-          assert.deepEqual(
-            errors.map((e) => e.error),
-            [
-              "the item at line 94 has no <wp:post_id> in WordPress's namespace (http://wordpress.org/export/1.x/)",
-            ],
-          );
-          const titles = (await env.db.selectFrom("stories").select("headline").execute()).map(
-            (s) => s.headline,
-          );
-          assert.ok(titles.includes("No Prefix"), "an element under the default namespace is read");
-          assert.ok(!titles.includes("Hijacked Namespace"));
-        } else assert.deepEqual(errors, [], `${f}: ${JSON.stringify(errors)}`);
-        assert.equal(report.items, items.size, f);
-      }
-      // Two authors of the namespace file were not WordPress's and made no profile.
-      const authors = (await env.db.selectFrom("authors").select("slug").execute()).map((a) => a.slug);
-      assert.ok(authors.includes("real-user") || authors.includes("real_user".replace("_", "-")));
-      assert.ok(!authors.some((a) => a.startsWith("fake") || a.startsWith("custom")));
-    });
+        // Two authors of the namespace file were not WordPress's and made no profile.
+        const authors = (await env.db.selectFrom("authors").select("slug").execute()).map((a) => a.slug);
+        assert.ok(authors.includes("real-user") || authors.includes("real_user".replace("_", "-")));
+        assert.ok(!authors.some((a) => a.startsWith("fake") || a.startsWith("custom")));
+      },
+    );
 
     it("refuses XML bombs and external entities before reading them, and reports an enormous post while taking the rest", async () => {
       const dir = tempDir();
