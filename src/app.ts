@@ -66,6 +66,7 @@ import { type AdServer, createAdServer } from "./advertising/ad-server.ts";
 import { adEndpoints } from "./advertising/ad-endpoints.ts";
 import { adAdminEndpoints } from "./advertising/admin-endpoints.ts";
 import { cacheKey } from "./store/cache-keys.ts";
+import { ImportJobs } from "./newsroom/import-jobs.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -80,6 +81,8 @@ declare module "fastify" {
     runNewsletters(): Promise<PassResult>;
     /** Adds this process's ad counts to the database and rereads the campaigns (tests; the timer does it on its own). */
     flushAds(): Promise<void>;
+    /** Imports started from the newsroom, running in this process. */
+    imports: ImportJobs;
     /** Every declared endpoint the app serves (the OpenAPI document and the access tests read it). */
     endpoints: readonly Endpoint[];
     /** Every route Fastify registered, as "METHOD /path" (tests compare it with the endpoints). */
@@ -114,6 +117,7 @@ export function allEndpoints(deps: {
   kickNewsletters: () => void;
   access: { gate: AccessGate; trust: TrustFunction };
   adServer: AdServer;
+  imports: ImportJobs;
 }): Endpoint[] {
   return [
     ...adEndpoints(deps),
@@ -406,6 +410,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await adServer.flush().catch((err: unknown) => app.log.error({ err }, "ad counts not saved"));
   });
 
+  const imports = new ImportJobs({ db, media: deps.media, config, log: app.log });
+  app.decorate("imports", imports);
+  // An import under way stops after its current batch; it is continued later from its checkpoint.
+  app.addHook("onClose", () => imports.close());
+
   const registeredRoutes: string[] = [];
   app.decorate("registeredRoutes", registeredRoutes);
   app.addHook("onRoute", (r) => {
@@ -446,6 +455,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reloadSettings,
     bulkMailer: getBulkMailer,
     kickNewsletters: () => void newsletterRuns.tick(),
+    imports,
     access: { gate, trust },
     adServer,
   });

@@ -125,6 +125,8 @@ export const newsroomSchema = z
     maxImageMegapixels: z.number().min(1).max(268).default(100),
     /** Largest video upload, megabytes. */
     maxVideoMb: z.number().min(1).max(4000).default(500),
+    /** Largest WordPress or Ghost export uploaded in the newsroom's Import page, megabytes. */
+    maxImportMb: z.number().min(1).max(20_000).default(2000),
     /** How often each process looks for scheduled stories that are due, milliseconds (0: never; for tests). */
     schedulerMs: z.number().int().min(0).max(600_000).default(5_000),
   })

@@ -44,6 +44,8 @@ export const PERMISSIONS = {
   "authors.manage": ["admin"],
   "users.manage": ["admin"],
   "settings.manage": ["admin"],
+  /** Import a WordPress or Ghost archive from the newsroom; the import runs and their reports. */
+  "imports.manage": ["admin"],
   /** The comment queues: approve, reject, ban, suspend, a reader's history. */
   "comments.moderate": ["moderator", "editor", "admin"],
   /** Banned and suspect words, pre-moderation, limits. */

@@ -29,11 +29,13 @@ import {
   clearPendingLinks,
   finishImportRun,
   importRunCounts,
+  importRunHeartbeat,
   importedItem,
   itemsWithPendingLinks,
   legacyKey,
   legacyRedirect,
   recordImportedItem,
+  recordRunItems,
   saveLegacyUrl,
   startImportRun,
 } from "../store/import-store.ts";
@@ -99,7 +101,21 @@ export interface ImportOptions {
   now?: (() => Date) | undefined;
   onItem?: ((r: ItemResult) => void) | undefined;
   onProgress?: ((done: number, total: number) => void) | undefined;
+  /** The import_runs row to work in (the newsroom makes one per upload); else found by the file. */
+  runId?: number | undefined;
+  /** Stops the run between two batches (ImportStopped): its checkpoint stays, to be continued. */
+  signal?: AbortSignal | undefined;
 }
+
+/** The run was stopped on request (its server is stopping); it continues from its checkpoint. */
+export class ImportStopped extends Error {
+  constructor() {
+    super("the import was stopped; it continues from where it stopped when started again");
+  }
+}
+
+/** How often a working run says so (a running run silent for much longer was cut off). */
+export const HEARTBEAT_MS = 10_000;
 
 /** A file in the old site's uploads, known by its own id in the export (WordPress's attachments). */
 export interface Attachment {
@@ -409,7 +425,9 @@ export class ArchiveImporter {
   private async download(url: string, label: string): Promise<Buffer | undefined> {
     const { timeoutMs, maxBytes } = this.opts.fetchMedia!;
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: "follow" });
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const signal = this.opts.signal ? AbortSignal.any([timeout, this.opts.signal]) : timeout;
+      const res = await fetch(url, { signal, redirect: "follow" });
       if (!res.ok || !res.body) {
         this.note(`${label}: downloading ${url} answered ${res.status}`);
         return undefined;
@@ -1147,75 +1165,105 @@ export async function runArchiveImport(
   const db = opts.db;
   const { run: row, resumed } = await startImportRun(
     db,
-    { source: im.sourceName, file: path.resolve(run.file), fingerprint: run.fingerprint, total: run.total },
+    {
+      source: im.sourceName,
+      file: path.resolve(run.file),
+      fingerprint: run.fingerprint,
+      total: run.total,
+      runId: opts.runId,
+    },
     im.now(),
   );
   if (resumed) Object.assign(im.counts, await importRunCounts(db, row.id));
-  await im.authors();
-  const batchSize = opts.batchSize ?? 10;
-  let index = row.position;
-  let batch: Prepared[] = [];
-  const flush = async () => {
-    if (!batch.length) return;
-    const done = index;
-    let results: ItemResult[];
-    try {
-      results = await db.transaction().execute(async (trx) => {
-        const out: ItemResult[] = [];
-        for (const b of batch) out.push(await im.write(trx, b));
-        const counts = { ...im.counts };
-        for (const r of out) counts[r.status]++;
-        await advanceImportRun(trx, row.id, done, counts);
-        return out;
-      });
-    } catch {
-      // One item failed: again one at a time, so only that one is lost.
-      im.afterRollback();
-      results = [];
-      for (const b of batch) {
-        try {
-          results.push(await db.transaction().execute((trx) => im.write(trx, b)));
-        } catch (err) {
-          im.afterRollback();
-          results.push({
-            key: b.kind === "done" ? b.result.key : b.kind === "attachment" ? b.key : b.post.key,
-            status: "error",
-            error:
-              err instanceof FieldError
-                ? `${err.field}: ${err.message}`
-                : err instanceof Error
-                  ? err.message
-                  : String(err),
-          });
-        }
-      }
-      const counts = { ...im.counts };
-      for (const r of results) counts[r.status]++;
-      await advanceImportRun(db, row.id, done, counts);
-    }
-    for (const r of results) {
-      im.counts[r.status]++;
-      opts.onItem?.(r);
-    }
-    batch = [];
-    im.endBatch();
-    opts.onProgress?.(done, run.total);
-  };
-  for await (const p of items(row.position)) {
-    index++;
-    batch.push(p);
-    if (batch.length >= batchSize) await flush();
+  // Says the run is alive between checkpoints (a batch fetching pictures can take minutes).
+  const heartbeat = setInterval(() => {
+    importRunHeartbeat(db, row.id).catch(() => undefined);
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+  try {
+    return await work();
+  } finally {
+    clearInterval(heartbeat);
   }
-  await flush();
-  await im.fixPendingLinks();
-  await finish?.();
-  await im.noteMissingAlt();
-  await finishImportRun(db, row.id, "done", im.counts, im.now());
-  return {
-    ...(resumed ? { resumedAfter: row.position } : {}),
-    resumed,
-    counts: im.counts,
-    comments: im.comments,
-    unresolved: im.unresolvedList(),
-  };
+
+  async function work() {
+    const stopped = () => {
+      if (opts.signal?.aborted) throw new ImportStopped();
+    };
+    stopped();
+    await im.authors();
+    const batchSize = opts.batchSize ?? 10;
+    let index = row.position;
+    let batch: Prepared[] = [];
+    const flush = async () => {
+      if (!batch.length) return;
+      const done = index;
+      let results: ItemResult[];
+      try {
+        results = await db.transaction().execute(async (trx) => {
+          const out: ItemResult[] = [];
+          for (const b of batch) out.push(await im.write(trx, b));
+          const counts = { ...im.counts };
+          for (const r of out) counts[r.status]++;
+          await recordRunItems(trx, row.id, out);
+          await advanceImportRun(trx, row.id, done, counts);
+          return out;
+        });
+      } catch {
+        // One item failed: again one at a time, so only that one is lost.
+        im.afterRollback();
+        results = [];
+        for (const b of batch) {
+          try {
+            results.push(await db.transaction().execute((trx) => im.write(trx, b)));
+          } catch (err) {
+            im.afterRollback();
+            results.push({
+              key: b.kind === "done" ? b.result.key : b.kind === "attachment" ? b.key : b.post.key,
+              status: "error",
+              error:
+                err instanceof FieldError
+                  ? `${err.field}: ${err.message}`
+                  : err instanceof Error
+                    ? err.message
+                    : String(err),
+            });
+          }
+        }
+        const counts = { ...im.counts };
+        for (const r of results) counts[r.status]++;
+        await db.transaction().execute(async (trx) => {
+          await recordRunItems(trx, row.id, results);
+          await advanceImportRun(trx, row.id, done, counts);
+        });
+      }
+      for (const r of results) {
+        im.counts[r.status]++;
+        opts.onItem?.(r);
+      }
+      batch = [];
+      im.endBatch();
+      opts.onProgress?.(done, run.total);
+    };
+    for await (const p of items(row.position)) {
+      index++;
+      batch.push(p);
+      if (batch.length >= batchSize) {
+        await flush();
+        stopped();
+      }
+    }
+    await flush();
+    stopped();
+    await im.fixPendingLinks();
+    await finish?.();
+    await im.noteMissingAlt();
+    const report = {
+      ...(resumed ? { resumedAfter: row.position } : {}),
+      comments: im.comments,
+      unresolved: im.unresolvedList(),
+    };
+    await finishImportRun(db, row.id, "done", im.counts, im.now(), report);
+    return { ...report, resumed, counts: im.counts };
+  }
 }

@@ -26,6 +26,8 @@ import type { Mailer } from "../mail/mailer.ts";
 import { taxonomyEndpoints } from "./endpoints/taxonomy-endpoints.ts";
 import { wireEndpoints } from "./endpoints/wire-endpoints.ts";
 import { checkPreview } from "./preview.ts";
+import { importEndpoints } from "./endpoints/import-endpoints.ts";
+import type { ImportJobs } from "./import-jobs.ts";
 
 export interface NewsroomDeps {
   config: Config;
@@ -37,6 +39,8 @@ export interface NewsroomDeps {
   reloadSettings?: () => Promise<void>;
   /** Notices by email to newsroom users who asked for them. */
   mailer?: Mailer | undefined;
+  /** Imports started from the newsroom (absent: the import endpoints are not served). */
+  imports?: ImportJobs | undefined;
 }
 
 /** Where `npm run build:editor` puts the editor. */
@@ -57,6 +61,9 @@ export function adminEndpoints(deps: NewsroomDeps): Endpoint[] {
       media: deps.media,
       maxPushBytes: deps.config.wire.maxPushMegabytes * 1024 * 1024,
     }),
+    ...(deps.imports
+      ? importEndpoints({ db: deps.db, imports: deps.imports, dataDir: deps.config.dataDir })
+      : []),
   ];
 }
 

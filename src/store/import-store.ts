@@ -102,9 +102,39 @@ export interface ImportRun {
  */
 export async function startImportRun(
   db: Db,
-  r: { source: string; file: string; fingerprint: string; total: number },
+  r: { source: string; file: string; fingerprint: string; total: number; runId?: number | undefined },
   now = new Date(),
 ): Promise<{ run: ImportRun; resumed: boolean }> {
+  if (r.runId !== undefined) {
+    // A run the newsroom made for its upload: it is this run, new or continued.
+    const row = await db
+      .selectFrom("import_runs")
+      .selectAll()
+      .where("id", "=", r.runId)
+      .executeTakeFirstOrThrow();
+    await db
+      .updateTable("import_runs")
+      .set({
+        source: r.source,
+        fingerprint: r.fingerprint,
+        total: r.total,
+        status: "running",
+        error: null,
+        heartbeat_at: now.toISOString(),
+      })
+      .where("id", "=", r.runId)
+      .execute();
+    return {
+      run: {
+        id: row.id,
+        position: row.position,
+        total: r.total,
+        status: "running",
+        startedAt: row.started_at,
+      },
+      resumed: row.position > 0,
+    };
+  }
   const last = await db
     .selectFrom("import_runs")
     .selectAll()
@@ -132,6 +162,7 @@ export async function startImportRun(
       started_at: now.toISOString(),
       total: r.total,
       status: "running",
+      heartbeat_at: now.toISOString(),
     })
     .returning("id")
     .executeTakeFirstOrThrow();
@@ -147,12 +178,51 @@ export async function advanceImportRun(
   runId: number,
   position: number,
   counts: Record<string, number>,
+  now = new Date(),
 ): Promise<void> {
   await db
     .updateTable("import_runs")
-    .set({ position, counts: JSON.stringify(counts) })
+    .set({ position, counts: JSON.stringify(counts), heartbeat_at: now.toISOString() })
     .where("id", "=", runId)
     .execute();
+}
+
+/** The run is still working (written every few seconds while it is). */
+export async function importRunHeartbeat(db: Db, runId: number, now = new Date()): Promise<void> {
+  await db
+    .updateTable("import_runs")
+    .set({ heartbeat_at: now.toISOString() })
+    .where("id", "=", runId)
+    .where("status", "=", "running")
+    .execute();
+}
+
+/** One item's outcome, for the run's report (again for an item written again after a crash). */
+export interface RunItem {
+  key: string;
+  status: string;
+  title?: string | undefined;
+  url?: string | undefined;
+  reason?: string | undefined;
+  error?: string | undefined;
+  notes?: string[] | undefined;
+}
+
+export async function recordRunItems(db: Db, runId: number, items: readonly RunItem[]): Promise<void> {
+  for (const r of items) {
+    const values = {
+      status: r.status,
+      title: r.title?.slice(0, 1000) ?? null,
+      url: r.url ?? null,
+      detail: (r.error ?? r.reason)?.slice(0, 4000) ?? null,
+      notes: r.notes?.length ? JSON.stringify(r.notes) : null,
+    };
+    await db
+      .insertInto("import_run_items")
+      .values({ run_id: runId, item_key: r.key.slice(0, 300), ...values })
+      .onConflict((oc) => oc.columns(["run_id", "item_key"]).doUpdateSet(values))
+      .execute();
+  }
 }
 
 export async function finishImportRun(
@@ -161,10 +231,17 @@ export async function finishImportRun(
   status: "done" | "failed",
   counts: Record<string, number>,
   now = new Date(),
+  report?: Record<string, unknown>,
 ): Promise<void> {
   await db
     .updateTable("import_runs")
-    .set({ status, finished_at: now.toISOString(), counts: JSON.stringify(counts) })
+    .set({
+      status,
+      finished_at: now.toISOString(),
+      counts: JSON.stringify(counts),
+      heartbeat_at: null,
+      ...(report ? { report: JSON.stringify(report) } : {}),
+    })
     .where("id", "=", runId)
     .execute();
 }

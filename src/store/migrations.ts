@@ -1196,6 +1196,62 @@ const m0019_imports: Migration = {
   },
 };
 
+/**
+ * Imports started from the newsroom: who started a run, with which options,
+ * the uploaded file it reads, a heartbeat (a run whose process stopped is
+ * seen as interrupted, to be continued), why it failed, its final report;
+ * and every item's outcome, for the run's report page.
+ */
+const m0020_import_jobs: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .alterTable("import_runs")
+      .addColumn("origin", "varchar(20)", (c) => c.notNull().defaultTo("cli"))
+      .execute();
+    for (const [name, type] of [
+      ["started_by", "integer"],
+      ["options", "text"],
+      ["upload", "text"],
+      ["upload_name", "varchar(300)"],
+      ["heartbeat_at", "varchar(40)"],
+      ["error", "text"],
+      ["report", "text"],
+    ] as const)
+      await db.schema.alterTable("import_runs").addColumn(name, type).execute();
+    await db.schema
+      .createTable("import_run_items")
+      .$call(idColumn(db))
+      .addColumn("run_id", "integer", (c) => c.notNull())
+      .addColumn("item_key", "varchar(300)", (c) => c.notNull())
+      .addColumn("status", "varchar(20)", (c) => c.notNull())
+      .addColumn("title", "text")
+      .addColumn("url", "text")
+      .addColumn("detail", "text")
+      .addColumn("notes", "text")
+      .execute();
+    await db.schema
+      .createIndex("import_run_items_key")
+      .on("import_run_items")
+      .columns(["run_id", "item_key"])
+      .unique()
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable("import_run_items").execute();
+    for (const c of [
+      "origin",
+      "started_by",
+      "options",
+      "upload",
+      "upload_name",
+      "heartbeat_at",
+      "error",
+      "report",
+    ])
+      await db.schema.alterTable("import_runs").dropColumn(c).execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001_foundation,
   "0002_search": m0002_search,
@@ -1216,6 +1272,7 @@ export const migrations: Record<string, Migration> = {
   "0017_memberships": m0017_memberships,
   "0018_advertising": m0018_advertising,
   "0019_imports": m0019_imports,
+  "0020_import_jobs": m0020_import_jobs,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -789,6 +789,36 @@ export interface ImportRunTable {
   status: string;
   /** JSON: counts by outcome. */
   counts: Generated<string>;
+  /** cli | newsroom: where the run was started. */
+  origin: Generated<string>;
+  /** The newsroom user who started it. */
+  started_by: number | null;
+  /** JSON: the newsroom run's options (fetch media, section, old site's address). */
+  options: string | null;
+  /** The uploaded file, relative to the data folder, while a newsroom run may need it. */
+  upload: string | null;
+  /** Its name on the uploader's computer. */
+  upload_name: string | null;
+  /** Written while the run is working; an old one on a running run means its process stopped. */
+  heartbeat_at: string | null;
+  /** Why a run failed (the file refused, with where). */
+  error: string | null;
+  /** JSON: the final report (comments, unresolved list, format, resumedAfter). */
+  report: string | null;
+}
+
+/** One item's outcome in one run (the report a run's page lists). */
+export interface ImportRunItemTable {
+  id: Generated<number>;
+  run_id: number;
+  item_key: string;
+  status: string;
+  title: string | null;
+  url: string | null;
+  /** The reason (skipped) or the error. */
+  detail: string | null;
+  /** JSON array: what did not come through whole. */
+  notes: string | null;
 }
 
 /** An old site's address (path, or "/?p=ID") that answers 301 to what it became. */
@@ -804,6 +834,7 @@ export interface LegacyUrlTable {
 export interface Database {
   import_items: ImportItemTable;
   import_runs: ImportRunTable;
+  import_run_items: ImportRunItemTable;
   legacy_urls: LegacyUrlTable;
   plans: PlanTable;
   billing_subscriptions: BillingSubscriptionTable;

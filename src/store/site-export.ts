@@ -87,6 +87,7 @@ export const EXPORTED_TABLES = [
   "wire_versions",
   "wire_failures",
   "import_runs",
+  "import_run_items",
   "import_items",
   "legacy_urls",
   "settings",

@@ -102,6 +102,12 @@ const EXPECTED: Record<string, string> = {
   "PUT /api/admin/wire/feeds/:id": "UUFFFA",
   "PATCH /api/admin/wire/feeds/:id": "UUFFFA",
   "DELETE /api/admin/wire/feeds/:id": "UUFFFA",
+  // Importing an archive from the newsroom: admins.
+  "GET /api/admin/imports": "UUFFFA",
+  "POST /api/admin/imports": "UUFFFA",
+  "GET /api/admin/imports/:id": "UUFFFA",
+  "GET /api/admin/imports/:id/items": "UUFFFA",
+  "POST /api/admin/imports/:id/continue": "UUFFFA",
   // Newsletters: readers sign up and leave by signed link (no session needed); bounce webhooks prove
   // themselves by signature (newsletters.test.ts); editors write and send issues; admins run the lists.
   "GET /newsletters": "AAAAAA",
