@@ -21,9 +21,18 @@ let csrfToken = "";
 export function setCsrf(token: string): void {
   csrfToken = token;
 }
+/** The session's CSRF token, for a request made otherwise than with api() (an upload with progress). */
+export function csrf(): string {
+  return csrfToken;
+}
 
 async function parse<T>(res: Response): Promise<T> {
-  const text = await res.text();
+  return parseText<T>(res.ok, res.status, await res.text());
+}
+
+/** An answer's text as data, or its error as an ApiError. */
+export function parseText<T>(ok: boolean, status: number, text: string): T {
+  const res = { ok, status };
   let body: unknown = undefined;
   try {
     body = text ? JSON.parse(text) : undefined;

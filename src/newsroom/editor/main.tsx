@@ -17,6 +17,7 @@ import { WirePage } from "./wire.tsx";
 import { NewslettersPage } from "./newsletters.tsx";
 import { MembersPage } from "./members.tsx";
 import { AdvertisingPage } from "./advertising.tsx";
+import { ImportRunPage, ImportsPage } from "./imports.tsx";
 import "./editor.css";
 
 function Shell({
@@ -104,6 +105,7 @@ function Shell({
               : null}
             {link("/admin/notices", "Notices", count(desk?.unread, "unread"))}
             {me.role === "admin" ? link("/admin/people", "People") : null}
+            {me.permissions.includes("imports.manage") ? link("/admin/imports", "Import") : null}
             {me.role === "admin" ? link("/admin/settings", "Settings") : null}
           </ul>
         </nav>
@@ -173,6 +175,8 @@ function App() {
     await load();
   };
   const story = /^\/admin\/stories\/(\d+)$/.exec(path);
+  const importRun = /^\/admin\/imports\/(\d+)$/.exec(path);
+  const mayImport = me.permissions.includes("imports.manage");
   let page;
   if (story) page = <StoryEditor key={story[1]} id={Number(story[1])} me={me} />;
   else if (path === "/admin/media") page = <MediaPage me={me} />;
@@ -191,6 +195,8 @@ function App() {
     page = <ModerationPage me={me} />;
   else if (path === "/admin/people" && me.role === "admin") page = <UsersPage me={me} />;
   else if (path === "/admin/settings" && me.role === "admin") page = <SettingsPage />;
+  else if (path === "/admin/imports" && mayImport) page = <ImportsPage />;
+  else if (importRun && mayImport) page = <ImportRunPage key={importRun[1]} id={Number(importRun[1])} />;
   else if (me.role === "moderator") page = <ModerationPage me={me} />;
   else page = <StoryList key={here} me={me} />;
   return (
