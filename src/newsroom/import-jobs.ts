@@ -16,8 +16,6 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import type { FastifyBaseLogger, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Config } from "../config.ts";
 import { slugSchema } from "../content/model.ts";
@@ -25,7 +23,16 @@ import { GazetteError } from "../content/errors.ts";
 import { HEARTBEAT_MS, ImportStopped } from "../ingest/archive-importer.ts";
 import type { MediaStore } from "../media/media-store.ts";
 import type { Db } from "../store/database.ts";
-import { importRunHeartbeat } from "../store/import-store.ts";
+import {
+  type ImportRunRow,
+  amendImportRunReport,
+  createImportRun,
+  importRunById,
+  importRunHeartbeat,
+  runningImportRuns,
+  unfinishedRunOf,
+  updateImportRun,
+} from "../store/import-store.ts";
 
 export type ImportKind = "wordpress" | "ghost";
 
@@ -77,7 +84,19 @@ export interface ImportJobsDeps {
   db: Db;
   media: MediaStore;
   config: Config;
-  log: FastifyBaseLogger;
+  log: { error(obj: object, msg: string): void };
+}
+
+/** An upload written to the imports folder (by the endpoint), with the form's text fields. */
+export interface ReceivedUpload {
+  /** Where it was written (removed here if it is refused). */
+  stored: string;
+  /** Its name on the uploader's computer. */
+  name: string;
+  fingerprint: string;
+  head: Buffer;
+  bytes: number;
+  fields: Record<string, string>;
 }
 
 /** What a file starts with tells which export it is: XML (WXR) or JSON (Ghost). */
@@ -92,7 +111,7 @@ export function kindOf(head: Buffer): ImportKind | undefined {
 }
 
 /** Hashes what passes through it, and keeps its first bytes. */
-class Fingerprint extends Transform {
+export class Fingerprint extends Transform {
   readonly hash = crypto.createHash("sha256");
   head = Buffer.alloc(0);
   bytes = 0;
@@ -127,96 +146,56 @@ export class ImportJobs {
     return now - beat < STALE_MS ? "running" : "interrupted";
   }
 
-  /** A run working now on this site, if any (one at a time). */
-  private async busy(): Promise<{ id: number; file: string; started_at: string } | undefined> {
-    const rows = await this.deps.db
-      .selectFrom("import_runs")
-      .select(["id", "status", "heartbeat_at", "file", "started_at"])
-      .where("status", "=", "running")
-      .orderBy("id", "desc")
-      .execute();
-    return rows.find((r) => this.stateOf(r) === "running");
+  /** Whether a newsroom run can be continued here: stopped, with its file in this data folder. */
+  canContinue(row: ImportRunRow): boolean {
+    const state = this.stateOf(row);
+    return (
+      row.origin === "newsroom" &&
+      !!row.upload &&
+      fs.existsSync(path.join(this.deps.config.dataDir, row.upload)) &&
+      (state === "interrupted" || (state === "failed" && row.position > 0))
+    );
   }
 
-  private async refuseIfBusy(): Promise<void> {
-    const b = await this.busy();
+  /** 409 while an import runs (on any app server; one at a time); 503 while this server stops. */
+  async refuseIfBusy(): Promise<void> {
+    if (this.closing)
+      throw new GazetteError("GZ_ERR_UNAVAILABLE", "The server is stopping; try again shortly.");
+    const b = (await runningImportRuns(this.deps.db)).find((r) => this.stateOf(r) === "running");
     if (b)
       throw new GazetteError(
         "GZ_ERR_CONFLICT",
-        `An import is running (${b.file}, started ${b.started_at.slice(0, 16).replace("T", " ")} UTC); one runs at a time. Wait for it to finish.`,
+        `An import is running (${b.upload_name ?? path.basename(b.file)}, started ${b.started_at.slice(0, 16).replace("T", " ")} UTC); one runs at a time. Wait for it to finish.`,
         { details: { runId: b.id } },
       );
   }
 
-  /**
-   * Takes an upload (multipart: the export in `file`; `fetchMedia`,
-   * `section`, `siteUrl`) and starts its run. The same file as an
-   * interrupted run continues that run.
-   */
-  async receive(req: FastifyRequest, userId: number): Promise<number> {
-    if (this.closing)
-      throw new GazetteError("GZ_ERR_UNAVAILABLE", "The server is stopping; try again shortly.");
-    await this.refuseIfBusy();
-    const maxMb = this.deps.config.newsroom.maxImportMb;
+  /** A new file in the imports folder, for the endpoint to write an upload to. */
+  uploadPath(): string {
     fs.mkdirSync(this.folder, { recursive: true });
-    const stored = path.join(this.folder, `upload-${crypto.randomBytes(9).toString("hex")}.part`);
-    const fields: Record<string, string> = {};
-    let file: { name: string; fingerprint: string; head: Buffer; bytes: number } | undefined;
+    return path.join(this.folder, `upload-${crypto.randomBytes(9).toString("hex")}.part`);
+  }
+
+  /**
+   * Starts the run of an upload: which export it is (by its first bytes),
+   * the form's options checked, the run recorded, and started. The same
+   * file as an interrupted run continues that run. A refused upload is
+   * removed.
+   */
+  async begin(u: ReceivedUpload, userId: number): Promise<number> {
     try {
-      try {
-        for await (const part of req.parts({
-          limits: { fileSize: maxMb * 1024 * 1024, files: 1, fields: 10 },
-        })) {
-          if (part.type !== "file") {
-            if (typeof part.value === "string") fields[part.fieldname] = part.value;
-            continue;
-          }
-          if (part.fieldname !== "file" || file) {
-            part.file.resume();
-            continue;
-          }
-          const fp = new Fingerprint();
-          await pipeline(part.file, fp, fs.createWriteStream(stored));
-          if (part.file.truncated)
-            throw new GazetteError(
-              "GZ_ERR_BODY_TOO_LARGE",
-              `The file is larger than the ${maxMb} MB limit.`,
-              {
-                fields: [{ path: "file", message: `must be at most ${maxMb} MB (newsroom.maxImportMb)` }],
-              },
-            );
-          file = {
-            name: path.basename(part.filename || "export").slice(0, 300),
-            fingerprint: fp.hash.digest("hex"),
-            head: fp.head,
-            bytes: fp.bytes,
-          };
-        }
-      } catch (err) {
-        if (err instanceof GazetteError) throw err;
-        if ((err as { code?: string }).code === "FST_REQ_FILE_TOO_LARGE")
-          throw new GazetteError("GZ_ERR_BODY_TOO_LARGE", `The file is larger than the ${maxMb} MB limit.`, {
-            fields: [{ path: "file", message: `must be at most ${maxMb} MB (newsroom.maxImportMb)` }],
-          });
-        const reason = err instanceof Error ? err.message.replace(/\.$/, "") : "it could not be read";
-        throw new GazetteError(
-          "GZ_ERR_VALIDATION",
-          `The upload is not readable multipart/form-data (${reason}). Send the export in a field named “file”.`,
-          { fields: [{ path: "file", message: "is missing or cut short" }] },
-        );
-      }
-      if (!file || file.bytes === 0)
+      if (u.bytes === 0)
         throw new GazetteError("GZ_ERR_VALIDATION", "Choose the export file to import.", {
-          fields: [{ path: "file", message: file ? "is empty" : "is required" }],
+          fields: [{ path: "file", message: "is empty" }],
         });
-      const kind = kindOf(file.head);
+      const kind = kindOf(u.head);
       if (!kind)
         throw new GazetteError(
           "GZ_ERR_UPLOAD_TYPE",
           "That file is neither a WordPress export (WXR, .xml) nor a Ghost export (.json).",
           { fields: [{ path: "file", message: "must be a WordPress .xml or Ghost .json export" }] },
         );
-      const parsed = uploadFields.safeParse(fields);
+      const parsed = uploadFields.safeParse(u.fields);
       if (!parsed.success)
         throw new GazetteError("GZ_ERR_VALIDATION", undefined, {
           fields: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
@@ -233,74 +212,53 @@ export class ImportJobs {
         ...(parsed.data.siteUrl ? { siteUrl: parsed.data.siteUrl } : {}),
       };
       await this.refuseIfBusy();
-      const id = await this.record({ kind, options, userId, stored, ...file });
+      const id = await this.record(u, kind, options, userId);
       this.start(id);
       return id;
     } catch (err) {
-      fs.rmSync(stored, { force: true });
+      fs.rmSync(u.stored, { force: true });
       throw err;
     }
   }
 
   /** The run for an upload: the interrupted run of the same file (continued), else a new one. */
-  private async record(u: {
-    kind: ImportKind;
-    options: ImportJobOptions;
-    userId: number;
-    stored: string;
-    name: string;
-    fingerprint: string;
-  }): Promise<number> {
+  private async record(
+    u: ReceivedUpload,
+    kind: ImportKind,
+    options: ImportJobOptions,
+    userId: number,
+  ): Promise<number> {
     const { db } = this.deps;
     const now = new Date().toISOString();
-    const upload = path.relative(this.deps.config.dataDir, u.stored);
     const values = {
       origin: "newsroom",
-      started_by: u.userId,
-      options: JSON.stringify({ kind: u.kind, ...u.options }),
-      upload,
+      started_by: userId,
+      options: JSON.stringify({ kind, ...options }),
+      upload: path.relative(this.deps.config.dataDir, u.stored),
       upload_name: u.name,
       file: u.name,
       status: "running",
       heartbeat_at: now,
       error: null,
+      finished_at: null,
     };
-    const earlier = await db
-      .selectFrom("import_runs")
-      .select(["id", "status", "heartbeat_at", "upload"])
-      .where("fingerprint", "=", u.fingerprint)
-      .where("status", "in", ["running", "failed"])
-      .where("position", ">", 0)
-      .orderBy("id", "desc")
-      .executeTakeFirst();
+    const earlier = await unfinishedRunOf(db, u.fingerprint);
     if (earlier && this.stateOf(earlier) !== "running") {
-      if (earlier.upload) this.removeUpload(earlier.upload);
-      await db.updateTable("import_runs").set(values).where("id", "=", earlier.id).execute();
+      this.removeUpload(earlier.upload);
+      await updateImportRun(db, earlier.id, values);
       return earlier.id;
     }
-    const row = await db
-      .insertInto("import_runs")
-      .values({
-        ...values,
-        source: `${u.kind}:upload`,
-        fingerprint: u.fingerprint,
-        started_at: now,
-        total: 0,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    return row.id;
+    return createImportRun(db, {
+      ...values,
+      source: `${kind}:upload`,
+      fingerprint: u.fingerprint,
+      started_at: now,
+    });
   }
 
   /** Continues an interrupted (or failed) newsroom run from its checkpoint. */
   async continueRun(id: number): Promise<void> {
-    if (this.closing)
-      throw new GazetteError("GZ_ERR_UNAVAILABLE", "The server is stopping; try again shortly.");
-    const row = await this.deps.db
-      .selectFrom("import_runs")
-      .selectAll()
-      .where("id", "=", id)
-      .executeTakeFirst();
+    const row = await importRunById(this.deps.db, id);
     if (!row) throw new GazetteError("GZ_ERR_NOT_FOUND", `There is no import run ${id}.`);
     const state = this.stateOf(row);
     if (state === "running" || state === "done")
@@ -313,17 +271,18 @@ export class ImportJobs {
         "GZ_ERR_CONFLICT",
         "This import was started with the gazette command; run the same command again and it continues where it stopped.",
       );
-    if (!row.upload || !fs.existsSync(path.join(this.deps.config.dataDir, row.upload)))
+    if (!this.canContinue(row))
       throw new GazetteError(
         "GZ_ERR_CONFLICT",
-        "The uploaded file is no longer on this server. Upload the same export again: the import continues where it stopped.",
+        "The uploaded file is not on this server. Upload the same export again: the import continues where it stopped.",
       );
     await this.refuseIfBusy();
-    await this.deps.db
-      .updateTable("import_runs")
-      .set({ status: "running", error: null, heartbeat_at: new Date().toISOString(), finished_at: null })
-      .where("id", "=", id)
-      .execute();
+    await updateImportRun(this.deps.db, id, {
+      status: "running",
+      error: null,
+      heartbeat_at: new Date().toISOString(),
+      finished_at: null,
+    });
     this.start(id);
   }
 
@@ -342,11 +301,8 @@ export class ImportJobs {
     heartbeat.unref();
     let upload: string | null = null;
     try {
-      const row = await db
-        .selectFrom("import_runs")
-        .selectAll()
-        .where("id", "=", id)
-        .executeTakeFirstOrThrow();
+      const row = await importRunById(db, id);
+      if (!row) return;
       upload = row.upload;
       const { kind, ...rest } = JSON.parse(row.options ?? "{}") as { kind: ImportKind } & ImportJobOptions;
       const options = importOptionsSchema.parse(rest);
@@ -373,38 +329,28 @@ export class ImportJobs {
         const { importGhost } = await import("../ingest/ghost/ghost-importer.ts");
         format = `Ghost ${(await importGhost(file, { ...common, siteUrl: options.siteUrl })).ghostVersion}`;
       }
-      await this.amendReport(id, { format });
+      await amendImportRunReport(db, id, { format });
       this.removeUpload(upload);
-      await db.updateTable("import_runs").set({ upload: null }).where("id", "=", id).execute();
+      await updateImportRun(db, id, { upload: null });
     } catch (err) {
       if (err instanceof ImportStopped) {
-        // Left at its checkpoint; seen as interrupted at once (not after the heartbeat goes stale).
-        await db
-          .updateTable("import_runs")
-          .set({ heartbeat_at: null })
-          .where("id", "=", id)
-          .execute()
-          .catch(() => undefined);
+        // Left at its checkpoint; seen as interrupted at once (not only once the heartbeat is stale).
+        await updateImportRun(db, id, { heartbeat_at: null }).catch(() => undefined);
         return;
       }
       const refused = await this.refusal(err);
       if (!refused) log.error({ err, importRun: id }, "an import from the newsroom failed");
       const message = refused ?? `${err instanceof Error ? err.message : String(err)} (Continue tries again)`;
       if (refused) this.removeUpload(upload);
-      await db
-        .updateTable("import_runs")
-        .set({
-          status: "failed",
-          error: message.slice(0, 4000),
-          finished_at: new Date().toISOString(),
-          heartbeat_at: null,
-          ...(refused ? { upload: null } : {}),
-        })
-        .where("id", "=", id)
-        .execute()
-        .catch((e: unknown) =>
-          log.error({ err: e, importRun: id }, "an import's failure could not be recorded"),
-        );
+      await updateImportRun(db, id, {
+        status: "failed",
+        error: message.slice(0, 4000),
+        finished_at: new Date().toISOString(),
+        heartbeat_at: null,
+        ...(refused ? { upload: null } : {}),
+      }).catch((e: unknown) =>
+        log.error({ err: e, importRun: id }, "an import's failure could not be recorded"),
+      );
     } finally {
       clearInterval(heartbeat);
     }
@@ -419,32 +365,13 @@ export class ImportJobs {
     return undefined;
   }
 
-  private async amendReport(id: number, extra: Record<string, unknown>): Promise<void> {
-    const r = await this.deps.db
-      .selectFrom("import_runs")
-      .select("report")
-      .where("id", "=", id)
-      .executeTakeFirst();
-    let report: Record<string, unknown> = {};
-    try {
-      report = JSON.parse(r?.report ?? "{}") as Record<string, unknown>;
-    } catch {
-      /* written by us; a broken one is replaced */
-    }
-    await this.deps.db
-      .updateTable("import_runs")
-      .set({ report: JSON.stringify({ ...report, ...extra }) })
-      .where("id", "=", id)
-      .execute();
-  }
-
   private removeUpload(upload: string | null): void {
     if (!upload) return;
     const file = path.resolve(this.deps.config.dataDir, upload);
     if (file.startsWith(this.folder + path.sep)) fs.rmSync(file, { force: true });
   }
 
-  /** Runs of this process, done (tests wait on it). */
+  /** This process's runs, done (tests wait on it). */
   async idle(): Promise<void> {
     await Promise.all([...this.active.values()].map((a) => a.done));
   }

@@ -62,7 +62,7 @@ export function adminEndpoints(deps: NewsroomDeps): Endpoint[] {
       maxPushBytes: deps.config.wire.maxPushMegabytes * 1024 * 1024,
     }),
     ...(deps.imports
-      ? importEndpoints({ db: deps.db, imports: deps.imports, dataDir: deps.config.dataDir })
+      ? importEndpoints({ db: deps.db, imports: deps.imports, maxImportMb: deps.config.newsroom.maxImportMb })
       : []),
   ];
 }

@@ -4,7 +4,9 @@
  * continues where it stopped), and the old site's addresses, answered with
  * a 301 to what they became.
  */
+import type { Selectable } from "kysely";
 import type { Db } from "./database.ts";
+import type { ImportRunItemTable, ImportRunTable } from "./schema.ts";
 import { visibleNow } from "./story-teasers.ts";
 
 export interface ImportedItem {
@@ -334,4 +336,116 @@ export async function legacyRedirect(
     default:
       return undefined;
   }
+}
+
+/** An import run as stored (the newsroom's view of runs reads it whole). */
+export type ImportRunRow = Selectable<ImportRunTable>;
+
+export async function importRunById(db: Db, id: number): Promise<ImportRunRow | undefined> {
+  return db.selectFrom("import_runs").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+/** Runs, newest first. */
+export async function listImportRuns(db: Db, limit: number): Promise<ImportRunRow[]> {
+  return db.selectFrom("import_runs").selectAll().orderBy("id", "desc").limit(limit).execute();
+}
+
+/** Runs whose status says running (some may have lost their process: see their heartbeat). */
+export async function runningImportRuns(db: Db): Promise<ImportRunRow[]> {
+  return db
+    .selectFrom("import_runs")
+    .selectAll()
+    .where("status", "=", "running")
+    .orderBy("id", "desc")
+    .execute();
+}
+
+/** The newest unfinished run of this file that got somewhere: a new upload of it continues it. */
+export async function unfinishedRunOf(db: Db, fingerprint: string): Promise<ImportRunRow | undefined> {
+  return db
+    .selectFrom("import_runs")
+    .selectAll()
+    .where("fingerprint", "=", fingerprint)
+    .where("status", "in", ["running", "failed"])
+    .where("position", ">", 0)
+    .orderBy("id", "desc")
+    .executeTakeFirst();
+}
+
+export type ImportRunPatch = Partial<
+  Pick<
+    ImportRunRow,
+    | "origin"
+    | "started_by"
+    | "options"
+    | "upload"
+    | "upload_name"
+    | "file"
+    | "status"
+    | "heartbeat_at"
+    | "error"
+    | "finished_at"
+  >
+>;
+
+export async function updateImportRun(db: Db, id: number, patch: ImportRunPatch): Promise<void> {
+  await db.updateTable("import_runs").set(patch).where("id", "=", id).execute();
+}
+
+/** A run for a newsroom upload, before its importer has read the file. */
+export async function createImportRun(
+  db: Db,
+  values: ImportRunPatch & {
+    source: string;
+    file: string;
+    fingerprint: string;
+    started_at: string;
+    status: string;
+  },
+): Promise<number> {
+  const row = await db
+    .insertInto("import_runs")
+    .values({ ...values, total: 0 })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** Adds to a run's stored report (the export's format, known to the caller). */
+export async function amendImportRunReport(
+  db: Db,
+  id: number,
+  extra: Record<string, unknown>,
+): Promise<void> {
+  const r = await db.selectFrom("import_runs").select("report").where("id", "=", id).executeTakeFirst();
+  let report: Record<string, unknown> = {};
+  try {
+    report = JSON.parse(r?.report ?? "{}") as Record<string, unknown>;
+  } catch {
+    /* written by Gazette; a damaged one is replaced */
+  }
+  await db
+    .updateTable("import_runs")
+    .set({ report: JSON.stringify({ ...report, ...extra }) })
+    .where("id", "=", id)
+    .execute();
+}
+
+export type RunItemFilter =
+  "all" | "attention" | "notes" | "created" | "updated" | "unchanged" | "skipped" | "error";
+
+/** A run's items in file order after `after` (an item id), `limit` of them (one more tells there are others). */
+export async function importRunItems(
+  db: Db,
+  runId: number,
+  show: RunItemFilter,
+  after: number,
+  limit: number,
+): Promise<Selectable<ImportRunItemTable>[]> {
+  let q = db.selectFrom("import_run_items").selectAll().where("run_id", "=", runId).where("id", ">", after);
+  if (show === "notes") q = q.where("notes", "is not", null);
+  else if (show === "attention")
+    q = q.where((eb) => eb.or([eb("status", "in", ["error", "skipped"]), eb("notes", "is not", null)]));
+  else if (show !== "all") q = q.where("status", "=", show);
+  return q.orderBy("id").limit(limit).execute();
 }

@@ -1,20 +1,26 @@
 /**
  * Admin API: importing a WordPress or Ghost archive from the newsroom
- * (admins). The upload starts a run in the background (newsroom/import-jobs.ts);
- * its progress, counts and each item's outcome are read here while it works
- * and after; an interrupted run is continued from its checkpoint.
+ * (admins). The upload is streamed to the imports folder and starts a run in
+ * the background (newsroom/import-jobs.ts); its progress, counts and each
+ * item's outcome are read here while it works and after; an interrupted run
+ * is continued from its checkpoint.
  */
 import fs from "node:fs";
 import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import type { FastifyRequest } from "fastify";
 import { z } from "zod";
 import { GazetteError } from "../../content/errors.ts";
 import type { Db } from "../../store/database.ts";
-import type { ImportRunTable } from "../../store/schema.ts";
+import {
+  type ImportRunRow,
+  importRunById,
+  importRunItems,
+  listImportRuns,
+} from "../../store/import-store.ts";
+import { userById } from "../../store/user-store.ts";
 import { endpoint, idParam, json } from "../../web/endpoint.ts";
-import type { ImportJobs } from "../import-jobs.ts";
-import type { Selectable } from "kysely";
-
-type RunRow = Selectable<ImportRunTable>;
+import { Fingerprint, type ImportJobs, type ReceivedUpload } from "../import-jobs.ts";
 
 function parsed<T>(text: string | null, fallback: T): T {
   if (!text) return fallback;
@@ -25,8 +31,61 @@ function parsed<T>(text: string | null, fallback: T): T {
   }
 }
 
+/**
+ * Streams a multipart upload's file (field "file") to `stored`, hashing it
+ * on the way, and collects the text fields (before or after the file). Over
+ * `maxMb`: 413; a body that is not readable multipart: 400. What was written
+ * of a refused upload is removed.
+ */
+async function receiveUpload(req: FastifyRequest, stored: string, maxMb: number): Promise<ReceivedUpload> {
+  const fields: Record<string, string> = {};
+  let file: Omit<ReceivedUpload, "fields" | "stored"> | undefined;
+  const tooLarge = () =>
+    new GazetteError("GZ_ERR_BODY_TOO_LARGE", `The file is larger than the ${maxMb} MB limit.`, {
+      fields: [{ path: "file", message: `must be at most ${maxMb} MB (newsroom.maxImportMb)` }],
+    });
+  try {
+    for await (const part of req.parts({ limits: { fileSize: maxMb * 1024 * 1024, files: 1, fields: 10 } })) {
+      if (part.type !== "file") {
+        if (typeof part.value === "string") fields[part.fieldname] = part.value;
+        continue;
+      }
+      if (part.fieldname !== "file" || file) {
+        part.file.resume();
+        continue;
+      }
+      const fp = new Fingerprint();
+      await pipeline(part.file, fp, fs.createWriteStream(stored));
+      if (part.file.truncated) throw tooLarge();
+      file = {
+        name: path.basename(part.filename || "export").slice(0, 300),
+        fingerprint: fp.hash.digest("hex"),
+        head: fp.head,
+        bytes: fp.bytes,
+      };
+    }
+  } catch (err) {
+    fs.rmSync(stored, { force: true });
+    if (err instanceof GazetteError) throw err;
+    if ((err as { code?: string }).code === "FST_REQ_FILE_TOO_LARGE") throw tooLarge();
+    const reason = err instanceof Error ? err.message.replace(/\.$/, "") : "it could not be read";
+    throw new GazetteError(
+      "GZ_ERR_VALIDATION",
+      `The upload is not readable multipart/form-data (${reason}). Send the export in a field named “file”.`,
+      { fields: [{ path: "file", message: "is missing or cut short" }] },
+    );
+  }
+  if (!file) {
+    fs.rmSync(stored, { force: true });
+    throw new GazetteError("GZ_ERR_VALIDATION", "Choose the export file to import.", {
+      fields: [{ path: "file", message: "is required" }],
+    });
+  }
+  return { ...file, stored, fields };
+}
+
 const itemQuery = z.object({
-  /** One outcome; `notes`: items that came through with something missing; `attention`: errors, skipped and notes. */
+  /** One outcome; `notes`: items that came through with something missing; `attention`: failed, skipped and notes. */
   show: z
     .enum(["all", "attention", "created", "updated", "unchanged", "skipped", "error", "notes"])
     .default("all"),
@@ -35,41 +94,34 @@ const itemQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-export function importEndpoints(deps: { db: Db; imports: ImportJobs; dataDir: string }) {
+export function importEndpoints(deps: { db: Db; imports: ImportJobs; maxImportMb: number }) {
   const { db, imports } = deps;
 
-  async function runJson(r: RunRow) {
-    const state = imports.stateOf(r);
-    const by = r.started_by
-      ? await db.selectFrom("users").select(["id", "name"]).where("id", "=", r.started_by).executeTakeFirst()
-      : undefined;
+  async function runJson(r: ImportRunRow) {
+    const by = r.started_by ? await userById(db, r.started_by) : undefined;
     const { kind, ...options } = parsed<Record<string, unknown>>(r.options, {});
-    const uploadThere = r.upload ? fs.existsSync(path.join(deps.dataDir, r.upload)) : false;
     return {
       id: r.id,
       origin: r.origin,
       kind: kind ?? (r.source.startsWith("ghost:") ? "ghost" : "wordpress"),
       file: r.upload_name ?? r.file,
       source: r.source,
-      state,
+      state: imports.stateOf(r),
       position: r.position,
       total: r.total,
       counts: parsed<Record<string, number>>(r.counts, {}),
       startedAt: r.started_at,
       finishedAt: r.finished_at,
-      startedBy: by ?? null,
+      startedBy: by ? { id: by.id, name: by.name } : null,
       options: r.origin === "newsroom" ? options : null,
       error: r.error,
       report: parsed<Record<string, unknown> | null>(r.report, null),
-      canContinue:
-        r.origin === "newsroom" &&
-        uploadThere &&
-        (state === "interrupted" || (state === "failed" && r.position > 0)),
+      canContinue: imports.canContinue(r),
     };
   }
 
-  async function mustRun(id: number): Promise<RunRow> {
-    const r = await db.selectFrom("import_runs").selectAll().where("id", "=", id).executeTakeFirst();
+  async function mustRun(id: number): Promise<ImportRunRow> {
+    const r = await importRunById(db, id);
     if (!r) throw new GazetteError("GZ_ERR_NOT_FOUND", `There is no import run ${id}.`);
     return r;
   }
@@ -84,15 +136,9 @@ export function importEndpoints(deps: { db: Db; imports: ImportJobs; dataDir: st
       summary:
         "Import runs, newest first (from the newsroom and from the gazette command): state (running, interrupted, done, failed), progress, counts",
       query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
-      handler: async ({ query }) => {
-        const rows = await db
-          .selectFrom("import_runs")
-          .selectAll()
-          .orderBy("id", "desc")
-          .limit(query.limit)
-          .execute();
-        return { items: await Promise.all(rows.map(runJson)) };
-      },
+      handler: async ({ query }) => ({
+        items: await Promise.all((await listImportRuns(db, query.limit)).map(runJson)),
+      }),
     }),
     endpoint({
       method: "POST",
@@ -103,9 +149,13 @@ export function importEndpoints(deps: { db: Db; imports: ImportJobs; dataDir: st
       status: 202,
       multipart: true,
       summary:
-        "Import a WordPress export (WXR .xml) or a Ghost export (.json), told apart by their content (multipart: file; fetchMedia to download pictures from the old site; section for posts in none; siteUrl, Ghost only, when the export lacks it). 202 with the run, which works in the background; 409 while another import runs. The same file as an interrupted run continues it",
-      handler: async ({ req, user }) =>
-        json(await runJson(await mustRun(await imports.receive(req, user!.id))), 202),
+        "Import a WordPress export (WXR .xml) or a Ghost export (.json), told apart by their content (multipart: file; fetchMedia to download pictures from the old site; section for posts in no category or tag; siteUrl, Ghost only, when the export lacks it). 202 with the run, which works in the background; 409 while another import runs. The same file as an interrupted run continues it",
+      handler: async ({ req, user }) => {
+        // Refused before the file is read when another import runs.
+        await imports.refuseIfBusy();
+        const upload = await receiveUpload(req, imports.uploadPath(), deps.maxImportMb);
+        return json(await runJson(await mustRun(await imports.begin(upload, user!.id))), 202);
+      },
     }),
     endpoint({
       method: "GET",
@@ -130,19 +180,7 @@ export function importEndpoints(deps: { db: Db; imports: ImportJobs; dataDir: st
       query: itemQuery,
       handler: async ({ params, query }) => {
         await mustRun(params.id);
-        let q = db
-          .selectFrom("import_run_items")
-          .selectAll()
-          .where("run_id", "=", params.id)
-          .where("id", ">", query.after);
-        if (query.show === "notes") q = q.where("notes", "is not", null);
-        else if (query.show === "attention")
-          q = q.where((eb) => eb.or([eb("status", "in", ["error", "skipped"]), eb("notes", "is not", null)]));
-        else if (query.show !== "all") q = q.where("status", "=", query.show);
-        const rows = await q
-          .orderBy("id")
-          .limit(query.limit + 1)
-          .execute();
+        const rows = await importRunItems(db, params.id, query.show, query.after, query.limit + 1);
         const page = rows.slice(0, query.limit);
         return {
           items: page.map((r) => ({
