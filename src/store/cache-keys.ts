@@ -13,6 +13,8 @@ export type CacheKey =
   | `author:${string}`
   | `video:${number}`
   | `page:${string}`
+  /** A live story's changes JSON (its page is `story:`). */
+  | `live:${number}`
   /** The front page. */
   | "home"
   /** Lists of every story: feeds, sitemaps, search. */
@@ -41,6 +43,7 @@ export const cacheKey = {
   author: (slug: string): CacheKey => `author:${slug}`,
   video: (id: number): CacheKey => `video:${id}`,
   page: (slug: string): CacheKey => `page:${slug}`,
+  live: (storyId: number): CacheKey => `live:${storyId}`,
   home: "home",
   all: "all",
   sections: "sections",

@@ -1252,6 +1252,58 @@ const m0020_import_jobs: Migration = {
   },
 };
 
+/**
+ * Live coverage: a story whose body is a stream of posts. `live_stories`
+ * holds the coverage (open or closed, its times, the desk's rules) and the
+ * story's change counter; each post keeps the counter's value of its last
+ * change (`seq`), so "what changed after cursor N" is one indexed read,
+ * edits and deletions (kept as tombstones) included.
+ */
+const m0021_live: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable("live_stories")
+      .addColumn("story_id", "integer", (c) => c.primaryKey())
+      .addColumn("state", "varchar(20)", (c) => c.notNull())
+      .addColumn("coverage_start", "varchar(40)", (c) => c.notNull())
+      .addColumn("coverage_end", "varchar(40)")
+      .addColumn("require_approval", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("wire_append", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("seq", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("last_post_at", "varchar(40)")
+      .execute();
+    await db.schema
+      .createTable("live_posts")
+      .$call(idColumn(db))
+      .addColumn("story_id", "integer", (c) => c.notNull())
+      .addColumn("seq", "integer", (c) => c.notNull())
+      .addColumn("status", "varchar(20)", (c) => c.notNull())
+      .addColumn("title", "text")
+      .addColumn("body", "text", (c) => c.notNull())
+      .addColumn("author_slugs", "text", (c) => c.notNull().defaultTo("[]"))
+      .addColumn("pinned", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("key_event", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("published_at", "varchar(40)")
+      .addColumn("edited_at", "varchar(40)")
+      .addColumn("created_at", "varchar(40)", (c) => c.notNull())
+      .addColumn("created_by", "integer")
+      .addColumn("deleted_at", "varchar(40)")
+      .addColumn("deleted_by", "integer")
+      .addColumn("source_uri", "varchar(1000)")
+      .execute();
+    await db.schema.createIndex("live_posts_changes").on("live_posts").columns(["story_id", "seq"]).execute();
+    await db.schema
+      .createIndex("live_posts_stream")
+      .on("live_posts")
+      .columns(["story_id", "status", "published_at"])
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable("live_posts").execute();
+    await db.schema.dropTable("live_stories").execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001_foundation,
   "0002_search": m0002_search,
@@ -1273,6 +1325,7 @@ export const migrations: Record<string, Migration> = {
   "0018_advertising": m0018_advertising,
   "0019_imports": m0019_imports,
   "0020_import_jobs": m0020_import_jobs,
+  "0021_live": m0021_live,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -807,6 +807,49 @@ export interface ImportRunTable {
   report: string | null;
 }
 
+/** A story covered live: its coverage and its stream's change counter. */
+export interface LiveStoryTable {
+  story_id: number;
+  /** open | closed */
+  state: string;
+  coverage_start: string;
+  coverage_end: string | null;
+  /** Contributors' posts wait for an editor. */
+  require_approval: Generated<number>;
+  /** Wire items updating the story's agency item are appended as posts. */
+  wire_append: Generated<number>;
+  /** The last change's number: every post change takes the next one. */
+  seq: Generated<number>;
+  /** The newest published post's time (teasers show it). */
+  last_post_at: string | null;
+}
+
+/** One post of a live story. */
+export interface LivePostTable {
+  id: Generated<number>;
+  story_id: number;
+  /** The story's change number of this post's last change. */
+  seq: number;
+  /** draft | pending | published | deleted */
+  status: string;
+  title: string | null;
+  /** JSON: the post's blocks (the story body's block model). */
+  body: string;
+  /** JSON: author profiles' slugs. */
+  author_slugs: Generated<string>;
+  pinned: Generated<number>;
+  key_event: Generated<number>;
+  published_at: string | null;
+  /** Set when a published post is changed: readers see "updated". */
+  edited_at: string | null;
+  created_at: string;
+  created_by: number | null;
+  deleted_at: string | null;
+  deleted_by: number | null;
+  /** The wire item it came from. */
+  source_uri: string | null;
+}
+
 /** One item's outcome in one run (the report a run's page lists). */
 export interface ImportRunItemTable {
   id: Generated<number>;
@@ -835,6 +878,8 @@ export interface Database {
   import_items: ImportItemTable;
   import_runs: ImportRunTable;
   import_run_items: ImportRunItemTable;
+  live_stories: LiveStoryTable;
+  live_posts: LivePostTable;
   legacy_urls: LegacyUrlTable;
   plans: PlanTable;
   billing_subscriptions: BillingSubscriptionTable;

@@ -88,6 +88,8 @@ export const EXPORTED_TABLES = [
   "wire_failures",
   "import_runs",
   "import_run_items",
+  "live_stories",
+  "live_posts",
   "import_items",
   "legacy_urls",
   "settings",
