@@ -9,6 +9,7 @@ import {
   type Page,
   chromium as playwright,
 } from "playwright-core";
+import { AxeBuilder } from "@axe-core/playwright";
 import { ROOT } from "./helpers.ts";
 
 /**
@@ -67,4 +68,24 @@ export async function newsroomPage(
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("heading", { name: "Stories" }).waitFor();
   return page;
+}
+
+/**
+ * axe-core on the page as it is: no serious or critical violation (named, with
+ * where). A hang in the checker (it waits on frames it cannot script) fails
+ * the test instead of stalling the run.
+ */
+export async function noSeriousViolations(page: Page, name: string): Promise<void> {
+  const results = await Promise.race([
+    new AxeBuilder({ page }).analyze(),
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`axe-core did not finish on ${name} within 60 s`)), 60_000).unref(),
+    ),
+  ]);
+  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  assert.deepEqual(
+    bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
+    [],
+    name,
+  );
 }

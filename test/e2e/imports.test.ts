@@ -10,12 +10,11 @@ import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { AxeBuilder } from "@axe-core/playwright";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext } from "playwright-core";
 import { hashPassword } from "../../src/auth/passwords.ts";
 import { openDatabase } from "../../src/store/database.ts";
 import { createUser } from "../../src/store/user-store.ts";
-import { launchChromium, newsroomPage, startServer } from "../browser.ts";
+import { launchChromium, newsroomPage, startServer, noSeriousViolations } from "../browser.ts";
 import { ROOT, demoDataDir } from "../helpers.ts";
 
 const PASSWORD = "imports end to end";
@@ -27,16 +26,6 @@ let base: string;
 let browser: Browser;
 let dataDir: string;
 const contexts: BrowserContext[] = [];
-
-async function noSeriousViolations(page: Page, name: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  assert.deepEqual(
-    bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
-    [],
-    name,
-  );
-}
 
 before(async () => {
   dataDir = await demoDataDir();

@@ -11,12 +11,11 @@ import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import { after, before, describe, it } from "node:test";
-import { AxeBuilder } from "@axe-core/playwright";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext } from "playwright-core";
 import { hashPassword } from "../../src/auth/passwords.ts";
 import { openDatabase } from "../../src/store/database.ts";
 import { createUser } from "../../src/store/user-store.ts";
-import { launchChromium, newsroomPage, startServer } from "../browser.ts";
+import { launchChromium, newsroomPage, startServer, noSeriousViolations } from "../browser.ts";
 import { demoDataDir, eventually } from "../helpers.ts";
 import { type SmtpSink, decodeQuotedPrintable, mimePart, startSmtpSink } from "../smtp-sink.ts";
 
@@ -30,22 +29,6 @@ let browser: Browser;
 let dataDir: string;
 let sink: SmtpSink;
 const contexts: BrowserContext[] = [];
-
-async function noSeriousViolations(page: Page, name: string): Promise<void> {
-  // A hang in the checker (it waits on frames it cannot script) fails the test instead of stalling the run.
-  const results = await Promise.race([
-    new AxeBuilder({ page }).analyze(),
-    new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`axe-core did not finish on ${name} within 60 s`)), 60_000).unref(),
-    ),
-  ]);
-  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  assert.deepEqual(
-    bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
-    [],
-    name,
-  );
-}
 
 /** A link of the site in a received email, made absolute against the server under test. */
 function linkTo(raw: string, pattern: RegExp): string {

@@ -12,12 +12,11 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { AxeBuilder } from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { hashPassword } from "../../src/auth/passwords.ts";
 import { openDatabase } from "../../src/store/database.ts";
 import { createUser } from "../../src/store/user-store.ts";
-import { launchChromium, newsroomPage, startServer } from "../browser.ts";
+import { launchChromium, newsroomPage, startServer, noSeriousViolations } from "../browser.ts";
 import { demoDataDir } from "../helpers.ts";
 
 const PASSWORD = "wire desk end to end";
@@ -53,16 +52,6 @@ async function push(body: unknown): Promise<void> {
     body: text,
   });
   assert.equal(res.status, 202, await res.text());
-}
-
-async function noSeriousViolations(page: Page, name: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  assert.deepEqual(
-    bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
-    [],
-    name,
-  );
 }
 
 before(async () => {
