@@ -19,18 +19,17 @@ import {
   correctionLine,
   imageRendition,
   imageUrl,
-  inline,
   picture,
   teaser,
   time,
   videoCard,
-  videoFigure,
   mediaHref,
 } from "./components.ts";
 import { formatDateTime, readingTimeLabel } from "./format.ts";
 import { type Variant, isGateVariant, splitPreview } from "../content/access.ts";
 import { type OfferPlan, GATED_CLASS, meterNoticeHtml, paywallHtml } from "./paywall.ts";
 import { type SafeHtml, html } from "./html.ts";
+import { type BlockContext, blockHtml } from "./blocks.ts";
 import { type AdFill, houseFill } from "./ad-fill.ts";
 import { type PageMeta, type Shell, layout } from "./layout.ts";
 
@@ -250,49 +249,6 @@ export function headingLevels(body: readonly Block[]): Map<number, 2 | 3 | 4> {
   return out;
 }
 
-function blockHtml(b: Block, v: ArticleView, first: boolean, headingLevel = 2): SafeHtml {
-  switch (b.type) {
-    case "paragraph":
-      return first && v.story.dateline
-        ? html`<p><span class="dateline">${v.story.dateline} —</span> ${inline(b.content)}</p>`
-        : html`<p>${inline(b.content)}</p>`;
-    case "heading":
-      return headingLevel === 2
-        ? html`<h2>${b.text}</h2>`
-        : headingLevel === 3
-          ? html`<h3>${b.text}</h3>`
-          : html`<h4>${b.text}</h4>`;
-    case "quote":
-      return html`<figure class="quote"><blockquote${b.sourceUrl ? html` cite="${b.sourceUrl}"` : ""}><p>${b.text}</p></blockquote>${b.attribution ? html`<figcaption>— ${b.attribution}</figcaption>` : ""}</figure>`;
-    case "list": {
-      const items = b.items.map((i) => html`<li>${inline(i)}</li>`);
-      return b.ordered ? html`<ol>${items}</ol>` : html`<ul>${items}</ul>`;
-    }
-    case "image": {
-      const img = v.images.get(b.imageId);
-      if (!img) return html``;
-      const caption = b.caption ?? img.caption;
-      return html`<figure class="image">${picture(img, { sizes: "(min-width: 720px) 680px, 100vw" })}${caption || img.credit ? html`<figcaption>${caption ?? ""}${credit(img.credit)}</figcaption>` : ""}</figure>`;
-    }
-    case "video": {
-      const video = v.videos.get(b.videoId);
-      return video ? videoFigure(video) : html``;
-    }
-    case "embed":
-      return html`<aside class="embed"><a href="${b.url}" rel="noopener">${b.provider ? html`<span class="embed-provider">${b.provider}</span>` : ""}<span class="embed-title">${b.title}</span></a></aside>`;
-    case "divider":
-      return html`<hr>`;
-    case "preview-end":
-      return html``;
-    case "related-story": {
-      const t = v.linked.get(b.storyId);
-      return t
-        ? html`<aside class="related-inline" aria-label="Related story"><p class="related-inline-label">Read more</p><a href="${t.path}">${t.headline}</a></aside>`
-        : html``;
-    }
-  }
-}
-
 function correctionsBox(v: ArticleView, tz: string): SafeHtml {
   const kinds = new Set(v.corrections.map((c) => c.kind));
   const one = kinds.size === 1 ? [...kinds][0]! : undefined;
@@ -328,13 +284,19 @@ export function renderArticle(
     : story.byline
       ? html`${/^by\s/i.test(story.byline) ? "" : "By "}${story.byline}`
       : html``;
+  const blocks: BlockContext = {
+    images: v.images,
+    videos: v.videos,
+    linked: v.linked,
+    dateline: story.dateline,
+  };
   let firstParagraph = true;
   let slotNo = 0;
   const levels = headingLevels(story.body);
   const blockAt = (b: Block, i: number, noAd = false) => {
     const isFirst = b.type === "paragraph" && firstParagraph;
     if (b.type === "paragraph") firstParagraph = false;
-    const block = blockHtml(b, v, isFirst, levels.get(i));
+    const block = blockHtml(b, blocks, isFirst, levels.get(i));
     if (noAd || !v.adAfter.has(i)) return block;
     slotNo++;
     const id = `story-body-${slotNo}`;
