@@ -67,6 +67,7 @@ import { adEndpoints } from "./advertising/ad-endpoints.ts";
 import { adAdminEndpoints } from "./advertising/admin-endpoints.ts";
 import { cacheKey } from "./store/cache-keys.ts";
 import { ImportJobs } from "./newsroom/import-jobs.ts";
+import { liveEndpoints } from "./live/live-endpoints.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -131,6 +132,7 @@ export function allEndpoints(deps: {
     ...readerEndpoints(deps),
     ...commentEndpoints(deps),
     ...threadEndpoints(deps),
+    ...liveEndpoints(deps),
     ...readingEndpoints({ ...deps, ads: deps.adServer }),
   ];
 }

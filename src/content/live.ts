@@ -5,7 +5,18 @@
  * first). No I/O: the store keeps posts, live/ serves them.
  */
 import { z } from "zod";
-import { type Block, blockSchema, slugSchema } from "./model.ts";
+import {
+  type Block,
+  dividerBlock,
+  embedBlock,
+  headingBlock,
+  imageBlock,
+  listBlock,
+  paragraphBlock,
+  quoteBlock,
+  slugSchema,
+  videoBlock,
+} from "./model.ts";
 
 /** At most this many posts stay pinned on top: a live page is not a notice board. */
 export const MAX_PINNED = 3;
@@ -13,10 +24,17 @@ export const MAX_PINNED = 3;
 /** Posts per page of the stream (the first page is the live page itself). */
 export const POSTS_PER_PAGE = 20;
 
-/** Blocks a post may hold: text, pictures, video, quotes, lists, link cards, dividers. */
-const postBlock = blockSchema.refine((b) => b.type !== "preview-end" && b.type !== "related-story", {
-  message: "a live post holds text, pictures, video, quotes, lists and link cards",
-});
+/** Blocks a post may hold: text, headings, quotes, lists, pictures, video, link cards, dividers. */
+export const livePostBlock = z.discriminatedUnion("type", [
+  paragraphBlock,
+  headingBlock,
+  quoteBlock,
+  listBlock,
+  imageBlock,
+  videoBlock,
+  embedBlock,
+  dividerBlock,
+]);
 
 export const livePostInputSchema = z
   .object({
@@ -26,7 +44,7 @@ export const livePostInputSchema = z
       .max(200, "keep a post's title under 200 characters")
       .optional()
       .transform((t) => t || undefined),
-    body: z.array(postBlock).min(1, "write something to post").max(40, "a post holds at most 40 blocks"),
+    body: z.array(livePostBlock).min(1, "write something to post").max(40, "a post holds at most 40 blocks"),
     authorSlugs: z.array(slugSchema).max(5, "at most five authors on a post").default([]),
     pinned: z.boolean().default(false),
     keyEvent: z.boolean().default(false),

@@ -321,13 +321,18 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
       path: "/:section/:y/:m/:d/:slug",
       summary: "An article (an old address answers 301 to the story's address now)",
       params: storyParams,
-      query: z.object({ sort: z.enum(["newest", "oldest", "reactions"]).catch("newest") }),
+      query: z.object({
+        sort: z.enum(["newest", "oldest", "reactions"]).catch("newest"),
+        /** A live story's page of posts from this post on (older posts, a shared post). */
+        from: z.coerce.number().int().positive().max(2_000_000_000).optional().catch(undefined),
+      }),
       handler: async ({ params, query, req }) => {
         const found = await visibleStoryByPath(db, pathOf(params));
         if (!found) throw new GazetteError("GZ_ERR_NOT_FOUND");
         if ("redirect" in found) return redirect(found.redirect, 301);
         const { inputs, keys } = await articleInputs(db, found.story, {
           commentSort: query.sort,
+          liveFrom: query.from,
           ...(deps.commentsScript ? { commentsScript: deps.commentsScript } : {}),
         });
         const story = found.story;

@@ -15,6 +15,10 @@ import { commentsModeOf } from "../content/comment-rules.ts";
 import { type CommentSort, commentPage } from "../store/comment-store.ts";
 import { pagePolicy } from "../store/moderation-policy-store.ts";
 import type { CommentsBlock } from "./comments-view.ts";
+import { type LivePost, POSTS_PER_PAGE } from "../content/live.ts";
+import { liveCoverage, livePostById, pinnedLivePosts, publishedLivePosts } from "../store/live-store.ts";
+import { authorsBySlugs } from "../store/taxonomy-store.ts";
+import type { LiveView } from "./live-view.ts";
 
 /** The first page of a story's comments, its count and whether it takes new ones. */
 export async function commentsBlock(
@@ -48,15 +52,71 @@ export function historyPathOf(storyPath: string): string {
   return `${storyPath}/history`;
 }
 
+/** Pictures and videos the posts show, loaded; their authors. */
+export async function postsContext(db: Db, posts: readonly LivePost[]) {
+  const images = new Set<number>();
+  const videos = new Set<number>();
+  const linked = new Set<number>();
+  for (const p of posts)
+    for (const b of p.body) {
+      if (b.type === "image") images.add(b.imageId);
+      else if (b.type === "video") videos.add(b.videoId);
+      else if (b.type === "related-story") linked.add(b.storyId);
+    }
+  const [imageMap, videoMap, linkedMap, authors] = await Promise.all([
+    imagesByIds(db, [...images]),
+    videosByIds(db, [...videos]),
+    teasersByIds(db, [...linked]),
+    authorsBySlugs(db, [...new Set(posts.flatMap((p) => p.authorSlugs))]),
+  ]);
+  return {
+    blocks: { images: imageMap, videos: videoMap, linked: linkedMap },
+    authors: new Map(authors.map((a) => [a.slug, a])),
+  };
+}
+
+/**
+ * A live story's stream: the coverage, key events, pinned posts (first page)
+ * and one page of posts — the newest, or from post `from` on (an older page,
+ * or a shared post's page). Undefined for a story that is not live.
+ */
+export async function liveInputs(db: Db, storyId: number, from?: number): Promise<LiveView | undefined> {
+  const coverage = await liveCoverage(db, storyId);
+  if (!coverage) return undefined;
+  const start = from ? await livePostById(db, from) : undefined;
+  const at =
+    start && start.storyId === storyId && start.status === "published" && start.publishedAt
+      ? { publishedAt: start.publishedAt, id: start.id }
+      : undefined;
+  const [pinned, keyEvents, page] = await Promise.all([
+    at ? Promise.resolve([]) : pinnedLivePosts(db, storyId),
+    publishedLivePosts(db, storyId, { limit: 50, keyEventsOnly: true }),
+    publishedLivePosts(db, storyId, { limit: POSTS_PER_PAGE + 1, ...(at ? { from: at } : {}) }),
+  ]);
+  const posts = page.slice(0, POSTS_PER_PAGE);
+  const ctx = await postsContext(db, [...pinned, ...posts]);
+  return {
+    coverage,
+    pinned,
+    keyEvents,
+    // The pinned posts are shown above the stream of the first page, not again in it.
+    posts: at ? posts : posts.filter((p) => !p.pinned),
+    older: !!at,
+    nextFrom: page.length > POSTS_PER_PAGE ? page[POSTS_PER_PAGE]!.id : undefined,
+    authors: ctx.authors,
+    blocks: ctx.blocks,
+  };
+}
+
 export async function articleInputs(
   db: Db,
   story: Story,
-  opts: { commentSort?: CommentSort; commentsScript?: string } = {},
+  opts: { commentSort?: CommentSort; commentsScript?: string; liveFrom?: number | undefined } = {},
 ): Promise<{ inputs: Omit<ArticleInputs, "preview">; keys: CacheKey[] }> {
   const media = storyMedia(story);
   const videos = await videosByIds(db, media.videoIds);
   const linkedIds = story.body.flatMap((b) => (b.type === "related-story" ? [b.storyId] : []));
-  const [images, related, linked, corrections, versions, comments, inSection] = await Promise.all([
+  const [images, related, linked, corrections, versions, comments, inSection, live] = await Promise.all([
     imagesByIds(db, media.imageIds),
     relatedStories(db, story, 4),
     teasersByIds(db, linkedIds),
@@ -65,6 +125,7 @@ export async function articleInputs(
     commentsBlock(db, story, opts.commentSort ?? "newest", opts.commentsScript),
     // The rail's "Latest in <section>" (the page already carries the section's cache key).
     listVisible(db, { kind: "section", sectionId: story.section.id }, { limit: 6, offset: 0, count: false }),
+    liveInputs(db, story.id, opts.liveFrom),
   ]);
   const sectionLatest = inSection.items.filter((t) => t.id !== story.id).slice(0, 5);
   const relatedImages = await imagesByIds(
@@ -83,6 +144,7 @@ export async function articleInputs(
       historyPath: versions > 1 ? historyPathOf(story.path) : undefined,
       comments,
       sectionLatest,
+      ...(live ? { live } : {}),
     },
     keys: [
       cacheKey.story(story.id),
@@ -96,6 +158,8 @@ export async function articleInputs(
       ...linkedIds.map(cacheKey.story),
       cacheKey.sections,
       cacheKey.comments(story.id),
+      ...(live ? [...live.authors.keys()].map(cacheKey.author) : []),
+      ...(live ? [...live.blocks.videos.keys()].map(cacheKey.video) : []),
     ],
   };
 }

@@ -30,6 +30,7 @@ import { type Variant, isGateVariant, splitPreview } from "../content/access.ts"
 import { type OfferPlan, GATED_CLASS, meterNoticeHtml, paywallHtml } from "./paywall.ts";
 import { type SafeHtml, html } from "./html.ts";
 import { type BlockContext, blockHtml } from "./blocks.ts";
+import { type LiveView, liveStreamHtml, postPath, postLabel } from "./live-view.ts";
 import { type AdFill, houseFill } from "./ad-fill.ts";
 import { type PageMeta, type Shell, layout } from "./layout.ts";
 
@@ -53,6 +54,8 @@ export interface ArticleInputs {
   sectionLatest?: StoryTeaser[] | undefined;
   /** A gated story (its access is not free): which variant this page is, and the offer. */
   gate?: GateView | undefined;
+  /** A live story: its stream of posts (one page of it). */
+  live?: LiveView | undefined;
 }
 
 /** What a gated story's page needs to show its variant. */
@@ -185,6 +188,22 @@ export function articleView(inputs: ArticleInputs, site: SiteConfig, ads: AdRule
       "@type": "CorrectionComment",
       text: `${c.kind === "clarification" ? "Clarification" : "Correction"}: ${c.text}`,
       datePublished: c.createdAt,
+    }));
+  }
+  // A live story: schema.org LiveBlogPosting, its coverage times and the updates this page shows.
+  if (inputs.live) {
+    const live = inputs.live;
+    jsonLd["@type"] = "LiveBlogPosting";
+    jsonLd["coverageStartTime"] = live.coverage.coverageStart;
+    if (live.coverage.coverageEnd) jsonLd["coverageEndTime"] = live.coverage.coverageEnd;
+    if (live.coverage.lastPostAt && live.coverage.lastPostAt > story.updatedAt)
+      jsonLd["dateModified"] = live.coverage.lastPostAt;
+    jsonLd["liveBlogUpdate"] = [...(live.older ? [] : live.pinned), ...live.posts].map((p) => ({
+      "@type": "BlogPosting",
+      headline: postLabel(p, 110),
+      datePublished: p.publishedAt ?? p.createdAt,
+      ...(p.editedAt ? { dateModified: p.editedAt } : {}),
+      url: `${site.baseUrl}${postPath(story.path, p.id)}`,
     }));
   }
   if (story.sources.length) {
@@ -348,6 +367,7 @@ ${v.hero ? html`<figure class="hero">${picture(v.hero, { sizes: "(min-width: 104
 <div class="story-body">
 ${gate && gate.variant.startsWith("metered-") ? meterNoticeHtml(gate) : ""}${body}
 </div>
+${v.live && !(gate && isGateVariant(gate.variant)) ? liveStreamHtml(v.live, story, site) : ""}
 ${gate && gate.variant === "full" ? html`<form method="post" action="/membership/gifts" class="gift-form"><input type="hidden" name="storyId" value="${story.id}"><button type="submit">Give this story to someone</button> <span class="form-hint">Subscribers can share a few stories a month in full.</span></form>` : ""}
 ${story.sources.length ? html`<section class="sources" aria-labelledby="sources-h"><h2 id="sources-h">Sources</h2><ul>${story.sources.map((s) => html`<li><strong>${s.url ? html`<a href="${s.url}" rel="noopener">${s.name}</a>` : s.name}</strong>${s.description ? html`: ${s.description}` : ""}</li>`)}</ul><p class="sources-note">How we source and verify: <a href="${v.standardsPath}">our editorial standards</a>.</p></section>` : ""}
 ${story.topics.length ? html`<nav class="topics" aria-label="Topics"><h2 class="visually-hidden">Topics</h2><ul>${story.topics.map((t) => html`<li><a href="/topic/${t.slug}">${t.name}</a></li>`)}</ul></nav>` : ""}

@@ -157,6 +157,31 @@ figcaption{font:.85rem/1.45 var(--sans);color:var(--muted);margin-top:.5rem;padd
 .story-body p{margin:0 0 1.15em}
 .dateline{font:700 .85em var(--sans);text-transform:uppercase;letter-spacing:.04em}
 .story-body h2{font-size:1.5rem}
+.live{margin:2rem 0 1rem;font-size:1.05rem;line-height:1.6}
+.live-status{font:600 .9rem var(--sans);color:var(--muted);margin:0 0 1rem;display:flex;align-items:center;gap:.5rem;flex-wrap:wrap}
+.live-badge{display:inline-block;background:var(--accent);color:var(--paper);font:700 .75rem var(--sans);text-transform:uppercase;letter-spacing:.08em;padding:.15rem .5rem;border-radius:2px}
+.live-ended{color:var(--ink);background:var(--card);padding:.6rem .9rem;border-left:4px solid var(--muted)}
+.live-key-events{background:var(--card);padding:.75rem 1rem;margin:0 0 1.5rem}
+.live-key-events h2{font:700 .8rem var(--sans);text-transform:uppercase;letter-spacing:.08em;color:var(--accent);margin:0 0 .4rem}
+.live-key-events ol{margin:0;padding:0 0 0 1.1rem;font:.95rem/1.45 var(--sans)}
+.live-key-events li{margin:.3rem 0}
+.live-key-events time{font-weight:700;margin-right:.35rem}
+.live-stream{list-style:none;margin:0;padding:0}
+.live-post{border-top:1px solid var(--rule);padding:1rem 0 .5rem;scroll-margin-top:1rem}
+.live-pinned .live-post{border-top:3px solid var(--accent)}
+.live-post-head p{margin:0 0 .35rem}
+.live-post-time{font:700 .85rem var(--sans)}
+.live-post-time a{color:var(--ink)}
+.live-post-updated{font-weight:400;color:var(--muted);margin-left:.4rem}
+.live-flag{display:inline-block;font:700 .7rem var(--sans);text-transform:uppercase;letter-spacing:.08em;color:var(--accent);margin-right:.6rem!important}
+.live-post h3{font-size:1.25rem;margin:.2rem 0 .5rem}
+.live-post-by{font:.85rem var(--sans);color:var(--muted)}
+.live-post-body p{margin:0 0 .9em}
+.live-post-foot{font:.8rem var(--sans);margin:.25rem 0 .5rem}
+.live-share{color:var(--muted)}
+.live-pages{display:flex;justify-content:space-between;gap:1rem;font:600 .95rem var(--sans);margin:1.5rem 0}
+.live-pages a[rel=next]{margin-left:auto}
+.live-empty{color:var(--muted);font-family:var(--sans)}
 .quote{margin:2rem 0;padding:0 0 0 1.25rem;border-left:4px solid var(--accent)}
 .quote blockquote{margin:0;font-size:1.35rem;line-height:1.4;font-style:italic}
 .quote blockquote p{margin:0}

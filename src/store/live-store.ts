@@ -211,7 +211,7 @@ export async function addLivePost(
 export async function editLivePost(
   db: Db,
   id: number,
-  patch: LivePostPatch & { status?: "draft" | "pending" | "published" },
+  patch: Omit<LivePostPatch, "status"> & { status?: "draft" | "pending" | "published" | undefined },
   now = new Date(),
 ): Promise<{ before: LivePost; after: LivePost }> {
   const at = now.toISOString();
@@ -292,7 +292,13 @@ export async function deleteLivePost(
 export async function publishedLivePosts(
   db: Db,
   storyId: number,
-  opts: { limit: number; before?: { publishedAt: string; id: number } | undefined; keyEventsOnly?: boolean },
+  opts: {
+    limit: number;
+    /** Posts older than this one (exclusive), or from it on (inclusive: `from`). */
+    before?: { publishedAt: string; id: number } | undefined;
+    from?: { publishedAt: string; id: number } | undefined;
+    keyEventsOnly?: boolean;
+  },
 ): Promise<LivePost[]> {
   let q = db
     .selectFrom("live_posts")
@@ -300,12 +306,12 @@ export async function publishedLivePosts(
     .where("story_id", "=", storyId)
     .where("status", "=", "published");
   if (opts.keyEventsOnly) q = q.where("key_event", "=", 1);
-  const before = opts.before;
-  if (before)
+  const edge = opts.before ?? opts.from;
+  if (edge)
     q = q.where((eb) =>
       eb.or([
-        eb("published_at", "<", before.publishedAt),
-        eb.and([eb("published_at", "=", before.publishedAt), eb("id", "<", before.id)]),
+        eb("published_at", "<", edge.publishedAt),
+        eb.and([eb("published_at", "=", edge.publishedAt), eb("id", opts.before ? "<" : "<=", edge.id)]),
       ]),
     );
   const rows = await q.orderBy("published_at", "desc").orderBy("id", "desc").limit(opts.limit).execute();

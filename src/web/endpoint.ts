@@ -148,6 +148,8 @@ type ResultSpec =
       contentType: string;
       gated?: { spec: GateSpec; variant: string } | undefined;
       ads?: PageAds | undefined;
+      /** Instead of the site's page caching (config.cache): a live stream's seconds. */
+      cacheControl?: string | undefined;
     }
   | { kind: "redirect"; to: string; status: 301 | 302 | 303 }
   | {
@@ -173,6 +175,20 @@ export const cached = (
   contentType = "text/html; charset=utf-8",
   ads?: PageAds,
 ) => new Result({ kind: "cached", body, keys, contentType, ads });
+
+/**
+ * A public answer cached for `seconds` only by browsers and shared caches
+ * (a live stream's changes); this process keeps it until a key it shows
+ * changes, as any page.
+ */
+export const cachedBriefly = (body: string, keys: Iterable<string>, contentType: string, seconds: number) =>
+  new Result({
+    kind: "cached",
+    body,
+    keys,
+    contentType,
+    cacheControl: `public, max-age=${seconds}, s-maxage=${seconds}, stale-while-revalidate=${seconds}`,
+  });
 
 /** One access variant of a gated page (web/access-variants.ts): cached per variant, never per reader. */
 export const cachedVariant = (

@@ -37,6 +37,8 @@ export interface PageOptions {
   gated?: { spec: GateSpec; variant: string };
   /** The campaign creatives the page shows. */
   ads?: PageAds | undefined;
+  /** Instead of config.cache's (a live stream's few seconds). */
+  cacheControl?: string | undefined;
 }
 
 /** The ad server's part in sending cached pages. */
@@ -216,7 +218,7 @@ export function pageSender(
         cacheControl:
           opts.gated || opts.ads?.personal
             ? GATED_CACHE_CONTROL
-            : cacheControl(config.cache, opts.ads?.expiresAt),
+            : (opts.cacheControl ?? cacheControl(config.cache, opts.ads?.expiresAt)),
         keys,
         ...(opts.ads ? { ads: opts.ads } : {}),
       };

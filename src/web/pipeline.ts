@@ -125,6 +125,7 @@ function answer(deps: PipelineDeps, e: Endpoint, req: FastifyRequest, reply: Fas
         contentType: r.contentType,
         ...(r.gated ? { gated: r.gated } : {}),
         ...(r.ads ? { ads: r.ads } : {}),
+        ...(r.cacheControl ? { cacheControl: r.cacheControl } : {}),
       });
     case "redirect":
       return reply.header("cache-control", "no-store").redirect(r.to, r.status);

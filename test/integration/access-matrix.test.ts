@@ -102,6 +102,13 @@ const EXPECTED: Record<string, string> = {
   "PUT /api/admin/wire/feeds/:id": "UUFFFA",
   "PATCH /api/admin/wire/feeds/:id": "UUFFFA",
   "DELETE /api/admin/wire/feeds/:id": "UUFFFA",
+  // Live coverage: editors make a story live; contributors post; editors pin, approve and delete.
+  "PUT /api/admin/stories/:id/live": "UUFFAA",
+  "GET /api/admin/stories/:id/live": "UUAAAA",
+  "POST /api/admin/stories/:id/live/posts": "UUAFAA",
+  "PATCH /api/admin/live/posts/:id": "UUAFAA",
+  "DELETE /api/admin/live/posts/:id": "UUAFAA",
+  "GET /live/:id/changes.json": "AAAAAA",
   // Importing an archive from the newsroom: admins.
   "GET /api/admin/imports": "UUFFFA",
   "POST /api/admin/imports": "UUFFFA",

@@ -19,7 +19,16 @@ import { describe, it } from "node:test";
 import { ROOT } from "../helpers.ts";
 
 const SRC = path.join(ROOT, "src");
-const FEATURES = ["newsroom", "comments", "readers", "reading", "newsletters", "memberships", "advertising"];
+const FEATURES = [
+  "newsroom",
+  "comments",
+  "readers",
+  "reading",
+  "newsletters",
+  "memberships",
+  "advertising",
+  "live",
+];
 /** What each top-level folder may import (besides itself and config.ts). */
 const MAY_IMPORT: Record<string, string[]> = {
   content: [],

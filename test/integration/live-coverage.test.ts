@@ -1,0 +1,246 @@
+/**
+ * Live coverage over HTTP, on both engines: an editor makes a story live, a
+ * contributor's post waits for approval, editors post, pin and mark key
+ * events, edit, delete and close; the changes JSON gives exactly what came
+ * after a cursor (edits and deletions included), is kept by the process
+ * and by shared caches for two seconds, and is dropped on the next change;
+ * the reader page shows the stream without JavaScript — key events,
+ * pinned posts, anchors, older pages — and LiveBlogPosting JSON-LD.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { POSTS_PER_PAGE } from "../../src/content/live.ts";
+import { saveStory } from "../../src/store/story-store.ts";
+import { setSectionAccess, upsertSection } from "../../src/store/taxonomy-store.ts";
+import { DIALECTS, type TestEnv, makeEnv } from "../helpers.ts";
+import { type Client, addUser, sessionFor } from "../newsroom-client.ts";
+
+const text = (t: string) => [{ type: "paragraph" as const, content: [{ text: t }] }];
+
+interface Changes {
+  storyId: number;
+  cursor: number;
+  state: string;
+  posts: {
+    id: number;
+    seq: number;
+    html: string;
+    label: string;
+    pinned: boolean;
+    keyEvent: boolean;
+    editedAt: string | null;
+  }[];
+  deleted: number[];
+  more: boolean;
+}
+
+for (const dialect of DIALECTS) {
+  describe(`live coverage (${dialect})`, () => {
+    let env: TestEnv;
+    let editor: Client;
+    let contributor: Client;
+    let story: { id: number; path: string };
+
+    before(async () => {
+      env = await makeEnv({ dialect });
+      await upsertSection(env.db, { slug: "city", name: "City" });
+      const s = await saveStory(env.db, {
+        headline: "Storm over the harbour: live",
+        summary: ["Gales through the night; ferries stopped."],
+        sectionSlug: "city",
+        body: text("Follow the storm as it crosses the coast."),
+        status: "published",
+        firstPublishedAt: new Date(Date.now() - 3600_000).toISOString(),
+      });
+      story = { id: s.id, path: s.path };
+      editor = await sessionFor(env.app, env.db, await addUser(env.db, "editor", "Eda Editor"));
+      contributor = await sessionFor(
+        env.app,
+        env.db,
+        await addUser(env.db, "contributor", "Cai Contributor"),
+      );
+    });
+    after(() => env.close());
+
+    const changes = async (since: number) => {
+      await env.app.syncChanges();
+      const res = await env.app.inject({ url: `/live/${story.id}/changes.json?since=${since}` });
+      assert.equal(res.statusCode, 200, res.body);
+      return { res, body: res.json() as Changes };
+    };
+    const postAs = (c: Client, body: Record<string, unknown>, status = 201) =>
+      c.json<{ id: number; status: string; seq: number }>(
+        "POST",
+        `/api/admin/stories/${story.id}/live/posts`,
+        body,
+        status,
+      );
+
+    it("posts, approval, pins, key events, edits, deletions and closing, read as changes after a cursor", async () => {
+      assert.equal(
+        (await env.app.inject({ url: `/live/${story.id}/changes.json` })).statusCode,
+        404,
+        "not live yet",
+      );
+      const live = await editor.json<{ state: string; seq: number }>(
+        "PUT",
+        `/api/admin/stories/${story.id}/live`,
+        {
+          requireApproval: true,
+        },
+      );
+      assert.equal(live.state, "open");
+
+      // A contributor's post waits; pinning is the editors'.
+      const waiting = await postAs(contributor, { body: text("Trees down on Mill Lane, says a reader.") });
+      assert.equal(waiting.status, "pending");
+      const refused = await contributor.call("POST", `/api/admin/stories/${story.id}/live/posts`, {
+        body: text("Pin me"),
+        pinned: true,
+      });
+      assert.equal(refused.statusCode, 403);
+      assert.match(refused.body, /"path":"pinned"/);
+      const first = await postAs(editor, { body: text("Gusts reach 100 km/h at the pier."), keyEvent: true });
+      const second = await postAs(editor, {
+        title: "Ferries stopped",
+        body: text("All crossings are cancelled until morning."),
+        pinned: true,
+      });
+      assert.equal(first.status, "published");
+
+      const all = await changes(0);
+      assert.deepEqual(
+        all.body.posts.map((p) => p.id),
+        [first.id, second.id],
+        "the waiting post is not the readers'",
+      );
+      assert.match(all.body.posts[0]!.html, /<article class="live-post key-event" id="post-\d+"/);
+      assert.match(all.body.posts[0]!.html, /Gusts reach 100 km\/h at the pier\./);
+      assert.match(all.body.posts[1]!.html, /<h3 id="post-\d+-title">Ferries stopped<\/h3>/);
+      assert.match(String(all.res.headers["cache-control"]), /^public, max-age=2, s-maxage=2/);
+      const cursor = all.body.cursor;
+      assert.equal(cursor, 3);
+
+      // Cached until the next change; nothing after the cursor.
+      const again = await changes(cursor);
+      assert.deepEqual(again.body.posts, []);
+      assert.deepEqual(again.body.deleted, []);
+      assert.equal(again.body.cursor, cursor);
+      assert.equal((await changes(cursor)).res.headers["x-cache"], "HIT");
+
+      // Approve, edit, delete: exactly those after the cursor, the cached answer dropped.
+      await editor.json("PATCH", `/api/admin/live/posts/${waiting.id}`, { status: "published" });
+      await editor.json("PATCH", `/api/admin/live/posts/${first.id}`, {
+        body: text("Gusts reach 110 km/h at the pier."),
+      });
+      await editor.json("DELETE", `/api/admin/live/posts/${second.id}`);
+      const after = await changes(cursor);
+      assert.equal(after.res.headers["x-cache"], "MISS");
+      assert.deepEqual(
+        after.body.posts.map((p) => p.id),
+        [waiting.id, first.id],
+      );
+      assert.ok(after.body.posts[1]!.editedAt, "the edit is marked");
+      assert.match(after.body.posts[1]!.html, /Updated.*110 km\/h/s);
+      assert.deepEqual(after.body.deleted, [second.id]);
+      assert.equal(after.body.cursor, cursor + 3);
+
+      // Contributors cannot touch published posts, nor delete them.
+      assert.equal(
+        (await contributor.call("PATCH", `/api/admin/live/posts/${first.id}`, { body: text("x") }))
+          .statusCode,
+        403,
+      );
+      assert.equal((await contributor.call("DELETE", `/api/admin/live/posts/${first.id}`)).statusCode, 403);
+
+      // The reader page, without JavaScript: live, key events linking to their post, the stream.
+      await env.app.syncChanges();
+      const page = (await env.app.inject({ url: story.path })).body;
+      assert.match(page, /<span class="live-badge">Live<\/span>/);
+      assert.match(
+        page,
+        new RegExp(
+          `<nav class="live-key-events"[^>]*><h2 id="key-events-h">Key events</h2><ol><li><a href="#post-${first.id}">`,
+        ),
+      );
+      assert.match(page, new RegExp(`id="post-${waiting.id}"`));
+      assert.doesNotMatch(page, new RegExp(`id="post-${second.id}"`), "the deleted post is gone");
+      assert.match(page, /Link to this post/);
+      const ld = [...page.matchAll(/<script type="application\/ld\+json">(.*?)<\/script>/gs)]
+        .map((m) => JSON.parse(m[1]!) as Record<string, unknown>)
+        .find((j) => j["@type"] === "LiveBlogPosting");
+      assert.ok(ld, "LiveBlogPosting JSON-LD");
+      assert.ok(ld["coverageStartTime"]);
+      const updates = ld["liveBlogUpdate"] as {
+        "@type": string;
+        headline: string;
+        url: string;
+        datePublished: string;
+      }[];
+      assert.equal(updates.length, 2);
+      assert.ok(updates.every((u) => u["@type"] === "BlogPosting" && u.headline && u.datePublished));
+      assert.match(
+        updates[0]!.url,
+        new RegExp(`^https://news\\.example\\.org${story.path}\\?from=\\d+#post-\\d+$`),
+      );
+
+      // Older posts, a page at a time, each reachable by its share link.
+      for (let i = 0; i < POSTS_PER_PAGE + 3; i++)
+        await postAs(editor, { body: text(`Update number ${i}.`) });
+      await env.app.syncChanges();
+      const head = (await env.app.inject({ url: story.path })).body;
+      const older = /<a href="([^"]+\?from=(\d+))" rel="next">Older posts<\/a>/.exec(head);
+      assert.ok(older, "an Older posts link");
+      const olderPage = (await env.app.inject({ url: older[1]!.replace(/&amp;/g, "&") })).body;
+      assert.match(olderPage, new RegExp(`id="post-${older[2]}"`));
+      assert.match(olderPage, new RegExp(`id="post-${first.id}"`));
+      assert.match(olderPage, /<a href="[^"]+">Latest posts<\/a>/);
+
+      // Closing: readers learn it from the changes; posting is refused.
+      const beforeClose = (await changes(0)).body.cursor;
+      await editor.json("PUT", `/api/admin/stories/${story.id}/live`, { state: "closed" });
+      const closed = await changes(beforeClose);
+      assert.equal(closed.body.state, "closed");
+      assert.equal(closed.body.cursor, beforeClose + 1);
+      assert.equal(
+        (await editor.call("POST", `/api/admin/stories/${story.id}/live/posts`, { body: text("Late") }))
+          .statusCode,
+        409,
+      );
+      await env.app.syncChanges();
+      assert.match((await env.app.inject({ url: story.path })).body, /This live coverage has ended/);
+    });
+
+    it("refuses what is not a public live story's changes, and bad input with the field named", async () => {
+      assert.equal((await env.app.inject({ url: "/live/999999/changes.json" })).statusCode, 404);
+      assert.equal((await env.app.inject({ url: "/live/abc/changes.json" })).statusCode, 404);
+      assert.equal(
+        (await env.app.inject({ url: `/live/${story.id}/changes.json?since=zzz` })).statusCode,
+        200,
+      );
+      // A gated live story keeps its posts behind its access.
+      await upsertSection(env.db, { slug: "members", name: "Members" });
+      await setSectionAccess(env.db, "members", { level: "subscribers", plans: [] });
+      const gated = await saveStory(env.db, {
+        headline: "Members' live",
+        sectionSlug: "members",
+        body: [],
+        status: "published",
+        firstPublishedAt: new Date(Date.now() - 60_000).toISOString(),
+      });
+      await editor.json("PUT", `/api/admin/stories/${gated.id}/live`, {});
+      await postAs(editor, { body: text("For members.") }).catch(() => undefined);
+      assert.equal((await env.app.inject({ url: `/live/${gated.id}/changes.json` })).statusCode, 404);
+      // Bad posts name the field.
+      const empty = await editor.call("POST", `/api/admin/stories/${gated.id}/live/posts`, { body: [] });
+      assert.equal(empty.statusCode, 400);
+      assert.match(empty.body, /"path":"body"/);
+      const end = await editor.call("PUT", `/api/admin/stories/${gated.id}/live`, {
+        coverageStart: "2026-12-01T10:00:00Z",
+        coverageEnd: "2026-12-01T09:00:00Z",
+      });
+      assert.equal(end.statusCode, 400);
+      assert.match(end.body, /coverageEnd/);
+    });
+  });
+}
