@@ -31,7 +31,12 @@ import { syncConfigFeeds } from "./store/wire-store.ts";
 import { readerEndpoints } from "./readers/reader-endpoints.ts";
 import { readingEndpoints } from "./reading/page-endpoints.ts";
 import { setMediaPublicUrl } from "./site/components.ts";
-import { buildAdTagScript, buildAdsScript, buildCommentsScript } from "./site/comments-script.ts";
+import {
+  buildAdTagScript,
+  buildAdsScript,
+  buildCommentsScript,
+  buildLiveScript,
+} from "./site/comments-script.ts";
 import type { Shell } from "./site/layout.ts";
 import { renderError, renderNotFound } from "./site/list-pages.ts";
 import { LOGO_SVG, logoPng } from "./site/logo.ts";
@@ -186,6 +191,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const commentsScript = buildCommentsScript();
   const adsScript = buildAdsScript();
   const adTagScript = buildAdTagScript();
+  const liveScript = buildLiveScript();
   const adServerConfig = config.advertising.adServer;
   const adTag = adServerConfig
     ? {
@@ -209,6 +215,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     sections: sections ?? (await listSections(db)),
     cssHref,
     adsScript: adsScript.href,
+    liveScript: liveScript.href,
     adTag,
   });
 
@@ -513,6 +520,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       tag: "Assets",
       summary: "The viewability script for pages with campaign ads (its URL carries its content hash)",
       handler: async () => asset(adsScript.js, "text/javascript; charset=utf-8", immutable),
+    }),
+    endpoint({
+      method: "GET",
+      path: liveScript.href,
+      access: "anyone",
+      responds: "asset",
+      tag: "Assets",
+      summary:
+        "The live page's script: new, edited and deleted posts without a reload (its URL carries its content hash)",
+      handler: async () => asset(liveScript.js, "text/javascript; charset=utf-8", immutable),
     }),
     endpoint({
       method: "GET",

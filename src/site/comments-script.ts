@@ -18,6 +18,11 @@ export function buildAdsScript(): { js: string; href: string } {
   return buildClientScript("ads-client.ts", "ads");
 }
 
+/** The live page's script (live-client.ts): new, edited and deleted posts without a reload. */
+export function buildLiveScript(): { js: string; href: string } {
+  return buildClientScript("live-client.ts", "live");
+}
+
 /** The ad server's tag and the consent notice (adtag-client.ts), for sites that configure an ad server. */
 export function buildAdTagScript(): { js: string; href: string } {
   return buildClientScript("adtag-client.ts", "adtag");

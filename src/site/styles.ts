@@ -182,6 +182,10 @@ figcaption{font:.85rem/1.45 var(--sans);color:var(--muted);margin-top:.5rem;padd
 .live-pages{display:flex;justify-content:space-between;gap:1rem;font:600 .95rem var(--sans);margin:1.5rem 0}
 .live-pages a[rel=next]{margin-left:auto}
 .live-empty{color:var(--muted);font-family:var(--sans)}
+.live-new{position:sticky;top:.75rem;z-index:5;display:flex;justify-content:center;height:0;overflow:visible}
+.live-new[hidden]{display:none}
+.live-new-button{font:700 .9rem var(--sans);background:var(--accent);color:var(--paper);border:0;border-radius:999px;padding:.5rem 1.1rem;box-shadow:0 2px 8px rgba(0,0,0,.25);cursor:pointer;height:max-content}
+.live-new-button:focus-visible{outline:3px solid var(--link);outline-offset:2px}
 .quote{margin:2rem 0;padding:0 0 0 1.25rem;border-left:4px solid var(--accent)}
 .quote blockquote{margin:0;font-size:1.35rem;line-height:1.4;font-style:italic}
 .quote blockquote p{margin:0}

@@ -260,11 +260,12 @@ const EXPECTED: Record<string, string> = {
   "GET /assets/comments.js": "AAAAAA",
   "GET /assets/ads.js": "AAAAAA",
   "GET /assets/adtag.js": "AAAAAA",
+  "GET /assets/live.js": "AAAAAA",
 };
 
 /** An endpoint's row name, with content-hashed asset paths named by what they are. */
 const rowName = (method: string, path: string) =>
-  `${method} ${path.replace(/^\/assets\/(site|comments|ads|adtag)\.[0-9a-f]+\.(css|js)$/, "/assets/$1.$2")}`;
+  `${method} ${path.replace(/^\/assets\/(site|comments|ads|adtag|live)\.[0-9a-f]+\.(css|js)$/, "/assets/$1.$2")}`;
 
 /** A concrete URL for a route pattern (made-up ids: access is decided before anything is looked up). */
 const probeUrl = (path: string) =>
