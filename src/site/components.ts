@@ -165,7 +165,7 @@ export function teaser(
           eager: opts.lead === true,
         })}</div>`
       : ""
-  }<div class="teaser-text">${opts.showSection ? html`<p class="kicker"><a href="/${t.sectionSlug}">${t.sectionName}</a></p>` : ""}${opts.lead ? html`<h2>${headline}</h2>` : opts.level === 2 ? html`<h2>${headline}</h2>` : html`<h3>${headline}</h3>`}${t.summary[0] ? html`<p class="teaser-summary">${t.summary[0]}</p>` : ""}<p class="teaser-meta">${t.sponsoredBy ? html`<span class="teaser-sponsored">Sponsored</span> · ` : ""}${t.access === "subscribers" ? html`<span class="teaser-access">Subscribers</span> · ` : ""}${time(t.firstPublishedAt, timeZone, "date")}${t.commentCount > 0 ? html` · <a href="${t.path}#comments">${t.commentCount === 1 ? "1 comment" : `${t.commentCount.toLocaleString("en")} comments`}</a>` : ""}</p></div></article>`;
+  }<div class="teaser-text">${opts.showSection ? html`<p class="kicker"><a href="/${t.sectionSlug}">${t.sectionName}</a></p>` : ""}${opts.lead ? html`<h2>${headline}</h2>` : opts.level === 2 ? html`<h2>${headline}</h2>` : html`<h3>${headline}</h3>`}${t.summary[0] ? html`<p class="teaser-summary">${t.summary[0]}</p>` : ""}<p class="teaser-meta">${t.live?.open ? html`<span class="teaser-live">Live</span> · ${t.live.lastPostAt ? html`latest ${time(t.live.lastPostAt, timeZone)} · ` : ""}` : ""}${t.sponsoredBy ? html`<span class="teaser-sponsored">Sponsored</span> · ` : ""}${t.access === "subscribers" ? html`<span class="teaser-access">Subscribers</span> · ` : ""}${time(t.firstPublishedAt, timeZone, "date")}${t.commentCount > 0 ? html` · <a href="${t.path}#comments">${t.commentCount === 1 ? "1 comment" : `${t.commentCount.toLocaleString("en")} comments`}</a>` : ""}</p></div></article>`;
 }
 
 /**

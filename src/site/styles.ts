@@ -157,6 +157,7 @@ figcaption{font:.85rem/1.45 var(--sans);color:var(--muted);margin-top:.5rem;padd
 .story-body p{margin:0 0 1.15em}
 .dateline{font:700 .85em var(--sans);text-transform:uppercase;letter-spacing:.04em}
 .story-body h2{font-size:1.5rem}
+.teaser-live{display:inline-block;background:var(--accent);color:var(--paper);font:700 .7rem var(--sans);text-transform:uppercase;letter-spacing:.08em;padding:.05rem .4rem;border-radius:2px}
 .live{margin:2rem 0 1rem;font-size:1.05rem;line-height:1.6}
 .live-status{font:600 .9rem var(--sans);color:var(--muted);margin:0 0 1rem;display:flex;align-items:center;gap:.5rem;flex-wrap:wrap}
 .live-badge{display:inline-block;background:var(--accent);color:var(--paper);font:700 .75rem var(--sans);text-transform:uppercase;letter-spacing:.08em;padding:.15rem .5rem;border-radius:2px}

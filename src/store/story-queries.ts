@@ -16,7 +16,10 @@ import { storyIdsMatchingText } from "./search-store.ts";
 function teaserSelect(qb: SelectQueryBuilder<Database, "stories", object>) {
   return qb
     .innerJoin("sections", "sections.id", "stories.section_id")
+    .leftJoin("live_stories", "live_stories.story_id", "stories.id")
     .select([
+      "live_stories.state as live_state",
+      "live_stories.last_post_at as live_last_post_at",
       "stories.id",
       "stories.path",
       "stories.headline",

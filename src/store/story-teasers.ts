@@ -26,6 +26,8 @@ export interface StoryTeaser {
   access: AccessLevel;
   /** Paid content: the sponsor's name. */
   sponsoredBy: string | null;
+  /** A live story: open (lists say LIVE) and its latest post's time. */
+  live: { open: boolean; lastPostAt: string | null } | null;
 }
 
 /** The condition "a reader may see this story now": published, its time come, any embargo passed. */
@@ -56,6 +58,9 @@ export type TeaserRow = {
   access?: string | null;
   section_access?: string | null;
   sponsor?: string | null;
+  /** A live story's coverage, when the query joined it. */
+  live_state?: string | null;
+  live_last_post_at?: string | null;
 };
 
 const jsonStrings = z.array(z.string());
@@ -75,5 +80,6 @@ export function toTeaser(r: TeaserRow): StoryTeaser {
     commentCount: Number(r.comment_count ?? 0),
     access: effectiveAccess(accessOf(r.access), accessOf(r.section_access)).level,
     sponsoredBy: sponsorOf(r.sponsor)?.name ?? null,
+    live: r.live_state ? { open: r.live_state === "open", lastPostAt: r.live_last_post_at ?? null } : null,
   };
 }

@@ -166,6 +166,9 @@ for (const dialect of DIALECTS) {
       assert.match(page, new RegExp(`id="post-${waiting.id}"`));
       assert.doesNotMatch(page, new RegExp(`id="post-${second.id}"`), "the deleted post is gone");
       assert.match(page, /Link to this post/);
+      // Lists say LIVE, with the latest post's time.
+      const home = (await env.app.inject({ url: "/city" })).body;
+      assert.match(home, /<span class="teaser-live">Live<\/span> · latest <time/);
       const ld = [...page.matchAll(/<script type="application\/ld\+json">(.*?)<\/script>/gs)]
         .map((m) => JSON.parse(m[1]!) as Record<string, unknown>)
         .find((j) => j["@type"] === "LiveBlogPosting");
@@ -209,6 +212,11 @@ for (const dialect of DIALECTS) {
       );
       await env.app.syncChanges();
       assert.match((await env.app.inject({ url: story.path })).body, /This live coverage has ended/);
+      assert.doesNotMatch(
+        (await env.app.inject({ url: "/city" })).body,
+        /teaser-live/,
+        "an ended story is not LIVE",
+      );
     });
 
     it("refuses what is not a public live story's changes, and bad input with the field named", async () => {
