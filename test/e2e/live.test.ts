@@ -1,24 +1,30 @@
 /**
  * A live story in a real Chromium against `gazette serve`: two journalists
- * post (each with a session of their own); a reader's page, never reloaded,
- * receives their posts; scrolled down into the stream, the reader is not
- * moved — the posts wait behind "2 new updates", which shows them; an edit
- * and a deletion apply in place. axe-core on the live page.
+ * post from the live desk, each in a browser context of their own; a
+ * reader's page, in a third and never reloaded, receives their posts;
+ * scrolled down into the stream, the reader is not moved — the posts wait
+ * behind "2 new updates", which shows them; an edit and a deletion made at
+ * the desk apply in place. axe-core on the live page and the live desk.
  */
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import { after, before, describe, it } from "node:test";
-import type { Browser, BrowserContext } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { hashPassword } from "../../src/auth/passwords.ts";
 import { livePostInputSchema } from "../../src/content/live.ts";
 import { openDatabase } from "../../src/store/database.ts";
 import { addLivePost, saveLiveCoverage } from "../../src/store/live-store.ts";
-import { createSession } from "../../src/store/session-store.ts";
 import { saveStory } from "../../src/store/story-store.ts";
 import { createUser } from "../../src/store/user-store.ts";
-import { launchChromium, noSeriousViolations, startServer } from "../browser.ts";
+import { launchChromium, newsroomPage, noSeriousViolations, startServer } from "../browser.ts";
 import { demoDataDir } from "../helpers.ts";
+
+const PASSWORD = "live desk end to end";
+const JOURNALISTS = [
+  { email: "lena@e2e.test", name: "Lena Live" },
+  { email: "omar@e2e.test", name: "Omar Onsite" },
+];
 
 let server: ChildProcess;
 let base: string;
@@ -26,7 +32,6 @@ let browser: Browser;
 let dataDir: string;
 let storyId: number;
 let storyPath: string;
-const journalists: { cookie: string; csrf: string }[] = [];
 const contexts: BrowserContext[] = [];
 
 const text = (t: string) => [{ type: "paragraph" as const, content: [{ text: t }] }];
@@ -34,17 +39,8 @@ const text = (t: string) => [{ type: "paragraph" as const, content: [{ text: t }
 before(async () => {
   dataDir = await demoDataDir();
   const db = await openDatabase({ dataDir });
-  const hash = await hashPassword("live desk end to end");
-  for (const name of ["Lena Live", "Omar Onsite"]) {
-    const u = await createUser(db, {
-      email: `${name.split(" ")[0]!.toLowerCase()}@e2e.test`,
-      name,
-      role: "editor",
-      passwordHash: hash,
-    });
-    const { token, session } = await createSession(db, u.id, { ip: "127.0.0.1", userAgent: "e2e" });
-    journalists.push({ cookie: `gz_session=${token}`, csrf: session.csrfToken });
-  }
+  const hash = await hashPassword(PASSWORD);
+  for (const j of JOURNALISTS) await createUser(db, { ...j, role: "editor", passwordHash: hash });
   const story = await saveStory(db, {
     headline: "Gale over the coast: live",
     summary: ["Winds of over 100 km/h; ferries stopped."],
@@ -81,28 +77,40 @@ after(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function api(who: number, method: string, url: string, body?: unknown): Promise<{ id: number }> {
-  const j = journalists[who]!;
-  const res = await fetch(`${base}${url}`, {
-    method,
-    headers: {
-      cookie: j.cookie,
-      "x-csrf-token": j.csrf,
-      origin: base,
-      accept: "application/json",
-      ...(body ? { "content-type": "application/json" } : {}),
-    },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  const t = await res.text();
-  assert.ok(res.ok, `${method} ${url}: ${res.status} ${t}`);
-  return JSON.parse(t) as { id: number };
+/** A journalist at the live desk, signed in in a browser context of their own. */
+async function desk(who: number): Promise<Page> {
+  const page = await newsroomPage(
+    browser,
+    base,
+    { email: JOURNALISTS[who]!.email, password: PASSWORD },
+    contexts,
+    { viewport: { width: 1200, height: 900 } },
+  );
+  await page.goto(`${base}/admin/stories/${storyId}/live`);
+  await page.getByRole("heading", { level: 2, name: "New post" }).waitFor();
+  return page;
 }
-const post = (who: number, title: string, words: string) =>
-  api(who, "POST", `/api/admin/stories/${storyId}/live/posts`, { title, body: text(words) });
+
+/** Types a post at the desk and sends it with Enter; the post's id, from the desk's stream. */
+async function postAt(page: Page, title: string, words: string): Promise<number> {
+  await page.getByLabel("Title (optional)").fill(title);
+  const box = page.getByLabel("Post", { exact: true });
+  await box.fill(words);
+  await box.press("Enter");
+  await page.getByRole("status").filter({ hasText: "Posted." }).waitFor();
+  const row = page.locator(".desk-post", { has: page.getByRole("heading", { level: 3, name: title }) });
+  await row.waitFor();
+  const posts = (await page.evaluate(
+    async (url) => (await (await fetch(url, { headers: { accept: "application/json" } })).json()) as unknown,
+    `/api/admin/stories/${storyId}/live`,
+  )) as { posts: { id: number; title: string | null }[] };
+  const p = posts.posts.find((x) => x.title === title);
+  assert.ok(p, `the post “${title}” is in the stream`);
+  return p.id;
+}
 
 describe("a live story, in Chromium", () => {
-  it("a reader receives two journalists' posts without reloading, and is not moved while reading below", async () => {
+  it("two journalists post from the desk; a reader receives it all without reloading, not moved while reading below", async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     contexts.push(context);
     const page = await context.newPage();
@@ -110,18 +118,20 @@ describe("a live story, in Chromium", () => {
     await page.goto(`${base}${storyPath}`);
     await page.getByText("Updates newest first").waitFor();
     await noSeriousViolations(page, "the live page");
+    const lena = await desk(0);
+    const omar = await desk(1);
+    await noSeriousViolations(lena, "the live desk");
 
     // At the top of the stream: a new post goes straight in.
-    const first = await post(
-      0,
+    const first = await postAt(
+      lena,
       "Ferries stay in port",
       "No crossings before noon tomorrow, the operator says.",
     );
-    const firstPost = page.locator(`#post-${first.id}`);
-    await firstPost.waitFor({ timeout: 20_000 });
+    await page.locator(`#post-${first}`).waitFor({ timeout: 20_000 });
     assert.equal(
       await page.locator(".live-stream > li").first().locator("article").getAttribute("id"),
-      `post-${first.id}`,
+      `post-${first}`,
     );
 
     // Scrolled down into the stream: what the reader reads stays where it is.
@@ -129,33 +139,43 @@ describe("a live story, in Chromium", () => {
     await reading.scrollIntoViewIfNeeded();
     await page.evaluate(() => window.scrollBy(0, 200));
     const top = await reading.evaluate((e) => e.getBoundingClientRect().top);
-    const a = await post(0, "Power cut in the old town", "About 2,000 homes are without power.");
-    const b = await post(1, "Sea wall holds", "The new sea wall held at high tide, engineers say.");
+    const a = await postAt(lena, "Power cut in the old town", "About 2,000 homes are without power.");
+    const b = await postAt(omar, "Sea wall holds", "The new sea wall held at high tide, engineers say.");
+    // Each desk shows the other's posts.
+    await lena.getByRole("heading", { level: 3, name: "Sea wall holds" }).waitFor({ timeout: 15_000 });
     const newUpdates = page.getByRole("button", { name: "2 new updates" });
     await newUpdates.waitFor({ timeout: 20_000 });
-    assert.equal(await page.locator(`#post-${a.id}`).count(), 0, "held back while the reader reads below");
+    assert.equal(await page.locator(`#post-${a}`).count(), 0, "held back while the reader reads below");
     const after = await reading.evaluate((e) => e.getBoundingClientRect().top);
     assert.ok(Math.abs(after - top) < 1, `the post read stayed put (${top} → ${after})`);
 
     await newUpdates.click();
-    await page.locator(`#post-${b.id}`).waitFor();
+    await page.locator(`#post-${b}`).waitFor();
     const ids = await page
       .locator(".live-stream > li > article")
       .evaluateAll((els) => els.slice(0, 3).map((e) => e.id));
-    assert.deepEqual(ids, [`post-${b.id}`, `post-${a.id}`, `post-${first.id}`]);
+    assert.deepEqual(ids, [`post-${b}`, `post-${a}`, `post-${first}`]);
     assert.equal(await newUpdates.count(), 0);
 
-    // An edit and a deletion apply in place.
+    // An edit and a deletion made at the desk apply in place.
     await page.evaluate(() => window.scrollTo(0, 0));
-    await api(1, "PATCH", `/api/admin/live/posts/${b.id}`, {
-      body: text("The new sea wall held at high tide, engineers say; the promenade stays closed."),
-    });
-    await page
-      .locator(`#post-${b.id}`, { hasText: "the promenade stays closed" })
-      .waitFor({ timeout: 20_000 });
-    await page.locator(`#post-${b.id} .live-post-updated`).waitFor();
-    await api(0, "DELETE", `/api/admin/live/posts/${a.id}`);
-    await page.locator(`#post-${a.id}`).waitFor({ state: "detached", timeout: 20_000 });
+    await omar.getByRole("button", { name: "Edit “Sea wall holds”" }).click();
+    await omar
+      .getByLabel("Text")
+      .fill("The new sea wall held at high tide, engineers say; the promenade stays closed.");
+    await omar.getByRole("button", { name: "Save the post" }).click();
+    await omar.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+    await page.locator(`#post-${b}`, { hasText: "the promenade stays closed" }).waitFor({ timeout: 20_000 });
+    await page.locator(`#post-${b} .live-post-updated`).waitFor();
+    lena.once("dialog", (d) => void d.accept());
+    await lena
+      .locator(".desk-post", {
+        has: lena.getByRole("heading", { level: 3, name: "Power cut in the old town" }),
+      })
+      .getByRole("button", { name: "Delete" })
+      .click();
+    await lena.getByRole("status").filter({ hasText: "Deleted." }).waitFor();
+    await page.locator(`#post-${a}`).waitFor({ state: "detached", timeout: 20_000 });
     await noSeriousViolations(page, "the live page after updates");
   });
 });

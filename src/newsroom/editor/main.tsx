@@ -18,6 +18,7 @@ import { NewslettersPage } from "./newsletters.tsx";
 import { MembersPage } from "./members.tsx";
 import { AdvertisingPage } from "./advertising.tsx";
 import { ImportRunPage, ImportsPage } from "./imports.tsx";
+import { LiveDeskPage } from "./live-desk.tsx";
 import "./editor.css";
 
 function Shell({
@@ -176,9 +177,11 @@ function App() {
   };
   const story = /^\/admin\/stories\/(\d+)$/.exec(path);
   const importRun = /^\/admin\/imports\/(\d+)$/.exec(path);
+  const liveDesk = /^\/admin\/stories\/(\d+)\/live$/.exec(path);
   const mayImport = me.permissions.includes("imports.manage");
   let page;
   if (story) page = <StoryEditor key={story[1]} id={Number(story[1])} me={me} />;
+  else if (liveDesk) page = <LiveDeskPage key={liveDesk[1]} id={Number(liveDesk[1])} me={me} />;
   else if (path === "/admin/media") page = <MediaPage me={me} />;
   else if (path === "/admin/notices") page = <NoticesPage />;
   else if (path === "/admin/wire" && me.permissions.includes("wire.read"))

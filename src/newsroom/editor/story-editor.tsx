@@ -37,6 +37,7 @@ import { WorkflowPanel } from "./workflow-panel.tsx";
 import { ConflictPanel, contentText } from "./conflict.tsx";
 import { blocksToDoc, docToBlocks } from "./doc-convert.ts";
 import { STATUS_LABEL, when } from "./format.ts";
+import { navigate } from "./router.ts";
 import { clearLocal, readLocal, sameContent, writeLocal } from "./local-copy.ts";
 import { ImagePicker, VideoPicker, imageFiles, uploadImage } from "./media-library.tsx";
 import { CorrectionsPanel } from "./corrections-panel.tsx";
@@ -395,7 +396,17 @@ export function StoryEditor({ id, me }: { id: number; me: Me }) {
               {" "}
               · <a href={story.path}>View on the site</a>
             </>
-          ) : null}
+          ) : null}{" "}
+          ·{" "}
+          <a
+            href={`/admin/stories/${id}/live`}
+            onClick={(e) => {
+              e.preventDefault();
+              navigate(`/admin/stories/${id}/live`);
+            }}
+          >
+            Live desk
+          </a>
         </p>
         <p class={`save-state save-${saveState}`} role="status" aria-live="polite">
           {saveStateLabel(saveState, story.status, autosaves)}

@@ -1,0 +1,434 @@
+/**
+ * The live desk: posting to a live story quickly. A compose box at the top
+ * (Enter posts, Shift+Enter starts a new line, a blank line a new
+ * paragraph), the stream below with each post's controls — edit, pin, key
+ * event, approve a contributor's post, publish a draft, delete. Several
+ * journalists post at once: posts are independent, and the stream reloads
+ * every few seconds. Editors start and end the coverage.
+ */
+import { useEffect, useRef, useState } from "preact/hooks";
+import { ApiError, type Block, type Me, type StoryJson, api } from "./api.ts";
+import { when } from "./format.ts";
+import { navigate } from "./router.ts";
+
+interface Coverage {
+  storyId: number;
+  state: "open" | "closed";
+  coverageStart: string;
+  coverageEnd: string | null;
+  requireApproval: boolean;
+  seq: number;
+}
+
+interface Post {
+  id: number;
+  status: "draft" | "pending" | "published";
+  title: string | null;
+  body: Block[];
+  pinned: boolean;
+  keyEvent: boolean;
+  publishedAt: string | null;
+  editedAt: string | null;
+  createdAt: string;
+  createdBy: number | null;
+}
+
+const STATUS: Record<Post["status"], string> = {
+  draft: "Draft",
+  pending: "Waiting for approval",
+  published: "Published",
+};
+
+/** Text as typed → paragraphs (a blank line between them). */
+export function textToBlocks(text: string): Block[] {
+  return text
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => ({ type: "paragraph" as const, content: [{ text: p.replace(/\s*\n\s*/g, " ") }] }));
+}
+
+/** Paragraphs back to text; undefined when the post holds other blocks (edited in full elsewhere). */
+function blocksToText(blocks: readonly Block[]): string | undefined {
+  if (!blocks.every((b) => b.type === "paragraph")) return undefined;
+  return blocks
+    .map((b) => (b.type === "paragraph" ? b.content.map((r) => r.text).join("") : ""))
+    .join("\n\n");
+}
+
+function preview(blocks: readonly Block[]): string {
+  return blocks
+    .map((b) =>
+      b.type === "paragraph"
+        ? b.content.map((r) => r.text).join("")
+        : b.type === "heading" || b.type === "quote"
+          ? b.text
+          : `[${b.type}]`,
+    )
+    .join(" ¶ ");
+}
+
+function PostRow({ post, me, onChange }: { post: Post; me: Me; onChange: (message: string) => void }) {
+  const editor = me.permissions.includes("story.publish");
+  const mine = post.createdBy === me.id;
+  const [editing, setEditing] = useState(false);
+  const [title, setTitle] = useState(post.title ?? "");
+  const [text, setText] = useState(blocksToText(post.body) ?? "");
+  const act = async (method: string, body?: unknown, done = "Saved.") => {
+    try {
+      await api(method, `/api/admin/live/posts/${post.id}`, body);
+      onChange(done);
+      return true;
+    } catch (err) {
+      onChange(
+        err instanceof ApiError
+          ? `${err.message} ${err.fields.map((f) => f.message).join("; ")}`
+          : "That failed.",
+      );
+      return false;
+    }
+  };
+  const canEdit = editor || (mine && post.status !== "published");
+  const label = post.title || preview(post.body).slice(0, 60);
+  return (
+    <li class={`desk-post desk-post-${post.status}`}>
+      <p class="desk-post-meta">
+        <span
+          class={`status status-${post.status === "published" ? "published" : post.status === "pending" ? "review" : "draft"}`}
+        >
+          {STATUS[post.status]}
+        </span>{" "}
+        {when(post.publishedAt ?? post.createdAt)}
+        {post.editedAt ? <span class="sub"> · updated {when(post.editedAt)}</span> : null}
+        {post.pinned ? <span class="tag">Pinned</span> : null}
+        {post.keyEvent ? <span class="tag">Key event</span> : null}
+      </p>
+      {editing ? (
+        <form
+          class="desk-edit"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void act("PATCH", { title, body: textToBlocks(text) }).then((ok) => ok && setEditing(false));
+          }}
+        >
+          <label class="field">
+            <span>Title</span>
+            <input value={title} onInput={(e) => setTitle(e.currentTarget.value)} />
+          </label>
+          <label class="field">
+            <span>Text</span>
+            <textarea rows={4} value={text} onInput={(e) => setText(e.currentTarget.value)} />
+          </label>
+          <button type="submit" class="primary">
+            Save the post
+          </button>{" "}
+          <button type="button" onClick={() => setEditing(false)}>
+            Cancel
+          </button>
+        </form>
+      ) : (
+        <>
+          {post.title ? <h3>{post.title}</h3> : null}
+          <p class="desk-post-text">{preview(post.body)}</p>
+        </>
+      )}
+      <p class="actions">
+        {canEdit && !editing && blocksToText(post.body) !== undefined ? (
+          <button type="button" class="small" onClick={() => setEditing(true)} aria-label={`Edit “${label}”`}>
+            Edit
+          </button>
+        ) : null}
+        {post.status === "draft" && canEdit ? (
+          <button
+            type="button"
+            class="small"
+            onClick={() => void act("PATCH", { status: "published" }, "Posted.")}
+          >
+            Post it
+          </button>
+        ) : null}
+        {post.status === "pending" && editor ? (
+          <button
+            type="button"
+            class="small primary"
+            onClick={() => void act("PATCH", { status: "published" }, "Approved.")}
+          >
+            Approve
+          </button>
+        ) : null}
+        {editor ? (
+          <>
+            <button
+              type="button"
+              class="small"
+              aria-pressed={post.pinned}
+              onClick={() =>
+                void act("PATCH", { pinned: !post.pinned }, post.pinned ? "Unpinned." : "Pinned.")
+              }
+            >
+              {post.pinned ? "Unpin" : "Pin"}
+            </button>
+            <button
+              type="button"
+              class="small"
+              aria-pressed={post.keyEvent}
+              onClick={() => void act("PATCH", { keyEvent: !post.keyEvent }, "Saved.")}
+            >
+              Key event
+            </button>
+          </>
+        ) : null}
+        {editor || (mine && post.status !== "published") ? (
+          <button
+            type="button"
+            class="small danger"
+            onClick={() =>
+              confirm(`Delete this post? Readers will no longer see it.`) &&
+              void act("DELETE", undefined, "Deleted.")
+            }
+          >
+            Delete
+          </button>
+        ) : null}
+      </p>
+    </li>
+  );
+}
+
+export function LiveDeskPage({ id, me }: { id: number; me: Me }) {
+  const editor = me.permissions.includes("story.publish");
+  const [story, setStory] = useState<StoryJson | null>(null);
+  const [coverage, setCoverage] = useState<Coverage | null | undefined>(undefined);
+  const [posts, setPosts] = useState<Post[]>([]);
+  const [title, setTitle] = useState("");
+  const [text, setText] = useState("");
+  const [keyEvent, setKeyEvent] = useState(false);
+  const [pinned, setPinned] = useState(false);
+  const [status, setStatus] = useState("");
+  const [sending, setSending] = useState(false);
+  const textRef = useRef<HTMLTextAreaElement>(null);
+
+  const load = async () => {
+    try {
+      const r = await api<{ coverage: Coverage; posts: Post[] }>("GET", `/api/admin/stories/${id}/live`);
+      setCoverage(r.coverage);
+      setPosts(r.posts);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) setCoverage(null);
+    }
+  };
+  useEffect(() => {
+    void api<StoryJson>("GET", `/api/admin/stories/${id}`).then(setStory);
+    void load();
+    // Other journalists' posts appear by themselves.
+    const t = setInterval(() => void load(), 3000);
+    return () => clearInterval(t);
+  }, [id]);
+
+  const settings = async (body: Record<string, unknown>, done: string) => {
+    try {
+      setCoverage(await api<Coverage>("PUT", `/api/admin/stories/${id}/live`, body));
+      setStatus(done);
+    } catch (err) {
+      setStatus(err instanceof ApiError ? err.message : "That failed.");
+    }
+  };
+
+  const send = async (asDraft = false) => {
+    const body = textToBlocks(text);
+    if (!body.length) {
+      setStatus("Write something to post.");
+      textRef.current?.focus();
+      return;
+    }
+    setSending(true);
+    try {
+      const p = await api<Post>("POST", `/api/admin/stories/${id}/live/posts`, {
+        ...(title.trim() ? { title } : {}),
+        body,
+        ...(editor ? { keyEvent, pinned } : {}),
+        status: asDraft ? "draft" : "published",
+      });
+      setTitle("");
+      setText("");
+      setKeyEvent(false);
+      setPinned(false);
+      setStatus(
+        p.status === "pending"
+          ? "Sent for approval: an editor will publish it."
+          : asDraft
+            ? "Draft saved."
+            : "Posted.",
+      );
+      await load();
+      textRef.current?.focus();
+    } catch (err) {
+      setStatus(
+        err instanceof ApiError
+          ? `${err.message} ${err.fields.map((f) => f.message).join("; ")}`
+          : "Not posted.",
+      );
+    } finally {
+      setSending(false);
+    }
+  };
+
+  const back = (
+    <p>
+      <a
+        href={`/admin/stories/${id}`}
+        onClick={(e) => {
+          e.preventDefault();
+          navigate(`/admin/stories/${id}`);
+        }}
+      >
+        ← The story
+      </a>
+    </p>
+  );
+  if (coverage === undefined) return <p>Loading…</p>;
+  if (coverage === null)
+    return (
+      <section class="live-desk">
+        {back}
+        <h1>Live desk{story ? `: ${story.content.headline}` : ""}</h1>
+        <p>This story is not covered live.</p>
+        {editor ? (
+          <button
+            type="button"
+            class="primary"
+            onClick={() => void settings({ state: "open" }, "Live coverage started.")}
+          >
+            Start live coverage
+          </button>
+        ) : (
+          <p class="sub">An editor starts live coverage.</p>
+        )}
+        <p role="status">{status}</p>
+      </section>
+    );
+  const open = coverage.state === "open";
+  return (
+    <section class="live-desk">
+      {back}
+      <h1>Live desk{story ? `: ${story.content.headline}` : ""}</h1>
+      <p>
+        <span class={`status ${open ? "status-published" : "status-unpublished"}`}>
+          {open ? "Live" : "Ended"}
+        </span>{" "}
+        <span class="sub">
+          since {when(coverage.coverageStart)}
+          {coverage.coverageEnd ? `, ended ${when(coverage.coverageEnd)}` : ""}
+        </span>
+        {story?.path ? (
+          <>
+            {" "}
+            · <a href={story.path}>Readers' page</a>
+          </>
+        ) : null}
+      </p>
+      {editor ? (
+        <p class="actions">
+          <button
+            type="button"
+            onClick={() =>
+              void settings(
+                { state: open ? "closed" : "open", ...(open ? {} : { coverageEnd: null }) },
+                open ? "Live coverage ended." : "Live coverage reopened.",
+              )
+            }
+          >
+            {open ? "End live coverage" : "Reopen live coverage"}
+          </button>{" "}
+          <label class="check inline">
+            <input
+              type="checkbox"
+              checked={coverage.requireApproval}
+              onChange={(e) => void settings({ requireApproval: e.currentTarget.checked }, "Saved.")}
+            />{" "}
+            Contributors' posts need an editor's approval
+          </label>
+        </p>
+      ) : null}
+      {open ? (
+        <form
+          class="settings-form live-compose"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void send();
+          }}
+        >
+          <h2>New post</h2>
+          <label class="field">
+            <span>Title (optional)</span>
+            <input value={title} maxLength={200} onInput={(e) => setTitle(e.currentTarget.value)} />
+          </label>
+          <label class="field">
+            <span>Post</span>
+            <textarea
+              ref={textRef}
+              rows={4}
+              value={text}
+              aria-describedby="compose-hint"
+              onInput={(e) => setText(e.currentTarget.value)}
+              onKeyDown={(e) => {
+                if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+                  e.preventDefault();
+                  void send();
+                }
+              }}
+            />
+          </label>
+          <p class="sub" id="compose-hint">
+            Enter posts; Shift+Enter for a new line, a blank line for a new paragraph.
+          </p>
+          {editor ? (
+            <p>
+              <label class="check inline">
+                <input
+                  type="checkbox"
+                  checked={keyEvent}
+                  onChange={(e) => setKeyEvent(e.currentTarget.checked)}
+                />{" "}
+                Key event
+              </label>{" "}
+              <label class="check inline">
+                <input
+                  type="checkbox"
+                  checked={pinned}
+                  onChange={(e) => setPinned(e.currentTarget.checked)}
+                />{" "}
+                Pin to the top
+              </label>
+            </p>
+          ) : null}
+          <button type="submit" class="primary" disabled={sending}>
+            Post
+          </button>{" "}
+          <button type="button" disabled={sending} onClick={() => void send(true)}>
+            Save as draft
+          </button>
+        </form>
+      ) : null}
+      <p role="status">{status}</p>
+      <h2>Posts</h2>
+      {posts.length === 0 ? (
+        <p class="sub">No posts yet.</p>
+      ) : (
+        <ol class="desk-posts">
+          {posts.map((p) => (
+            <PostRow
+              key={`${p.id}-${p.status}-${p.editedAt ?? ""}-${p.pinned}-${p.keyEvent}`}
+              post={p}
+              me={me}
+              onChange={(m) => {
+                setStatus(m);
+                void load();
+              }}
+            />
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
