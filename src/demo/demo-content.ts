@@ -167,6 +167,28 @@ const wire = (who: string) => `${who} / Gazette Wire`;
 
 export const STORIES: DemoStory[] = [
   {
+    key: "storm-live",
+    section: "city",
+    headline: "Storm on the Ellery coast: live updates as gales cross the harbour",
+    summary: [
+      "Gusts of up to 110 km/h expected overnight; an amber warning is in force until nine tomorrow",
+      "Ferries cancelled, the promenade closed, a rest centre open on Market Street",
+    ],
+    authors: ["ines-carvalho", "tomas-whitlow"],
+    topics: ["Weather", "Flooding"],
+    hero: {
+      scene: "harbour",
+      seed: 977,
+      alt: "Grey sea and a harbour wall under low cloud.",
+      caption: "The outer harbour wall this afternoon.",
+      credit: "Gazette",
+    },
+    body: [
+      "Our reporters are following the storm as it crosses the coast. The latest updates are first; the key events are listed at the top.",
+    ],
+    hoursAgo: 5,
+  },
+  {
     key: "bridge",
     section: "city",
     headline: "Harbour lift bridge to reopen on Monday after two-year rebuild, council confirms",
@@ -1006,6 +1028,83 @@ export const DEMO_COMMENTS: Record<string, DemoComment[]> = {
       by: "R. Lindgren",
       text: "Will the summer timetable keep the late sailing? That was the one that made the closure bearable.",
       reactions: 2,
+    },
+  ],
+};
+
+/** A post of the demo's live story. */
+export interface DemoLivePost {
+  minutesAgo: number;
+  author: string;
+  title?: string;
+  text: string[];
+  pinned?: boolean;
+  keyEvent?: boolean;
+}
+
+/**
+ * The demo's live story: a storm crossing the coast, covered as it happens
+ * (original writing for the demo, like every story here). The story itself
+ * is in STORIES ("storm-live"); these are its posts, oldest first.
+ */
+export const DEMO_LIVE: { story: string; posts: DemoLivePost[] } = {
+  story: "storm-live",
+  posts: [
+    {
+      minutesAgo: 290,
+      author: "ines-carvalho",
+      title: "Amber wind warning for the whole coast",
+      text: [
+        "The weather service has raised its warning to amber from six this evening until nine tomorrow morning, with gusts of up to 110 km/h expected on exposed headlands.",
+      ],
+      keyEvent: true,
+    },
+    {
+      minutesAgo: 240,
+      author: "ines-carvalho",
+      text: [
+        "The council has closed the promenade between the harbour steps and the lifeboat station, and asks drivers to keep off the coast road after dark.",
+      ],
+    },
+    {
+      minutesAgo: 205,
+      author: "tomas-whitlow",
+      title: "All ferry crossings cancelled",
+      text: [
+        "The ferry operator has cancelled every crossing for the rest of the day. Crews will check the boats at first light and say by seven whether the morning sailings go ahead.",
+      ],
+      keyEvent: true,
+    },
+    {
+      minutesAgo: 150,
+      author: "tomas-whitlow",
+      text: [
+        "Waves are breaking over the outer harbour wall. The harbour master has moved the small boats on the east quay to the inner basin.",
+      ],
+    },
+    {
+      minutesAgo: 95,
+      author: "ines-carvalho",
+      title: "Power cut in the old town",
+      text: [
+        "About 1,800 homes in the old town are without power after a line came down on Chapel Hill. The network operator says engineers are on their way but will not climb poles until the wind drops.",
+      ],
+      keyEvent: true,
+    },
+    {
+      minutesAgo: 60,
+      author: "ines-carvalho",
+      text: [
+        "Rest centre open: the community hall on Market Street is open all night with hot drinks, blankets and phone chargers. Anyone who needs a lift there can call the council's night line.",
+      ],
+      pinned: true,
+    },
+    {
+      minutesAgo: 25,
+      author: "tomas-whitlow",
+      text: [
+        "The new sea wall on the north beach held at high tide, the council's engineers say. Spray reached the first row of houses but no water came over.",
+      ],
     },
   ],
 };

@@ -40,7 +40,10 @@ import {
   COMMUNITY_RULES_PAGE,
   DEMO_PLANS,
   DEMO_CAMPAIGN,
+  DEMO_LIVE,
 } from "./demo-content.ts";
+import { livePostInputSchema } from "../content/live.ts";
+import { addLivePost, saveLiveCoverage } from "../store/live-store.ts";
 import { sceneJpeg } from "./scenes.ts";
 import { probeDurationSeconds, withTempFile } from "../media/video-probe.ts";
 import { panVideo } from "./videos.ts";
@@ -365,6 +368,28 @@ export async function seedDemo({
         `demo content: related-story blocks point at stories not yet saved (${pending.map((p) => p.key).join(", ")})`,
       );
   });
+
+  // The live story: coverage open since the story went up, its posts at their times.
+  {
+    const id = (await storyByUri(db, `urn:gazette:demo:${DEMO_LIVE.story}`))!.id;
+    const story = STORIES.find((x) => x.key === DEMO_LIVE.story)!;
+    await saveLiveCoverage(db, id, {
+      coverageStart: new Date(now.getTime() - story.hoursAgo * 3600_000).toISOString(),
+    });
+    for (const p of DEMO_LIVE.posts)
+      await addLivePost(
+        db,
+        id,
+        livePostInputSchema.parse({
+          ...(p.title ? { title: p.title } : {}),
+          body: p.text.map((t) => ({ type: "paragraph" as const, content: [{ text: typo(t) }] })),
+          authorSlugs: [p.author],
+          pinned: p.pinned ?? false,
+          keyEvent: p.keyEvent ?? false,
+        }),
+        { status: "published", userId: null, now: new Date(now.getTime() - p.minutesAgo * 60_000) },
+      );
+  }
 
   // Readers and their comments: a conversation on the fullest story, counts kept as comment-store keeps them.
   await db.transaction().execute(async (trx) => {

@@ -1,6 +1,6 @@
 /**
  * The reader pages are valid HTML by the W3C Nu checker (`vnu-jar`, run
- * with the machine's Java): home, article, section, topic, search,
+ * with the machine's Java): home, article, a live story, section, topic, search,
  * comments, a comment's page, history, corrections, video, a site page and
  * the 404 page, each rendered from the demo newsroom. The pages do not
  * depend on the engine, so this runs on SQLite only.
@@ -46,9 +46,15 @@ describe("valid HTML (W3C Nu checker)", () => {
       .where("status", "=", "approved")
       .orderBy("id")
       .executeTakeFirstOrThrow();
+    const live = await env.db
+      .selectFrom("stories")
+      .select("path")
+      .where("uri", "=", "urn:gazette:demo:storm-live")
+      .executeTakeFirstOrThrow();
     const pages = {
       home: "/",
       article: bridge.path,
+      live: live.path,
       section: "/city",
       topic: "/topic/ellery-harbour",
       search: "/search?q=bridge",
