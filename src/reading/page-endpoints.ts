@@ -14,7 +14,8 @@ import { isGated, splitPreview } from "../content/access.ts";
 import type { MediaStore } from "../media/media-store.ts";
 import { articleInputs } from "../site/article-data.ts";
 import { articleView, renderArticle } from "../site/article-page.ts";
-import { newsSitemap, rssFeed, sitemap } from "../site/feeds.ts";
+import { liveFeed, newsSitemap, rssFeed, sitemap } from "../site/feeds.ts";
+import { liveCoverage, publishedLivePosts } from "../store/live-store.ts";
 import { NINJS_OUT_VERSIONS, storyNinjs } from "../site/ninjs-out.ts";
 import { renderCorrections, renderHistory } from "../site/history-page.ts";
 import type { Shell } from "../site/layout.ts";
@@ -44,6 +45,7 @@ import {
 import {
   type Section,
   authorBySlug,
+  authorsBySlugs,
   listSections,
   sectionBySlug,
   topicBySlug,
@@ -426,6 +428,30 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
     }),
     endpoint({
       ...page,
+      responds: "asset",
+      method: "GET",
+      path: "/:section/:y/:m/:d/:slug/feed.xml",
+      summary: "A live story's own RSS feed: its latest 50 posts, each linking to its place in the stream",
+      params: storyParams,
+      handler: async ({ params }) => {
+        const found = await visibleStoryByPath(db, pathOf(params));
+        if (!found) throw new GazetteError("GZ_ERR_NOT_FOUND");
+        if ("redirect" in found) return redirect(`${found.redirect}/feed.xml`, 301);
+        const story = found.story;
+        // A gated story's posts are its text: not in a feed anyone can read.
+        if (isGated(story.effectiveAccess) || !(await liveCoverage(db, story.id)))
+          throw new GazetteError("GZ_ERR_NOT_FOUND");
+        const posts = await publishedLivePosts(db, story.id, { limit: 50 });
+        const authors = await authorsBySlugs(db, [...new Set(posts.flatMap((p) => p.authorSlugs))]);
+        return cached(
+          liveFeed(config.site, story, posts, new Map(authors.map((a) => [a.slug, a]))),
+          [cacheKey.story(story.id), cacheKey.live(story.id), ...authors.map((a) => cacheKey.author(a.slug))],
+          "application/rss+xml; charset=utf-8",
+        );
+      },
+    }),
+    endpoint({
+      ...page,
       method: "GET",
       path: "/:section/:y/:m/:d/:slug/history",
       summary: "An article's public history: every published version, with what changed, and its corrections",
@@ -669,12 +695,13 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
       responds: "asset",
       method: "GET",
       path: "/sitemap-news.xml",
-      summary: "The news sitemap: stories of the last 48 hours",
+      summary:
+        "The news sitemap: stories of the last 48 hours, and live stories while their coverage is open",
       handler: async () => {
         const since = new Date(Date.now() - 48 * 3600 * 1000).toISOString();
         const { items } = await listVisible(
           db,
-          { kind: "since", since },
+          { kind: "news", since },
           { limit: 1000, offset: 0, count: false },
         );
         return cached(newsSitemap(config.site, items), [cacheKey.all], "application/xml; charset=utf-8");

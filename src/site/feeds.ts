@@ -5,6 +5,9 @@ import type { Image } from "../store/media-repo.ts";
 import type { StoryTeaser } from "../store/story-store.ts";
 import { imageUrl } from "./components.ts";
 import { escapeXml } from "./html.ts";
+import type { LivePost } from "../content/live.ts";
+import { plainText } from "../content/text.ts";
+import { postLabel, postPath } from "./live-view.ts";
 
 export function rssFeed(
   site: SiteConfig,
@@ -58,6 +61,40 @@ export function rssFeed(
   return feed.rss2();
 }
 
+/** A live story's own feed: its posts, newest first, each linking to its place in the stream. */
+export function liveFeed(
+  site: SiteConfig,
+  story: { headline: string; path: string },
+  posts: readonly LivePost[],
+  authors: ReadonlyMap<string, { name: string }>,
+): string {
+  const feed = new Feed({
+    title: `${story.headline} — ${site.name}`,
+    description: `Live updates: ${story.headline}`,
+    id: `${site.baseUrl}${story.path}`,
+    link: `${site.baseUrl}${story.path}`,
+    language: site.language,
+    image: `${site.baseUrl}/assets/logo.png`,
+    copyright: `© ${site.name}`,
+    generator: "Gazette",
+    feedLinks: { rss: `${site.baseUrl}${story.path}/feed.xml` },
+    ...(posts[0]?.publishedAt ? { updated: new Date(posts[0].editedAt ?? posts[0].publishedAt) } : {}),
+  });
+  for (const p of posts) {
+    const link = `${site.baseUrl}${postPath(story.path, p.id)}`;
+    const names = p.authorSlugs.map((s) => authors.get(s)?.name).filter((n): n is string => !!n);
+    feed.addItem({
+      title: postLabel(p),
+      id: link,
+      link,
+      date: new Date(p.publishedAt ?? p.createdAt),
+      description: plainText(p.body),
+      ...(names.length ? { author: names.map((name) => ({ name })) } : {}),
+    });
+  }
+  return feed.rss2();
+}
+
 /** sitemaps.org protocol 0.9: one <url> per page. */
 export function sitemap(site: SiteConfig, entries: { path: string; lastmod?: string }[]): string {
   const urls = entries
@@ -71,7 +108,8 @@ export function sitemap(site: SiteConfig, entries: { path: string; lastmod?: str
 
 /**
  * Google News sitemap: articles published in the last 48 hours (Google's
- * rule), at most 1,000; never paid content (Google News does not take it).
+ * rule), and live stories while open (with their latest post as lastmod), at
+ * most 1,000; never paid content (Google News does not take it).
  */
 export function newsSitemap(site: SiteConfig, stories: StoryTeaser[]): string {
   const urls = stories
@@ -79,7 +117,7 @@ export function newsSitemap(site: SiteConfig, stories: StoryTeaser[]): string {
     .slice(0, 1000)
     .map(
       (s) =>
-        `<url><loc>${escapeXml(site.baseUrl + s.path)}</loc><news:news><news:publication><news:name>${escapeXml(site.name)}</news:name><news:language>${escapeXml(site.language)}</news:language></news:publication><news:publication_date>${escapeXml(s.firstPublishedAt)}</news:publication_date><news:title>${escapeXml(s.headline)}</news:title></news:news></url>`,
+        `<url><loc>${escapeXml(site.baseUrl + s.path)}</loc>${s.live?.open && s.live.lastPostAt ? `<lastmod>${escapeXml(s.live.lastPostAt)}</lastmod>` : ""}<news:news><news:publication><news:name>${escapeXml(site.name)}</news:name><news:language>${escapeXml(site.language)}</news:language></news:publication><news:publication_date>${escapeXml(s.firstPublishedAt)}</news:publication_date><news:title>${escapeXml(s.headline)}</news:title></news:news></url>`,
     )
     .join("");
   return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">${urls}</urlset>\n`;

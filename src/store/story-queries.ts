@@ -45,7 +45,9 @@ export type StoryFilter =
   | { kind: "section"; sectionId: number }
   | { kind: "topic"; topicId: number }
   | { kind: "author"; authorId: number }
-  | { kind: "since"; since: string };
+  | { kind: "since"; since: string }
+  /** The news sitemap's: published since, and every live story still open (kept fresh while it is). */
+  | { kind: "news"; since: string };
 
 /** Visible stories, newest first, with the total for pagination (unless `count: false`, when total is -1). */
 export async function listVisible(
@@ -72,6 +74,20 @@ export async function listVisible(
     case "since":
       q = q.where("stories.first_published_at", ">=", filter.since);
       break;
+    case "news": {
+      const since = filter.since;
+      q = q.where((eb) =>
+        eb.or([
+          eb("stories.first_published_at", ">=", since),
+          eb(
+            "stories.id",
+            "in",
+            eb.selectFrom("live_stories").select("story_id").where("state", "=", "open"),
+          ),
+        ]),
+      );
+      break;
+    }
     case "all":
       break;
   }

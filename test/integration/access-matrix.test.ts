@@ -109,6 +109,7 @@ const EXPECTED: Record<string, string> = {
   "PATCH /api/admin/live/posts/:id": "UUAFAA",
   "DELETE /api/admin/live/posts/:id": "UUAFAA",
   "GET /live/:id/changes.json": "AAAAAA",
+  "GET /:section/:y/:m/:d/:slug/feed.xml": "AAAAAA",
   // Importing an archive from the newsroom: admins.
   "GET /api/admin/imports": "UUFFFA",
   "POST /api/admin/imports": "UUFFFA",

@@ -166,6 +166,18 @@ for (const dialect of DIALECTS) {
       assert.match(page, new RegExp(`id="post-${waiting.id}"`));
       assert.doesNotMatch(page, new RegExp(`id="post-${second.id}"`), "the deleted post is gone");
       assert.match(page, /Link to this post/);
+      // The story's own feed: its posts, each linking to its place in the stream.
+      const feed = await env.app.inject({ url: `${story.path}/feed.xml` });
+      assert.equal(feed.statusCode, 200);
+      assert.match(String(feed.headers["content-type"]), /application\/rss\+xml/);
+      assert.match(feed.body, /<title><!\[CDATA\[Trees down on Mill Lane, says a reader\.\]\]><\/title>/);
+      assert.match(
+        feed.body,
+        new RegExp(
+          `<link>https://news\\.example\\.org${story.path}\\?from=${waiting.id}#post-${waiting.id}</link>`,
+        ),
+      );
+      assert.doesNotMatch(feed.body, /Ferries stopped/, "deleted posts leave the feed");
       // Lists say LIVE, with the latest post's time.
       const home = (await env.app.inject({ url: "/city" })).body;
       assert.match(home, /<span class="teaser-live">Live<\/span> · latest <time/);
@@ -219,6 +231,37 @@ for (const dialect of DIALECTS) {
       );
     });
 
+    it("keeps an open live story in the news sitemap after 48 hours, and lets it go when closed", async () => {
+      const old = await saveStory(env.db, {
+        headline: "Election count: live",
+        sectionSlug: "city",
+        body: [],
+        status: "published",
+        firstPublishedAt: new Date(Date.now() - 5 * 86_400_000).toISOString(),
+      });
+      const inNews = async () => {
+        await env.app.syncChanges();
+        return (await env.app.inject({ url: "/sitemap-news.xml" })).body.includes(old.path);
+      };
+      assert.equal(await inNews(), false, "five days old");
+      await editor.json("PUT", `/api/admin/stories/${old.id}/live`, {});
+      await editor.json(
+        "POST",
+        `/api/admin/stories/${old.id}/live/posts`,
+        { body: text("Counting starts.") },
+        201,
+      );
+      assert.equal(await inNews(), true, "open: kept fresh");
+      assert.match(
+        (await env.app.inject({ url: "/sitemap-news.xml" })).body,
+        new RegExp(`${old.path}</loc><lastmod>`),
+      );
+      await editor.json("PUT", `/api/admin/stories/${old.id}/live`, { state: "closed" });
+      assert.equal(await inNews(), false, "closed: gone");
+      assert.equal((await env.app.inject({ url: `${old.path}/feed.xml` })).statusCode, 200);
+      assert.equal((await env.app.inject({ url: "/city/2020/01/01/nothing/feed.xml" })).statusCode, 404);
+    });
+
     it("refuses what is not a public live story's changes, and bad input with the field named", async () => {
       assert.equal((await env.app.inject({ url: "/live/999999/changes.json" })).statusCode, 404);
       assert.equal((await env.app.inject({ url: "/live/abc/changes.json" })).statusCode, 404);
@@ -237,8 +280,14 @@ for (const dialect of DIALECTS) {
         firstPublishedAt: new Date(Date.now() - 60_000).toISOString(),
       });
       await editor.json("PUT", `/api/admin/stories/${gated.id}/live`, {});
-      await postAs(editor, { body: text("For members.") }).catch(() => undefined);
+      await editor.json(
+        "POST",
+        `/api/admin/stories/${gated.id}/live/posts`,
+        { body: text("For members.") },
+        201,
+      );
       assert.equal((await env.app.inject({ url: `/live/${gated.id}/changes.json` })).statusCode, 404);
+      assert.equal((await env.app.inject({ url: `${gated.path}/feed.xml` })).statusCode, 404);
       // Bad posts name the field.
       const empty = await editor.call("POST", `/api/admin/stories/${gated.id}/live/posts`, { body: [] });
       assert.equal(empty.statusCode, 400);
