@@ -5,18 +5,7 @@
  * first). No I/O: the store keeps posts, live/ serves them.
  */
 import { z } from "zod";
-import {
-  type Block,
-  dividerBlock,
-  embedBlock,
-  headingBlock,
-  imageBlock,
-  listBlock,
-  paragraphBlock,
-  quoteBlock,
-  slugSchema,
-  videoBlock,
-} from "./model.ts";
+import { type Block, STANDALONE_BLOCKS, slugSchema } from "./model.ts";
 
 /** At most this many posts stay pinned on top: a live page is not a notice board. */
 export const MAX_PINNED = 3;
@@ -25,16 +14,7 @@ export const MAX_PINNED = 3;
 export const POSTS_PER_PAGE = 20;
 
 /** Blocks a post may hold: text, headings, quotes, lists, pictures, video, link cards, dividers. */
-export const livePostBlock = z.discriminatedUnion("type", [
-  paragraphBlock,
-  headingBlock,
-  quoteBlock,
-  listBlock,
-  imageBlock,
-  videoBlock,
-  embedBlock,
-  dividerBlock,
-]);
+export const livePostBlock = z.discriminatedUnion("type", [...STANDALONE_BLOCKS]);
 
 export const livePostInputSchema = z
   .object({

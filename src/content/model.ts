@@ -99,7 +99,8 @@ export const relatedStoryBlock = z.object({
 /** Where a gated story's free preview ends (content/access.ts); shows nothing itself. */
 export const previewEndBlock = z.object({ type: z.literal("preview-end") });
 
-export const blockSchema = z.discriminatedUnion("type", [
+/** Blocks that stand on their own, outside a story's page (a live post holds these). */
+export const STANDALONE_BLOCKS = [
   paragraphBlock,
   headingBlock,
   quoteBlock,
@@ -108,6 +109,10 @@ export const blockSchema = z.discriminatedUnion("type", [
   videoBlock,
   embedBlock,
   dividerBlock,
+] as const;
+
+export const blockSchema = z.discriminatedUnion("type", [
+  ...STANDALONE_BLOCKS,
   relatedStoryBlock,
   previewEndBlock,
 ]);

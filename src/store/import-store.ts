@@ -211,20 +211,33 @@ export interface RunItem {
 }
 
 export async function recordRunItems(db: Db, runId: number, items: readonly RunItem[]): Promise<void> {
-  for (const r of items) {
-    const values = {
-      status: r.status,
-      title: r.title?.slice(0, 1000) ?? null,
-      url: r.url ?? null,
-      detail: (r.error ?? r.reason)?.slice(0, 4000) ?? null,
-      notes: r.notes?.length ? JSON.stringify(r.notes) : null,
-    };
-    await db
-      .insertInto("import_run_items")
-      .values({ run_id: runId, item_key: r.key.slice(0, 300), ...values })
-      .onConflict((oc) => oc.columns(["run_id", "item_key"]).doUpdateSet(values))
-      .execute();
-  }
+  // The last outcome of each key (an export may repeat an item; one statement cannot write a row twice).
+  const last = [...new Map(items.map((r) => [r.key.slice(0, 300), r])).values()];
+  if (!last.length) return;
+  // One statement for the batch: an import of 20,000 posts writes 2,000 of these, not 20,000.
+  await db
+    .insertInto("import_run_items")
+    .values(
+      last.map((r) => ({
+        run_id: runId,
+        item_key: r.key.slice(0, 300),
+        status: r.status,
+        title: r.title?.slice(0, 1000) ?? null,
+        url: r.url ?? null,
+        detail: (r.error ?? r.reason)?.slice(0, 4000) ?? null,
+        notes: r.notes?.length ? JSON.stringify(r.notes) : null,
+      })),
+    )
+    .onConflict((oc) =>
+      oc.columns(["run_id", "item_key"]).doUpdateSet((eb) => ({
+        status: eb.ref("excluded.status"),
+        title: eb.ref("excluded.title"),
+        url: eb.ref("excluded.url"),
+        detail: eb.ref("excluded.detail"),
+        notes: eb.ref("excluded.notes"),
+      })),
+    )
+    .execute();
 }
 
 export async function finishImportRun(

@@ -9,34 +9,19 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, type Block, type Me, type StoryJson, api } from "./api.ts";
 import { when } from "./format.ts";
+import type { LiveCoverage, LivePost } from "../../content/live.ts";
 import { navigate } from "./router.ts";
 
-interface Coverage {
-  storyId: number;
-  state: "open" | "closed";
-  coverageStart: string;
-  coverageEnd: string | null;
-  requireApproval: boolean;
-  seq: number;
-}
+type Coverage = LiveCoverage;
 
-interface Post {
-  id: number;
-  status: "draft" | "pending" | "published";
-  title: string | null;
-  body: Block[];
-  pinned: boolean;
-  keyEvent: boolean;
-  publishedAt: string | null;
-  editedAt: string | null;
-  createdAt: string;
-  createdBy: number | null;
-}
+/** A post as the desk's API answers (the content model's, types only). */
+type Post = LivePost;
 
 const STATUS: Record<Post["status"], string> = {
   draft: "Draft",
   pending: "Waiting for approval",
   published: "Published",
+  deleted: "Deleted",
 };
 
 /** Text as typed → paragraphs (a blank line between them). */
