@@ -42,24 +42,6 @@ export const CHANGES_SECONDS = 2;
 /** Changes per answer; a reader further behind asks again from the cursor it got. */
 const CHANGES_LIMIT = 100;
 
-function postJson(p: LivePost) {
-  return {
-    id: p.id,
-    seq: p.seq,
-    status: p.status,
-    title: p.title,
-    body: p.body,
-    authorSlugs: p.authorSlugs,
-    pinned: p.pinned,
-    keyEvent: p.keyEvent,
-    publishedAt: p.publishedAt,
-    editedAt: p.editedAt,
-    createdAt: p.createdAt,
-    createdBy: p.createdBy,
-    sourceUri: p.sourceUri,
-  };
-}
-
 export function liveEndpoints(deps: { db: Db; config: Config }) {
   const { db, config } = deps;
 
@@ -114,7 +96,7 @@ export function liveEndpoints(deps: { db: Db; config: Config }) {
       query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(200) }),
       handler: async ({ params, query }) => {
         const coverage = await mustLive(params.id);
-        return { coverage, posts: (await deskLivePosts(db, params.id, query.limit)).map(postJson) };
+        return { coverage, posts: await deskLivePosts(db, params.id, query.limit) };
       },
     }),
     endpoint({
@@ -135,7 +117,7 @@ export function liveEndpoints(deps: { db: Db; config: Config }) {
         editorOnly(user!, body);
         const waits = live.requireApproval && !allowed(user!.role, "story.publish");
         const status = body.status === "draft" ? "draft" : waits ? "pending" : "published";
-        return json(postJson(await addLivePost(db, params.id, body, { status, userId: user!.id })), 201);
+        return json(await addLivePost(db, params.id, body, { status, userId: user!.id }), 201);
       },
     }),
     endpoint({
@@ -161,7 +143,7 @@ export function liveEndpoints(deps: { db: Db; config: Config }) {
         const status =
           body.status === "published" && !editor && live.requireApproval ? "pending" : body.status;
         const { after } = await editLivePost(db, params.id, { ...body, ...(status ? { status } : {}) });
-        return postJson(after);
+        return after;
       },
     }),
     endpoint({
