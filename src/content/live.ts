@@ -45,9 +45,18 @@ export const livePostPatchSchema = z
     pinned: z.boolean().optional(),
     keyEvent: z.boolean().optional(),
     status: z.enum(["draft", "published"]).optional(),
+    /** For a published post: why it changed, shown to readers in the story's history. */
+    note: z.string().trim().max(500, "keep the note to readers under 500 characters").optional(),
   })
   .strict();
 export type LivePostPatch = z.output<typeof livePostPatchSchema>;
+
+/** Deleting a post: the note readers see in the story's history (why it went). */
+export const liveDeleteSchema = z
+  .object({
+    note: z.string().trim().max(500, "keep the note to readers under 500 characters").optional(),
+  })
+  .strict();
 
 export const liveSettingsSchema = z
   .object({
@@ -82,6 +91,22 @@ export interface LivePost {
   createdAt: string;
   createdBy: number | null;
   sourceUri: string | null;
+}
+
+/** A published post edited or deleted, as the story's public history tells it. */
+export interface LivePostChange {
+  id: number;
+  postId: number;
+  kind: "edited" | "deleted";
+  at: string;
+  /** When the post was published. */
+  postPublishedAt: string;
+  before: { title: string | null; body: Block[] };
+  /** After an edit; undefined for a deletion. */
+  after: { title: string | null; body: Block[] } | undefined;
+  /** Why, in the desk's words. */
+  note: string | null;
+  userName: string;
 }
 
 export interface LiveCoverage {

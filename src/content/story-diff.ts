@@ -108,6 +108,21 @@ export function diffStoryContent(before: StoryContent | undefined, after: StoryC
   return { text, other };
 }
 
+/** What an edit changed in a live post: its title and its text, word by word. */
+export function diffLivePost(
+  before: { title: string | null; body: readonly Block[] },
+  after: { title: string | null; body: readonly Block[] },
+): FieldChange[] {
+  const text: FieldChange[] = [];
+  const a = before.title ?? "";
+  const b = after.title ?? "";
+  if (a !== b) text.push({ field: "title", label: "Title", parts: textDiff(a, b) });
+  const ab = bodyAsText(before.body);
+  const bb = bodyAsText(after.body);
+  if (ab !== bb) text.push({ field: "body", label: "Text", parts: textDiff(ab, bb) });
+  return text;
+}
+
 /**
  * Trims long unchanged runs to a little context around each change, so a
  * one-word fix in a long story reads as one line, not the whole story.

@@ -14,6 +14,7 @@ import { isGated } from "../content/access.ts";
 import { GazetteError } from "../content/errors.ts";
 import {
   type LivePost,
+  liveDeleteSchema,
   livePostInputSchema,
   livePostPatchSchema,
   liveSettingsSchema,
@@ -127,7 +128,7 @@ export function liveEndpoints(deps: { db: Db; config: Config }) {
       responds: "json",
       tag: "Live coverage",
       summary:
-        "Change a live post: its text, title, authors; pin or unpin, key event (editors); publish a draft or approve a waiting post (status: published; a contributor's waits when the story requires approval). A published post whose text changes shows “Updated”. Contributors change their own posts until they are published",
+        "Change a live post: its text, title, authors (with an optional note to readers: the story's public history shows the change and the note); pin or unpin, key event (editors); publish a draft or approve a waiting post (status: published; a contributor's waits when the story requires approval). A published post whose text changes shows “Updated”. Contributors change their own posts until they are published",
       params: idParam,
       body: livePostPatchSchema,
       handler: async ({ params, body, user }) => {
@@ -142,7 +143,12 @@ export function liveEndpoints(deps: { db: Db; config: Config }) {
         editorOnly(user!, body);
         const status =
           body.status === "published" && !editor && live.requireApproval ? "pending" : body.status;
-        const { after } = await editLivePost(db, params.id, { ...body, ...(status ? { status } : {}) });
+        const { after } = await editLivePost(
+          db,
+          params.id,
+          { ...body, ...(status ? { status } : {}) },
+          { actor: { userId: user!.id, name: user!.name } },
+        );
         return after;
       },
     }),
@@ -153,16 +159,20 @@ export function liveEndpoints(deps: { db: Db; config: Config }) {
       responds: "json",
       tag: "Live coverage",
       summary:
-        "Delete a live post (editors; contributors their own unpublished posts): readers' pages drop it; the post is kept with who deleted it and when",
+        "Delete a live post (editors; contributors their own unpublished posts), with an optional {note} to readers: readers' pages drop it; the post is kept with who deleted it and when, and a published post's deletion (with the note) is told in the story's public history",
       params: idParam,
-      handler: async ({ params, user }) => {
+      body: liveDeleteSchema.optional(),
+      handler: async ({ params, body, user }) => {
         const post = await mustPost(params.id);
         if (
           !allowed(user!.role, "story.publish") &&
           (post.createdBy !== user!.id || post.status === "published")
         )
           throw new GazetteError("GZ_ERR_FORBIDDEN", "Editors delete published posts.");
-        await deleteLivePost(db, params.id, user!.id);
+        await deleteLivePost(db, params.id, {
+          actor: { userId: user!.id, name: user!.name },
+          note: body?.note,
+        });
         return { deleted: params.id };
       },
     }),

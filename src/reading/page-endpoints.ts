@@ -15,7 +15,7 @@ import type { MediaStore } from "../media/media-store.ts";
 import { articleInputs } from "../site/article-data.ts";
 import { articleView, renderArticle } from "../site/article-page.ts";
 import { liveFeed, newsSitemap, rssFeed, sitemap } from "../site/feeds.ts";
-import { liveCoverage, publishedLivePosts } from "../store/live-store.ts";
+import { liveCoverage, livePostChanges, publishedLivePosts } from "../store/live-store.ts";
 import { NINJS_OUT_VERSIONS, storyNinjs } from "../site/ninjs-out.ts";
 import { renderCorrections, renderHistory } from "../site/history-page.ts";
 import type { Shell } from "../site/layout.ts";
@@ -461,9 +461,10 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
         if (!found) throw new GazetteError("GZ_ERR_NOT_FOUND");
         if ("redirect" in found) return redirect(`${found.redirect}/history`, 301);
         const story = found.story;
-        const [versions, corrections] = await Promise.all([
+        const [versions, corrections, liveChanges] = await Promise.all([
           publishedRevisions(db, story.id),
           correctionsForStory(db, story.id),
+          livePostChanges(db, story.id),
         ]);
         // A gated story's history shows changes to its free preview only:
         // the rest of its text is not for every reader, here or anywhere.
@@ -487,7 +488,8 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
           if (v.publicNote) diff.other.push(v.publicNote);
           return { number: v.number, at: v.createdAt, label: "Updated", diff };
         });
-        return cached(renderHistory(await shell(), story, entries, corrections), [
+        const live = { changes: liveChanges, words: !gated };
+        return cached(renderHistory(await shell(), story, entries, corrections, live), [
           cacheKey.story(story.id),
           cacheKey.sections,
         ]);

@@ -16,7 +16,13 @@ import { type CommentSort, commentPage } from "../store/comment-store.ts";
 import { pagePolicy } from "../store/moderation-policy-store.ts";
 import type { CommentsBlock } from "./comments-view.ts";
 import { type LivePost, POSTS_PER_PAGE } from "../content/live.ts";
-import { liveCoverage, livePostById, pinnedLivePosts, publishedLivePosts } from "../store/live-store.ts";
+import {
+  countLivePostChanges,
+  liveCoverage,
+  livePostById,
+  pinnedLivePosts,
+  publishedLivePosts,
+} from "../store/live-store.ts";
 import { authorsBySlugs } from "../store/taxonomy-store.ts";
 import type { LiveView } from "./live-view.ts";
 
@@ -88,10 +94,11 @@ export async function liveInputs(db: Db, storyId: number, from?: number): Promis
     start && start.storyId === storyId && start.status === "published" && start.publishedAt
       ? { publishedAt: start.publishedAt, id: start.id }
       : undefined;
-  const [pinned, keyEvents, page] = await Promise.all([
+  const [pinned, keyEvents, page, changes] = await Promise.all([
     at ? Promise.resolve([]) : pinnedLivePosts(db, storyId),
     publishedLivePosts(db, storyId, { limit: 50, keyEventsOnly: true }),
     publishedLivePosts(db, storyId, { limit: POSTS_PER_PAGE + 1, ...(at ? { from: at } : {}) }),
+    countLivePostChanges(db, storyId),
   ]);
   const posts = page.slice(0, POSTS_PER_PAGE);
   const ctx = await postsContext(db, [...pinned, ...posts]);
@@ -103,6 +110,7 @@ export async function liveInputs(db: Db, storyId: number, from?: number): Promis
     posts: at ? posts : posts.filter((p) => !p.pinned),
     older: !!at,
     nextFrom: page.length > POSTS_PER_PAGE ? page[POSTS_PER_PAGE]!.id : undefined,
+    changes,
     authors: ctx.authors,
     blocks: ctx.blocks,
   };
@@ -141,7 +149,7 @@ export async function articleInputs(
       linked,
       relatedImages,
       corrections,
-      historyPath: versions > 1 ? historyPathOf(story.path) : undefined,
+      historyPath: versions > 1 || (live?.changes ?? 0) > 0 ? historyPathOf(story.path) : undefined,
       comments,
       sectionLatest,
       ...(live ? { live } : {}),

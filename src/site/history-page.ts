@@ -3,7 +3,14 @@
  * with what changed in each, word by word) and the list of recent
  * corrections. Pure renderers over what the store gives them.
  */
-import { type DiffPart, type StoryDiff, changedParagraphs } from "../content/story-diff.ts";
+import type { LivePostChange } from "../content/live.ts";
+import {
+  type DiffPart,
+  type FieldChange,
+  type StoryDiff,
+  changedParagraphs,
+  diffLivePost,
+} from "../content/story-diff.ts";
 import type { Correction } from "../store/revision-store.ts";
 import { correctionLine, time } from "./components.ts";
 import { type SafeHtml, html } from "./html.ts";
@@ -35,11 +42,32 @@ function paragraphs(ps: readonly DiffPart[]): SafeHtml {
   )}`;
 }
 
+/** Each changed field of a diff under its own heading (`h`: the heading's level). */
+function fieldsHtml(fields: readonly FieldChange[], h: 3 | 4): SafeHtml {
+  return html`${fields.map((f) => html`<section class="history-field">${h === 3 ? html`<h3>${f.label}</h3>` : html`<h4>${f.label}</h4>`}${paragraphs(f.parts)}</section>`)}`;
+}
+
+/**
+ * A live story's edited and removed updates, newest first. `words`: whether
+ * the diff may show their text (not for a gated story: its posts are for
+ * subscribers). A removed update's words are not repeated: the note says why.
+ */
+function liveChangesHtml(changes: readonly LivePostChange[], words: boolean, tz: string): SafeHtml {
+  if (!changes.length) return html``;
+  return html`<section class="history-live" id="live-changes" aria-labelledby="live-changes-h"><h2 id="live-changes-h">Changes to live updates</h2>
+<p class="history-intro">Updates we edited or removed after publishing them, newest first.</p>
+<ol class="history-list" reversed>${[...changes].reverse().map((c) => {
+    const diff = words && c.after ? diffLivePost(c.before, c.after) : [];
+    return html`<li class="history-entry" id="live-change-${c.id}"><h3>Update of ${time(c.postPublishedAt, tz)} ${c.kind === "deleted" ? "removed" : "edited"} ${time(c.at, tz)}</h3>${c.note ? html`<p class="history-note">${c.note}</p>` : ""}${c.kind === "edited" ? (diff.length ? fieldsHtml(diff, 4) : words ? html`<p>No change to the words.</p>` : "") : ""}</li>`;
+  })}</ol></section>`;
+}
+
 export function renderHistory(
   shell: Shell,
   story: { headline: string; path: string },
   entries: readonly HistoryEntry[],
   corrections: readonly Correction[],
+  live: { changes: readonly LivePostChange[]; words: boolean } = { changes: [], words: true },
 ): string {
   const tz = shell.site.timeZone;
   const main = html`<article class="history">
@@ -53,11 +81,12 @@ ${[...entries].reverse().map(
   (e) => html`<li class="history-entry" id="v${e.number}"><h2>${e.label} ${time(e.at, tz)}</h2>
 ${
   e.diff
-    ? html`${e.diff.text.map((f) => html`<section class="history-field"><h3>${f.label}</h3>${paragraphs(f.parts)}</section>`)}${e.diff.other.length ? html`<ul class="history-other">${e.diff.other.map((o) => html`<li>${o}</li>`)}</ul>` : ""}${!e.diff.text.length && !e.diff.other.length ? html`<p>No change to the text.</p>` : ""}`
+    ? html`${fieldsHtml(e.diff.text, 3)}${e.diff.other.length ? html`<ul class="history-other">${e.diff.other.map((o) => html`<li>${o}</li>`)}</ul>` : ""}${!e.diff.text.length && !e.diff.other.length ? html`<p>No change to the text.</p>` : ""}`
     : html`<p>The story as first published.</p>`
 }</li>`,
 )}
 </ol>
+${liveChangesHtml(live.changes, live.words, tz)}
 </article>`;
   return layout(
     shell,

@@ -25,6 +25,8 @@ export interface LiveView {
   older: boolean;
   /** The first post of the next (older) page. */
   nextFrom: number | undefined;
+  /** How many edits and deletions of published posts the story's history tells. */
+  changes: number;
   /** Author profiles of the posts, by slug. */
   authors: ReadonlyMap<string, Author>;
   /** What the posts' blocks refer to. */
@@ -58,7 +60,7 @@ export function livePostHtml(
   const authors = p.authorSlugs.map((s) => ctx.authors.get(s)).filter((a): a is Author => !!a);
   const titleId = `${anchor}-title`;
   const cls = `live-post${p.pinned ? " pinned" : ""}${p.keyEvent ? " key-event" : ""}`;
-  return html`<article class="${cls}" id="${anchor}" data-seq="${p.seq}"${p.title ? html` aria-labelledby="${titleId}"` : ""}><header class="live-post-head"><p class="live-post-time"><a href="#${anchor}">${time(p.publishedAt ?? p.createdAt, ctx.timeZone)}</a>${p.editedAt ? html` <span class="live-post-updated">Updated ${time(p.editedAt, ctx.timeZone)}</span>` : ""}</p>${p.pinned ? html`<p class="live-flag">Pinned</p>` : ""}${p.keyEvent ? html`<p class="live-flag">Key event</p>` : ""}${p.title ? html`<h3 id="${titleId}">${p.title}</h3>` : ""}${authors.length ? html`<p class="live-post-by">By ${authors.map((a, i) => html`${i > 0 ? (i === authors.length - 1 ? " and " : ", ") : ""}<a href="/author/${a.slug}">${a.name}</a>`)}</p>` : ""}</header><div class="live-post-body">${p.body.map((b) => blockHtml(b, ctx.blocks, false, p.title ? 4 : 3))}</div><footer class="live-post-foot"><a class="live-share" href="${ctx.baseUrl}${postPath(ctx.storyPath, p.id)}">Link to this post</a></footer></article>`;
+  return html`<article class="${cls}" id="${anchor}" data-seq="${p.seq}"${p.title ? html` aria-labelledby="${titleId}"` : ""}><header class="live-post-head"><p class="live-post-time"><a href="#${anchor}">${time(p.publishedAt ?? p.createdAt, ctx.timeZone)}</a>${p.editedAt ? html` <a class="live-post-updated" href="${ctx.storyPath}/history#live-changes">Updated ${time(p.editedAt, ctx.timeZone)}</a>` : ""}</p>${p.pinned ? html`<p class="live-flag">Pinned</p>` : ""}${p.keyEvent ? html`<p class="live-flag">Key event</p>` : ""}${p.title ? html`<h3 id="${titleId}">${p.title}</h3>` : ""}${authors.length ? html`<p class="live-post-by">By ${authors.map((a, i) => html`${i > 0 ? (i === authors.length - 1 ? " and " : ", ") : ""}<a href="/author/${a.slug}">${a.name}</a>`)}</p>` : ""}</header><div class="live-post-body">${p.body.map((b) => blockHtml(b, ctx.blocks, false, p.title ? 4 : 3))}</div><footer class="live-post-foot"><a class="live-share" href="${ctx.baseUrl}${postPath(ctx.storyPath, p.id)}">Link to this post</a></footer></article>`;
 }
 
 /** The live section of the story page. */

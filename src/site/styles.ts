@@ -77,6 +77,11 @@ main:focus{outline:none}
 .diff{margin:.4rem 0}
 .diff-gap{margin:.2rem 0;color:var(--muted)}
 .history-other{font:.9rem var(--sans);color:var(--muted)}
+.history-live{margin-top:2.5rem}
+.history-live>h2{font:700 1.3rem var(--serif);margin:0 0 .4rem}
+.history-live .history-entry h3{font:700 1rem var(--sans);margin:.5rem 0}
+.history-field h4{font:700 .75rem var(--sans);text-transform:uppercase;letter-spacing:.08em;color:var(--muted);margin:.8rem 0 .3rem}
+.history-note{font-style:italic}
 ins{background:#d8f0dc;color:var(--ink);text-decoration:underline;text-decoration-thickness:2px}
 del{background:#fadcd8;color:var(--ink);text-decoration:line-through}
 @media (prefers-color-scheme:dark){ins{background:#1e4426}del{background:#4f2420}.preview-banner{background:#4a3d0a;color:#fff3c4}}

@@ -11,6 +11,7 @@ import type { Block } from "../content/model.ts";
 import {
   type LiveCoverage,
   type LivePost,
+  type LivePostChange,
   type LivePostData,
   type LivePostPatch,
   type LivePostStatus,
@@ -20,8 +21,8 @@ import {
 import { cacheKey } from "./cache-keys.ts";
 import { keysForStory, recordChange } from "./change-feed.ts";
 import type { Db } from "./database.ts";
-import type { LivePostTable, LiveStoryTable } from "./schema.ts";
-import { StoreError } from "./story-store.ts";
+import type { LivePostChangeTable, LivePostTable, LiveStoryTable } from "./schema.ts";
+import { type Actor, StoreError } from "./story-store.ts";
 
 function coverageOf(r: Selectable<LiveStoryTable>): LiveCoverage {
   return {
@@ -63,6 +64,76 @@ function postOf(r: Selectable<LivePostTable>): LivePost {
   };
 }
 
+function blocksOf(json: string | null): Block[] {
+  try {
+    return json ? (JSON.parse(json) as Block[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+function changeOf(r: Selectable<LivePostChangeTable>): LivePostChange {
+  return {
+    id: r.id,
+    postId: r.post_id,
+    kind: r.kind === "deleted" ? "deleted" : "edited",
+    at: r.at,
+    postPublishedAt: r.post_published_at,
+    before: { title: r.title_before, body: blocksOf(r.body_before) },
+    after: r.kind === "deleted" ? undefined : { title: r.title_after, body: blocksOf(r.body_after) },
+    note: r.note,
+    userName: r.user_name,
+  };
+}
+
+/** Records, for the story's public history, an edit or deletion of a published post. */
+async function recordPostChange(
+  db: Db,
+  before: LivePost,
+  after: LivePost | undefined,
+  opts: { at: string; note: string | undefined; actor: Actor },
+): Promise<void> {
+  await db
+    .insertInto("live_post_changes")
+    .values({
+      story_id: before.storyId,
+      post_id: before.id,
+      kind: after ? "edited" : "deleted",
+      at: opts.at,
+      post_published_at: before.publishedAt ?? before.createdAt,
+      title_before: before.title,
+      body_before: JSON.stringify(before.body),
+      title_after: after ? after.title : null,
+      body_after: after ? JSON.stringify(after.body) : null,
+      note: opts.note || null,
+      user_id: opts.actor.userId,
+      user_name: opts.actor.name,
+    })
+    .execute();
+}
+
+/** The edits and deletions of a story's published posts, oldest first (its public history). */
+export async function livePostChanges(db: Db, storyId: number): Promise<LivePostChange[]> {
+  const rows = await db
+    .selectFrom("live_post_changes")
+    .selectAll()
+    .where("story_id", "=", storyId)
+    .orderBy("at", "asc")
+    .orderBy("id", "asc")
+    .execute();
+  return rows.map(changeOf);
+}
+
+/** How many edits and deletions of published posts a story's history tells. */
+export async function countLivePostChanges(db: Db, storyId: number): Promise<number> {
+  const r = await db
+    .selectFrom("live_post_changes")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("story_id", "=", storyId)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
 export async function liveCoverage(db: Db, storyId: number): Promise<LiveCoverage | undefined> {
   const r = await db
     .selectFrom("live_stories")
@@ -82,6 +153,9 @@ export async function liveCoverages(db: Db, storyIds: readonly number[]): Promis
     .execute();
   return new Map(rows.map((r) => [r.story_id, coverageOf(r)]));
 }
+
+/** A change made by Gazette itself (the demo, the wire). */
+const NOBODY: Actor = { userId: null, name: "Gazette" };
 
 async function changed(db: Db, storyId: number): Promise<void> {
   await recordChange(db, [...(await keysForStory(db, storyId)), cacheKey.live(storyId)]);
@@ -206,15 +280,16 @@ export async function addLivePost(
 /**
  * Changes a post: its text, authors, flags; publishes a draft or approves a
  * pending post (`status: "published"`). A published post whose text changes
- * is marked edited (readers see "updated").
+ * is marked edited (readers see "updated") and the change is recorded for
+ * the story's public history, with `patch.note` as its note to readers.
  */
 export async function editLivePost(
   db: Db,
   id: number,
   patch: Omit<LivePostPatch, "status"> & { status?: "draft" | "pending" | "published" | undefined },
-  now = new Date(),
+  opts: { actor?: Actor; now?: Date } = {},
 ): Promise<{ before: LivePost; after: LivePost }> {
-  const at = now.toISOString();
+  const at = (opts.now ?? new Date()).toISOString();
   return db.transaction().execute(async (trx) => {
     const before = await livePostById(trx, id);
     if (!before || before.status === "deleted") throw new StoreError("id", `there is no live post ${id}`);
@@ -243,18 +318,26 @@ export async function editLivePost(
       .where("id", "=", id)
       .execute();
     const after = (await livePostById(trx, id))!;
+    if (before.status === "published" && textChanged)
+      await recordPostChange(trx, before, after, { at, note: patch.note, actor: opts.actor ?? NOBODY });
     if (before.status === "published" || after.status === "published") await changed(trx, before.storyId);
     return { before, after };
   });
 }
 
-/** Deletes a post: readers no longer see it; the row stays (who deleted it, when). */
+/**
+ * Deletes a post: readers no longer see it; the row stays (who deleted it,
+ * when), and a published post's deletion is recorded for the story's public
+ * history with `note` as its note to readers.
+ */
 export async function deleteLivePost(
   db: Db,
   id: number,
-  userId: number | null,
-  now = new Date(),
+  opts: { actor?: Actor; note?: string | undefined; now?: Date } = {},
 ): Promise<LivePost> {
+  const now = opts.now ?? new Date();
+  const actor = opts.actor ?? NOBODY;
+  const userId = actor.userId;
   return db.transaction().execute(async (trx) => {
     const before = await livePostById(trx, id);
     if (!before || before.status === "deleted") throw new StoreError("id", `there is no live post ${id}`);
@@ -278,6 +361,7 @@ export async function deleteLivePost(
         .set({ last_post_at: newest?.published_at ?? null })
         .where("story_id", "=", before.storyId)
         .execute();
+      await recordPostChange(trx, before, undefined, { at: now.toISOString(), note: opts.note, actor });
       await changed(trx, before.storyId);
     }
     return before;

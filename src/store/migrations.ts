@@ -1304,6 +1304,41 @@ const m0021_live: Migration = {
   },
 };
 
+/**
+ * The public record of changes to published live posts: each edit (the
+ * words before and after) and each deletion, with who made it and the note
+ * readers see. The story's history page lists them; the post itself only
+ * says "Updated".
+ */
+const m0022_live_post_changes: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable("live_post_changes")
+      .$call(idColumn(db))
+      .addColumn("story_id", "integer", (c) => c.notNull())
+      .addColumn("post_id", "integer", (c) => c.notNull())
+      .addColumn("kind", "varchar(20)", (c) => c.notNull())
+      .addColumn("at", "varchar(40)", (c) => c.notNull())
+      .addColumn("post_published_at", "varchar(40)", (c) => c.notNull())
+      .addColumn("title_before", "text")
+      .addColumn("body_before", "text", (c) => c.notNull())
+      .addColumn("title_after", "text")
+      .addColumn("body_after", "text")
+      .addColumn("note", "text")
+      .addColumn("user_id", "integer")
+      .addColumn("user_name", "varchar(200)", (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex("live_post_changes_story")
+      .on("live_post_changes")
+      .columns(["story_id", "at"])
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable("live_post_changes").execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001_foundation,
   "0002_search": m0002_search,
@@ -1326,6 +1361,7 @@ export const migrations: Record<string, Migration> = {
   "0019_imports": m0019_imports,
   "0020_import_jobs": m0020_import_jobs,
   "0021_live": m0021_live,
+  "0022_live_post_changes": m0022_live_post_changes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

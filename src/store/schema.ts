@@ -850,6 +850,29 @@ export interface LivePostTable {
   source_uri: string | null;
 }
 
+/** A published live post edited or deleted: what readers see in the story's history. */
+export interface LivePostChangeTable {
+  id: Generated<number>;
+  story_id: number;
+  post_id: number;
+  /** edited | deleted */
+  kind: string;
+  at: string;
+  /** When the post was published (how readers know which one). */
+  post_published_at: string;
+  title_before: string | null;
+  /** JSON: the post's blocks before the change. */
+  body_before: string;
+  title_after: string | null;
+  /** JSON: the blocks after an edit; null for a deletion. */
+  body_after: string | null;
+  /** The desk's note to readers: why it changed. */
+  note: string | null;
+  user_id: number | null;
+  /** Kept so that history survives the account's deletion. */
+  user_name: string;
+}
+
 /** One item's outcome in one run (the report a run's page lists). */
 export interface ImportRunItemTable {
   id: Generated<number>;
@@ -880,6 +903,7 @@ export interface Database {
   import_run_items: ImportRunItemTable;
   live_stories: LiveStoryTable;
   live_posts: LivePostTable;
+  live_post_changes: LivePostChangeTable;
   legacy_urls: LegacyUrlTable;
   plans: PlanTable;
   billing_subscriptions: BillingSubscriptionTable;

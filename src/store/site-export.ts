@@ -90,6 +90,7 @@ export const EXPORTED_TABLES = [
   "import_run_items",
   "live_stories",
   "live_posts",
+  "live_post_changes",
   "import_items",
   "legacy_urls",
   "settings",

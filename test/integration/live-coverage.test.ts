@@ -132,8 +132,11 @@ for (const dialect of DIALECTS) {
       await editor.json("PATCH", `/api/admin/live/posts/${waiting.id}`, { status: "published" });
       await editor.json("PATCH", `/api/admin/live/posts/${first.id}`, {
         body: text("Gusts reach 110 km/h at the pier."),
+        note: "The coastguard revised its reading.",
       });
-      await editor.json("DELETE", `/api/admin/live/posts/${second.id}`);
+      await editor.json("DELETE", `/api/admin/live/posts/${second.id}`, {
+        note: "The ferry company withdrew its notice.",
+      });
       const after = await changes(cursor);
       assert.equal(after.res.headers["x-cache"], "MISS");
       assert.deepEqual(
@@ -144,6 +147,36 @@ for (const dialect of DIALECTS) {
       assert.match(after.body.posts[1]!.html, /Updated.*110 km\/h/s);
       assert.deepEqual(after.body.deleted, [second.id]);
       assert.equal(after.body.cursor, cursor + 3);
+
+      // The story's public history tells the edit (word by word, with its note) and the deletion (its note, not its words).
+      await env.app.syncChanges();
+      const history = (await env.app.inject({ url: `${story.path}/history` })).body;
+      const liveHistory = history.slice(history.indexOf('<section class="history-live"'));
+      assert.match(liveHistory, /<h2 id="live-changes-h">Changes to live updates<\/h2>/);
+      assert.match(liveHistory, /Update of <time[^>]*>[^<]+<\/time> removed <time/);
+      assert.match(liveHistory, /The ferry company withdrew its notice\./);
+      assert.doesNotMatch(
+        liveHistory,
+        /All crossings are cancelled/,
+        "a removed post's words are not repeated",
+      );
+      assert.match(liveHistory, /Update of <time[^>]*>[^<]+<\/time> edited <time/);
+      assert.match(liveHistory, /The coastguard revised its reading\./);
+      assert.match(liveHistory, /<del>100<\/del><ins>110<\/ins>/);
+      assert.ok(
+        liveHistory.indexOf("</time> removed <") < liveHistory.indexOf("</time> edited <"),
+        "newest first: the deletion came after the edit",
+      );
+      // The edited post's "Updated" leads there; the story links its history.
+      const withHistory = (await env.app.inject({ url: story.path })).body;
+      assert.match(withHistory, /<a class="live-post-updated" href="[^"]+\/history#live-changes">Updated/);
+      assert.match(withHistory, /See what changed<\/a>/);
+      // A note over 500 characters is refused with the field named, and nothing changes.
+      const long = await editor.call("DELETE", `/api/admin/live/posts/${waiting.id}`, {
+        note: "x".repeat(501),
+      });
+      assert.equal(long.statusCode, 400);
+      assert.match(long.body, /"path":"note"/);
 
       // Contributors cannot touch published posts, nor delete them.
       assert.equal(

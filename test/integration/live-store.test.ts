@@ -14,6 +14,8 @@ import {
   deleteLivePost,
   deskLivePosts,
   editLivePost,
+  countLivePostChanges,
+  livePostChanges,
   liveChangesSince,
   liveCoverage,
   pinnedLivePosts,
@@ -123,16 +125,23 @@ for (const dialect of DIALECTS) {
       );
 
       // Approved, edited, pinned, deleted: exactly those after the cursor, in change order.
-      await editLivePost(env.db, waiting.id, { status: "published" }, at(5));
+      await editLivePost(env.db, waiting.id, { status: "published" }, { now: at(5) });
       const { after: edited } = await editLivePost(
         env.db,
         first.id,
-        { body: text("Gusts of 90 km/h on the quay") },
-        at(6),
+        {
+          body: text("Gusts of 90 km/h on the quay"),
+          note: "The gusts were measured on the quay, not the pier.",
+        },
+        { now: at(6), actor: { userId: null, name: "Ada Editor" } },
       );
       assert.equal(edited.editedAt, at(6).toISOString());
       assert.equal(edited.publishedAt, at(2).toISOString(), "an edit keeps the post's time");
-      await deleteLivePost(env.db, second.id, null, at(7));
+      await deleteLivePost(env.db, second.id, {
+        now: at(7),
+        actor: { userId: null, name: "Ada Editor" },
+        note: "Posted to the wrong story.",
+      });
       const changes = await liveChangesSince(env.db, storyId, cursor, 100);
       assert.deepEqual(
         changes.map((p) => [p.id, p.status]),
@@ -146,11 +155,34 @@ for (const dialect of DIALECTS) {
         await liveChangesSince(env.db, storyId, (await liveCoverage(env.db, storyId))!.seq, 100),
         [],
       );
-      // A draft's edits and deletion reach no reader.
+      // The public history holds the published post's edit (words before and after) and the deletion.
+      const history = await livePostChanges(env.db, storyId);
+      assert.deepEqual(
+        history.map((h) => [h.postId, h.kind, h.at, h.note, h.userName]),
+        [
+          [
+            first.id,
+            "edited",
+            at(6).toISOString(),
+            "The gusts were measured on the quay, not the pier.",
+            "Ada Editor",
+          ],
+          [second.id, "deleted", at(7).toISOString(), "Posted to the wrong story.", "Ada Editor"],
+        ],
+      );
+      assert.deepEqual(history[0]!.before.body, first.body);
+      assert.deepEqual(history[0]!.after?.body, text("Gusts of 90 km/h on the quay"));
+      assert.equal(history[0]!.postPublishedAt, at(2).toISOString());
+      assert.equal(history[1]!.after, undefined);
+      // Approving a waiting post is not an edit readers are told of.
+      assert.ok(!history.some((h) => h.postId === waiting.id));
+
+      // A draft's edits and deletion reach no reader, and no history.
       const beforeDraft = (await liveCoverage(env.db, storyId))!.seq;
-      await editLivePost(env.db, draft.id, { body: text("Ferries may stop tonight") }, at(8));
-      await deleteLivePost(env.db, draft.id, null, at(8));
+      await editLivePost(env.db, draft.id, { body: text("Ferries may stop tonight") }, { now: at(8) });
+      await deleteLivePost(env.db, draft.id, { now: at(8) });
       assert.deepEqual(await liveChangesSince(env.db, storyId, beforeDraft, 100), []);
+      assert.equal(await countLivePostChanges(env.db, storyId), 2);
 
       // The stream: newest first, a page at a time; key events; pinned.
       const p3 = await addLivePost(env.db, storyId, post("Power cut in the old town"), {
