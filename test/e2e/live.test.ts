@@ -4,13 +4,16 @@
  * reader's page, in a third and never reloaded, receives their posts;
  * scrolled down into the stream, the reader is not moved — the posts wait
  * behind "2 new updates", which shows them; an edit and a deletion made at
- * the desk apply in place. axe-core on the live page and the live desk.
+ * the desk apply in place, and the story's history tells them with the
+ * desk's notes; a picture pasted into the compose box is posted with its
+ * alt text. axe-core on the live page and the live desk.
  */
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import { after, before, describe, it } from "node:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import sharp from "sharp";
 import { hashPassword } from "../../src/auth/passwords.ts";
 import { livePostInputSchema } from "../../src/content/live.ts";
 import { openDatabase } from "../../src/store/database.ts";
@@ -163,11 +166,12 @@ describe("a live story, in Chromium", () => {
     await omar
       .getByLabel("Text")
       .fill("The new sea wall held at high tide, engineers say; the promenade stays closed.");
+    await omar.getByLabel("Note to readers (optional)").fill("Added that the promenade stays closed.");
     await omar.getByRole("button", { name: "Save the post" }).click();
     await omar.getByRole("status").filter({ hasText: "Saved." }).waitFor();
     await page.locator(`#post-${b}`, { hasText: "the promenade stays closed" }).waitFor({ timeout: 20_000 });
     await page.locator(`#post-${b} .live-post-updated`).waitFor();
-    lena.once("dialog", (d) => void d.accept());
+    lena.once("dialog", (d) => void d.accept("Posted by mistake: the power cut was in another town."));
     await lena
       .locator(".desk-post", {
         has: lena.getByRole("heading", { level: 3, name: "Power cut in the old town" }),
@@ -177,5 +181,54 @@ describe("a live story, in Chromium", () => {
     await lena.getByRole("status").filter({ hasText: "Deleted." }).waitFor();
     await page.locator(`#post-${a}`).waitFor({ state: "detached", timeout: 20_000 });
     await noSeriousViolations(page, "the live page after updates");
+
+    // The story's history tells both, with the desk's notes.
+    await page.locator(`#post-${b} .live-post-updated`).click();
+    await page.getByRole("heading", { level: 2, name: "Changes to live updates" }).waitFor();
+    await page.getByText("Added that the promenade stays closed.").waitFor();
+    await page.getByText("Posted by mistake: the power cut was in another town.").waitFor();
+    assert.equal(await page.locator(".history-live ins", { hasText: "promenade" }).count(), 1);
+    await noSeriousViolations(page, "the story's history with live changes");
+  });
+
+  it("posts a picture pasted into the compose box, with the alt text the journalist gives it", async () => {
+    const lena = await desk(0);
+    const png = await sharp({
+      create: { width: 640, height: 400, channels: 3, background: { r: 40, g: 110, b: 160 } },
+    })
+      .png()
+      .toBuffer();
+    await lena.getByLabel("Post", { exact: true }).fill("Waves over the harbour wall at high tide.");
+    // What a paste from the clipboard delivers: a file in the event's data.
+    await lena.getByLabel("Post", { exact: true }).evaluate((el, b64) => {
+      const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], "harbour.png", { type: "image/png" }));
+      el.dispatchEvent(new ClipboardEvent("paste", { clipboardData: dt, bubbles: true, cancelable: true }));
+    }, png.toString("base64"));
+    const alt = lena.getByLabel("Describe the picture (alt text)");
+    await alt.waitFor();
+    // Without alt text the post does not go: the journalist is sent to the field.
+    await lena.getByLabel("Post", { exact: true }).press("Enter");
+    await lena.getByRole("status").filter({ hasText: "Describe each picture" }).waitFor();
+    assert.equal(await alt.evaluate((e) => e === document.activeElement), true);
+    await alt.fill("Grey waves breaking over the harbour wall");
+    await lena.getByLabel("Credit (optional)").fill("Lena Live");
+    await noSeriousViolations(lena, "the compose box with a picture");
+    await lena.getByRole("button", { name: "Post", exact: true }).click();
+    await lena.getByRole("status").filter({ hasText: "Posted." }).waitFor({ timeout: 20_000 });
+    assert.equal(await lena.locator(".compose-pictures").count(), 0, "the compose box is empty again");
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    contexts.push(context);
+    const reader = await context.newPage();
+    await reader.goto(`${base}${storyPath}`);
+    const img = reader.locator(".live-stream > li").first().locator("img");
+    assert.equal(await img.getAttribute("alt"), "Grey waves breaking over the harbour wall");
+    await reader
+      .locator(".live-stream > li")
+      .first()
+      .getByText("Waves over the harbour wall at high tide.")
+      .waitFor();
   });
 });

@@ -1,15 +1,18 @@
 /**
  * The live desk: posting to a live story quickly. A compose box at the top
  * (Enter posts, Shift+Enter starts a new line, a blank line a new
- * paragraph), the stream below with each post's controls — edit, pin, key
- * event, approve a contributor's post, publish a draft, delete. Several
- * journalists post at once: posts are independent, and the stream reloads
- * every few seconds. Editors start and end the coverage.
+ * paragraph; pictures pasted, dropped or chosen, each with its alt text;
+ * who the post is by), the stream below with each post's controls — edit
+ * (with a note to readers once published), pin, key event, approve a
+ * contributor's post, publish a draft, delete. Several journalists post at
+ * once: posts are independent, and the stream reloads every few seconds.
+ * Editors start and end the coverage.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
-import { ApiError, type Block, type Me, type StoryJson, api } from "./api.ts";
+import { ApiError, type Author, type Block, type Me, type StoryJson, api } from "./api.ts";
 import { when } from "./format.ts";
 import type { LiveCoverage, LivePost } from "../../content/live.ts";
+import { imageFiles, uploadImage } from "./media-library.tsx";
 import { navigate } from "./router.ts";
 
 type Coverage = LiveCoverage;
@@ -33,12 +36,40 @@ export function textToBlocks(text: string): Block[] {
     .map((p) => ({ type: "paragraph" as const, content: [{ text: p.replace(/\s*\n\s*/g, " ") }] }));
 }
 
-/** Paragraphs back to text; undefined when the post holds other blocks (edited in full elsewhere). */
-function blocksToText(blocks: readonly Block[]): string | undefined {
-  if (!blocks.every((b) => b.type === "paragraph")) return undefined;
+/** A post's paragraphs as text (its pictures and other blocks are kept as they are when it is edited). */
+function blocksToText(blocks: readonly Block[]): string {
   return blocks
-    .map((b) => (b.type === "paragraph" ? b.content.map((r) => r.text).join("") : ""))
+    .flatMap((b) => (b.type === "paragraph" ? [b.content.map((r) => r.text).join("")] : []))
     .join("\n\n");
+}
+
+/** Only plain paragraphs (links, emphasis) can be edited as text without losing their marks. */
+function editableAsText(blocks: readonly Block[]): boolean {
+  return blocks.every(
+    (b) => b.type !== "paragraph" || b.content.every((r) => !r.bold && !r.italic && !r.href),
+  );
+}
+
+/**
+ * The edited text put back among the post's other blocks: the blocks before
+ * its first paragraph stay before the text, the others after it.
+ */
+function withText(blocks: readonly Block[], text: string): Block[] {
+  const first = blocks.findIndex((b) => b.type === "paragraph");
+  const lead = first === -1 ? [] : blocks.slice(0, first).filter((b) => b.type !== "paragraph");
+  const rest = blocks.filter((b, i) => b.type !== "paragraph" && (first === -1 || i > first));
+  return [...lead, ...textToBlocks(text), ...rest];
+}
+
+/** A picture waiting in the compose box: uploaded when the post goes out. */
+interface Picture {
+  file: File;
+  /** Set once uploaded (a retry after a failed post does not upload it again). */
+  id?: number;
+  url: string;
+  alt: string;
+  caption: string;
+  credit: string;
 }
 
 function preview(blocks: readonly Block[]): string {
@@ -58,7 +89,8 @@ function PostRow({ post, me, onChange }: { post: Post; me: Me; onChange: (messag
   const mine = post.createdBy === me.id;
   const [editing, setEditing] = useState(false);
   const [title, setTitle] = useState(post.title ?? "");
-  const [text, setText] = useState(blocksToText(post.body) ?? "");
+  const [text, setText] = useState(blocksToText(post.body));
+  const [note, setNote] = useState("");
   const act = async (method: string, body?: unknown, done = "Saved.") => {
     try {
       await api(method, `/api/admin/live/posts/${post.id}`, body);
@@ -93,7 +125,11 @@ function PostRow({ post, me, onChange }: { post: Post; me: Me; onChange: (messag
           class="desk-edit"
           onSubmit={(e) => {
             e.preventDefault();
-            void act("PATCH", { title, body: textToBlocks(text) }).then((ok) => ok && setEditing(false));
+            void act("PATCH", {
+              title,
+              body: withText(post.body, text),
+              ...(post.status === "published" && note.trim() ? { note } : {}),
+            }).then((ok) => ok && setEditing(false));
           }}
         >
           <label class="field">
@@ -104,6 +140,21 @@ function PostRow({ post, me, onChange }: { post: Post; me: Me; onChange: (messag
             <span>Text</span>
             <textarea rows={4} value={text} onInput={(e) => setText(e.currentTarget.value)} />
           </label>
+          {post.status === "published" ? (
+            <label class="field">
+              <span>Note to readers (optional)</span>
+              <input
+                value={note}
+                maxLength={500}
+                placeholder="e.g. Corrected the number of homes without power."
+                aria-describedby={`note-hint-${post.id}`}
+                onInput={(e) => setNote(e.currentTarget.value)}
+              />
+              <small id={`note-hint-${post.id}`}>
+                Readers see the post as updated; the change and this note are in the story's history.
+              </small>
+            </label>
+          ) : null}
           <button type="submit" class="primary">
             Save the post
           </button>{" "}
@@ -118,7 +169,7 @@ function PostRow({ post, me, onChange }: { post: Post; me: Me; onChange: (messag
         </>
       )}
       <p class="actions">
-        {canEdit && !editing && blocksToText(post.body) !== undefined ? (
+        {canEdit && !editing && editableAsText(post.body) ? (
           <button type="button" class="small" onClick={() => setEditing(true)} aria-label={`Edit “${label}”`}>
             Edit
           </button>
@@ -167,10 +218,17 @@ function PostRow({ post, me, onChange }: { post: Post; me: Me; onChange: (messag
           <button
             type="button"
             class="small danger"
-            onClick={() =>
-              confirm(`Delete this post? Readers will no longer see it.`) &&
-              void act("DELETE", undefined, "Deleted.")
-            }
+            onClick={() => {
+              if (post.status !== "published") {
+                if (confirm("Delete this post?")) void act("DELETE", undefined, "Deleted.");
+                return;
+              }
+              // A published post's removal is told in the story's history, with the editor's note.
+              const why = prompt(
+                "Delete this post? Readers will no longer see it; the story's history will say it was removed. A note to readers on why (optional):",
+              );
+              if (why !== null) void act("DELETE", why.trim() ? { note: why.trim() } : undefined, "Deleted.");
+            }}
           >
             Delete
           </button>
@@ -191,7 +249,29 @@ export function LiveDeskPage({ id, me }: { id: number; me: Me }) {
   const [pinned, setPinned] = useState(false);
   const [status, setStatus] = useState("");
   const [sending, setSending] = useState(false);
+  const [authors, setAuthors] = useState<Author[]>([]);
+  const [by, setBy] = useState<string[]>(me.authorSlug ? [me.authorSlug] : []);
+  const [pictures, setPictures] = useState<Picture[]>([]);
   const textRef = useRef<HTMLTextAreaElement>(null);
+  const fileRef = useRef<HTMLInputElement>(null);
+
+  const addPictures = (files: File[]) => {
+    if (!files.length) return;
+    setPictures((ps) => [
+      ...ps,
+      ...files.map((file) => ({ file, url: URL.createObjectURL(file), alt: "", caption: "", credit: "" })),
+    ]);
+    setStatus(
+      `${files.length === 1 ? "A picture was" : `${files.length} pictures were`} added: describe ${files.length === 1 ? "it" : "each"} for readers who cannot see it.`,
+    );
+  };
+  const changePicture = (i: number, patch: Partial<Picture>) =>
+    setPictures((ps) => ps.map((p, j) => (j === i ? { ...p, ...patch } : p)));
+  const removePicture = (i: number) =>
+    setPictures((ps) => {
+      URL.revokeObjectURL(ps[i]!.url);
+      return ps.filter((_, j) => j !== i);
+    });
 
   const load = async () => {
     try {
@@ -204,6 +284,7 @@ export function LiveDeskPage({ id, me }: { id: number; me: Me }) {
   };
   useEffect(() => {
     void api<StoryJson>("GET", `/api/admin/stories/${id}`).then(setStory);
+    void api<{ items: Author[] }>("GET", "/api/admin/authors").then((r) => setAuthors(r.items));
     void load();
     // Other journalists' posts appear by themselves.
     const t = setInterval(() => void load(), 3000);
@@ -221,16 +302,31 @@ export function LiveDeskPage({ id, me }: { id: number; me: Me }) {
 
   const send = async (asDraft = false) => {
     const body = textToBlocks(text);
-    if (!body.length) {
+    if (!body.length && !pictures.length) {
       setStatus("Write something to post.");
       textRef.current?.focus();
       return;
     }
+    const undescribed = pictures.findIndex((p) => !p.alt.trim());
+    if (undescribed !== -1) {
+      setStatus("Describe each picture for readers who cannot see it (alt text) before posting.");
+      document.getElementById(`pic-alt-${undescribed}`)?.focus();
+      return;
+    }
     setSending(true);
     try {
+      // The pictures go to the library first (with their words), then the post shows them after its text.
+      for (const [i, p] of pictures.entries()) {
+        if (p.id) continue;
+        const img = await uploadImage(p.file, { alt: p.alt, caption: p.caption, credit: p.credit });
+        pictures[i] = { ...p, id: img.id };
+        setPictures([...pictures]);
+      }
+      const images: Block[] = pictures.map((p) => ({ type: "image", imageId: p.id! }));
       const p = await api<Post>("POST", `/api/admin/stories/${id}/live/posts`, {
         ...(title.trim() ? { title } : {}),
-        body,
+        body: [...body, ...images],
+        authorSlugs: by,
         ...(editor ? { keyEvent, pinned } : {}),
         status: asDraft ? "draft" : "published",
       });
@@ -238,6 +334,8 @@ export function LiveDeskPage({ id, me }: { id: number; me: Me }) {
       setText("");
       setKeyEvent(false);
       setPinned(false);
+      for (const pic of pictures) URL.revokeObjectURL(pic.url);
+      setPictures([]);
       setStatus(
         p.status === "pending"
           ? "Sent for approval: an editor will publish it."
@@ -342,6 +440,13 @@ export function LiveDeskPage({ id, me }: { id: number; me: Me }) {
             e.preventDefault();
             void send();
           }}
+          onDragOver={(e) => e.preventDefault()}
+          onDrop={(e) => {
+            const files = imageFiles(e.dataTransfer?.files);
+            if (!files.length) return;
+            e.preventDefault();
+            addPictures(files);
+          }}
         >
           <h2>New post</h2>
           <label class="field">
@@ -356,6 +461,12 @@ export function LiveDeskPage({ id, me }: { id: number; me: Me }) {
               value={text}
               aria-describedby="compose-hint"
               onInput={(e) => setText(e.currentTarget.value)}
+              onPaste={(e) => {
+                const files = imageFiles(e.clipboardData?.files);
+                if (!files.length) return;
+                e.preventDefault();
+                addPictures(files);
+              }}
               onKeyDown={(e) => {
                 if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
                   e.preventDefault();
@@ -365,8 +476,90 @@ export function LiveDeskPage({ id, me }: { id: number; me: Me }) {
             />
           </label>
           <p class="sub" id="compose-hint">
-            Enter posts; Shift+Enter for a new line, a blank line for a new paragraph.
+            Enter posts; Shift+Enter for a new line, a blank line for a new paragraph. Paste or drop pictures
+            here.
           </p>
+          {pictures.length ? (
+            <ul class="compose-pictures">
+              {pictures.map((p, i) => (
+                <li>
+                  <img src={p.url} alt="" width={120} />
+                  <div>
+                    <label class="field">
+                      <span>Describe the picture (alt text)</span>
+                      <input
+                        id={`pic-alt-${i}`}
+                        value={p.alt}
+                        required
+                        maxLength={500}
+                        onInput={(e) => changePicture(i, { alt: e.currentTarget.value })}
+                      />
+                    </label>
+                    <label class="field">
+                      <span>Caption (optional)</span>
+                      <input
+                        value={p.caption}
+                        onInput={(e) => changePicture(i, { caption: e.currentTarget.value })}
+                      />
+                    </label>
+                    <label class="field">
+                      <span>Credit (optional)</span>
+                      <input
+                        value={p.credit}
+                        onInput={(e) => changePicture(i, { credit: e.currentTarget.value })}
+                      />
+                    </label>
+                    <button type="button" class="small" onClick={() => removePicture(i)}>
+                      Remove picture {i + 1}
+                    </button>
+                  </div>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          <p>
+            <button type="button" class="small" onClick={() => fileRef.current?.click()}>
+              Add a picture
+            </button>
+            <input
+              ref={fileRef}
+              type="file"
+              class="visually-hidden"
+              tabIndex={-1}
+              aria-hidden="true"
+              multiple
+              accept="image/jpeg,image/png,image/webp,image/gif,image/avif"
+              onChange={(e) => {
+                addPictures(imageFiles(e.currentTarget.files));
+                e.currentTarget.value = "";
+              }}
+            />
+          </p>
+          {authors.length ? (
+            <details class="compose-by">
+              <summary>
+                By:{" "}
+                {by.length
+                  ? by.map((s) => authors.find((a) => a.slug === s)?.name ?? s).join(", ")
+                  : "nobody named"}
+              </summary>
+              <fieldset class="authors">
+                <legend class="visually-hidden">Who the post is by</legend>
+                {authors.map((a) => (
+                  <label class="check inline">
+                    <input
+                      type="checkbox"
+                      checked={by.includes(a.slug)}
+                      onChange={(e) =>
+                        setBy(e.currentTarget.checked ? [...by, a.slug] : by.filter((s) => s !== a.slug))
+                      }
+                    />{" "}
+                    {a.name}
+                  </label>
+                ))}
+              </fieldset>
+            </details>
+          ) : null}
           {editor ? (
             <p>
               <label class="check inline">
