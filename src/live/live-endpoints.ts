@@ -15,6 +15,7 @@ import { GazetteError } from "../content/errors.ts";
 import {
   type LivePost,
   liveDeleteSchema,
+  postAnchor,
   livePostInputSchema,
   livePostPatchSchema,
   liveSettingsSchema,
@@ -35,7 +36,7 @@ import { visiblePathById } from "../store/story-queries.ts";
 import { storyById } from "../store/story-store.ts";
 import type { User } from "../store/user-store.ts";
 import { postsContext } from "../site/article-data.ts";
-import { livePostHtml, postLabel } from "../site/live-view.ts";
+import { keyEventHtml, livePostHtml, postLabel } from "../site/live-view.ts";
 import { cachedBriefly, endpoint, idParam, json } from "../web/endpoint.ts";
 
 /** Seconds a shared cache (a CDN) keeps a changes answer. */
@@ -211,6 +212,10 @@ export function liveEndpoints(deps: { db: Db; config: Config }) {
             keyEvent: p.keyEvent,
             label: postLabel(p),
             html: livePostHtml(p, { ...site, ...ctx }).value,
+            // The line of the Key events summary, for a post that is (or became) one.
+            ...(p.keyEvent
+              ? { keyEventHtml: keyEventHtml(p, `#${postAnchor(p.id)}`, site.timeZone).value }
+              : {}),
           })),
           deleted: changes.filter((p) => p.status === "deleted").map((p) => p.id),
           more,

@@ -79,6 +79,19 @@ export function isoWithOffset(iso: string, timeZone: string): string {
   });
 }
 
+/** "14:05 BST": the time of day in the site's time zone (a live post's time). */
+export function formatClock(iso: string, timeZone: string): string {
+  return memo(
+    `c|${timeZone}|${iso}`,
+    () => `${isoWithOffset(iso, timeZone).slice(11, 16)} ${zoneAbbreviation(iso, timeZone)}`,
+  );
+}
+
+/** The day in the site's time zone, "2024-07-25": which posts share a day. */
+export function localDay(iso: string, timeZone: string): string {
+  return isoWithOffset(iso, timeZone).slice(0, 10);
+}
+
 /** "25 July 2024, 10:30 BST" in the site's time zone. */
 export function formatDateTime(iso: string, timeZone: string): string {
   return memo(

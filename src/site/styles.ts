@@ -179,6 +179,8 @@ figcaption{font:.85rem/1.45 var(--sans);color:var(--muted);margin-top:.5rem;padd
 .live-post-time{font:700 .85rem var(--sans)}
 .live-post-time a{color:var(--ink)}
 .live-post-updated{font-weight:400;color:var(--muted);margin-left:.4rem}
+.live-day{font-weight:400;color:var(--muted)}
+.same-day .live-day{display:none}
 .live-flag{display:inline-block;font:700 .7rem var(--sans);text-transform:uppercase;letter-spacing:.08em;color:var(--accent);margin-right:.6rem!important}
 .live-post h3{font-size:1.25rem;margin:.2rem 0 .5rem}
 .live-post-by{font:.85rem var(--sans);color:var(--muted)}

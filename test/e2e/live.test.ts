@@ -101,8 +101,19 @@ async function postAt(page: Page, title: string, words: string): Promise<number>
   await box.fill(words);
   await box.press("Enter");
   await page.getByRole("status").filter({ hasText: "Posted." }).waitFor();
-  const row = page.locator(".desk-post", { has: page.getByRole("heading", { level: 3, name: title }) });
-  await row.waitFor();
+  await deskRow(page, title).waitFor();
+  return postId(page, title);
+}
+
+/** A post's row at the desk, by its title. */
+function deskRow(page: Page, title: string) {
+  return page.locator(".desk-post", {
+    has: page.getByRole("heading", { level: 3, name: title, exact: true }),
+  });
+}
+
+/** A post's id, by its title, from the desk's API. */
+async function postId(page: Page, title: string): Promise<number> {
   const posts = (await page.evaluate(
     async (url) => (await (await fetch(url, { headers: { accept: "application/json" } })).json()) as unknown,
     `/api/admin/stories/${storyId}/live`,
@@ -159,6 +170,35 @@ describe("a live story, in Chromium", () => {
       .evaluateAll((els) => els.slice(0, 3).map((e) => e.id));
     assert.deepEqual(ids, [`post-${b}`, `post-${a}`, `post-${first}`]);
     assert.equal(await newUpdates.count(), 0);
+
+    // Pinned and marked a key event while the reader reads below: the post moves to the top and
+    // the Key events summary gains its line, and what the reader looks at does not move.
+    const five = await postId(lena, "Update 5");
+    await reading.scrollIntoViewIfNeeded();
+    await page.evaluate(() => window.scrollBy(0, 200));
+    const still = await reading.evaluate((e) => e.getBoundingClientRect().top);
+    await deskRow(lena, "Update 5").getByRole("button", { name: "Pin", exact: true }).click();
+    await lena.getByRole("status").filter({ hasText: "Pinned." }).waitFor();
+    await deskRow(lena, "Sea wall holds").getByRole("button", { name: "Key event" }).click();
+    await page.locator(`.live-pinned #post-${five}`).waitFor({ timeout: 20_000 });
+    await page
+      .locator(`.live-key-events li[data-post="${b}"] a[href="#post-${b}"]`)
+      .waitFor({ timeout: 20_000 });
+    assert.equal(await page.locator(`.live-stream #post-${five}`).count(), 0, "out of the stream");
+    const moved = await reading.evaluate((e) => e.getBoundingClientRect().top);
+    assert.ok(Math.abs(moved - still) < 2, `the post read stayed put (${still} → ${moved})`);
+    // Unpinned, it goes back to its time in the stream.
+    await deskRow(lena, "Update 5").getByRole("button", { name: "Unpin" }).click();
+    await page.locator(`.live-stream #post-${five}`).waitFor({ timeout: 20_000 });
+    assert.equal(await page.locator(".live-pinned").count(), 0, "no pinned post left");
+    const around = await page
+      .locator(`.live-stream > li:has(#post-${five})`)
+      .evaluate((li) => [
+        li.previousElementSibling?.textContent ?? "",
+        li.nextElementSibling?.textContent ?? "",
+      ]);
+    assert.match(around[0]!, /Update 6/);
+    assert.match(around[1]!, /Update 4/);
 
     // An edit and a deletion made at the desk apply in place.
     await page.evaluate(() => window.scrollTo(0, 0));
