@@ -13,13 +13,18 @@
  *    this item"), to apply or ignore — it never silently overwrites;
  *  - a kill or hold alerts the story's editors and, by the feed's rule, takes
  *    the story off the site; embargoes travel with the story;
- *  - urgent items (urgency 1–2) are announced to the editors at once.
+ *  - urgent items (urgency 1–2) are announced to the editors at once;
+ *  - a live story that asks for it (`wireAppend`) takes each newer version
+ *    of its item as a post of what is new in it (published from a publish
+ *    feed, waiting for approval from a queue feed), not as a rewrite.
  */
-import type { Source, StoryContent, StoryStatus } from "../content/model.ts";
+import { livePostBlock } from "../content/live.ts";
+import type { Block, Source, StoryContent, StoryStatus } from "../content/model.ts";
 import { type StoryDiff, diffStoryContent } from "../content/story-diff.ts";
 import { blockText } from "../content/text.ts";
 import { GazetteError } from "../content/errors.ts";
 import { addNotices, usersWithRoles } from "../store/desk-store.ts";
+import { addLivePost, liveCoverage, livePostsFromSource } from "../store/live-store.ts";
 import { type Story, storyById, storyByUri } from "../store/story-store.ts";
 import {
   type WireFeed,
@@ -344,6 +349,23 @@ export async function receiveItem(
         reason: `the agency ${verb} the item: the story's editors were alerted`,
       };
     }
+    const live = await liveCoverage(deps.db, existing.id);
+    if (live?.wireAppend) {
+      if (!stored.newVersion || !stored.latest) return { ...base, status: "unchanged", storyId: existing.id };
+      const appended = await appendToLive(deps, existing, mapped, { open: live.state === "open", queue });
+      if (appended.posted)
+        await linkStory(deps.db, stored.itemId, {
+          storyId: existing.id,
+          version: mapped.version,
+          revision: existing.revision,
+        });
+      return {
+        ...base,
+        status: appended.posted ? "updated" : "skipped",
+        storyId: existing.id,
+        reason: appended.reason,
+      };
+    }
     if (queue || editedSince(existing, item ?? undefined)) {
       if (stored.newVersion && stored.latest)
         await tellEditors(
@@ -383,6 +405,70 @@ export async function receiveItem(
     });
     return { ...base, status: "error", error: problem };
   }
+}
+
+/** Text a block shows, to tell which of a new version's paragraphs are new. */
+const wordsOf = (b: Block) => blockText(b).replace(/\s+/g, " ").trim();
+
+/**
+ * A newer version of a live story's wire item, as a post: the blocks of the
+ * version that neither the story nor an earlier post from the item holds
+ * (an agency's running story adds paragraphs at the top), its headline as
+ * the post's title when that is new too. Published from a publish feed;
+ * from a queue feed it waits in the live desk for an editor's approval.
+ */
+async function appendToLive(
+  deps: WireDeps,
+  story: Story,
+  mapped: MappedItem & { kind: "story" },
+  opts: { open: boolean; queue: boolean },
+): Promise<{ posted: boolean; reason: string }> {
+  if (!opts.open)
+    return { posted: false, reason: "the story's live coverage has ended: the new version was not posted" };
+  const sourceUri = `${mapped.uri}#${mapped.version}`;
+  const earlier = await livePostsFromSource(deps.db, story.id, `${mapped.uri}#`);
+  if (earlier.some((p) => p.sourceUri === sourceUri))
+    return { posted: false, reason: "this version is already a post of the live story" };
+  const seen = new Set([...story.body, ...earlier.flatMap((p) => p.body)].map(wordsOf));
+  const titles = new Set([story.headline, ...earlier.map((p) => p.title)]);
+  // Text only: the version's pictures and videos are the story's (the desk adds its own to posts).
+  const fresh = (mapped.story.body ?? [])
+    .flatMap((b) => {
+      const r = livePostBlock.safeParse(b);
+      return r.success && r.data.type !== "image" && r.data.type !== "video" ? [r.data] : [];
+    })
+    .filter((b) => wordsOf(b) && !seen.has(wordsOf(b)))
+    .slice(0, 40);
+  if (!fresh.length)
+    return {
+      posted: false,
+      reason: `version ${mapped.version.replace(/^.*#/, "")} adds no new paragraph: nothing to post to the live story`,
+    };
+  const status = opts.queue ? "pending" : "published";
+  const title = titles.has(mapped.story.headline) ? undefined : mapped.story.headline.slice(0, 200);
+  await addLivePost(
+    deps.db,
+    story.id,
+    {
+      body: fresh,
+      title,
+      authorSlugs: [],
+      pinned: false,
+      keyEvent: false,
+      status: "published",
+    },
+    { status, userId: null, sourceUri },
+  );
+  if (opts.queue)
+    await tellEditors(
+      deps,
+      story.id,
+      `The agency updated the item behind the live story ${quoted(story.headline)}: a post waits for approval in the live desk.`,
+    );
+  return {
+    posted: true,
+    reason: `appended to the live story as a post (${status === "published" ? "published" : "waiting for an editor's approval"})`,
+  };
 }
 
 function feedSection(feed: WireFeed, ctx: ReceiveContext): { slug: string; name: string } {

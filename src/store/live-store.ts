@@ -231,6 +231,18 @@ async function pinnedCount(db: Db, storyId: number, except?: number): Promise<nu
   return Number((await q.executeTakeFirstOrThrow()).n);
 }
 
+/** A story's posts (deleted ones too) that came from the wire items whose source starts so. */
+export async function livePostsFromSource(db: Db, storyId: number, prefix: string): Promise<LivePost[]> {
+  const rows = await db
+    .selectFrom("live_posts")
+    .selectAll()
+    .where("story_id", "=", storyId)
+    .where("source_uri", "is not", null)
+    .orderBy("id", "asc")
+    .execute();
+  return rows.map(postOf).filter((p) => p.sourceUri?.startsWith(prefix));
+}
+
 export async function livePostById(db: Db, id: number): Promise<LivePost | undefined> {
   const r = await db.selectFrom("live_posts").selectAll().where("id", "=", id).executeTakeFirst();
   return r ? postOf(r) : undefined;

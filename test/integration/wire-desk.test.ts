@@ -358,6 +358,94 @@ for (const dialect of DIALECTS) {
       );
     });
 
+    it("a live story that asks for it takes the agency's new versions as posts of what is new in them", async () => {
+      const running = (v: number, paragraphs: string[], extra: Record<string, unknown> = {}) =>
+        item("live", {
+          version: String(v),
+          versioncreated: `2026-11-28T1${v}:00:00Z`,
+          headline: "Storm hits the harbour",
+          body_html: paragraphs.map((p) => `<p>${p}</p>`).join(""),
+          ...extra,
+        });
+      const first = ["The storm reached the harbour at dawn.", "Ferries are cancelled."];
+      assert.equal((await push("trusted-wire", running(1, first))).json().items[0].status, "created");
+      const storyId = (await queue()).find((i) => i.key === "urn:agency.example:live")!.storyId!;
+      await editor.json("PUT", `/api/admin/stories/${storyId}/live`, { wireAppend: true });
+      const before = await editor.json<{ revision: number }>("GET", `/api/admin/stories/${storyId}`);
+      const desk = async () =>
+        (
+          await editor.json<{
+            posts: { status: string; title: string | null; body: unknown[]; sourceUri: string }[];
+          }>("GET", `/api/admin/stories/${storyId}/live`)
+        ).posts;
+
+      // Version 2 adds a paragraph at the top and a new headline: one post with just that.
+      const v2 = await push(
+        "trusted-wire",
+        running(2, ["Two boats broke their moorings, the coastguard says.", ...first], {
+          headline: "Storm hits the harbour; boats adrift",
+        }),
+      );
+      assert.equal(v2.json().items[0].status, "updated");
+      assert.match(v2.json().items[0].reason, /appended to the live story as a post \(published\)/);
+      let posts = await desk();
+      assert.equal(posts.length, 1);
+      assert.equal(posts[0]!.status, "published");
+      assert.equal(posts[0]!.title, "Storm hits the harbour; boats adrift");
+      assert.equal(JSON.stringify(posts[0]!.body).match(/paragraph/g)?.length, 1);
+      assert.match(JSON.stringify(posts[0]!.body), /Two boats broke their moorings/);
+      assert.match(
+        posts[0]!.sourceUri,
+        /^urn:agency\.example:live#.*#2$/,
+        "the post names the item and version",
+      );
+      const after = await editor.json<{ revision: number }>("GET", `/api/admin/stories/${storyId}`);
+      assert.equal(after.revision, before.revision, "the story's own text is not rewritten");
+
+      // The same version again, and a version that only rewords: nothing posted.
+      assert.equal(
+        (
+          await push(
+            "trusted-wire",
+            running(2, ["Two boats broke their moorings, the coastguard says.", ...first]),
+          )
+        ).json().items[0].status,
+        "unchanged",
+      );
+      const v3 = await push(
+        "trusted-wire",
+        running(3, ["Two boats broke their moorings, the coastguard says.", ...first]),
+      );
+      assert.equal(v3.json().items[0].status, "skipped");
+      assert.match(v3.json().items[0].reason, /adds no new paragraph/);
+      assert.equal((await desk()).length, 1);
+
+      // From a queue feed, the post waits for an editor; the editors are told.
+      const v4 = await push(
+        "agency-push",
+        running(4, [
+          "Power is back in the old town.",
+          "Two boats broke their moorings, the coastguard says.",
+          ...first,
+        ]),
+      );
+      assert.match(v4.json().items[0].reason, /waiting for an editor's approval/);
+      posts = await desk();
+      assert.deepEqual(
+        posts.map((p) => p.status),
+        ["pending", "published"],
+      );
+      const notices = await editor.json<{ notices: { text: string }[] }>("GET", "/api/admin/desk");
+      assert.ok(notices.notices.some((n) => /a post waits for approval in the live desk/.test(n.text)));
+
+      // Ended coverage takes no more.
+      await editor.json("PUT", `/api/admin/stories/${storyId}/live`, { state: "closed" });
+      const v5 = await push("trusted-wire", running(5, ["Late news.", ...first]));
+      assert.equal(v5.json().items[0].status, "skipped");
+      assert.match(v5.json().items[0].reason, /live coverage has ended/);
+      assert.equal((await desk()).length, 2);
+    });
+
     it("a kill alerts the story's editors, and on an unpublish feed takes the story off the site", async () => {
       await push("trusted-wire", item("k"));
       const k = (await queue()).find((i) => i.key === "urn:agency.example:k")!;

@@ -250,6 +250,8 @@ export function LiveDeskPage({ id, me }: { id: number; me: Me }) {
   const [status, setStatus] = useState("");
   const [sending, setSending] = useState(false);
   const [authors, setAuthors] = useState<Author[]>([]);
+  /** The story was made from a wire item: its newer versions can become posts. */
+  const [fromWire, setFromWire] = useState(false);
   const [by, setBy] = useState<string[]>(me.authorSlug ? [me.authorSlug] : []);
   const [pictures, setPictures] = useState<Picture[]>([]);
   const textRef = useRef<HTMLTextAreaElement>(null);
@@ -285,6 +287,9 @@ export function LiveDeskPage({ id, me }: { id: number; me: Me }) {
   useEffect(() => {
     void api<StoryJson>("GET", `/api/admin/stories/${id}`).then(setStory);
     void api<{ items: Author[] }>("GET", "/api/admin/authors").then((r) => setAuthors(r.items));
+    void api<{ wire: unknown }>("GET", `/api/admin/stories/${id}/wire`)
+      .then((r) => setFromWire(!!r.wire))
+      .catch(() => undefined);
     void load();
     // Other journalists' posts appear by themselves.
     const t = setInterval(() => void load(), 3000);
@@ -431,6 +436,16 @@ export function LiveDeskPage({ id, me }: { id: number; me: Me }) {
             />{" "}
             Contributors' posts need an editor's approval
           </label>
+          {fromWire || coverage.wireAppend ? (
+            <label class="check inline">
+              <input
+                type="checkbox"
+                checked={coverage.wireAppend}
+                onChange={(e) => void settings({ wireAppend: e.currentTarget.checked }, "Saved.")}
+              />{" "}
+              The agency's new versions of this story become posts
+            </label>
+          ) : null}
         </p>
       ) : null}
       {open ? (

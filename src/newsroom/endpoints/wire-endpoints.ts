@@ -144,6 +144,7 @@ export function wireEndpoints(deps: WireEndpointDeps) {
           items.push({
             uri: r.uri,
             status: r.status,
+            ...(r.reason ? { reason: r.reason } : {}),
             ...(r.error ? { error: r.error } : {}),
             ...(r.warnings ? { warnings: r.warnings } : {}),
           });
