@@ -355,6 +355,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (await pages.serveCached(req, reply)) return reply;
     return undefined;
   });
+  app.addHook("onResponse", async (req) => pages.done(req));
 
   const scheduler = repeat(
     () => schedulerPass(db, app.log),
@@ -477,9 +478,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       responds: "json",
       tag: "Operations",
       summary:
-        "200 when the database and the media store both take writes; 503 naming which does not (full, read-only, permission denied, I/O error, failing, not answering)",
+        "200 when the database and the media store both take writes; 503 naming which does not (full, read-only, permission denied, I/O error, failing, not answering). With this process's page cache figures: entries, hits, misses, renders, and requests that waited for another's render of the same page",
       handler: async () => {
-        const report = await health();
+        // With what the page cache did since the process started (how many renders readers cost).
+        const report = { ...(await health()), ...(cache ? { pageCache: cache.stats() } : {}) };
         return report.status === "ok" ? report : json(report, 503);
       },
     }),

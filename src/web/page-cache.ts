@@ -2,6 +2,12 @@
  * The rendered-page cache: whole responses in memory, tagged with surrogate
  * keys and dropped precisely when a key is invalidated. A page rendered
  * while an invalidation happened is not stored (it may hold old data).
+ *
+ * A page a change dropped is rendered once, however many readers ask for it
+ * at that moment: the first request renders it, the others wait for that
+ * render (`claim`) and are answered from the cache. A busy live story thus
+ * costs one render per change per process, not one per waiting reader. Only
+ * URLs that were cached before wait so (never a personal page).
  */
 import crypto from "node:crypto";
 import type { GateSpec } from "./access-variants.ts";
@@ -26,6 +32,18 @@ export interface CachedPage {
   br?: Buffer;
 }
 
+/** How long a request waits for another's render of the same page before rendering it itself. */
+export const RENDER_WAIT_MS = 2_000;
+
+/** What a request that missed the cache does: render the page itself, or wait for the render under way. */
+export type Claim = { wait: Promise<void> } | "render" | undefined;
+
+interface Flight {
+  done: Promise<void>;
+  resolve: () => void;
+  timer: NodeJS.Timeout;
+}
+
 /** A weak validator from the bytes (RFC 9110 §8.8.3): compression may change the encoding, not the meaning. */
 export function etagOf(body: string): string {
   return `W/"${crypto.createHash("sha1").update(body).digest("base64url").slice(0, 22)}"`;
@@ -46,6 +64,14 @@ export class PageCache {
   generation = 0;
   hits = 0;
   misses = 0;
+  /** Pages rendered and offered to the cache (stored or not). */
+  renders = 0;
+  /** Requests that waited for another's render of their page. */
+  waited = 0;
+  /** URLs dropped by an invalidation (not by age): cacheable pages readers will ask for again. */
+  private dropped = new Set<string>();
+  /** Renders under way of dropped pages, by URL. */
+  private flights = new Map<string, Flight>();
 
   constructor(
     private readonly maxEntries: number,
@@ -73,8 +99,50 @@ export class PageCache {
     return page;
   }
 
+  /**
+   * After a miss: `"render"` when this request is to render a page a change
+   * dropped (call `release` when done; storing it releases too), `{ wait }`
+   * when another request is rendering it (look again when it settles), and
+   * undefined for a page never cached (render it; nobody waits).
+   */
+  claim(url: string): Claim {
+    const flight = this.flights.get(url);
+    if (flight) {
+      this.waited++;
+      return { wait: flight.done };
+    }
+    if (!this.dropped.has(url)) return undefined;
+    let resolve!: () => void;
+    const done = new Promise<void>((r) => (resolve = r));
+    // A render that never reports back (an aborted request) does not hold readers for long.
+    const timer = setTimeout(() => this.release(url), RENDER_WAIT_MS);
+    timer.unref();
+    this.flights.set(url, { done, resolve, timer });
+    return "render";
+  }
+
+  /** The render of `url` is over (stored, not stored, or failed): whoever waits looks again. */
+  release(url: string): void {
+    const flight = this.flights.get(url);
+    if (!flight) return;
+    this.flights.delete(url);
+    clearTimeout(flight.timer);
+    flight.resolve();
+  }
+
+  stats(): { entries: number; hits: number; misses: number; renders: number; waited: number } {
+    return {
+      entries: this.pages.size,
+      hits: this.hits,
+      misses: this.misses,
+      renders: this.renders,
+      waited: this.waited,
+    };
+  }
+
   set(url: string, page: CachedPage, renderedAtGeneration: number): boolean {
     if (renderedAtGeneration !== this.generation || this.maxEntries === 0) return false;
+    this.dropped.delete(url);
     this.delete(url);
     this.pages.set(url, page);
     for (const k of page.keys) {
@@ -87,6 +155,7 @@ export class PageCache {
       if (oldest === undefined) break;
       this.delete(oldest);
     }
+    this.release(url);
     return true;
   }
 
@@ -108,8 +177,14 @@ export class PageCache {
     for (const k of keys) {
       for (const url of [...(this.byKey.get(k) ?? [])]) {
         this.delete(url);
+        this.dropped.add(url);
         n++;
       }
+    }
+    // Bounded like the pages: the oldest dropped URLs are forgotten first.
+    for (const url of this.dropped) {
+      if (this.dropped.size <= this.maxEntries) break;
+      this.dropped.delete(url);
     }
     return n;
   }

@@ -25,6 +25,8 @@ declare module "fastify" {
   interface FastifyRequest {
     /** The cache generation when this request started (see PageCache.set). */
     cacheGeneration?: number;
+    /** The URL whose render this request does while others wait for it (see PageCache.claim). */
+    cacheClaim?: string;
   }
 }
 
@@ -194,6 +196,16 @@ export function pageSender(
       req.cacheGeneration = cache?.generation;
       if (!cache || (req.method !== "GET" && req.method !== "HEAD")) return false;
       let page = cache.get(req.url);
+      if (!page) {
+        // A page a change just dropped: one request renders it, the others wait and take its render.
+        const claim = cache.claim(req.url);
+        if (claim === "render") req.cacheClaim = req.url;
+        else if (claim) {
+          await claim.wait;
+          req.cacheGeneration = cache.generation;
+          page = cache.get(req.url);
+        }
+      }
       if (page?.gate) {
         if (!gate) return false;
         const outcome = await accessOutcome(req.raw, gate, trust, page.gate);
@@ -208,7 +220,12 @@ export function pageSender(
       send(req, reply, page, true);
       return true;
     },
+    /** The request is answered: a render it claimed is over, whatever came of it. */
+    done(req: FastifyRequest): void {
+      if (req.cacheClaim) cache?.release(req.cacheClaim);
+    },
     sendPage(req: FastifyRequest, reply: FastifyReply, opts: PageOptions): FastifyReply {
+      if (cache) cache.renders++;
       const keys = [...new Set(opts.keys)].sort();
       const page: CachedPage = {
         status: 200,

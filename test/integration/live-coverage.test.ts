@@ -148,6 +148,28 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(after.body.deleted, [second.id]);
       assert.equal(after.body.cursor, cursor + 3);
 
+      // Many readers at the moment of a change: one render, the others wait for it and take it.
+      await postAs(editor, { body: text("The harbour master closes the quay.") });
+      await env.app.syncChanges();
+      const stats = async () =>
+        (await env.app.inject({ url: "/healthz" })).json<{
+          pageCache: { renders: number; waited: number };
+        }>().pageCache;
+      const was = await stats();
+      const crowd = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          env.app.inject({ url: `/live/${story.id}/changes.json?since=${cursor}` }),
+        ),
+      );
+      const now = await stats();
+      assert.ok(crowd.every((r) => r.statusCode === 200 && r.body === crowd[0]!.body));
+      assert.deepEqual(crowd.map((r) => r.headers["x-cache"]).sort(), [
+        ...Array<string>(19).fill("HIT"),
+        "MISS",
+      ]);
+      assert.equal(now.renders - was.renders, 1, "one render for twenty readers");
+      assert.equal(now.waited - was.waited, 19);
+
       // The story's public history tells the edit (word by word, with its note) and the deletion (its note, not its words).
       await env.app.syncChanges();
       const history = (await env.app.inject({ url: `${story.path}/history` })).body;
@@ -225,7 +247,7 @@ for (const dialect of DIALECTS) {
         url: string;
         datePublished: string;
       }[];
-      assert.equal(updates.length, 2);
+      assert.equal(updates.length, 3);
       assert.ok(updates.every((u) => u["@type"] === "BlogPosting" && u.headline && u.datePublished));
       assert.match(
         updates[0]!.url,
