@@ -8,7 +8,9 @@
  * the physical-limit baseline: a bare Node `http` server answering a
  * prebuilt buffer the size of the article page, measured with the same tool
  * in the same run. Also reports the importer's rate, publish-to-visible
- * latency and the server's resident memory. Results go to bench/results/.
+ * latency and the server's resident memory, and a live story's page and
+ * changes JSON under load while a post is added every second (with how many
+ * renders the origin did). Results go to bench/results/.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
@@ -21,6 +23,8 @@ import { importFile } from "../src/ingest/ninjs-importer.ts";
 import { MediaStore } from "../src/media/media-store.ts";
 import { openDatabase } from "../src/store/database.ts";
 import { contentOf, saveStory, storyByUri } from "../src/store/story-store.ts";
+import { livePostInputSchema } from "../src/content/live.ts";
+import { addLivePost, liveCoverage, saveLiveCoverage } from "../src/store/live-store.ts";
 import { meterCookie } from "../src/auth/access-tokens.ts";
 import { meterPeriod } from "../src/content/access.ts";
 import { accessSigningKey, addGrant } from "../src/store/membership-store.ts";
@@ -239,6 +243,48 @@ async function bookCampaigns(dir: string) {
   return { path: s.path, creatives };
 }
 
+/** A live story with 40 posts (made once per site; its cursor now). */
+async function liveOneStory(dir: string) {
+  const db = await openDatabase({ dataDir: dir });
+  const s = (await storyByUri(db, `urn:bench:${stories - 4}`))!;
+  if (!(await liveCoverage(db, s.id))) {
+    await saveLiveCoverage(db, s.id, {});
+    for (let i = 1; i <= 40; i++)
+      await addLivePost(
+        db,
+        s.id,
+        livePostInputSchema.parse({
+          title: i % 5 === 0 ? `Update ${i}` : undefined,
+          keyEvent: i % 10 === 0,
+          body: [
+            {
+              type: "paragraph",
+              content: [
+                {
+                  text: `Earlier update ${i}: water levels at the bridge, the ferries and the schools. `.repeat(
+                    3,
+                  ),
+                },
+              ],
+            },
+          ],
+        }),
+        { status: "published", userId: null, now: new Date(Date.now() - (60 - i) * 60_000) },
+      );
+  }
+  const cursor = (await liveCoverage(db, s.id))!.seq;
+  await db.destroy();
+  return { id: s.id, path: s.path, cursor };
+}
+
+/** What the server's page cache has done so far (/healthz). */
+async function cacheStats(base: string): Promise<{ renders: number; waited: number; hits: number }> {
+  const health = JSON.parse(await fetchText(`${base}/healthz`)) as {
+    pageCache: { renders: number; waited: number; hits: number };
+  };
+  return health.pageCache;
+}
+
 const dataDir = path.join(os.tmpdir(), `gazette-bench-${stories}`);
 if (args.rebuild || !fs.existsSync(path.join(dataDir, ".built"))) {
   log(`Building a site of ${stories.toLocaleString("en")} stories in ${dataDir}…`);
@@ -259,6 +305,7 @@ log(
 );
 const gated = await gateOneStory(dataDir);
 const advertised = await bookCampaigns(dataDir);
+const live = await liveOneStory(dataDir);
 const cached = await startGazette({ GAZETTE_DATA: dataDir });
 const uncached = await startGazette({ GAZETTE_DATA: dataDir, GAZETTE_CACHE: "0" });
 const pages = {
@@ -368,6 +415,62 @@ try {
   log(
     `  beacon   POST /ad/viewed, two runs                c=10 ${Math.round(beacons.rps).toString().padStart(7)} / ${Math.round(beacons2.rps)} req/s  p99 ${beacons2.p99_ms.toFixed(2).padStart(7)} ms  (target ≥ 5,000/s); memory ${rssBefore} → ${rssAfter} MB resident`,
   );
+  // A live story while the desk posts every second (a writer process of its own): its page and
+  // its changes JSON (asked from the cursor readers got when the run began, as a CDN would pass
+  // on), and how many renders the origin did — the page cache renders a page once per change.
+  const liveRows: {
+    what: string;
+    connections: number;
+    rps: number;
+    p99_ms: number;
+    posts: number;
+    renders: number;
+    renders_per_s: number;
+    waited: number;
+  }[] = [];
+  const livePaths = {
+    "live page": live.path,
+    "live changes": `/live/${live.id}/changes.json?since=${live.cursor}`,
+  };
+  for (const p of Object.values(livePaths))
+    for (let i = 0; i < 20; i++) await fetchText(`${cached.base}${p}`);
+  const writer = spawn(
+    process.execPath,
+    ["--import", "tsx", "bench/live-writer.ts", dataDir, String(live.id)],
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  let posted = 0;
+  writer.stdout.on("data", (b: Buffer) => (posted += (b.toString().match(/posted/g) ?? []).length));
+  try {
+    await new Promise((r) => setTimeout(r, 2500)); // the writer is up and posting
+    for (const [what, p] of Object.entries(livePaths)) {
+      for (const connections of [10, 50]) {
+        const [before, postsBefore] = [await cacheStats(cached.base), posted];
+        const m = await load(`${cached.base}${p}`, connections, duration);
+        const after = await cacheStats(cached.base);
+        const renders = after.renders - before.renders;
+        const row = {
+          what,
+          connections,
+          rps: m.rps,
+          p99_ms: m.p99_ms,
+          posts: posted - postsBefore,
+          renders,
+          renders_per_s: Math.round((renders / duration) * 100) / 100,
+          waited: after.waited - before.waited,
+        };
+        liveRows.push(row);
+        log(
+          `  ${what.padEnd(13)} cached, a post a second  c=${String(connections).padEnd(3)} ${Math.round(m.rps).toString().padStart(7)} req/s  p99 ${m.p99_ms.toFixed(2).padStart(7)} ms  ${row.posts} posts, ${renders} renders (${row.renders_per_s}/s; target ≈ 1/s), ${row.waited} requests waited for a render`,
+        );
+      }
+    }
+  } finally {
+    writer.kill("SIGTERM");
+  }
   const memory = rssMb(cached.proc.pid);
   const latency = await publishToVisible(dataDir, cached.base, articlePath);
   const rate = await importRate();
@@ -393,6 +496,7 @@ try {
       rss_mb_before_beacons: rssBefore,
       rss_mb_after_beacons: rssAfter,
     },
+    live: { story_posts_at_start: 40, rows: liveRows },
     import_rate_stories_per_s: rate,
     publish_to_visible_ms: latency,
     memory_rss_mb: memory,
