@@ -30,6 +30,7 @@ import { type Variant, isGateVariant, splitPreview } from "../content/access.ts"
 import { type OfferPlan, GATED_CLASS, meterNoticeHtml, paywallHtml } from "./paywall.ts";
 import { type SafeHtml, html } from "./html.ts";
 import { type BlockContext, blockHtml } from "./blocks.ts";
+import type { BlogPosting, LiveBlogPosting } from "schema-dts";
 import { type LiveView, liveStreamHtml, postPath, postLabel } from "./live-view.ts";
 import { type AdFill, houseFill } from "./ad-fill.ts";
 import { type PageMeta, type Shell, layout } from "./layout.ts";
@@ -190,21 +191,27 @@ export function articleView(inputs: ArticleInputs, site: SiteConfig, ads: AdRule
       datePublished: c.createdAt,
     }));
   }
-  // A live story: schema.org LiveBlogPosting, its coverage times and the updates this page shows.
+  // A live story: schema.org LiveBlogPosting, its coverage times and the updates this page shows
+  // (typed by schema-dts, the schema.org vocabulary as TypeScript: a wrong property does not compile).
   if (inputs.live) {
     const live = inputs.live;
-    jsonLd["@type"] = "LiveBlogPosting";
-    jsonLd["coverageStartTime"] = live.coverage.coverageStart;
-    if (live.coverage.coverageEnd) jsonLd["coverageEndTime"] = live.coverage.coverageEnd;
-    if (live.coverage.lastPostAt && live.coverage.lastPostAt > story.updatedAt)
-      jsonLd["dateModified"] = live.coverage.lastPostAt;
-    jsonLd["liveBlogUpdate"] = [...(live.older ? [] : live.pinned), ...live.posts].map((p) => ({
+    const updates: BlogPosting[] = [...(live.older ? [] : live.pinned), ...live.posts].map((p) => ({
       "@type": "BlogPosting",
       headline: postLabel(p, 110),
       datePublished: p.publishedAt ?? p.createdAt,
       ...(p.editedAt ? { dateModified: p.editedAt } : {}),
       url: `${site.baseUrl}${postPath(story.path, p.id)}`,
     }));
+    const liveLd: LiveBlogPosting = {
+      "@type": "LiveBlogPosting",
+      coverageStartTime: live.coverage.coverageStart,
+      ...(live.coverage.coverageEnd ? { coverageEndTime: live.coverage.coverageEnd } : {}),
+      ...(live.coverage.lastPostAt && live.coverage.lastPostAt > story.updatedAt
+        ? { dateModified: live.coverage.lastPostAt }
+        : {}),
+      liveBlogUpdate: updates,
+    };
+    Object.assign(jsonLd, liveLd);
   }
   if (story.sources.length) {
     jsonLd["citation"] = story.sources.map((s) => ({

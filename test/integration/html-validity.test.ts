@@ -11,6 +11,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { ROOT, type TestEnv, demoEnv, tempDir } from "../helpers.ts";
+import { jsonLdBlocks, liveBlogProblems } from "../structured-data.ts";
 
 const VNU = path.join(ROOT, "node_modules", "vnu-jar", "build", "dist", "vnu.jar");
 
@@ -74,6 +75,13 @@ describe("valid HTML (W3C Nu checker)", () => {
         res.statusCode === 200 || (name === "not-found" && res.statusCode === 404),
         `${url}: ${res.statusCode}`,
       );
+      if (name === "live") {
+        // The demo's live story: its LiveBlogPosting by the schema check too.
+        const ld = jsonLdBlocks(res.body).find((j) => j["@type"] === "LiveBlogPosting");
+        assert.ok(ld, "the live story's LiveBlogPosting");
+        assert.deepEqual(liveBlogProblems(ld, env.config.site.baseUrl), []);
+        assert.equal((ld["liveBlogUpdate"] as unknown[]).length, 7);
+      }
       const file = path.join(dir, `${name}.html`);
       fs.writeFileSync(file, res.body);
       files.push(file);

@@ -12,6 +12,7 @@ import { after, before, describe, it } from "node:test";
 import { POSTS_PER_PAGE } from "../../src/content/live.ts";
 import { saveStory } from "../../src/store/story-store.ts";
 import { setSectionAccess, upsertSection } from "../../src/store/taxonomy-store.ts";
+import { jsonLdBlocks, liveBlogProblems } from "../structured-data.ts";
 import { DIALECTS, type TestEnv, makeEnv } from "../helpers.ts";
 import { type Client, addUser, sessionFor } from "../newsroom-client.ts";
 
@@ -236,11 +237,22 @@ for (const dialect of DIALECTS) {
       // Lists say LIVE, with the latest post's time.
       const home = (await env.app.inject({ url: "/city" })).body;
       assert.match(home, /<span class="teaser-live">Live<\/span> · latest <time/);
-      const ld = [...page.matchAll(/<script type="application\/ld\+json">(.*?)<\/script>/gs)]
-        .map((m) => JSON.parse(m[1]!) as Record<string, unknown>)
-        .find((j) => j["@type"] === "LiveBlogPosting");
+      const ld = jsonLdBlocks(page).find((j) => j["@type"] === "LiveBlogPosting");
       assert.ok(ld, "LiveBlogPosting JSON-LD");
-      assert.ok(ld["coverageStartTime"]);
+      assert.deepEqual(liveBlogProblems(ld, "https://news.example.org"), [], "valid by the schema check");
+      // The check finds what is wrong (it is not a check that cannot fail).
+      const broken = structuredClone(ld) as { liveBlogUpdate: Record<string, unknown>[] } & Record<
+        string,
+        unknown
+      >;
+      broken["coverageEndTime"] = "yesterday";
+      broken.liveBlogUpdate[0]!["url"] = "/relative";
+      delete broken.liveBlogUpdate[1]!["datePublished"];
+      assert.deepEqual(liveBlogProblems(broken, "https://news.example.org"), [
+        'coverageEndTime: "yesterday" is not an ISO 8601 date-time with a zone',
+        'liveBlogUpdate[0].url: "/relative" is not an absolute address',
+        "liveBlogUpdate[1].datePublished: missing (an ISO 8601 date-time)",
+      ]);
       const updates = ld["liveBlogUpdate"] as {
         "@type": string;
         headline: string;
