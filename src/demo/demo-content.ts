@@ -1040,6 +1040,8 @@ export interface DemoLivePost {
   text: string[];
   pinned?: boolean;
   keyEvent?: boolean;
+  /** Edited after it went out: the story's public history shows the change and the note. */
+  edited?: { minutesAgo: number; text: string[]; note: string };
 }
 
 /**
@@ -1090,6 +1092,13 @@ export const DEMO_LIVE: { story: string; posts: DemoLivePost[] } = {
         "About 1,800 homes in the old town are without power after a line came down on Chapel Hill. The network operator says engineers are on their way but will not climb poles until the wind drops.",
       ],
       keyEvent: true,
+      edited: {
+        minutesAgo: 70,
+        text: [
+          "About 2,300 homes in the old town and on Chapel Hill are without power after a line came down there. The network operator says engineers are on their way but will not climb poles until the wind drops.",
+        ],
+        note: "The network operator raised its count of homes without power.",
+      },
     },
     {
       minutesAgo: 60,

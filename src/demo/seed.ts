@@ -43,7 +43,7 @@ import {
   DEMO_LIVE,
 } from "./demo-content.ts";
 import { livePostInputSchema } from "../content/live.ts";
-import { addLivePost, saveLiveCoverage } from "../store/live-store.ts";
+import { addLivePost, editLivePost, saveLiveCoverage } from "../store/live-store.ts";
 import { sceneJpeg } from "./scenes.ts";
 import { probeDurationSeconds, withTempFile } from "../media/video-probe.ts";
 import { panVideo } from "./videos.ts";
@@ -376,19 +376,32 @@ export async function seedDemo({
     await saveLiveCoverage(db, id, {
       coverageStart: new Date(now.getTime() - story.hoursAgo * 3600_000).toISOString(),
     });
-    for (const p of DEMO_LIVE.posts)
-      await addLivePost(
+    const paragraphs = (text: string[]) =>
+      text.map((t) => ({ type: "paragraph" as const, content: [{ text: typo(t) }] }));
+    for (const p of DEMO_LIVE.posts) {
+      const post = await addLivePost(
         db,
         id,
         livePostInputSchema.parse({
           ...(p.title ? { title: p.title } : {}),
-          body: p.text.map((t) => ({ type: "paragraph" as const, content: [{ text: typo(t) }] })),
+          body: paragraphs(p.text),
           authorSlugs: [p.author],
           pinned: p.pinned ?? false,
           keyEvent: p.keyEvent ?? false,
         }),
         { status: "published", userId: null, now: new Date(now.getTime() - p.minutesAgo * 60_000) },
       );
+      if (p.edited)
+        await editLivePost(
+          db,
+          post.id,
+          { body: paragraphs(p.edited.text), note: p.edited.note },
+          {
+            now: new Date(now.getTime() - p.edited.minutesAgo * 60_000),
+            actor: { userId: null, name: "Demo" },
+          },
+        );
+    }
   }
 
   // Readers and their comments: a conversation on the fullest story, counts kept as comment-store keeps them.

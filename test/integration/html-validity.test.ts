@@ -62,6 +62,7 @@ describe("valid HTML (W3C Nu checker)", () => {
       comments: `/comments/story/${bridge.id}`,
       comment: `/comments/${comment.id}`,
       history: `${bridge.path}/history`,
+      "live-history": `${live.path}/history`,
       corrections: "/corrections",
       video: "/video",
       "site-page": "/about/editorial-standards",
