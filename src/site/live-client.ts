@@ -108,27 +108,24 @@ function start(section: HTMLElement): void {
     return true;
   }
 
-  function pinnedBox(): HTMLElement {
-    let box = section.querySelector<HTMLElement>(".live-pinned");
-    if (!box) {
-      box = element(
-        '<section class="live-pinned" aria-labelledby="pinned-h"><h2 id="pinned-h" class="visually-hidden">Pinned</h2></section>',
-      )!;
-      banner!.before(box);
-    }
-    return box;
+  /** The section's part matching `selector`; made as the server makes it, and placed, when the page has none yet. */
+  function part(selector: string, html: string, place: (made: HTMLElement) => void): HTMLElement {
+    let found = section.querySelector<HTMLElement>(selector);
+    if (!found) place((found = element(html)!));
+    return found;
   }
-
-  function keyEvents(): HTMLOListElement {
-    let nav = section.querySelector<HTMLElement>(".live-key-events");
-    if (!nav) {
-      nav = element(
-        '<nav class="live-key-events" aria-labelledby="key-events-h"><h2 id="key-events-h">Key events</h2><ol></ol></nav>',
-      )!;
-      (section.querySelector(".live-status") ?? banner!).after(nav);
-    }
-    return nav.querySelector("ol")!;
-  }
+  const pinnedBox = () =>
+    part(
+      ".live-pinned",
+      '<section class="live-pinned" aria-labelledby="pinned-h"><h2 id="pinned-h" class="visually-hidden">Pinned</h2></section>',
+      (box) => banner!.before(box),
+    );
+  const keyEvents = () =>
+    part(
+      ".live-key-events",
+      '<nav class="live-key-events" aria-labelledby="key-events-h"><h2 id="key-events-h">Key events</h2><ol></ol></nav>',
+      (nav) => (section.querySelector(".live-status") ?? banner!).after(nav),
+    ).querySelector("ol")!;
 
   function setKeyEvent(id: number, html: string | undefined): void {
     const nav = section.querySelector<HTMLElement>(".live-key-events");

@@ -37,15 +37,23 @@ function coverageOf(r: Selectable<LiveStoryTable>): LiveCoverage {
   };
 }
 
+/** A post's blocks from their JSON (written by Gazette from validated input). */
+function blocksOf(json: string | null): Block[] {
+  try {
+    return json ? (JSON.parse(json) as Block[]) : [];
+  } catch {
+    return [];
+  }
+}
+
 function postOf(r: Selectable<LivePostTable>): LivePost {
-  let body: Block[] = [];
   let authorSlugs: string[] = [];
   try {
-    body = JSON.parse(r.body) as Block[];
     authorSlugs = JSON.parse(r.author_slugs) as string[];
   } catch {
     /* written by Gazette from validated input */
   }
+  const body = blocksOf(r.body);
   return {
     id: r.id,
     storyId: r.story_id,
@@ -62,14 +70,6 @@ function postOf(r: Selectable<LivePostTable>): LivePost {
     createdBy: r.created_by,
     sourceUri: r.source_uri,
   };
-}
-
-function blocksOf(json: string | null): Block[] {
-  try {
-    return json ? (JSON.parse(json) as Block[]) : [];
-  } catch {
-    return [];
-  }
 }
 
 function changeOf(r: Selectable<LivePostChangeTable>): LivePostChange {
