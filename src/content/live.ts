@@ -10,6 +10,13 @@ import { type Block, STANDALONE_BLOCKS, slugSchema } from "./model.ts";
 /** At most this many posts stay pinned on top: a live page is not a notice board. */
 export const MAX_PINNED = 3;
 
+/**
+ * Seconds a shared cache (a CDN) keeps an open live story's page: a reader
+ * without JavaScript is that far behind at most, even where no purge reaches
+ * the CDN (with the script, the changes bring the rest).
+ */
+export const LIVE_PAGE_CDN_SECONDS = 10;
+
 /** Posts per page of the stream (the first page is the live page itself). */
 export const POSTS_PER_PAGE = 20;
 

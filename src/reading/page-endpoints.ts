@@ -10,6 +10,7 @@ import { z } from "zod";
 import type { Config } from "../config.ts";
 import { GazetteError } from "../content/errors.ts";
 import { diffStoryContent } from "../content/story-diff.ts";
+import { LIVE_PAGE_CDN_SECONDS } from "../content/live.ts";
 import { isGated, splitPreview } from "../content/access.ts";
 import type { MediaStore } from "../media/media-store.ts";
 import { articleInputs } from "../site/article-data.ts";
@@ -349,11 +350,16 @@ export function readingEndpoints(deps: ReadingDeps): Endpoint[] {
         );
         if (!isGated(story.effectiveAccess)) {
           const view = articleView(inputs, config.site, config.ads);
+          // An open live story's page changes by the minute: shared caches keep it seconds, not minutes.
+          const open = inputs.live?.coverage.state === "open";
           return cached(
             renderArticle(view, await shell(), config.ads, ads.fill),
             [...keys, ...ads.keys],
             undefined,
             ads.fill.record(),
+            open
+              ? `public, max-age=0, s-maxage=${LIVE_PAGE_CDN_SECONDS}, stale-while-revalidate=${LIVE_PAGE_CDN_SECONDS}, stale-if-error=86400`
+              : undefined,
           );
         }
         // A gated story: one variant per kind of reader, decided per request.

@@ -174,7 +174,9 @@ export const cached = (
   keys: Iterable<string>,
   contentType = "text/html; charset=utf-8",
   ads?: PageAds,
-) => new Result({ kind: "cached", body, keys, contentType, ads });
+  /** Instead of the site's page caching (an open live story's page). */
+  cacheControl?: string,
+) => new Result({ kind: "cached", body, keys, contentType, ads, cacheControl });
 
 /**
  * A public answer cached for `seconds` only by browsers and shared caches

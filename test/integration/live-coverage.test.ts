@@ -211,7 +211,10 @@ for (const dialect of DIALECTS) {
 
       // The reader page, without JavaScript: live, key events linking to their post, the stream.
       await env.app.syncChanges();
-      const page = (await env.app.inject({ url: story.path })).body;
+      const pageRes = await env.app.inject({ url: story.path });
+      const page = pageRes.body;
+      // Open, the page is kept by shared caches for seconds (a reader without JavaScript is that far behind).
+      assert.match(String(pageRes.headers["cache-control"]), /^public, max-age=0, s-maxage=10, /);
       assert.match(page, /<span class="live-badge">Live<\/span>/);
       assert.match(
         page,
@@ -290,7 +293,12 @@ for (const dialect of DIALECTS) {
         409,
       );
       await env.app.syncChanges();
-      assert.match((await env.app.inject({ url: story.path })).body, /This live coverage has ended/);
+      const ended = await env.app.inject({ url: story.path });
+      assert.match(ended.body, /This live coverage has ended/);
+      assert.match(String(ended.headers["cache-control"]), /s-maxage=300/, "ended: cached as any page");
+      const endedLd = jsonLdBlocks(ended.body).find((j) => j["@type"] === "LiveBlogPosting")!;
+      assert.ok(endedLd["coverageEndTime"], "the coverage's end in the JSON-LD");
+      assert.deepEqual(liveBlogProblems(endedLd, "https://news.example.org"), []);
       assert.doesNotMatch(
         (await env.app.inject({ url: "/city" })).body,
         /teaser-live/,
