@@ -252,6 +252,10 @@ async function cmdServe(config: Config): Promise<number> {
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  /** A command that takes nothing refuses what it was given, rather than ignore it. */
+  const noArguments = (name: string, given: readonly string[], why: string) => {
+    if (given.length) throw new UsageError(`${name}: takes no arguments (got "${given.join(" ")}"); ${why}`);
+  };
   if (!command || command === "help" || command === "--help" || command === "-h") {
     process.stdout.write(USAGE);
     return command ? 0 : 2;
@@ -269,10 +273,16 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case "serve":
+        noArguments(
+          "serve",
+          rest,
+          "its settings come from the environment and gazette.config.json, e.g. PORT=8080 gazette serve",
+        );
         return await cmdServe(config);
       case "import":
         return await cmdImport(rest, config);
       case "migrate": {
+        noArguments("migrate", rest, "it migrates the database GAZETTE_DATA or DATABASE_URL names");
         const [{ openDatabase }, { migrateToLatest }] = await Promise.all([
           import("../store/database.ts"),
           import("../store/migrations.ts"),

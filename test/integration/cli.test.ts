@@ -116,12 +116,19 @@ for (const dialect of DIALECTS) {
     // The command line is read before any store is opened: once is enough.
     if (dialect === "sqlite")
       it("explains command-line mistakes with exit code 2", async () => {
-        const [noFiles, badFlag, badSection, unknown] = await Promise.all([
+        const [noFiles, badFlag, badSection, unknown, serveFlag] = await Promise.all([
           gazetteAsync(["import"]),
           gazetteAsync(["import", "--nope", "x.json"]),
           gazetteAsync(["import", "--section", "Not A Slug", "x.json"]),
           gazetteAsync(["publish"]),
+          gazetteAsync(["serve", "--port", "8080"]),
         ]);
+        // serve takes its settings from the environment: a flag is refused, not ignored.
+        assert.equal(serveFlag.status, 2);
+        assert.match(
+          serveFlag.stderr,
+          /serve: takes no arguments \(got "--port 8080"\); .*PORT=8080 gazette serve/,
+        );
         assert.equal(noFiles.status, 2);
         assert.match(noFiles.stderr, /import: name at least one FILE or FOLDER/);
         assert.equal(badFlag.status, 2);
