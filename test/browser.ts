@@ -1,5 +1,6 @@
 /** A real Chromium for end-to-end tests, and a `gazette serve` process to point it at. */
 import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
 import chromium from "@sparticuz/chromium";
 import assert from "node:assert/strict";
 import {
@@ -44,6 +45,22 @@ export async function startServer(
     });
   });
   return { server, base };
+}
+
+/**
+ * Ends an end-to-end file's run: the browser contexts it opened, the browser,
+ * the server, and its data folder (each only if it got that far).
+ */
+export async function closeRun(run: {
+  contexts?: readonly BrowserContext[];
+  browser: Browser | undefined;
+  server: ChildProcess | undefined;
+  dataDir: string | undefined;
+}): Promise<void> {
+  for (const c of run.contexts ?? []) await c.close().catch(() => undefined);
+  await run.browser?.close();
+  run.server?.kill("SIGTERM");
+  if (run.dataDir) fs.rmSync(run.dataDir, { recursive: true, force: true });
 }
 
 /**

@@ -51,8 +51,8 @@ export function postLabel(p: Pick<LivePost, "title" | "body">, max = 120): strin
  * ("1 December 2026"), which the page hides (class `same-day` on the post)
  * when the post above is of the same day.
  */
-function clock(iso: string, timeZone: string): SafeHtml {
-  return html`<time datetime="${isoWithOffset(iso, timeZone)}">${formatClock(iso, timeZone)}<span class="live-day"> · ${formatDate(iso, timeZone)}</span></time>`;
+function clock(iso: string, timeZone: string, withDay = true): SafeHtml {
+  return html`<time datetime="${isoWithOffset(iso, timeZone)}">${formatClock(iso, timeZone)}${withDay ? html`<span class="live-day"> · ${formatDate(iso, timeZone)}</span>` : ""}</time>`;
 }
 
 /**
@@ -93,7 +93,7 @@ export function livePostHtml(
   const at = p.publishedAt ?? p.createdAt;
   const edited = p.editedAt
     ? localDay(p.editedAt, ctx.timeZone) === localDay(at, ctx.timeZone)
-      ? html`<time datetime="${isoWithOffset(p.editedAt, ctx.timeZone)}">${formatClock(p.editedAt, ctx.timeZone)}</time>`
+      ? clock(p.editedAt, ctx.timeZone, false)
       : time(p.editedAt, ctx.timeZone)
     : undefined;
   const authors = p.authorSlugs.map((s) => ctx.authors.get(s)).filter((a): a is Author => !!a);

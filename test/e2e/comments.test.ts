@@ -7,7 +7,6 @@
  */
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
-import fs from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { AxeBuilder } from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -16,7 +15,7 @@ import { hashPassword } from "../../src/auth/passwords.ts";
 import { openDatabase } from "../../src/store/database.ts";
 import { writePolicy } from "../../src/store/moderation-policy-store.ts";
 import { createUser } from "../../src/store/user-store.ts";
-import { launchChromium, startServer } from "../browser.ts";
+import { launchChromium, startServer, closeRun } from "../browser.ts";
 import { demoDataDir } from "../helpers.ts";
 
 let server: ChildProcess;
@@ -94,11 +93,8 @@ before(async () => {
 });
 
 after(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  server?.kill("SIGTERM");
+  await closeRun({ contexts, browser, server, dataDir });
   await new Promise<void>((r) => smtp.close(() => r()));
-  fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function newPage(): Promise<Page> {

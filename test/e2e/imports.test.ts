@@ -7,14 +7,13 @@
  */
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
-import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Browser, BrowserContext } from "playwright-core";
 import { hashPassword } from "../../src/auth/passwords.ts";
 import { openDatabase } from "../../src/store/database.ts";
 import { createUser } from "../../src/store/user-store.ts";
-import { launchChromium, newsroomPage, startServer, noSeriousViolations } from "../browser.ts";
+import { launchChromium, newsroomPage, startServer, noSeriousViolations, closeRun } from "../browser.ts";
 import { ROOT, demoDataDir } from "../helpers.ts";
 
 const PASSWORD = "imports end to end";
@@ -37,10 +36,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  server?.kill("SIGTERM");
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await closeRun({ contexts, browser, server, dataDir });
 });
 
 describe("importing from the newsroom, in Chromium", () => {

@@ -10,7 +10,6 @@
  */
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
-import fs from "node:fs";
 import { after, before, describe, it } from "node:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import sharp from "sharp";
@@ -20,7 +19,7 @@ import { openDatabase } from "../../src/store/database.ts";
 import { addLivePost, saveLiveCoverage } from "../../src/store/live-store.ts";
 import { saveStory } from "../../src/store/story-store.ts";
 import { createUser } from "../../src/store/user-store.ts";
-import { launchChromium, newsroomPage, noSeriousViolations, startServer } from "../browser.ts";
+import { launchChromium, newsroomPage, noSeriousViolations, startServer, closeRun } from "../browser.ts";
 import { demoDataDir } from "../helpers.ts";
 
 const PASSWORD = "live desk end to end";
@@ -74,10 +73,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  server?.kill("SIGTERM");
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await closeRun({ contexts, browser, server, dataDir });
 });
 
 /** A journalist at the live desk, signed in in a browser context of their own. */

@@ -9,13 +9,12 @@
  */
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
-import fs from "node:fs";
 import { after, before, describe, it } from "node:test";
 import type { Browser, BrowserContext } from "playwright-core";
 import { hashPassword } from "../../src/auth/passwords.ts";
 import { openDatabase } from "../../src/store/database.ts";
 import { createUser } from "../../src/store/user-store.ts";
-import { launchChromium, newsroomPage, startServer, noSeriousViolations } from "../browser.ts";
+import { launchChromium, newsroomPage, startServer, noSeriousViolations, closeRun } from "../browser.ts";
 import { demoDataDir, eventually } from "../helpers.ts";
 import { type SmtpSink, decodeQuotedPrintable, mimePart, startSmtpSink } from "../smtp-sink.ts";
 
@@ -49,11 +48,8 @@ before(async () => {
 });
 
 after(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  server?.kill("SIGTERM");
+  await closeRun({ contexts, browser, server, dataDir });
   await sink?.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe("newsletters, in Chromium", () => {

@@ -18,7 +18,7 @@ import { panVideo } from "../../src/demo/videos.ts";
 import { hashPassword } from "../../src/auth/passwords.ts";
 import { openDatabase } from "../../src/store/database.ts";
 import { createUser } from "../../src/store/user-store.ts";
-import { launchChromium, newsroomPage, startServer } from "../browser.ts";
+import { launchChromium, newsroomPage, startServer, closeRun } from "../browser.ts";
 import { demoDataDir, tempDir } from "../helpers.ts";
 
 const PASSWORD = "newsroom end to end";
@@ -60,10 +60,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  server?.kill("SIGTERM");
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await closeRun({ contexts, browser, server, dataDir });
   fs.rmSync(files, { recursive: true, force: true });
 });
 

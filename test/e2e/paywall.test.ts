@@ -15,7 +15,7 @@ import { type SmtpSink, startSmtpSink } from "../smtp-sink.ts";
 import { blockText } from "../../src/content/text.ts";
 import { openDatabase } from "../../src/store/database.ts";
 import { contentOf, saveStory, storyByUri } from "../../src/store/story-store.ts";
-import { launchChromium, newsroomPage, startServer } from "../browser.ts";
+import { launchChromium, newsroomPage, startServer, closeRun } from "../browser.ts";
 import { hashPassword } from "../../src/auth/passwords.ts";
 import { createUser } from "../../src/store/user-store.ts";
 
@@ -60,11 +60,8 @@ before(async () => {
 });
 
 after(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  server?.kill("SIGTERM");
+  await closeRun({ contexts, browser, server, dataDir });
   await smtp?.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function newPage(): Promise<Page> {

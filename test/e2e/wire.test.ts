@@ -16,7 +16,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { hashPassword } from "../../src/auth/passwords.ts";
 import { openDatabase } from "../../src/store/database.ts";
 import { createUser } from "../../src/store/user-store.ts";
-import { launchChromium, newsroomPage, startServer, noSeriousViolations } from "../browser.ts";
+import { launchChromium, newsroomPage, startServer, noSeriousViolations, closeRun } from "../browser.ts";
 import { demoDataDir } from "../helpers.ts";
 
 const PASSWORD = "wire desk end to end";
@@ -71,10 +71,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  server?.kill("SIGTERM");
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await closeRun({ contexts, browser, server, dataDir });
 });
 
 function signedIn(colorScheme: "light" | "dark" = "light"): Promise<Page> {
